@@ -1,0 +1,1 @@
+"""Composition root: the `oms` command, settings and bootstrap. Nothing imports it."""

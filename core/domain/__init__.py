@@ -1,0 +1,1 @@
+"""Pure domain: value types, state machines and rules with no storage or I/O."""

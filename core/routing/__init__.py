@@ -1,0 +1,1 @@
+"""Order routing: rules as data, the rate broker, the planner and its explanations (pure, no storage)."""

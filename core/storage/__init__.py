@@ -1,0 +1,1 @@
+"""The database: SQLAlchemy models, column types and Alembic migrations (SQLite and PostgreSQL)."""

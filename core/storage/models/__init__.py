@@ -1,0 +1,23 @@
+"""Every table, imported in one place so metadata and Alembic see them all."""
+
+from core.storage.models.base import Base
+from core.storage.models.inventory import Movement, Reservation, ReservationStatus, StockPosition
+from core.storage.models.network import Bin, Location, Product, ProductBarcode
+from core.storage.models.orders import Fulfilment, FulfilmentLine, Order, OrderLine, StateEvent
+
+__all__ = [
+    "Base",
+    "Bin",
+    "Fulfilment",
+    "FulfilmentLine",
+    "Location",
+    "Movement",
+    "Order",
+    "OrderLine",
+    "Product",
+    "ProductBarcode",
+    "Reservation",
+    "ReservationStatus",
+    "StateEvent",
+    "StockPosition",
+]

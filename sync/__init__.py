@@ -1,0 +1,1 @@
+"""Sync between stores and the hub: wire protocol, store client, hub application."""

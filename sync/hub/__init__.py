@@ -1,0 +1,1 @@
+"""The hub's HTTP application (FastAPI); the store app must never import it."""

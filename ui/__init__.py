@@ -1,0 +1,1 @@
+"""The store app's Qt screens, widgets and item models."""
