@@ -1,0 +1,1 @@
+"""Package data: themes, icons, carrier rate sheets and demo-network settings."""
