@@ -26,9 +26,7 @@ def validate_barcode(code: str, *, field: str = "barcode") -> str:
     expected = gtin_check_digit(code[:-1])
     if int(code[-1]) != expected:
         kind = GTIN_LENGTHS[len(code)]
-        raise ValidationError(
-            f"{kind} {code} has check digit {code[-1]}, expected {expected}", field=field
-        )
+        raise ValidationError(f"{kind} {code} has check digit {code[-1]}, expected {expected}", field=field)
     return code
 
 

@@ -43,6 +43,7 @@ class FulfilmentState(StrEnum):
 @dataclass(frozen=True)
 class StateMachine(Generic[S]):
     name: str
+    states: type[S]
     transitions: Mapping[S, frozenset[S]]
 
     def allowed(self, current: S) -> frozenset[S]:
@@ -65,6 +66,7 @@ class StateMachine(Generic[S]):
 _O = OrderState
 ORDER_MACHINE = StateMachine[OrderState](
     "order",
+    OrderState,
     {
         _O.CREATED: frozenset({_O.ROUTED, _O.PARTIALLY_ROUTED, _O.UNFULFILLABLE, _O.CANCELLED}),
         _O.ROUTED: frozenset({_O.IN_FULFILMENT, _O.PARTIALLY_ROUTED, _O.CANCELLED}),
@@ -81,6 +83,7 @@ ORDER_MACHINE = StateMachine[OrderState](
 _F = FulfilmentState
 FULFILMENT_MACHINE = StateMachine[FulfilmentState](
     "fulfilment",
+    FulfilmentState,
     {
         _F.ASSIGNED: frozenset({_F.PICKING, _F.REJECTED, _F.CANCELLED}),
         _F.PICKING: frozenset({_F.PICKED, _F.ASSIGNED, _F.REJECTED, _F.CANCELLED}),

@@ -1,0 +1,50 @@
+"""Bulk existence checks that name what is missing, shared by every service that takes codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.domain.errors import NotFoundError
+from core.storage.models import Location, Product
+
+T = TypeVar("T")
+CHUNK = 900  # well under SQLite's bound-parameter limit, also with two columns per key
+
+
+def chunked(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _listed(missing: list[str]) -> str:
+    shown = ", ".join(missing[:10])
+    return shown + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+
+
+def require_locations(
+    session: Session, codes: Iterable[str], *, field: str = "location"
+) -> dict[str, Location]:
+    wanted = sorted(set(codes))
+    found: dict[str, Location] = {}
+    for chunk in chunked(wanted):
+        found.update(
+            (loc.code, loc) for loc in session.scalars(select(Location).where(Location.code.in_(chunk)))
+        )
+    missing = [code for code in wanted if code not in found]
+    if missing:
+        raise NotFoundError(f"unknown location {_listed(missing)}", field=field)
+    return found
+
+
+def require_products(session: Session, skus: Iterable[str], *, field: str = "sku") -> None:
+    wanted = sorted(set(skus))
+    found: set[str] = set()
+    for chunk in chunked(wanted):
+        found.update(session.scalars(select(Product.sku).where(Product.sku.in_(chunk))))
+    missing = [sku for sku in wanted if sku not in found]
+    if missing:
+        raise NotFoundError(f"unknown SKU {_listed(missing)}", field=field)

@@ -1,0 +1,62 @@
+"""Small hand-made networks for tests, built through the real services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from core.domain.barcodes import make_ean13
+from core.domain.inventory import MovementSpec, Reason
+from core.domain.network import LocationSpec, LocationType, ProductSpec
+from core.services.catalog import upsert_locations, upsert_products
+from core.services.inventory import record_movements
+
+
+def store(code: str = "S01", postal_code: str = "60601", **overrides: object) -> LocationSpec:
+    fields: dict[str, object] = dict(
+        code=code,
+        name=f"Store {code}",
+        type=LocationType.STORE,
+        postal_code=postal_code,
+        pickup=True,
+        returns=True,
+        daily_capacity=40,
+    )
+    fields.update(overrides)
+    return LocationSpec(**fields)  # type: ignore[arg-type]
+
+
+def product(sku: str = "SKU-1", number: int = 1, price: str = "19.99", **overrides: object) -> ProductSpec:
+    fields: dict[str, object] = dict(
+        sku=sku,
+        name=f"Product {sku}",
+        price=Decimal(price),
+        category="home",
+        barcodes=(make_ean13(f"40000000{number:04d}"),),
+        weight_kg=Decimal("0.5"),
+    )
+    fields.update(overrides)
+    return ProductSpec(**fields)  # type: ignore[arg-type]
+
+
+def small_network(session: Session, stock: int = 10) -> None:
+    """Two stores and a DC, three products, `stock` sellable units of each everywhere."""
+    upsert_locations(
+        session,
+        [
+            store("S01", "60601"),
+            store("S02", "60614", allow_negative_stock=True),
+            LocationSpec(code="DC1", name="DC Central", type=LocationType.DC, postal_code="46201", daily_capacity=500),
+        ],
+    )
+    upsert_products(session, [product(f"SKU-{i}", i) for i in (1, 2, 3)])
+    if stock:
+        record_movements(
+            session,
+            [
+                MovementSpec(loc, f"SKU-{i}", stock, Reason.INITIAL)
+                for loc in ("S01", "S02", "DC1")
+                for i in (1, 2, 3)
+            ],
+        )
