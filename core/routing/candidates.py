@@ -1,0 +1,183 @@
+"""Hard filters: which locations may take which lines of one order, and why the others may not.
+
+Each location gets the first filter that removed it with the values that failed, because "why not
+Northside?" needs an answer a person can check ("at daily capacity 40/40"), not a score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.domain.geo import distance_km
+from core.routing.compiled import CompiledFence, CompiledRules
+from core.routing.snapshot import Destination, LocationSnapshot, NetworkSnapshot
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """An order line with what routing needs of its product; `unit_value` is in ticks."""
+
+    index: int
+    sku: str
+    qty: int
+    unit_value: int
+    weight_g: int
+    category: str
+    group: str
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A location considered for an order: either excluded (with why) or what it can give and cost."""
+
+    loc: LocationSnapshot
+    distance_km: float
+    excluded_by: str | None = None
+    reason: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+    usable: dict[int, int] = field(default_factory=dict)  # line index -> units it may give (<= qty)
+    unit_cost: dict[int, int] = field(default_factory=dict)  # line index -> ticks per unit
+    labour: int = 0  # ticks per unit
+    overstock: dict[int, int] = field(default_factory=dict)  # line index -> ticks per unit (<= 0)
+    priority: int = 0  # ticks per shipment
+    capacity: int = 0  # ticks per shipment
+    unavailable: dict[str, str] = field(default_factory=dict)  # sku -> why it cannot come from here
+    pickup_here: bool = False  # the pickup store itself: no parcel, no carrier
+
+    @property
+    def code(self) -> str:
+        return self.loc.code
+
+    @property
+    def eligible(self) -> bool:
+        return self.excluded_by is None
+
+    def exclude(self, key: str, rules: CompiledRules, **values: Any) -> Candidate:
+        self.excluded_by = key
+        self.values = values
+        self.reason = rules.reasons[key].format(**values)
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class OrderContext:
+    method: str
+    channel: str
+    destination: Destination
+    pickup_store: str | None
+
+
+def _location_filter(
+    loc: LocationSnapshot,
+    c: Candidate,
+    ctx: OrderContext,
+    rules: CompiledRules,
+    fences: tuple[CompiledFence, ...],
+    excluded: Mapping[str, str],
+) -> Candidate | None:
+    """The first location-level filter that removes `loc`, in the documented order, or None."""
+    code, method = loc.code, ctx.method
+    if code in excluded:
+        return c.exclude("excluded", rules, why=excluded[code])
+    if rules.skip_disabled and not loc.enabled:
+        return c.exclude("disabled", rules)
+    if ctx.pickup_store is not None:
+        if code == ctx.pickup_store:
+            if not loc.pickup:
+                return c.exclude("no_pickup", rules)
+        elif not rules.transfer_to_pickup:
+            return c.exclude("pickup_store", rules, pickup_store=ctx.pickup_store)
+    if loc.type not in rules.allowed_types.get(method, ()):
+        return c.exclude("location_type", rules, type=str(loc.type), method=method)
+    if not c.pickup_here and not loc.ships:
+        return c.exclude("not_shipping", rules)
+    if rules.require_capacity and 0 < loc.daily_capacity <= loc.used_capacity_today:
+        return c.exclude("capacity", rules, used=loc.used_capacity_today, capacity=loc.daily_capacity)
+    max_km = rules.max_km.get(method)
+    if max_km is not None and c.distance_km > max_km:
+        return c.exclude("distance", rules, distance_km=round(c.distance_km, 1), max_km=max_km)
+    for fence in fences:
+        if not fence.categories and fence.excludes(code, loc.type):
+            return c.exclude("fence", rules, fence=fence.name)
+    return None
+
+
+def screen(
+    lines: list[Line],
+    network: NetworkSnapshot,
+    ctx: OrderContext,
+    rules: CompiledRules,
+    excluded: Mapping[str, str],
+) -> list[Candidate]:
+    """Every location holding any of the lines' SKUs (plus the pickup store), filtered, sorted by code."""
+    codes: set[str] = set()
+    for line in lines:
+        codes.update(network.stock.get(line.sku, ()))
+    if ctx.pickup_store is not None:
+        codes.add(ctx.pickup_store)
+    dest = ctx.destination
+    fences = tuple(f for f in rules.fences if f.applies_to_order(ctx.channel, dest.region, dest.postal_code))
+    line_fences = [f for f in fences if f.categories]
+    out = []
+    for code in sorted(codes):
+        loc = network.locations.get(code)
+        if loc is None:
+            continue  # stock rows for a location storage no longer knows: nothing to route to
+        c = Candidate(loc, distance_km(loc.latitude, loc.longitude, dest.latitude, dest.longitude))
+        c.pickup_here = code == ctx.pickup_store
+        out.append(c)
+        if _location_filter(loc, c, ctx, rules, fences, excluded) is None:
+            _line_filter(c, lines, network, rules, line_fences)
+    return out
+
+
+def _line_filter(
+    c: Candidate,
+    lines: list[Line],
+    network: NetworkSnapshot,
+    rules: CompiledRules,
+    line_fences: list[CompiledFence],
+) -> None:
+    """Stock after brokering safety stock and category fences, line by line; costs per unit."""
+    loc = c.loc
+    c.labour = rules.labour.get(loc.type, 0)
+    first: tuple[str, dict[str, Any]] | None = None
+    for line in lines:
+        fence = next(
+            (f for f in line_fences if line.category in f.categories and f.excludes(loc.code, loc.type)), None
+        )
+        if fence is not None:
+            values: dict[str, Any] = {"fence": fence.name}
+            c.unavailable[line.sku] = f"{line.sku}: " + rules.reasons["fence"].format(**values)
+            first = first or ("fence", values)
+            continue
+        level = network.stock.get(line.sku, {}).get(loc.code)
+        atp = level.atp if level else 0
+        safety = rules.safety_stock(loc.type, line.category)
+        usable = min(atp - safety, line.qty)
+        needed = 1 if rules.split_units else line.qty
+        if usable < needed:
+            values = {
+                "sku": line.sku,
+                "atp": atp,
+                "safety": safety,
+                "usable": max(usable, 0),
+                "needed": needed,
+            }
+            c.unavailable[line.sku] = rules.reasons["stock"].format(**values)
+            first = first or ("stock", values)
+            continue
+        c.usable[line.index] = usable
+        bonus = rules.overstock_ticks(level.on_hand, level.daily_sales) if level else 0
+        c.overstock[line.index] = bonus
+        c.unit_cost[line.index] = c.labour + bonus
+    if not c.usable and first is not None:
+        c.excluded_by, c.values = first
+        c.reason = "; ".join(c.unavailable.values())
+        return
+    if rules.priority_cost and loc.priority > 0:
+        c.priority = rules.priority_cost * loc.priority
+    if rules.capacity_penalty and loc.daily_capacity > 0:
+        c.capacity = round(rules.capacity_penalty * (loc.used_capacity_today + 1) / loc.daily_capacity)

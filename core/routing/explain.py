@@ -1,0 +1,121 @@
+"""Plain sentences for a store associate or a regional manager, from the decision alone.
+
+Everything here reads a `RoutingDecision` (possibly loaded from stored JSON), never the planner,
+so yesterday's decision explains itself the same way today.
+"""
+
+from __future__ import annotations
+
+from core.routing.decision import CandidateReport, RoutingDecision, Status, amount
+
+COMPONENT_NAMES = {
+    "shipping": "shipping",
+    "promise_miss": "the missed-promise penalty",
+    "shipment_penalty": "the extra-shipment penalty",
+    "priority": "location priority",
+    "labour": "labour",
+    "capacity": "capacity use",
+    "overstock": "the overstock bonus",
+}
+TYPE_NAMES = {"store": "store", "dc": "DC", "3pl": "3PL warehouse", "dropship": "drop-ship supplier"}
+# Exclusions every order would repeat (wrong type, not the pickup store) are not worth a sentence.
+DULL = {"location_type", "pickup_store", "not_shipping"}
+MAX_SKIPPED = 3
+
+
+def money(ticks: int) -> str:
+    return f"${amount(abs(ticks)):,.2f}"
+
+
+def label(c: CandidateReport | None, code: str) -> str:
+    return f"{c.name} ({code})" if c is not None and c.name else code
+
+
+def _items(n: int) -> str:
+    return {1: "the item", 2: "both items"}.get(n, f"all {n} items")
+
+
+def _main_component(diffs: dict[str, int]) -> str:
+    name, value = max(diffs.items(), key=lambda kv: (kv[1], kv[0]), default=("", 0))
+    return f" in {COMPONENT_NAMES.get(name, name)}" if value > 0 else ""
+
+
+def _runner_up(d: RoutingDecision) -> str:
+    ru = d.runner_up
+    if ru is None or not ru.locations:
+        return ""
+    who = " + ".join(label(d.candidate(code), code) for code in ru.locations)
+    if ru.unplaced:
+        return f"; {who} could not have supplied every item"
+    if ru.difference == 0:
+        return f"; {who} would have cost the same, and the rule set's tie-breaks decided"
+    return f"; {who} would have cost {money(ru.difference)} more{_main_component(ru.differences)}"
+
+
+def _routed(d: RoutingDecision) -> str:
+    if len(d.shipments) == 1:
+        s = d.shipments[0]
+        c = d.candidate(s.location)
+        kind = TYPE_NAMES.get(c.type, "location") if c else "location"
+        holders = [x for x in d.candidates if x.eligible and x.items == d.line_count]
+        if len(holders) == 1:
+            adjective = "only"
+        elif all(x.distance_km >= s.distance_km for x in holders):
+            adjective = "closest"
+        else:
+            adjective = "lowest-cost"
+        where = f", {s.distance_km:,.0f} km away" if s.service != "pickup" else ", the pickup store itself"
+        return f"Routed to {label(c, s.location)}: the {adjective} {kind} with {_items(d.line_count)}{where}"
+    parts = [f"{label(d.candidate(s.location), s.location)} ships "
+             + ", ".join(f"{sku} × {q}" for sku, q in s.lines) for s in d.shipments]
+    whole = any(x.eligible and x.items == d.line_count for x in d.candidates)
+    why = "splitting was cheapest" if whole else "no single eligible location had every item"
+    return f"Split into {len(d.shipments)} shipments because {why}: " + "; ".join(parts)
+
+
+def render(d: RoutingDecision) -> tuple[str, str]:
+    """(summary, full text): the summary is the first sentence."""
+    if d.status == Status.UNFULFILLABLE:
+        first = f"Could not route order {d.order_id}: " + "; ".join(u.reason for u in d.unplaced) + "."
+    else:
+        first = _routed(d) + _runner_up(d) + "."
+    sentences = [first]
+    if d.status == Status.PARTIALLY_ROUTED:
+        sentences += [f"{u.qty} × {u.sku} could not be placed: {u.reason}." for u in d.unplaced]
+    skipped = sorted((c for c in d.candidates if not c.eligible and c.excluded_by not in DULL),
+                     key=lambda c: (c.distance_km, c.location))
+    for c in skipped[:MAX_SKIPPED]:
+        sentences.append(f"{label(c, c.location)} was skipped: {c.reason}.")
+    rest = sum(1 for c in d.candidates if not c.eligible) - min(len(skipped), MAX_SKIPPED)
+    if rest > 0:
+        sentences.append(f"{rest} other location{'s were' if rest > 1 else ' was'} filtered out.")
+    if not d.exact:
+        sentences.append("This order was too large to search exhaustively, so a heuristic chose the plan.")
+    return first, " ".join(sentences)
+
+
+def why_not(d: RoutingDecision, code: str) -> str:
+    """Answer "why not location X?" for any location code."""
+    c = d.candidate(code)
+    if c is None:
+        return (f"{code} was not considered for order {d.order_id}: it holds none of the ordered items "
+                "or is not a known location.")
+    name = label(c, code)
+    chosen = next((s for s in d.shipments if s.location == code), None)
+    if chosen is not None:
+        return f"{name} was chosen: it ships " + ", ".join(f"{sku} × {q}" for sku, q in chosen.lines) + "."
+    if not c.eligible:
+        return f"{name} was not used: {c.reason}."
+    if c.items < d.line_count:
+        missing = "; ".join(c.unavailable.values()) or "not enough units"
+        return (f"{name} was not used: it could supply only {c.items} of the {d.line_count} items "
+                f"({missing}), so a plan with it needs another shipment and cost more.")
+    if d.total is None or c.total is None:
+        return f"{name} was eligible but the order could not be routed."
+    diff = c.total - d.total
+    if diff <= 0:
+        return f"{name} would have cost the same; the rule set's tie-breaks preferred the chosen plan."
+    diffs = {k: c.scores.get(k, 0) - d.scores.get(k, 0) for k in set(c.scores) | set(d.scores)}
+    top = max(diffs.items(), key=lambda kv: (kv[1], kv[0]))
+    detail = f", mostly {COMPONENT_NAMES.get(top[0], top[0])} (+{money(top[1])})" if top[1] > 0 else ""
+    return f"{name} was not used: shipping everything from it would have cost {money(diff)} more{detail}."

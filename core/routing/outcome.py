@@ -1,0 +1,101 @@
+"""Turn the search outcome into a decision: shipments, unplaced lines with reasons, the runner-up."""
+
+from __future__ import annotations
+
+from core.domain.orders import OrderRequest
+from core.routing.compiled import CompiledRules
+from core.routing.decision import CandidateReport, RoutingDecision, RunnerUp, Shipment, Status, Unplaced
+from core.routing.problem import COMPONENTS, Plan, Problem
+from core.routing.search import Outcome
+
+MAX_REASONS = 3
+
+
+def build_decision(
+    order: OrderRequest, rules: CompiledRules, p: Problem, out: Outcome, reports: list[CandidateReport],
+    unknown: list[Unplaced], method: str,
+) -> RoutingDecision:
+    best = out.best
+    shipments = _shipments(p, best) if best else []
+    unplaced = unknown + _unplaced(p, best, reports)
+    partly = Status.PARTIALLY_ROUTED if shipments else Status.UNFULFILLABLE
+    status = partly if unplaced else Status.ROUTED
+    chosen = _totals(p, best) if best else {}
+    runner = None
+    if best is not None and out.runner_up is not None:
+        ru = out.runner_up
+        theirs = _totals(p, ru)
+        runner = RunnerUp(tuple(sorted(p.codes[k] for k in ru.locations)), ru.cost, ru.cost - best.cost,
+                          {name: theirs[name] - chosen[name] for name in COMPONENTS
+                           if theirs[name] != chosen[name]}, ru.unplaced)
+    return RoutingDecision(
+        order.id, status, rules.rule_set_id, rules.version, shipments, reports, runner, unplaced,
+        best.cost if best else None, {k: v for k, v in chosen.items() if v or k == "shipping"},
+        out.exact, method, len(order.lines),
+    )
+
+
+def _totals(p: Problem, plan: Plan) -> dict[str, int]:
+    total = dict.fromkeys(COMPONENTS, 0)
+    for comp in p.components(plan.parts).values():
+        for name, v in comp.items():
+            total[name] += v
+    return total
+
+
+def _shipments(p: Problem, plan: Plan) -> list[Shipment]:
+    lines: dict[int, dict[tuple[int, str], int]] = {}
+    weight: dict[int, int] = {}
+    for b, k, qty in plan.parts:
+        bundle = p.bundles[b]
+        weight[k] = weight.get(k, 0) + p.part_weight(b, qty)
+        got = lines.setdefault(k, {})
+        for line in bundle.lines:
+            key = (line.index, line.sku)
+            got[key] = got.get(key, 0) + (qty if bundle.splittable else line.qty)
+    out = []
+    for k in sorted(lines, key=lambda k: p.codes[k]):
+        found = p.quote(k, weight[k])
+        assert found is not None  # the plan was only kept because every shipment had a quote
+        q = found[1]
+        c = p.cands[k]
+        out.append(Shipment(c.code, tuple((sku, n) for (_, sku), n in sorted(lines[k].items())), q.carrier, q.service, q.cost, q.eta,
+                            c.loc.name, round(c.distance_km, 1)))
+    return out
+
+
+def _unplaced(p: Problem, plan: Plan | None, reports: list[CandidateReport]) -> list[Unplaced]:
+    placed: dict[int, int] = {}
+    for b, _, qty in plan.parts if plan else ():
+        placed[b] = placed.get(b, 0) + qty
+    out = []
+    for b, bundle in enumerate(p.bundles):
+        missing = bundle.units - placed.get(b, 0)
+        if not missing:
+            continue
+        for line in bundle.lines:
+            qty = missing if bundle.splittable else line.qty
+            if bundle.options and missing <= bundle.forced_unplaced:
+                have = bundle.units - bundle.forced_unplaced
+                why = f"only {have} of {bundle.units} units of {line.sku} are available at eligible locations"
+            else:
+                why = _why_unplaced(p, bundle.options, line.sku, reports)
+            out.append(Unplaced(line.sku, qty, why))
+    return out
+
+
+def _why_unplaced(p: Problem, options: list[int], sku: str, reports: list[CandidateReport]) -> str:
+    if options:
+        rules = p.rules
+        limits = [f"at most {rules.max_shipments} shipment(s)"]
+        if rules.min_shipment_value:
+            limits.append("a minimum shipment value")
+        return f"{sku} is in stock elsewhere, but the split policy ({', '.join(limits)}) leaves no room for it"
+    stocked = p.network.stock.get(sku, {})
+    holders = [r for r in reports if r.location in stocked]
+    if not holders:
+        return f"no location has {sku} in stock"
+    reasons = [f"{r.name} ({r.location}): {r.unavailable.get(sku) or r.reason}" for r in holders[:MAX_REASONS]]
+    more = len(holders) - MAX_REASONS
+    tail = f"; and {more} more" if more > 0 else ""
+    return f"no eligible location can supply {sku}: " + "; ".join(reasons) + tail

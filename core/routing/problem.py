@@ -1,0 +1,222 @@
+"""One order's optimisation problem: bundles of lines, the locations that may take them, and costs.
+
+Shipping depends on the total weight a location sends, so it is not a per-line cost: the quoter is
+asked per (location, weight) and the answer memoised for the order. Both searches assume a quote
+never gets cheaper as the weight grows (true of every weight-tiered rate sheet); the lower bounds
+rely on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from core.routing.candidates import Candidate, Line
+from core.routing.compiled import CompiledRules, to_ticks
+from core.routing.shipping import Address, RateQuote, ShipmentRequest, ShippingQuoter
+from core.routing.snapshot import NetworkSnapshot
+
+Part = tuple[int, int, int]  # (bundle index, candidate index, units)
+
+
+@dataclass(slots=True)
+class Bundle:
+    """Lines that must travel together (an item group), or one line; only single lines split units."""
+
+    lines: tuple[Line, ...]
+    units: int
+    weight_g: int
+    value: int
+    splittable: bool
+    options: list[int]  # candidate indices able to take it (any units when splittable)
+    option_set: frozenset[int]
+    unit_cost: dict[int, int]  # candidate -> ticks (per unit when splittable, else for the bundle)
+    usable: dict[int, int]  # candidate -> units it can give (splittable only)
+    forced_unplaced: int = 0  # units no option can take whatever the plan
+    min_cost: int = 0  # cheapest unit cost of the units that can be placed
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    key: tuple[object, ...]  # (unplaced units, cost ticks, *tie-break values): smaller is better
+    parts: tuple[Part, ...]
+    locations: frozenset[int]
+
+    @property
+    def unplaced(self) -> int:
+        return self.key[0]  # type: ignore[return-value]
+
+    @property
+    def cost(self) -> int:
+        return self.key[1]  # type: ignore[return-value]
+
+
+class Problem:
+    def __init__(
+        self,
+        lines: list[Line],
+        cands: list[Candidate],
+        rules: CompiledRules,
+        quoter: ShippingQuoter,
+        network: NetworkSnapshot,
+        destination: Address,
+        ready_at: datetime,
+        promise_by: datetime | None,
+    ) -> None:
+        self.rules, self.cands, self.quoter, self.network = rules, cands, quoter, network
+        self.destination, self.ready_at, self.promise_by = destination, ready_at, promise_by
+        self.codes = [c.code for c in cands]
+        self.fixed = [c.priority + c.capacity for c in cands]
+        self.dist = [round(c.distance_km * 10) for c in cands]
+        self.prio = [max(c.loc.priority, 0) for c in cands]
+        self.quotes: dict[tuple[int, int], tuple[int, RateQuote] | None] = {}
+        self.bundles = _bundles(lines, cands, rules)
+        self.total_units = sum(b.units for b in self.bundles)
+
+    def ship(self, k: int, weight_g: int) -> int | None:
+        """Ticks to send `weight_g` from candidate k (shipping × weight + promise penalty), None if no carrier."""
+        found = self.quote(k, weight_g)
+        return None if found is None else found[0]
+
+    def quote(self, k: int, weight_g: int) -> tuple[int, RateQuote] | None:
+        key = (k, weight_g)
+        if key in self.quotes:
+            return self.quotes[key]
+        c = self.cands[k]
+        result: tuple[int, RateQuote] | None
+        if c.pickup_here:
+            day = self.ready_at.date()
+            result = (0, RateQuote("", "pickup", Decimal("0.00"), 0, day, day, True))
+        else:
+            q = self.quoter.quote(
+                ShipmentRequest(
+                    self.network.address(c.code),
+                    self.destination,
+                    Decimal(weight_g) / 1000,
+                    self.ready_at,
+                    self.promise_by,
+                )
+            )
+            if q is None:
+                result = None
+            else:
+                miss = 0 if q.meets_promise or self.promise_by is None else self.rules.promise_miss
+                result = (to_ticks(q.cost * self.rules.shipping_weight) + miss, q)
+        self.quotes[key] = result
+        return result
+
+    def tie_values(self, opened: list[int], parts: list[Part] | tuple[Part, ...]) -> tuple[object, ...]:
+        out: list[object] = []
+        for name in self.rules.tie_breaks:
+            if name == "fewest_shipments":
+                out.append(len(opened))
+            elif name == "shortest_distance":
+                out.append(sum(self.dist[k] for k in opened))
+            elif name == "lowest_priority":
+                out.append(sum(self.prio[k] for k in opened))
+            else:
+                out.append(tuple((self.codes[k], q) for _, k, q in parts))
+        return tuple(out)
+
+    def unit_ticks(self, b: int, k: int, qty: int) -> int:
+        bundle = self.bundles[b]
+        return bundle.unit_cost[k] * qty if bundle.splittable else bundle.unit_cost[k]
+
+    def part_weight(self, b: int, qty: int) -> int:
+        bundle = self.bundles[b]
+        return bundle.weight_g // bundle.units * qty if bundle.splittable else bundle.weight_g
+
+    def evaluate(self, parts: tuple[Part, ...]) -> Plan | None:
+        """The full key of a complete plan, or None when it breaks the split policy or cannot ship."""
+        weight: dict[int, int] = {}
+        value: dict[int, int] = {}
+        cost = placed = 0
+        for b, k, qty in parts:
+            bundle = self.bundles[b]
+            weight[k] = weight.get(k, 0) + self.part_weight(b, qty)
+            value[k] = value.get(k, 0) + (
+                bundle.value // bundle.units * qty if bundle.splittable else bundle.value
+            )
+            cost += self.unit_ticks(b, k, qty)
+            placed += qty
+        if len(weight) > self.rules.max_shipments:
+            return None
+        if len(weight) > 1 and any(v < self.rules.min_shipment_value for v in value.values()):
+            return None
+        for k, w in weight.items():
+            s = self.ship(k, w)
+            if s is None:
+                return None
+            cost += s + self.fixed[k]
+        cost += self.rules.shipment_penalty * max(len(weight) - 1, 0)
+        opened = list(dict.fromkeys(k for _, k, _ in parts))
+        key = (self.total_units - placed, cost, *self.tie_values(opened, parts))
+        return Plan(key, parts, frozenset(weight))
+
+    def components(self, parts: tuple[Part, ...]) -> dict[int, dict[str, int]]:
+        """Per location the cost components of its shipment (ticks), in the order they are shown."""
+        out: dict[int, dict[str, int]] = {}
+        weight: dict[int, int] = {}
+        for b, k, qty in parts:
+            comp = out.setdefault(k, dict.fromkeys(COMPONENTS, 0))
+            weight[k] = weight.get(k, 0) + self.part_weight(b, qty)
+            for line in self.bundles[b].lines:
+                n = qty if self.bundles[b].splittable else line.qty
+                comp["labour"] += self.cands[k].labour * n
+                comp["overstock"] += self.cands[k].overstock[line.index] * n
+        for i, (k, comp) in enumerate(out.items()):
+            found = self.quote(k, weight[k])
+            if found is not None:
+                ticks, q = found
+                comp["shipping"] = to_ticks(q.cost * self.rules.shipping_weight)
+                comp["promise_miss"] = ticks - comp["shipping"]
+            comp["priority"], comp["capacity"] = self.cands[k].priority, self.cands[k].capacity
+            comp["shipment_penalty"] = self.rules.shipment_penalty if i else 0
+        return out
+
+
+COMPONENTS = ("shipping", "promise_miss", "shipment_penalty", "priority", "labour", "capacity", "overstock")
+
+
+def _bundles(lines: list[Line], cands: list[Candidate], rules: CompiledRules) -> list[Bundle]:
+    groups: dict[str, list[Line]] = {}
+    for line in lines:
+        key = line.group if rules.keep_groups and line.group else f"\0{line.index}"
+        groups.setdefault(key, []).append(line)
+    out = []
+    for members in groups.values():
+        split = rules.split_units and len(members) == 1
+        units = sum(m.qty for m in members)
+        b = Bundle(
+            tuple(members),
+            units,
+            sum(m.weight_g * m.qty for m in members),
+            sum(m.unit_value * m.qty for m in members),
+            split,
+            [],
+            frozenset(),
+            {},
+            {},
+        )
+        for k, c in enumerate(cands):
+            if split:
+                got = c.usable.get(members[0].index, 0)
+                if got > 0:
+                    b.options.append(k)
+                    b.usable[k] = got
+                    b.unit_cost[k] = c.unit_cost[members[0].index]
+            elif all(c.usable.get(m.index, 0) >= m.qty for m in members):
+                b.options.append(k)
+                b.unit_cost[k] = sum(c.unit_cost[m.index] * m.qty for m in members)
+        b.option_set = frozenset(b.options)
+        if split:
+            b.forced_unplaced = max(units - sum(b.usable.values()), 0)
+            b.min_cost = min(b.unit_cost.values(), default=0) * (units - b.forced_unplaced)
+        else:
+            b.forced_unplaced = 0 if b.options else units
+            b.min_cost = min(b.unit_cost.values(), default=0)
+        out.append(b)
+    # Most constrained first: failures surface early and the bound tightens sooner.
+    out.sort(key=lambda b: (len(b.options), -b.weight_g, b.lines[0].index))
+    return out

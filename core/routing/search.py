@@ -1,0 +1,196 @@
+"""Exact branch and bound over assignments of bundles (and units of splittable lines) to locations.
+
+Keys are compared lexicographically: unplaced units, cost, then the rule set's tie-breaks, so the
+answer is the same on every run. Alongside the best plan it keeps the runner-up (the best plan
+with a different set of locations), because explanations compare against it; pruning is therefore
+against the runner-up once there is one.
+
+Lower bound at a node: the cost so far + each remaining bundle's cheapest per-unit cost + the
+cheapest opening of one new location when some remaining bundle cannot go to any open one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.routing.problem import Part, Plan, Problem
+
+
+class _BudgetSpentError(Exception):
+    """The node budget ran out: the best plan so far stands, but it is no longer proven optimal."""
+
+
+@dataclass(slots=True)
+class Outcome:
+    best: Plan | None
+    runner_up: Plan | None
+    exact: bool
+    nodes: int
+
+    def offer(self, plan: Plan | None) -> None:
+        """Keep the best plan and the best one that uses a different set of locations."""
+        if plan is None:
+            return
+        best = self.best
+        if best is None:
+            self.best = plan
+        elif plan.key < best.key:
+            if plan.locations != best.locations:
+                self.runner_up = best
+            self.best = plan
+        elif plan.locations != best.locations and (self.runner_up is None or plan.key < self.runner_up.key):
+            self.runner_up = plan
+
+
+def seed(p: Problem, out: Outcome) -> None:
+    """Offer every single-location plan: cheap to price, and usually the answer or the runner-up."""
+    for k in range(len(p.cands)):
+        parts: list[Part] = []
+        for b, bundle in enumerate(p.bundles):
+            if k in bundle.option_set:
+                parts.append((b, k, bundle.usable[k] if bundle.splittable else bundle.units))
+        if parts:
+            out.offer(p.evaluate(tuple(parts)))
+
+
+def branch_and_bound(p: Problem, out: Outcome) -> None:
+    bundles, rules = p.bundles, p.rules
+    nb, n_cands = len(bundles), len(p.cands)
+    fixed, pen, max_ship = p.fixed, rules.shipment_penalty, rules.max_shipments
+    # Cheapest possible shipment from each location: its lightest possible parcel.
+    floor = [0] * n_cands
+    for k in range(n_cands):
+        w = min(p.part_weight(b, 1) for b, bd in enumerate(bundles) if k in bd.option_set)
+        s = p.ship(k, w)
+        floor[k] = fixed[k] + (s if s is not None else 0)
+    opening = [min((floor[k] for k in bd.options), default=0) for bd in bundles]
+    suffix_min = [0] * (nb + 1)
+    suffix_forced = [0] * (nb + 1)
+    for i in range(nb - 1, -1, -1):
+        suffix_min[i] = suffix_min[i + 1] + bundles[i].min_cost
+        suffix_forced[i] = suffix_forced[i + 1] + bundles[i].forced_unplaced
+    # For splittable bundles: units the options from position j on could still give.
+    tail = [[sum(bd.usable[k] for k in bd.options[j:]) for j in range(len(bd.options) + 1)]
+            if bd.splittable else [] for bd in bundles]
+    min_unit = [min(bd.unit_cost.values(), default=0) for bd in bundles]
+    weight, value, count, ship_now = [0] * n_cands, [0] * n_cands, [0] * n_cands, [0] * n_cands
+    opened: list[int] = []
+    parts: list[Part] = []
+    state = [0, 0, 0]  # cost, unplaced, nodes
+
+    def pruned(i: int, extra_unplaced: int, extra_cost: int) -> bool:
+        t = out.runner_up
+        if t is None:
+            return False
+        unpl = state[1] + extra_unplaced + suffix_forced[i]
+        inc = 0
+        open_set = opened
+        for j in range(i, nb):
+            bd = bundles[j]
+            if bd.options and bd.option_set.isdisjoint(open_set):
+                if len(opened) >= max_ship:
+                    unpl += bd.units - bd.forced_unplaced
+                elif opening[j] > inc:
+                    inc = opening[j]
+        tk = t.key
+        if unpl != tk[0]:
+            return unpl > tk[0]
+        lb = state[0] + extra_cost + suffix_min[i] + inc + (pen if inc and opened else 0)
+        if lb != tk[1]:
+            return lb > tk[1]
+        return (unpl, lb, *p.tie_values(opened, parts)) >= tk
+
+    def add(b: int, k: int, qty: int) -> bool:
+        w = weight[k] + p.part_weight(b, qty)
+        s = p.ship(k, w)
+        if s is None:
+            return False
+        bd = bundles[b]
+        delta = s - ship_now[k] + (bd.unit_cost[k] * qty if bd.splittable else bd.unit_cost[k])
+        if count[k] == 0:
+            if len(opened) >= max_ship:
+                return False
+            delta += fixed[k] + (pen if opened else 0)
+            opened.append(k)
+        weight[k], ship_now[k] = w, s
+        value[k] += bd.value // bd.units * qty if bd.splittable else bd.value
+        count[k] += 1
+        state[0] += delta
+        parts.append((b, k, qty))
+        return True
+
+    def remove(b: int, k: int, qty: int) -> None:
+        bd = bundles[b]
+        parts.pop()
+        count[k] -= 1
+        value[k] -= bd.value // bd.units * qty if bd.splittable else bd.value
+        weight[k] -= p.part_weight(b, qty)
+        delta = (bd.unit_cost[k] * qty if bd.splittable else bd.unit_cost[k]) - ship_now[k]
+        if count[k] == 0:
+            opened.pop()
+            delta += fixed[k] + (pen if opened else 0)
+            ship_now[k] = 0
+        else:
+            ship_now[k] = p.ship(k, weight[k]) or 0
+        delta += ship_now[k]
+        state[0] -= delta
+
+    def leaf() -> None:
+        if not parts:
+            return
+        if len(opened) > 1 and any(value[k] < rules.min_shipment_value for k in opened):
+            return
+        key = (state[1], state[0], *p.tie_values(opened, parts))
+        out.offer(Plan(key, tuple(parts), frozenset(opened)))
+
+    def visit(i: int) -> None:
+        state[2] += 1
+        if state[2] > rules.max_nodes:
+            raise _BudgetSpentError
+        if i == nb:
+            leaf()
+            return
+        bd = bundles[i]
+        if bd.splittable:
+            split(i, bd.units, 0)
+            return
+        order = [k for k in opened if k in bd.option_set]
+        order += [k for k in bd.options if count[k] == 0]
+        for k in order:
+            if add(i, k, bd.units):
+                if not pruned(i + 1, 0, 0):
+                    visit(i + 1)
+                remove(i, k, bd.units)
+        state[1] += bd.units
+        if not pruned(i + 1, 0, 0):
+            visit(i + 1)
+        state[1] -= bd.units
+
+    def split(i: int, rem: int, start: int) -> None:
+        """Place the next part of a splittable line: a location at or after `start`, then a quantity."""
+        bd = bundles[i]
+        opts = bd.options
+        for pos in range(start, len(opts)):
+            k = opts[pos]
+            for qty in range(min(bd.usable[k], rem), 0, -1):
+                if not add(i, k, qty):
+                    continue
+                left = rem - qty
+                if left == 0:
+                    if not pruned(i + 1, 0, 0):
+                        visit(i + 1)
+                else:
+                    can = min(left, tail[i][pos + 1])
+                    if not pruned(i + 1, left - can, can * min_unit[i]):
+                        split(i, left, pos + 1)
+                remove(i, k, qty)
+        state[1] += rem
+        if not pruned(i + 1, 0, 0):
+            visit(i + 1)
+        state[1] -= rem
+
+    try:
+        visit(0)
+    except _BudgetSpentError:
+        out.exact = False
+    out.nodes = state[2]
