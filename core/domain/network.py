@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
@@ -52,7 +52,6 @@ class LocationSpec:
     priority: int = 0
     enabled: bool = True
     allow_negative_stock: bool = False
-    bins: tuple[str, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         validate_code(self.code, field="code")
@@ -91,3 +90,25 @@ class ProductSpec:
                 raise ValidationError(f"{getattr(self, name)} is negative", field=name)
         if self.returnable_days < 0:
             raise ValidationError(f"{self.returnable_days} is negative", field="returnable_days")
+
+
+@dataclass(frozen=True, slots=True)
+class BinSpec:
+    """A shelf position; zone, aisle and position give the order of a picking walk."""
+
+    location: str
+    code: str
+    zone: str = ""
+    aisle: int = 0
+    position: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StockLevel:
+    """A counted quantity on the shelf, as an inventory file or a stock take states it."""
+
+    location: str
+    sku: str
+    on_hand: int
+    safety_stock: int | None = None
+    bin: str | None = None

@@ -7,6 +7,7 @@ exception: the caller stores the decision either way.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from core.domain.orders import DeliveryMethod, OrderRequest
@@ -52,12 +53,14 @@ class Planner:
         ctx = OrderContext(str(order.delivery.method), str(order.channel), dest, pickup)
         cands = screen(lines, network, ctx, rules, excluded)
         ready_at = now or order.placed_at
+        # A transfer to the pickup store goes to a business address: no residential surcharge.
+        address = dest.address if pickup is None else replace(dest.address, residential=False)
         problem = Problem(lines, [c for c in cands if c.eligible], rules, self.quoter, network,
-                          dest.address, ready_at, order.delivery.promise_by)
+                          address, ready_at, order.delivery.promise_by)
         scores = _solo_scores(problem)
         if len(problem.cands) != len(scores):  # some could not ship even alone: filter and start again
             problem = Problem(lines, [c for c in cands if c.eligible], rules, self.quoter, network,
-                              dest.address, ready_at, order.delivery.promise_by)
+                              address, ready_at, order.delivery.promise_by)
             scores = _solo_scores(problem)
         out = Outcome(None, None, True, 0)
         seed(problem, out)

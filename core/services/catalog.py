@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.domain.errors import ConflictError
 from core.domain.geo import resolve_place
-from core.domain.network import LocationSpec, ProductSpec
+from core.domain.network import BinSpec, LocationSpec, ProductSpec
 from core.services.lookups import chunked
+from core.storage.bulk import upsert
 from core.storage.models import Bin, Location, Product, ProductBarcode
-
-
-@dataclass(frozen=True, slots=True)
-class BinSpec:
-    """A shelf position; codes read zone-aisle-position (e.g. "B-07-3") so walks sort naturally."""
-
-    location: str
-    code: str
-    zone: str = ""
-    aisle: int = 0
-    position: int = 0
 
 
 def upsert_locations(session: Session, specs: Iterable[LocationSpec]) -> int:
@@ -48,14 +37,12 @@ def upsert_locations(session: Session, specs: Iterable[LocationSpec]) -> int:
 
 
 def upsert_bins(session: Session, specs: Iterable[BinSpec]) -> int:
-    count = 0
-    for spec in specs:
-        row = session.get(Bin, (spec.location, spec.code)) or Bin(location_code=spec.location, code=spec.code)
-        row.zone, row.aisle, row.position = spec.zone, spec.aisle, spec.position
-        session.add(row)
-        count += 1
-    session.flush()
-    return count
+    rows = [
+        {"location_code": b.location, "code": b.code, "zone": b.zone, "aisle": b.aisle, "position": b.position}
+        for b in specs
+    ]
+    upsert(session, Bin, rows, keys=("location_code", "code"))
+    return len(rows)
 
 
 def upsert_products(session: Session, specs: Sequence[ProductSpec]) -> int:

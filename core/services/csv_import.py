@@ -19,13 +19,11 @@ from sqlalchemy.orm import Session
 
 from core.domain.errors import ImportFileError, OmsError, ValidationError
 from core.domain.geo import resolve_place
-from core.domain.inventory import MovementSpec, Reason
-from core.domain.network import LocationSpec, LocationType, ProductSpec
+from core.domain.network import LocationSpec, LocationType, ProductSpec, StockLevel
 from core.domain.parsing import parse_enum
-from core.services.catalog import BinSpec, upsert_bins, upsert_locations, upsert_products
-from core.services.inventory import record_movements
+from core.services.catalog import upsert_locations, upsert_products
+from core.services.inventory import set_stock_levels
 from core.services.lookups import chunked
-from core.services.positions import lock_positions
 from core.storage.models import Location, Product, ProductBarcode
 
 T = TypeVar("T")
@@ -311,30 +309,12 @@ def import_inventory(session: Session, path: Path, *, device: str = "csv-import"
             problems.add(row.line, "sku", f"unknown SKU {sku}")
     _flag_repeats(keyed, lambda k: f"{k[0]}/{k[1]}", "sku", problems)
     problems.raise_if_any()
-    positions = lock_positions(session, [k for _, k in keyed])
-    counts = []
-    for row, key in keyed:
-        position, on_hand = positions[key], row.values["on_hand"]
-        if on_hand != position.sellable:
-            counts.append(
-                MovementSpec(
-                    key[0],
-                    key[1],
-                    on_hand - position.sellable,
-                    Reason.COUNT,
-                    reference=path.name,
-                    device=device,
-                )
-            )
-        if "safety_stock" in row.values:
-            position.safety_stock = row.values["safety_stock"]
-        if "bin" in row.values:
-            position.bin_code = row.values["bin"]
-    upsert_bins(
-        session, {BinSpec(loc, code) for loc, code in ((k[0], r.values.get("bin")) for r, k in keyed) if code}
-    )
-    record_movements(session, counts)
-    return len(keyed)
+    levels = [
+        StockLevel(loc, sku, row.values["on_hand"], row.values.get("safety_stock"), row.values.get("bin"))
+        for row, (loc, sku) in keyed
+    ]
+    set_stock_levels(session, levels, reference=path.name, device=device)
+    return len(levels)
 
 
 IMPORTERS: dict[ImportKind, Callable[[Session, Path], int]] = {

@@ -19,8 +19,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core.domain.errors import ConflictError, InsufficientStockError, ValidationError
-from core.domain.inventory import Bucket, MovementSpec, available_to_promise, utc_now
+from core.domain.inventory import Bucket, MovementSpec, Reason, available_to_promise, utc_now
+from core.domain.network import BinSpec, StockLevel
 from core.domain.parsing import require_quantity
+from core.services.catalog import upsert_bins
 from core.services.lookups import chunked, require_locations, require_products
 from core.services.positions import lock_positions
 from core.storage.models import Location, Movement, Reservation, ReservationStatus, StockPosition
@@ -239,3 +241,43 @@ def network_stock(session: Session, sku: str) -> list[StockLine]:
         )
         for code, name, kind, p in rows
     ]
+
+
+def set_stock_levels(
+    session: Session,
+    levels: Sequence[StockLevel],
+    *,
+    reason: Reason = Reason.COUNT,
+    reference: str = "",
+    device: str = "",
+) -> int:
+    """Bring sellable stock to counted levels through ledger movements of the differences.
+
+    Safety stock and the home bin are settings, not stock, so they are written directly; a bin
+    named here that the location does not know yet is created.
+    """
+    require_locations(session, {level.location for level in levels})
+    require_products(session, {level.sku for level in levels})
+    positions = lock_positions(session, ((level.location, level.sku) for level in levels))
+    moves = []
+    for level in levels:
+        require_quantity(level.on_hand, field="on_hand", allow_zero=True)
+        position = positions[(level.location, level.sku)]
+        if level.on_hand != position.sellable:
+            moves.append(
+                MovementSpec(
+                    level.location,
+                    level.sku,
+                    level.on_hand - position.sellable,
+                    reason,
+                    reference=reference,
+                    device=device,
+                )
+            )
+        if level.safety_stock is not None:
+            position.safety_stock = level.safety_stock
+        if level.bin:
+            position.bin_code = level.bin
+    upsert_bins(session, {BinSpec(level.location, level.bin) for level in levels if level.bin})
+    record_movements(session, moves)
+    return len(moves)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.services.lookups import chunked
+from core.storage.bulk import insert_missing
 from core.storage.models import StockPosition
 
 Key = tuple[str, str]
@@ -23,10 +23,7 @@ def lock_positions(session: Session, keys: Iterable[Key]) -> dict[Key, StockPosi
     ordered = sorted(set(keys))
     if not ordered:
         return {}
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    rows = [{"location_code": loc, "sku": sku} for loc, sku in ordered]
-    for chunk in chunked(rows, 400):
-        session.execute(dialect.insert(StockPosition).values(list(chunk)).on_conflict_do_nothing())
+    insert_missing(session, StockPosition, [{"location_code": loc, "sku": sku} for loc, sku in ordered])
     found: dict[Key, StockPosition] = {}
     for chunk in chunked(ordered, 400):
         query = (

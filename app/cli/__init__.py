@@ -1,0 +1,1 @@
+"""The `oms` command: one subcommand module per area, all calling `core.services`."""

@@ -1,0 +1,19 @@
+"""Where things live by default; every default can be overridden on the command line or by env."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+APP_NAME = "store-oms"
+
+
+def data_dir() -> Path:
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def default_database_url() -> str:
+    """`OMS_DATABASE_URL` if set, else a SQLite file in the user's data folder."""
+    return os.environ.get("OMS_DATABASE_URL") or f"sqlite:///{data_dir() / 'oms.db'}"

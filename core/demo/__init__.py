@@ -1,0 +1,1 @@
+"""A believable demo retailer, generated deterministically from a seed (pure: no database)."""

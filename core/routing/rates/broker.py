@@ -1,0 +1,242 @@
+"""The rate broker: the cheapest carrier service that meets the promise, priced from a rate sheet.
+
+The planner calls `quote` for every candidate location of every order, so everything that does not
+depend on the request is done once in `RateBroker.__init__`: zone lookup by a prefix dictionary and
+sorted band bounds, weight tiers as sorted bounds for `bisect`, and every total (base, fuel,
+residential) already rounded per tier, so no Decimal arithmetic happens while quoting. Calendar
+answers are cached in `PickupCalendar`. Only the winner is turned into a `RateQuote`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core.domain.errors import ValidationError
+from core.domain.geo import distance_km
+from core.domain.money import round_money
+from core.routing.rates.calendar import PickupCalendar
+from core.routing.rates.sheet import Carrier, RateSheet, Service, expand_prefixes
+from core.routing.shipping import RateQuote, ShipmentRequest
+
+_ZERO = Decimal("0.00")
+_Price = tuple[int, Decimal, tuple[tuple[str, Decimal], ...]]  # (cents for comparing, total, breakdown)
+
+
+@dataclass(frozen=True, slots=True)
+class _Option:
+    """One service in one zone, with its tier bounds and precomputed prices."""
+
+    carrier: str
+    service: str
+    rank: int  # position in (carrier, service code) order: the last tie-break, compared as an int
+    transit_days: int
+    saturday_delivery: bool
+    guaranteed: bool
+    calendar: PickupCalendar
+    bounds: tuple[Decimal, ...]
+    prices: tuple[_Price, ...]
+    residential_prices: tuple[_Price, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledCarrier:
+    prefixes: dict[tuple[str, str], str]
+    band_mins: tuple[float, ...]
+    band_maxes: tuple[float | None, ...]
+    band_zones: tuple[str, ...]
+    by_zone: dict[str, tuple[_Option, ...]]
+
+
+def _price(base: Decimal, fuel_pct: Decimal, residential: Decimal) -> _Price:
+    """Fuel is a percentage of the base rate only; the residential fee is a flat add-on."""
+    fuel = round_money(base * fuel_pct / 100)
+    total = base + fuel + residential
+    return int(total * 100), total, (("base", base), ("fuel", fuel), ("residential", residential))
+
+
+def _compile(carrier: Carrier, ranks: dict[tuple[str, str], int]) -> _CompiledCarrier:
+    calendars: dict[object, PickupCalendar] = {}
+    by_zone: dict[str, list[_Option]] = {}
+    for service in carrier.services:
+        cutoff = service.cutoff or carrier.cutoff
+        if cutoff not in calendars:
+            calendars[cutoff] = PickupCalendar(carrier.pickup_days, cutoff, carrier.holidays)
+        for zone, transit in service.transit_days.items():
+            by_zone.setdefault(zone, []).append(
+                _option(carrier, service, zone, transit, calendars[cutoff], ranks)
+            )
+    prefixes = {
+        (o, d): row.zone
+        for row in carrier.postal_zones
+        for o in expand_prefixes(row.origin)
+        for d in expand_prefixes(row.destination)
+    }
+    bands = carrier.distance_bands
+    return _CompiledCarrier(
+        prefixes=prefixes,
+        band_mins=tuple(b.min_km for b in bands),
+        band_maxes=tuple(b.max_km for b in bands),
+        band_zones=tuple(b.zone for b in bands),
+        by_zone={zone: tuple(options) for zone, options in by_zone.items()},
+    )
+
+
+def _option(
+    carrier: Carrier,
+    service: Service,
+    zone: str,
+    transit: int,
+    calendar: PickupCalendar,
+    ranks: dict[tuple[str, str], int],
+) -> _Option:
+    pct, fee = carrier.fuel_surcharge_pct, carrier.residential_surcharge
+    return _Option(
+        carrier=carrier.name,
+        service=service.code,
+        rank=ranks[carrier.name, service.code],
+        transit_days=transit,
+        saturday_delivery=service.saturday_delivery,
+        guaranteed=service.guaranteed,
+        calendar=calendar,
+        bounds=tuple(t.max_kg for t in service.tiers),
+        prices=tuple(_price(t.prices[zone], pct, _ZERO) for t in service.tiers),
+        residential_prices=tuple(_price(t.prices[zone], pct, fee) for t in service.tiers),
+    )
+
+
+def _us_prefix(postal_code: str) -> str | None:
+    head = postal_code[:3]
+    return head if len(head) == 3 and head.isdigit() else None
+
+
+class RateBroker:
+    """A `ShippingQuoter` over one rate sheet.
+
+    With `guaranteed_only`, a service that does not guarantee its transit time never counts as
+    meeting a promise (it can still be returned as the fastest fallback).
+    """
+
+    def __init__(self, sheet: RateSheet, *, guaranteed_only: bool = False) -> None:
+        self.sheet = sheet
+        self.guaranteed_only = guaranteed_only
+        order = sorted((c.name, s.code) for c in sheet.carriers for s in c.services)
+        ranks = {key: i for i, key in enumerate(order)}
+        self._carriers = tuple(_compile(c, ranks) for c in sheet.carriers)
+        self._zones: dict[str, ZoneInfo] = {}
+
+    def quote(self, request: ShipmentRequest) -> RateQuote | None:
+        """The cheapest service meeting the promise, else the fastest; None if no service carries it."""
+        best: tuple[tuple[object, ...], _Option, _Price, date, date] | None = None
+        best_meets = False
+        for option, price, ship, eta, meets in self._priced(request):
+            if meets:
+                key: tuple[object, ...] = (price[0], eta, option.rank)
+                if not best_meets or best is None or key < best[0]:
+                    best, best_meets = (key, option, price, ship, eta), True
+            elif not best_meets:
+                key = (eta, price[0], option.rank)
+                if best is None or key < best[0]:
+                    best = (key, option, price, ship, eta)
+        if best is None:
+            return None
+        _, option, price, ship, eta = best
+        return _to_quote(option, price, ship, eta, best_meets)
+
+    def quotes(self, request: ShipmentRequest) -> list[RateQuote]:
+        """Every service that can carry the parcel, best first (explanations show the runners-up)."""
+        found = [_to_quote(o, p, s, e, m) for o, p, s, e, m in self._priced(request)]
+        found.sort(key=lambda q: (not q.meets_promise, q.cost, q.eta, q.carrier, q.service))
+        if found and not found[0].meets_promise:
+            found.sort(key=lambda q: (q.eta, q.cost, q.carrier, q.service))
+        return found
+
+    def _priced(self, request: ShipmentRequest) -> Iterator[tuple[_Option, _Price, date, date, bool]]:
+        """Yield (option, price, ship date, eta, meets promise) for every service that can carry it."""
+        weight = _check_weight(request.weight_kg)
+        origin, destination = request.origin, request.destination
+        local_ready = _aware(request.ready_at, "ready_at").astimezone(self._zone(origin.timezone, "origin"))
+        promise: date | None = None
+        if request.promise_by is not None:
+            due = _aware(request.promise_by, "promise_by")
+            promise = due.astimezone(self._zone(destination.timezone, "destination")).date()
+        pair: tuple[str, str] | None = None
+        if origin.country == "US" and destination.country == "US":
+            o, d = _us_prefix(origin.postal_code), _us_prefix(destination.postal_code)
+            pair = (o, d) if o and d else None
+        residential = destination.residential
+        km: float | None = None
+        for carrier in self._carriers:
+            zone = carrier.prefixes.get(pair) if pair is not None and carrier.prefixes else None
+            if zone is None and carrier.band_mins:
+                if km is None:
+                    km = distance_km(
+                        origin.latitude, origin.longitude, destination.latitude, destination.longitude
+                    )
+                i = bisect_right(carrier.band_mins, km) - 1
+                if i >= 0:
+                    upper = carrier.band_maxes[i]
+                    if upper is None or km < upper:
+                        zone = carrier.band_zones[i]
+            if zone is None:
+                continue
+            for option in carrier.by_zone.get(zone, ()):
+                tier = bisect_left(option.bounds, weight)
+                if tier == len(option.bounds):
+                    continue
+                ship = option.calendar.ship_date(local_ready)
+                if ship is None:
+                    continue
+                eta = option.calendar.eta(ship, option.transit_days, option.saturday_delivery)
+                meets = promise is None or (
+                    eta <= promise and (option.guaranteed or not self.guaranteed_only)
+                )
+                price = option.residential_prices[tier] if residential else option.prices[tier]
+                yield option, price, ship, eta, meets
+
+    def _zone(self, name: str, where: str) -> ZoneInfo:
+        try:
+            return self._zones[name]
+        except KeyError:
+            pass
+        try:
+            zone = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            raise ValidationError(f"unknown time zone {name!r}", field=f"{where}.timezone") from None
+        self._zones[name] = zone
+        return zone
+
+
+def _to_quote(option: _Option, price: _Price, ship: date, eta: date, meets: bool) -> RateQuote:
+    return RateQuote(
+        carrier=option.carrier,
+        service=option.service,
+        cost=price[1],
+        transit_days=option.transit_days,
+        ship_date=ship,
+        eta=eta,
+        meets_promise=meets,
+        breakdown=price[2],
+    )
+
+
+def _check_weight(weight: object) -> Decimal:
+    if isinstance(weight, Decimal):
+        try:
+            if weight > 0:
+                return weight
+        except InvalidOperation:
+            pass
+    elif isinstance(weight, int) and not isinstance(weight, bool) and weight > 0:
+        return Decimal(weight)
+    raise ValidationError(f"{weight!r} is not a positive weight in kg (give a Decimal)", field="weight_kg")
+
+
+def _aware(value: datetime, field: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(f"{value.isoformat()} has no time zone", field=field)
+    return value
