@@ -225,15 +225,16 @@ def _to_quote(option: _Option, price: _Price, ship: date, eta: date, meets: bool
 
 
 def _check_weight(weight: object) -> Decimal:
+    """Zero is allowed (a product without a recorded weight still ships at the lightest tier)."""
     if isinstance(weight, Decimal):
         try:
-            if weight > 0:
+            if weight >= 0 and weight.is_finite():
                 return weight
         except InvalidOperation:
             pass
-    elif isinstance(weight, int) and not isinstance(weight, bool) and weight > 0:
+    elif isinstance(weight, int) and not isinstance(weight, bool) and weight >= 0:
         return Decimal(weight)
-    raise ValidationError(f"{weight!r} is not a positive weight in kg (give a Decimal)", field="weight_kg")
+    raise ValidationError(f"{weight!r} is not a weight in kg (give a Decimal, 0 or more)", field="weight_kg")
 
 
 def _aware(value: datetime, field: str) -> datetime:
