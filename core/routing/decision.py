@@ -111,25 +111,46 @@ class RoutingDecision:
             "status": str(self.status),
             "rule_set": {"id": self.rule_set_id, "version": self.rule_set_version},
             "shipments": [
-                {"location": s.location, "lines": [{"sku": sku, "qty": q} for sku, q in s.lines],
-                 "carrier": s.carrier, "service": s.service, "cost": str(s.cost),
-                 "eta": s.eta.isoformat() if s.eta else None, "name": s.name, "distance_km": s.distance_km}
+                {
+                    "location": s.location,
+                    "lines": [{"sku": sku, "qty": q} for sku, q in s.lines],
+                    "carrier": s.carrier,
+                    "service": s.service,
+                    "cost": str(s.cost),
+                    "eta": s.eta.isoformat() if s.eta else None,
+                    "name": s.name,
+                    "distance_km": s.distance_km,
+                }
                 for s in self.shipments
             ],
             "explanation": {
                 "summary": self.summary,
                 "candidates": [
-                    {"location": c.location, "name": c.name, "type": c.type, "distance_km": c.distance_km,
-                     "eligible": c.eligible, "excluded_by": c.excluded_by, "reason": c.reason,
-                     "values": c.values, "scores": _money(c.scores),
-                     "total": _amount(c.total), "unavailable": c.unavailable,
-                     "items": c.items}
+                    {
+                        "location": c.location,
+                        "name": c.name,
+                        "type": c.type,
+                        "distance_km": c.distance_km,
+                        "eligible": c.eligible,
+                        "excluded_by": c.excluded_by,
+                        "reason": c.reason,
+                        "values": c.values,
+                        "scores": _money(c.scores),
+                        "total": _amount(c.total),
+                        "unavailable": c.unavailable,
+                        "items": c.items,
+                    }
                     for c in self.candidates
                 ],
-                "runner_up": None if ru is None else {
-                    "locations": list(ru.locations), "total": _amount(ru.total),
-                    "difference": _amount(ru.difference), "differences": _money(ru.differences),
-                    "unplaced": ru.unplaced},
+                "runner_up": None
+                if ru is None
+                else {
+                    "locations": list(ru.locations),
+                    "total": _amount(ru.total),
+                    "difference": _amount(ru.difference),
+                    "differences": _money(ru.differences),
+                    "unplaced": ru.unplaced,
+                },
                 "total": _amount(self.total),
                 "scores": _money(self.scores),
             },
@@ -153,21 +174,44 @@ class RoutingDecision:
             rule_set_id=d["rule_set"]["id"],
             rule_set_version=d["rule_set"]["version"],
             shipments=[
-                Shipment(s["location"], tuple((x["sku"], x["qty"]) for x in s["lines"]), s["carrier"],
-                         s["service"], Decimal(s["cost"]), date.fromisoformat(s["eta"]) if s["eta"] else None,
-                         s.get("name", ""), s.get("distance_km", 0.0))
+                Shipment(
+                    s["location"],
+                    tuple((x["sku"], x["qty"]) for x in s["lines"]),
+                    s["carrier"],
+                    s["service"],
+                    Decimal(s["cost"]),
+                    date.fromisoformat(s["eta"]) if s["eta"] else None,
+                    s.get("name", ""),
+                    s.get("distance_km", 0.0),
+                )
                 for s in d["shipments"]
             ],
             candidates=[
-                CandidateReport(c["location"], c.get("name", ""), c.get("type", ""), c.get("distance_km", 0.0),
-                                c["eligible"], c["excluded_by"], c.get("reason", ""), c.get("values", {}),
-                                _ticks(c.get("scores", {})), _tick(c["total"]),
-                                c.get("unavailable", {}), c.get("items", 0))
+                CandidateReport(
+                    c["location"],
+                    c.get("name", ""),
+                    c.get("type", ""),
+                    c.get("distance_km", 0.0),
+                    c["eligible"],
+                    c["excluded_by"],
+                    c.get("reason", ""),
+                    c.get("values", {}),
+                    _ticks(c.get("scores", {})),
+                    _tick(c["total"]),
+                    c.get("unavailable", {}),
+                    c.get("items", 0),
+                )
                 for c in ex["candidates"]
             ],
-            runner_up=None if ru is None else RunnerUp(tuple(ru["locations"]), _tick(ru["total"]),
-                                                       _tick(ru["difference"]), _ticks(ru["differences"]),
-                                                       ru.get("unplaced", 0)),
+            runner_up=None
+            if ru is None
+            else RunnerUp(
+                tuple(ru["locations"]),
+                _tick(ru["total"]),
+                _tick(ru["difference"]),
+                _ticks(ru["differences"]),
+                ru.get("unplaced", 0),
+            ),
             unplaced=[Unplaced(u["sku"], u["qty"], u["reason"]) for u in d.get("unplaced", [])],
             total=_tick(ex.get("total")),
             scores=_ticks(ex.get("scores", {})),

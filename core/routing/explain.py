@@ -66,8 +66,11 @@ def _routed(d: RoutingDecision) -> str:
             adjective = "lowest-cost"
         where = f", {s.distance_km:,.0f} km away" if s.service != "pickup" else ", the pickup store itself"
         return f"Routed to {label(c, s.location)}: the {adjective} {kind} with {_items(d.line_count)}{where}"
-    parts = [f"{label(d.candidate(s.location), s.location)} ships "
-             + ", ".join(f"{sku} × {q}" for sku, q in s.lines) for s in d.shipments]
+    parts = [
+        f"{label(d.candidate(s.location), s.location)} ships "
+        + ", ".join(f"{sku} × {q}" for sku, q in s.lines)
+        for s in d.shipments
+    ]
     whole = any(x.eligible and x.items == d.line_count for x in d.candidates)
     why = "splitting was cheapest" if whole else "no single eligible location had every item"
     return f"Split into {len(d.shipments)} shipments because {why}: " + "; ".join(parts)
@@ -82,8 +85,10 @@ def render(d: RoutingDecision) -> tuple[str, str]:
     sentences = [first]
     if d.status == Status.PARTIALLY_ROUTED:
         sentences += [f"{u.qty} × {u.sku} could not be placed: {u.reason}." for u in d.unplaced]
-    skipped = sorted((c for c in d.candidates if not c.eligible and c.excluded_by not in DULL),
-                     key=lambda c: (c.distance_km, c.location))
+    skipped = sorted(
+        (c for c in d.candidates if not c.eligible and c.excluded_by not in DULL),
+        key=lambda c: (c.distance_km, c.location),
+    )
     for c in skipped[:MAX_SKIPPED]:
         sentences.append(f"{label(c, c.location)} was skipped: {c.reason}.")
     rest = sum(1 for c in d.candidates if not c.eligible) - min(len(skipped), MAX_SKIPPED)
@@ -98,8 +103,10 @@ def why_not(d: RoutingDecision, code: str) -> str:
     """Answer "why not location X?" for any location code."""
     c = d.candidate(code)
     if c is None:
-        return (f"{code} was not considered for order {d.order_id}: it holds none of the ordered items "
-                "or is not a known location.")
+        return (
+            f"{code} was not considered for order {d.order_id}: it holds none of the ordered items "
+            "or is not a known location."
+        )
     name = label(c, code)
     chosen = next((s for s in d.shipments if s.location == code), None)
     if chosen is not None:
@@ -108,8 +115,10 @@ def why_not(d: RoutingDecision, code: str) -> str:
         return f"{name} was not used: {c.reason}."
     if c.items < d.line_count:
         missing = "; ".join(c.unavailable.values()) or "not enough units"
-        return (f"{name} was not used: it could supply only {c.items} of the {d.line_count} items "
-                f"({missing}), so a plan with it needs another shipment and cost more.")
+        return (
+            f"{name} was not used: it could supply only {c.items} of the {d.line_count} items "
+            f"({missing}), so a plan with it needs another shipment and cost more."
+        )
     if d.total is None or c.total is None:
         return f"{name} was eligible but the order could not be routed."
     diff = c.total - d.total

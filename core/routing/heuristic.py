@@ -65,7 +65,7 @@ def _improve(p: Problem, out: Outcome, parts: list[Part]) -> None:
             for alt in p.bundles[b].options:
                 if alt == k:
                     continue
-                trial = [*parts[:i], (b, alt, qty), *parts[i + 1:]]
+                trial = [*parts[:i], (b, alt, qty), *parts[i + 1 :]]
                 plan = p.evaluate(tuple(trial))
                 out.offer(plan)
                 if plan is not None and current is not None and plan.key < current.key:

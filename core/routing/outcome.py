@@ -12,8 +12,13 @@ MAX_REASONS = 3
 
 
 def build_decision(
-    order: OrderRequest, rules: CompiledRules, p: Problem, out: Outcome, reports: list[CandidateReport],
-    unknown: list[Unplaced], method: str,
+    order: OrderRequest,
+    rules: CompiledRules,
+    p: Problem,
+    out: Outcome,
+    reports: list[CandidateReport],
+    unknown: list[Unplaced],
+    method: str,
 ) -> RoutingDecision:
     best = out.best
     shipments = _shipments(p, best) if best else []
@@ -25,13 +30,27 @@ def build_decision(
     if best is not None and out.runner_up is not None:
         ru = out.runner_up
         theirs = _totals(p, ru)
-        runner = RunnerUp(tuple(sorted(p.codes[k] for k in ru.locations)), ru.cost, ru.cost - best.cost,
-                          {name: theirs[name] - chosen[name] for name in COMPONENTS
-                           if theirs[name] != chosen[name]}, ru.unplaced)
+        runner = RunnerUp(
+            tuple(sorted(p.codes[k] for k in ru.locations)),
+            ru.cost,
+            ru.cost - best.cost,
+            {name: theirs[name] - chosen[name] for name in COMPONENTS if theirs[name] != chosen[name]},
+            ru.unplaced,
+        )
     return RoutingDecision(
-        order.id, status, rules.rule_set_id, rules.version, shipments, reports, runner, unplaced,
-        best.cost if best else None, {k: v for k, v in chosen.items() if v or k == "shipping"},
-        out.exact, method, len(order.lines),
+        order.id,
+        status,
+        rules.rule_set_id,
+        rules.version,
+        shipments,
+        reports,
+        runner,
+        unplaced,
+        best.cost if best else None,
+        {k: v for k, v in chosen.items() if v or k == "shipping"},
+        out.exact,
+        method,
+        len(order.lines),
     )
 
 
@@ -59,8 +78,18 @@ def _shipments(p: Problem, plan: Plan) -> list[Shipment]:
         assert found is not None  # the plan was only kept because every shipment had a quote
         q = found[1]
         c = p.cands[k]
-        out.append(Shipment(c.code, tuple((sku, n) for (_, sku), n in sorted(lines[k].items())), q.carrier, q.service, q.cost, q.eta,
-                            c.loc.name, round(c.distance_km, 1)))
+        out.append(
+            Shipment(
+                c.code,
+                tuple((sku, n) for (_, sku), n in sorted(lines[k].items())),
+                q.carrier,
+                q.service,
+                q.cost,
+                q.eta,
+                c.loc.name,
+                round(c.distance_km, 1),
+            )
+        )
     return out
 
 
@@ -90,12 +119,16 @@ def _why_unplaced(p: Problem, options: list[int], sku: str, reports: list[Candid
         limits = [f"at most {rules.max_shipments} shipment(s)"]
         if rules.min_shipment_value:
             limits.append("a minimum shipment value")
-        return f"{sku} is in stock elsewhere, but the split policy ({', '.join(limits)}) leaves no room for it"
+        return (
+            f"{sku} is in stock elsewhere, but the split policy ({', '.join(limits)}) leaves no room for it"
+        )
     stocked = p.network.stock.get(sku, {})
     holders = [r for r in reports if r.location in stocked]
     if not holders:
         return f"no location has {sku} in stock"
-    reasons = [f"{r.name} ({r.location}): {r.unavailable.get(sku) or r.reason}" for r in holders[:MAX_REASONS]]
+    reasons = [
+        f"{r.name} ({r.location}): {r.unavailable.get(sku) or r.reason}" for r in holders[:MAX_REASONS]
+    ]
     more = len(holders) - MAX_REASONS
     tail = f"; and {more} more" if more > 0 else ""
     return f"no eligible location can supply {sku}: " + "; ".join(reasons) + tail

@@ -48,19 +48,38 @@ class Planner:
         if dest is None:
             why = f"pickup store {pickup} is not a known location"
             return _nothing(order, rules, [Unplaced(ln.sku, ln.qty, why) for ln in order.lines])
-        excluded = (dict(exclude_locations) if isinstance(exclude_locations, Mapping)
-                    else dict.fromkeys(exclude_locations, "re-routed away from it"))
+        excluded = (
+            dict(exclude_locations)
+            if isinstance(exclude_locations, Mapping)
+            else dict.fromkeys(exclude_locations, "re-routed away from it")
+        )
         ctx = OrderContext(str(order.delivery.method), str(order.channel), dest, pickup)
         cands = screen(lines, network, ctx, rules, excluded)
         ready_at = now or order.placed_at
         # A transfer to the pickup store goes to a business address: no residential surcharge.
         address = dest.address if pickup is None else replace(dest.address, residential=False)
-        problem = Problem(lines, [c for c in cands if c.eligible], rules, self.quoter, network,
-                          address, ready_at, order.delivery.promise_by)
+        problem = Problem(
+            lines,
+            [c for c in cands if c.eligible],
+            rules,
+            self.quoter,
+            network,
+            address,
+            ready_at,
+            order.delivery.promise_by,
+        )
         scores = _solo_scores(problem)
         if len(problem.cands) != len(scores):  # some could not ship even alone: filter and start again
-            problem = Problem(lines, [c for c in cands if c.eligible], rules, self.quoter, network,
-                              address, ready_at, order.delivery.promise_by)
+            problem = Problem(
+                lines,
+                [c for c in cands if c.eligible],
+                rules,
+                self.quoter,
+                network,
+                address,
+                ready_at,
+                order.delivery.promise_by,
+            )
             scores = _solo_scores(problem)
         out = Outcome(None, None, True, 0)
         seed(problem, out)
@@ -81,8 +100,17 @@ def _lines(order: OrderRequest, network: NetworkSnapshot) -> tuple[list[Line], l
         if item is None:
             unknown.append(Unplaced(ol.sku, ol.qty, f"{ol.sku} is not a known product"))
             continue
-        lines.append(Line(i, ol.sku, ol.qty, to_ticks(ol.unit_price), round(item.weight_kg * 1000),
-                          item.category, item.group))
+        lines.append(
+            Line(
+                i,
+                ol.sku,
+                ol.qty,
+                to_ticks(ol.unit_price),
+                round(item.weight_kg * 1000),
+                item.category,
+                item.group,
+            )
+        )
     return lines, unknown
 
 
@@ -90,7 +118,9 @@ def _solo_scores(p: Problem) -> dict[str, dict[str, int]]:
     """What each eligible location would cost shipping alone all it can; no carrier = excluded."""
     out: dict[str, dict[str, int]] = {}
     for k, c in enumerate(p.cands):
-        weight = sum(line.weight_g * units for line in _all_lines(p) if (units := c.usable.get(line.index, 0)))
+        weight = sum(
+            line.weight_g * units for line in _all_lines(p) if (units := c.usable.get(line.index, 0))
+        )
         if p.quote(k, weight) is None:
             dest = p.destination.postal_code or f"{p.destination.latitude:.3f},{p.destination.longitude:.3f}"
             c.exclude("no_carrier", p.rules, weight_kg=weight / 1000, destination=dest)
@@ -114,11 +144,34 @@ def _all_lines(p: Problem) -> list[Line]:
 def _report(c: Candidate, scores: dict[str, int] | None, lines: list[Line]) -> CandidateReport:
     full = sum(1 for line in lines if c.usable.get(line.index, 0) >= line.qty)
     return CandidateReport(
-        c.code, c.loc.name, str(c.loc.type), round(c.distance_km, 1), c.eligible, c.excluded_by, c.reason,
-        c.values, scores or {}, sum(scores.values()) if scores else None, c.unavailable, full,
+        c.code,
+        c.loc.name,
+        str(c.loc.type),
+        round(c.distance_km, 1),
+        c.eligible,
+        c.excluded_by,
+        c.reason,
+        c.values,
+        scores or {},
+        sum(scores.values()) if scores else None,
+        c.unavailable,
+        full,
     )
 
 
 def _nothing(order: OrderRequest, rules: CompiledRules, unplaced: list[Unplaced]) -> RoutingDecision:
-    return RoutingDecision(order.id, Status.UNFULFILLABLE, rules.rule_set_id, rules.version, [], [], None,
-                           unplaced, None, {}, True, "none", len(order.lines))
+    return RoutingDecision(
+        order.id,
+        Status.UNFULFILLABLE,
+        rules.rule_set_id,
+        rules.version,
+        [],
+        [],
+        None,
+        unplaced,
+        None,
+        {},
+        True,
+        "none",
+        len(order.lines),
+    )

@@ -186,7 +186,7 @@ def _bundles(lines: list[Line], cands: list[Candidate], rules: CompiledRules) ->
         groups.setdefault(key, []).append(line)
     out = []
     for members in groups.values():
-        split = rules.split_units and len(members) == 1
+        split = rules.split_units and not (rules.keep_groups and members[0].group)
         units = sum(m.qty for m in members)
         b = Bundle(
             tuple(members),

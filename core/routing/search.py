@@ -59,8 +59,12 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
     fixed, pen, max_ship = p.fixed, rules.shipment_penalty, rules.max_shipments
     # Cheapest possible shipment from each location: its lightest possible parcel.
     floor = [0] * n_cands
-    for k in range(n_cands):
-        w = min(p.part_weight(b, 1) for b, bd in enumerate(bundles) if k in bd.option_set)
+    lightest: dict[int, int] = {}
+    for b, bd in enumerate(bundles):
+        w = p.part_weight(b, 1)
+        for k in bd.options:
+            lightest[k] = min(lightest.get(k, w), w)
+    for k, w in lightest.items():
         s = p.ship(k, w)
         floor[k] = fixed[k] + (s if s is not None else 0)
     opening = [min((floor[k] for k in bd.options), default=0) for bd in bundles]
@@ -70,8 +74,12 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
         suffix_min[i] = suffix_min[i + 1] + bundles[i].min_cost
         suffix_forced[i] = suffix_forced[i + 1] + bundles[i].forced_unplaced
     # For splittable bundles: units the options from position j on could still give.
-    tail = [[sum(bd.usable[k] for k in bd.options[j:]) for j in range(len(bd.options) + 1)]
-            if bd.splittable else [] for bd in bundles]
+    tail = [
+        [sum(bd.usable[k] for k in bd.options[j:]) for j in range(len(bd.options) + 1)]
+        if bd.splittable
+        else []
+        for bd in bundles
+    ]
     min_unit = [min(bd.unit_cost.values(), default=0) for bd in bundles]
     weight, value, count, ship_now = [0] * n_cands, [0] * n_cands, [0] * n_cands, [0] * n_cands
     opened: list[int] = []
@@ -125,15 +133,14 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
         count[k] -= 1
         value[k] -= bd.value // bd.units * qty if bd.splittable else bd.value
         weight[k] -= p.part_weight(b, qty)
-        delta = (bd.unit_cost[k] * qty if bd.splittable else bd.unit_cost[k]) - ship_now[k]
+        delta = (bd.unit_cost[k] * qty if bd.splittable else bd.unit_cost[k]) + ship_now[k]
         if count[k] == 0:
             opened.pop()
             delta += fixed[k] + (pen if opened else 0)
             ship_now[k] = 0
         else:
             ship_now[k] = p.ship(k, weight[k]) or 0
-        delta += ship_now[k]
-        state[0] -= delta
+        state[0] -= delta - ship_now[k]  # undo exactly what add() did
 
     def leaf() -> None:
         if not parts:

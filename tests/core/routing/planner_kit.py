@@ -13,6 +13,9 @@ from typing import Any
 from core.domain.geo import distance_km
 from core.domain.network import LocationType
 from core.domain.orders import OrderRequest, parse_order
+from core.routing.decision import RoutingDecision
+from core.routing.planner import Planner
+from core.routing.rules import validate_rule_set
 from core.routing.shipping import RateQuote, ShipmentRequest
 from core.routing.snapshot import Destination, ItemInfo, LocationSnapshot, NetworkSnapshot
 
@@ -43,7 +46,8 @@ class DistanceQuoter:
         o, d = request.origin, request.destination
         km = Decimal(str(round(distance_km(o.latitude, o.longitude, d.latitude, d.longitude))))
         cost = (self.base + self.per_km * km + self.per_kg * request.weight_kg).quantize(
-            Decimal("0.01"), ROUND_HALF_UP)
+            Decimal("0.01"), ROUND_HALF_UP
+        )
         days = 1 + int(km) // 500
         ship = request.ready_at.date()
         eta = ship + timedelta(days=days)
@@ -52,8 +56,15 @@ class DistanceQuoter:
 
 
 def loc(code: str, km: float, type: str = "store", **kw: Any) -> LocationSnapshot:
-    fields: dict[str, Any] = dict(code=code, name=kw.pop("name", f"Loc {code}"), type=LocationType(type),
-                                  postal_code="10001", country="US", latitude=0.0, longitude=at_km(km))
+    fields: dict[str, Any] = dict(
+        code=code,
+        name=kw.pop("name", f"Loc {code}"),
+        type=LocationType(type),
+        postal_code="10001",
+        country="US",
+        latitude=0.0,
+        longitude=at_km(km),
+    )
     fields.update(kw)
     return LocationSnapshot(**fields)
 
@@ -62,8 +73,11 @@ def item(sku: str, kg: str = "1", category: str = "", group: str = "", price: st
     return ItemInfo(sku, Decimal(kg), category, Decimal(price), group)
 
 
-def network(locations: list[LocationSnapshot], stock: dict[tuple[str, str], int | tuple[int, int, float]],
-            items: list[ItemInfo]) -> NetworkSnapshot:
+def network(
+    locations: list[LocationSnapshot],
+    stock: dict[tuple[str, str], int | tuple[int, int, float]],
+    items: list[ItemInfo],
+) -> NetworkSnapshot:
     """stock maps (location, sku) to ATP or to (ATP, on hand, daily sales)."""
     rows = []
     for (code, sku), v in stock.items():
@@ -72,16 +86,60 @@ def network(locations: list[LocationSnapshot], stock: dict[tuple[str, str], int 
     return NetworkSnapshot.build(locations, rows, items)
 
 
-def order(*lines: tuple[str, int], method: str = "ship", channel: str = "web", pickup: str | None = None,
-          order_id: str = "O-1", price: str = "10.00", promise_by: datetime | None = None,
-          postal_code: str = "10001") -> OrderRequest:
-    delivery: dict[str, Any] = {"method": method, "postal_code": postal_code, "latitude": 0.0, "longitude": 0.0}
+def order(
+    *lines: tuple[str, int],
+    method: str = "ship",
+    channel: str = "web",
+    pickup: str | None = None,
+    order_id: str = "O-1",
+    price: str = "10.00",
+    promise_by: datetime | None = None,
+    postal_code: str = "10001",
+) -> OrderRequest:
+    delivery: dict[str, Any] = {
+        "method": method,
+        "postal_code": postal_code,
+        "latitude": 0.0,
+        "longitude": 0.0,
+    }
     if pickup:
         delivery["pickup_location"] = pickup
     if promise_by:
         delivery["promise_by"] = promise_by.isoformat()
-    return parse_order({
-        "id": order_id, "channel": channel, "placed_at": PLACED.isoformat(),
-        "customer": {"name": "Ada"}, "delivery": delivery,
-        "lines": [{"sku": sku, "qty": qty, "unit_price": price} for sku, qty in lines],
-    })
+    return parse_order(
+        {
+            "id": order_id,
+            "channel": channel,
+            "placed_at": PLACED.isoformat(),
+            "customer": {"name": "Ada"},
+            "delivery": delivery,
+            "lines": [{"sku": sku, "qty": qty, "unit_price": price} for sku, qty in lines],
+        }
+    )
+
+
+@dataclass
+class TableQuoter:
+    """Prices by origin postal code: {postal: (base, transit days)}, plus $per_kg per kg."""
+
+    prices: dict[str, tuple[str, int]]
+    per_kg: Decimal = Decimal("0")
+
+    def quote(self, request: ShipmentRequest) -> RateQuote | None:
+        found = self.prices.get(request.origin.postal_code)
+        if found is None:
+            return None
+        base, days = found
+        ship = request.ready_at.date()
+        eta = ship + timedelta(days=days)
+        meets = request.promise_by is None or eta <= request.promise_by.date()
+        return RateQuote(
+            "Table", "std", Decimal(base) + self.per_kg * request.weight_kg, days, ship, eta, meets
+        )
+
+
+def route(
+    rules: dict[str, Any], net: NetworkSnapshot, the_order: OrderRequest, quoter: Any = None, **kw: Any
+) -> RoutingDecision:
+    planner = Planner(validate_rule_set(rules), quoter or DistanceQuoter())
+    return planner.route(the_order, net, destination=kw.pop("destination", HOME), **kw)
