@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from sqlalchemy import select
+
 from app.cli.context import add_database_option, open_database
 from app.cli.network_commands import location_count
 from app.cli.output import print_table
@@ -15,6 +17,7 @@ from core.demo.network import DemoSizes, build_network
 from core.services.checks import run_checks
 from core.services.demo_load import load_demo_network
 from core.services.inventory import network_stock
+from core.storage.models import Product
 
 COMING = """\
 Coming next in this demo: an embedded hub on loopback routes a stream of web orders across the
@@ -40,10 +43,13 @@ def run_demo(args: argparse.Namespace) -> int:
         with db.transaction() as session:
             summary = load_demo_network(session, network)
         print(f"Built {network.retailer}: {summary.locations} locations, {summary.products} products.")
-    best = sorted(range(len(network.products)), key=lambda i: -network.popularity[i])[:3]
     with db.transaction() as session:
+        # The database may hold another network (a smaller demo, or imported data): show only its SKUs.
+        present = set(session.scalars(select(Product.sku)))
+        ranked = sorted(range(len(network.products)), key=lambda i: -network.popularity[i])
+        best = [i for i in ranked if network.products[i].sku in present][:3]
         for i in best:
-            product = network.products[i]
+            product = session.get(Product, network.products[i].sku)  # as stored, not as generated
             lines = [line for line in network_stock(session, product.sku) if line.sellable]
             print(f"\n{product.sku}  {product.name}  ${product.price}: in stock at {len(lines)} locations")
             rows = [

@@ -7,6 +7,7 @@ as `file, line N, column C: reason`, and a file with any problem imports nothing
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -132,6 +133,7 @@ FORMATS = {
 class Row:
     line: int
     values: dict[str, Any]
+    bad: frozenset[str] = frozenset()  # columns already reported, so building the row does not repeat them
 
 
 class _Problems:
@@ -147,13 +149,28 @@ class _Problems:
             raise ImportFileError(self.items)
 
 
-def _read_rows(path: Path, fmt: FileFormat, problems: _Problems) -> Iterator[Row]:
+def _read_text(path: Path, problems: _Problems) -> str | None:
+    """The whole file as text; a byte that is not UTF-8 is reported with the line it is on."""
     try:
-        handle = path.open(newline="", encoding="utf-8-sig")
+        data = path.read_bytes()
     except OSError as exc:
         problems.add(None, None, f"cannot open: {exc.strerror}")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.add(
+            line, None, f"byte 0x{data[exc.start]:02x} is not UTF-8 text; save the file as CSV UTF-8"
+        )
+        return None
+
+
+def _read_rows(path: Path, fmt: FileFormat, problems: _Problems) -> Iterator[Row]:
+    text = _read_text(path, problems)
+    if text is None:
         return
-    with handle:
+    with io.StringIO(text, newline="") as handle:
         reader = csv.reader(handle)
         try:
             header = [h.strip() for h in next(reader, [])]
@@ -174,30 +191,34 @@ def _read_rows(path: Path, fmt: FileFormat, problems: _Problems) -> Iterator[Row
                 if len(cells) != len(header):
                     problems.add(line, None, f"{len(cells)} fields, the header has {len(header)}")
                     continue
-                yield Row(line, _parse_cells(dict(zip(header, cells, strict=True)), fmt, line, problems))
-        except (csv.Error, UnicodeDecodeError) as exc:
+                yield _parse_cells(dict(zip(header, cells, strict=True)), fmt, line, problems)
+        except csv.Error as exc:
             problems.add(reader.line_num, None, f"not a readable CSV file: {exc}")
 
 
-def _parse_cells(raw: dict[str, str], fmt: FileFormat, line: int, problems: _Problems) -> dict[str, Any]:
+def _parse_cells(raw: dict[str, str], fmt: FileFormat, line: int, problems: _Problems) -> Row:
     values: dict[str, Any] = {}
+    bad: set[str] = set()
     for column, text in raw.items():
         if not text.strip():
             if column in fmt.required:
                 problems.add(line, column, "is empty")
+                bad.add(column)
             continue
         try:
             values[column] = fmt.columns[column](text, column)
         except ValidationError as exc:
             problems.add(line, column, exc.message)
-    return values
+            bad.add(column)
+    return Row(line, values, frozenset(bad))
 
 
 def _build(row: Row, problems: _Problems, make: Callable[[Row], T]) -> T | None:
     try:
         return make(row)
     except OmsError as exc:
-        problems.add(row.line, exc.field, exc.message)
+        if exc.field not in row.bad:
+            problems.add(row.line, exc.field, exc.message)
         return None
 
 

@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 
 from core.domain.errors import ConflictError, InsufficientStockError, ValidationError
 from core.domain.inventory import Bucket, MovementSpec, Reason, available_to_promise, utc_now
-from core.domain.network import BinSpec, StockLevel
+from core.domain.network import StockLevel
 from core.domain.parsing import require_quantity
-from core.services.catalog import upsert_bins
 from core.services.lookups import chunked, require_locations, require_products
 from core.services.positions import lock_positions
-from core.storage.models import Location, Movement, Reservation, ReservationStatus, StockPosition
+from core.storage.bulk import insert_missing
+from core.storage.models import Bin, Location, Movement, Reservation, ReservationStatus, StockPosition
 
 Outcome = Literal["applied", "duplicate"]
 
@@ -148,7 +148,7 @@ def reserve(
     require_locations(session, [location])
     require_products(session, [sku])
     position = lock_positions(session, [(location, sku)])[(location, sku)]
-    if position.atp < qty:
+    if position.atp <= qty:
         raise InsufficientStockError(
             f"{location}/{sku}: ATP {position.atp} < {qty} requested "
             f"(sellable {position.sellable}, reserved {position.reserved}, safety stock {position.safety_stock})",
@@ -278,6 +278,7 @@ def set_stock_levels(
             position.safety_stock = level.safety_stock
         if level.bin:
             position.bin_code = level.bin
-    upsert_bins(session, {BinSpec(level.location, level.bin) for level in levels if level.bin})
+    named_bins = sorted({(level.location, level.bin) for level in levels if level.bin})
+    insert_missing(session, Bin, [{"location_code": loc, "code": code} for loc, code in named_bins])
     record_movements(session, moves)
     return len(moves)
