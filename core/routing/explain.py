@@ -46,7 +46,8 @@ def _runner_up(d: RoutingDecision) -> str:
         return ""
     who = " + ".join(label(d.candidate(code), code) for code in ru.locations)
     if ru.unplaced:
-        return f"; {who} could not have supplied every item"
+        alone = " alone" if len(ru.locations) == 1 else ""
+        return f"; {who}{alone} could not have supplied every item"
     if ru.difference == 0:
         return f"; {who} would have cost the same, and the rule set's tie-breaks decided"
     return f"; {who} would have cost {money(ru.difference)} more{_main_component(ru.differences)}"

@@ -233,6 +233,10 @@ def validate_rule_set(data: dict[str, Any] | str | bytes) -> RuleSet:
     except pydantic.ValidationError as exc:
         first = exc.errors()[0]
         template = _FRIENDLY.get(first["type"])
-        message = template.format(**first.get("ctx", {})) if template else first["msg"]
+        ctx = {
+            k: int(v) if isinstance(v, float) and v.is_integer() else v
+            for k, v in first.get("ctx", {}).items()
+        }
+        message = template.format(**ctx) if template else first["msg"]
         message = message.removeprefix("Value error, ")
         raise ValidationError(message, field=field_path(first["loc"]) or None) from exc

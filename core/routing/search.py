@@ -5,14 +5,15 @@ answer is the same on every run. Alongside the best plan it keeps the runner-up 
 with a different set of locations), because explanations compare against it; pruning is therefore
 against the runner-up once there is one.
 
-Lower bound at a node: the cost so far + each remaining bundle's cheapest per-unit cost + the
-cheapest opening of one new location when some remaining bundle cannot go to any open one.
+Lower bound at a node: the cost so far + what the remaining bundles must cost at least
+(`core.routing.bounds`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.routing.bounds import Bounds
 from core.routing.problem import Part, Plan, Problem
 
 
@@ -67,12 +68,9 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
     for k, w in lightest.items():
         s = p.ship(k, w)
         floor[k] = fixed[k] + (s if s is not None else 0)
-    opening = [min((floor[k] for k in bd.options), default=0) for bd in bundles]
-    suffix_min = [0] * (nb + 1)
-    suffix_forced = [0] * (nb + 1)
-    for i in range(nb - 1, -1, -1):
-        suffix_min[i] = suffix_min[i + 1] + bundles[i].min_cost
-        suffix_forced[i] = suffix_forced[i + 1] + bundles[i].forced_unplaced
+    for bd in bundles:  # cheapest-looking first, so the first dive is already a good plan
+        bd.options.sort(key=lambda k, bd=bd: (bd.unit_cost[k] + floor[k], p.codes[k]))
+    bounds = Bounds(p, floor)
     # For splittable bundles: units the options from position j on could still give.
     tail = [
         [sum(bd.usable[k] for k in bd.options[j:]) for j in range(len(bd.options) + 1)]
@@ -90,20 +88,12 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
         t = out.runner_up
         if t is None:
             return False
-        unpl = state[1] + extra_unplaced + suffix_forced[i]
-        inc = 0
-        open_set = opened
-        for j in range(i, nb):
-            bd = bundles[j]
-            if bd.options and bd.option_set.isdisjoint(open_set):
-                if len(opened) >= max_ship:
-                    unpl += bd.units - bd.forced_unplaced
-                elif opening[j] > inc:
-                    inc = opening[j]
+        more, least = bounds.remaining(i, opened, count)
+        unpl = state[1] + extra_unplaced + more
         tk = t.key
         if unpl != tk[0]:
             return unpl > tk[0]
-        lb = state[0] + extra_cost + suffix_min[i] + inc + (pen if inc and opened else 0)
+        lb = state[0] + extra_cost + least
         if lb != tk[1]:
             return lb > tk[1]
         return (unpl, lb, *p.tie_values(opened, parts)) >= tk

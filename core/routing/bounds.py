@@ -1,0 +1,78 @@
+"""Lower bounds for the branch and bound: what the bundles not yet placed must cost at least.
+
+A remaining bundle either joins an open location (shipping can only grow, so it costs at least its
+unit costs there) or opens a new one, which costs at least that location's cheapest parcel. The
+opening cost of a location is shared out among the remaining bundles that could use it, so the sum
+over bundles never counts one opening twice and stays a valid bound; that sharing is what lets
+multi-line orders whose lines sit at different locations prune early.
+"""
+
+from __future__ import annotations
+
+from core.routing.problem import Problem
+
+
+class Bounds:
+    def __init__(self, p: Problem, floor: list[int]) -> None:
+        self.p, self.floor = p, floor
+        self.bundles = p.bundles
+        self.max_ship = p.rules.max_shipments
+        self.pen = p.rules.shipment_penalty
+        nb = len(p.bundles)
+        self.forced = [0] * (nb + 1)
+        for i in range(nb - 1, -1, -1):
+            self.forced[i] = self.forced[i + 1] + p.bundles[i].forced_unplaced
+        self._ranked: dict[tuple[int, bool], list[list[tuple[int, int]]]] = {}
+
+    def _ranking(self, i: int, with_pen: bool) -> list[list[tuple[int, int]]]:
+        """Per remaining bundle: (unit cost + shared opening cost, location), cheapest first."""
+        key = (i, with_pen)
+        found = self._ranked.get(key)
+        if found is None:
+            users: dict[int, int] = {}
+            for bd in self.bundles[i:]:
+                for k in bd.options:
+                    users[k] = users.get(k, 0) + 1
+            extra = self.pen if with_pen else 0
+            found = []
+            for bd in self.bundles[i:]:
+                base = bd.min_cost if bd.splittable else 0
+                found.append(
+                    sorted(
+                        (
+                            base
+                            + (0 if bd.splittable else bd.unit_cost[k])
+                            + (self.floor[k] + extra) // users[k],
+                            k,
+                        )
+                        for k in bd.options
+                    )
+                )
+            self._ranked[key] = found
+        return found
+
+    def remaining(self, i: int, opened: list[int], count: list[int]) -> tuple[int, int]:
+        """(units that must stay unplaced, least cost) for bundles i.. given the open locations."""
+        unplaced, cost = self.forced[i], 0
+        full = len(opened) >= self.max_ship
+        ranking = None if full else self._ranking(i, bool(opened))
+        for j, bd in enumerate(self.bundles[i:]):
+            if not bd.options:
+                continue
+            best: int | None = None
+            for k in opened:
+                if k in bd.unit_cost:
+                    u = bd.min_cost if bd.splittable else bd.unit_cost[k]
+                    if best is None or u < best:
+                        best = u
+            if ranking is not None:
+                for c, k in ranking[j]:
+                    if count[k] == 0:
+                        if best is None or c < best:
+                            best = c
+                        break
+            if best is None:
+                unplaced += bd.units - bd.forced_unplaced
+            else:
+                cost += best
+        return unplaced, cost
