@@ -23,7 +23,7 @@ def sqlite_db(tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
-def postgres_db() -> Iterator[Database]:
+def postgresql_db() -> Iterator[Database]:
     """A private schema on the real server, dropped afterwards, so tests never see each other's rows."""
     if not POSTGRES_URL:
         pytest.skip("OMS_TEST_DATABASE_URL is not set")

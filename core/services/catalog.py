@@ -50,7 +50,7 @@ def upsert_products(session: Session, specs: Sequence[ProductSpec]) -> int:
     owners: dict[str, str] = {}
     for chunk in chunked([code for spec in specs for code in spec.barcodes]):
         query = select(ProductBarcode.barcode, ProductBarcode.sku).where(ProductBarcode.barcode.in_(chunk))
-        owners.update(session.execute(query).tuples().all())
+        owners.update(session.execute(query).all())
     for spec in specs:
         for code in spec.barcodes:
             owner = owners.setdefault(code, spec.sku)

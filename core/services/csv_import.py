@@ -290,7 +290,7 @@ def _barcode_owners(session: Session, codes: list[str]) -> dict[str, str]:
     owners: dict[str, str] = {}
     for chunk in chunked(codes):
         query = select(ProductBarcode.barcode, ProductBarcode.sku).where(ProductBarcode.barcode.in_(chunk))
-        owners.update(session.execute(query).tuples().all())
+        owners.update(session.execute(query).all())
     return owners
 
 
