@@ -148,7 +148,7 @@ def reserve(
     require_locations(session, [location])
     require_products(session, [sku])
     position = lock_positions(session, [(location, sku)])[(location, sku)]
-    if position.atp <= qty:
+    if position.atp < qty:
         raise InsufficientStockError(
             f"{location}/{sku}: ATP {position.atp} < {qty} requested "
             f"(sellable {position.sellable}, reserved {position.reserved}, safety stock {position.safety_stock})",
