@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from math import asin, cos, radians, sin, sqrt
 from typing import Any
 
-from core.domain.geo import distance_km
+from core.domain.geo import EARTH_RADIUS_KM
 from core.routing.compiled import CompiledFence, CompiledRules
 from core.routing.snapshot import Destination, LocationSnapshot, NetworkSnapshot
 
@@ -35,7 +36,8 @@ class Candidate:
     loc: LocationSnapshot
     distance_km: float
     excluded_by: str | None = None
-    reason: str = ""
+    template: str = ""  # the rule set's reason template for `excluded_by`, filled from `values` when shown
+    text: str | None = None  # a reason already written out (line-level exclusions)
     values: dict[str, Any] = field(default_factory=dict)
     usable: dict[int, int] = field(default_factory=dict)  # line index -> units it may give (<= qty)
     unit_cost: dict[int, int] = field(default_factory=dict)  # line index -> ticks per unit
@@ -54,10 +56,15 @@ class Candidate:
     def eligible(self) -> bool:
         return self.excluded_by is None
 
+    @property
+    def reason(self) -> str:
+        """Formatted only when someone reads it: most orders exclude dozens of far-away locations."""
+        return self.text if self.text is not None else self.template.format(**self.values)
+
     def exclude(self, key: str, rules: CompiledRules, **values: Any) -> Candidate:
         self.excluded_by = key
         self.values = values
-        self.reason = rules.reasons[key].format(**values)
+        self.template = rules.reasons[key]
         return self
 
 
@@ -121,11 +128,15 @@ def screen(
     fences = tuple(f for f in rules.fences if f.applies_to_order(ctx.channel, dest.region, dest.postal_code))
     line_fences = [f for f in fences if f.categories]
     out = []
+    lat2, lon2 = radians(dest.latitude), radians(dest.longitude)
+    cos2 = cos(lat2)
     for code in sorted(codes):
         loc = network.locations.get(code)
         if loc is None:
             continue  # stock rows for a location storage no longer knows: nothing to route to
-        c = Candidate(loc, distance_km(loc.latitude, loc.longitude, dest.latitude, dest.longitude))
+        lat1, lon1, cos1 = network.trig(code)
+        a = sin((lat2 - lat1) / 2) ** 2 + cos1 * cos2 * sin((lon2 - lon1) / 2) ** 2
+        c = Candidate(loc, 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a))))  # geo.distance_km, trig cached
         c.pickup_here = code == ctx.pickup_store
         out.append(c)
         if _location_filter(loc, c, ctx, rules, fences, excluded) is None:
@@ -175,7 +186,7 @@ def _line_filter(
         c.unit_cost[line.index] = c.labour + bonus
     if not c.usable and first is not None:
         c.excluded_by, c.values = first
-        c.reason = "; ".join(c.unavailable.values())
+        c.text = "; ".join(c.unavailable.values())
         return
     if rules.priority_cost and loc.priority > 0:
         c.priority = rules.priority_cost * loc.priority

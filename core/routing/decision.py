@@ -10,6 +10,7 @@ see `core.routing.compiled`); JSON shows them as decimal strings.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -76,7 +77,7 @@ class RoutingDecision:
     rule_set_id: str
     rule_set_version: int
     shipments: list[Shipment]
-    candidates: list[CandidateReport]
+    reports: list[CandidateReport] | Callable[[], list[CandidateReport]]  # a callable is built on first use
     runner_up: RunnerUp | None
     unplaced: list[Unplaced]
     total: int | None
@@ -85,6 +86,13 @@ class RoutingDecision:
     method: str
     line_count: int = 0
     _text: tuple[str, str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def candidates(self) -> list[CandidateReport]:
+        """Every considered location; built on first use, since most decisions are stored, not read."""
+        if callable(self.reports):
+            self.reports = self.reports()
+        return self.reports
 
     def candidate(self, code: str) -> CandidateReport | None:
         return next((c for c in self.candidates if c.location == code), None)
@@ -186,7 +194,7 @@ class RoutingDecision:
                 )
                 for s in d["shipments"]
             ],
-            candidates=[
+            reports=[
                 CandidateReport(
                     c["location"],
                     c.get("name", ""),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from core.domain.orders import OrderRequest
+from core.routing.candidates import Candidate
 from core.routing.compiled import CompiledRules
 from core.routing.decision import CandidateReport, RoutingDecision, RunnerUp, Shipment, Status, Unplaced
 from core.routing.problem import COMPONENTS, Plan, Problem
@@ -16,13 +19,14 @@ def build_decision(
     rules: CompiledRules,
     p: Problem,
     out: Outcome,
-    reports: list[CandidateReport],
+    cands: list[Candidate],
+    reports: Callable[[], list[CandidateReport]],
     unknown: list[Unplaced],
     method: str,
 ) -> RoutingDecision:
     best = out.best
     shipments = _shipments(p, best) if best else []
-    unplaced = unknown + _unplaced(p, best, reports)
+    unplaced = unknown + _unplaced(p, best, cands)
     partly = Status.PARTIALLY_ROUTED if shipments else Status.UNFULFILLABLE
     status = partly if unplaced else Status.ROUTED
     chosen = _totals(p, best) if best else {}
@@ -93,7 +97,7 @@ def _shipments(p: Problem, plan: Plan) -> list[Shipment]:
     return out
 
 
-def _unplaced(p: Problem, plan: Plan | None, reports: list[CandidateReport]) -> list[Unplaced]:
+def _unplaced(p: Problem, plan: Plan | None, cands: list[Candidate]) -> list[Unplaced]:
     placed: dict[int, int] = {}
     for b, _, qty in plan.parts if plan else ():
         placed[b] = placed.get(b, 0) + qty
@@ -108,12 +112,12 @@ def _unplaced(p: Problem, plan: Plan | None, reports: list[CandidateReport]) -> 
                 have = bundle.units - bundle.forced_unplaced
                 why = f"only {have} of {bundle.units} units of {line.sku} are available at eligible locations"
             else:
-                why = _why_unplaced(p, bundle.options, line.sku, reports)
+                why = _why_unplaced(p, bundle.options, line.sku, cands)
             out.append(Unplaced(line.sku, qty, why))
     return out
 
 
-def _why_unplaced(p: Problem, options: list[int], sku: str, reports: list[CandidateReport]) -> str:
+def _why_unplaced(p: Problem, options: list[int], sku: str, cands: list[Candidate]) -> str:
     if options:
         rules = p.rules
         limits = [f"at most {rules.max_shipments} shipment(s)"]
@@ -123,11 +127,11 @@ def _why_unplaced(p: Problem, options: list[int], sku: str, reports: list[Candid
             f"{sku} is in stock elsewhere, but the split policy ({', '.join(limits)}) leaves no room for it"
         )
     stocked = p.network.stock.get(sku, {})
-    holders = [r for r in reports if r.location in stocked]
+    holders = [c for c in cands if c.code in stocked]
     if not holders:
         return f"no location has {sku} in stock"
     reasons = [
-        f"{r.name} ({r.location}): {r.unavailable.get(sku) or r.reason}" for r in holders[:MAX_REASONS]
+        f"{c.loc.name} ({c.code}): {c.unavailable.get(sku) or c.reason}" for c in holders[:MAX_REASONS]
     ]
     more = len(holders) - MAX_REASONS
     tail = f"; and {more} more" if more > 0 else ""

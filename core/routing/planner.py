@@ -16,7 +16,7 @@ from core.routing.compiled import CompiledRules, compile_rules, to_ticks
 from core.routing.decision import CandidateReport, RoutingDecision, Status, Unplaced
 from core.routing.heuristic import greedy
 from core.routing.outcome import build_decision
-from core.routing.problem import COMPONENTS, Problem
+from core.routing.problem import Problem
 from core.routing.rules import RuleSet
 from core.routing.search import Outcome, branch_and_bound, seed
 from core.routing.shipping import ShippingQuoter
@@ -68,7 +68,7 @@ class Planner:
             ready_at,
             order.delivery.promise_by,
         )
-        scores = _solo_scores(problem)
+        scores = _solo_scores(problem, lines)
         if len(problem.cands) != len(scores):  # some could not ship even alone: filter and start again
             problem = Problem(
                 lines,
@@ -80,7 +80,7 @@ class Planner:
                 ready_at,
                 order.delivery.promise_by,
             )
-            scores = _solo_scores(problem)
+            scores = _solo_scores(problem, lines)
         out = Outcome(None, None, True, 0)
         seed(problem, out)
         if len(lines) * len(problem.cands) <= rules.exact_max_size:
@@ -89,8 +89,11 @@ class Planner:
         else:
             greedy(problem, out)
             out.exact, method = False, "heuristic"
-        reports = [_report(c, scores.get(c.code), lines) for c in cands]
-        return build_decision(order, rules, problem, out, reports, unknown, method)
+
+        def reports() -> list[CandidateReport]:
+            return [_report(c, scores.get(c.code), lines) for c in cands]
+
+        return build_decision(order, rules, problem, out, cands, reports, unknown, method)
 
 
 def _lines(order: OrderRequest, network: NetworkSnapshot) -> tuple[list[Line], list[Unplaced]]:
@@ -114,31 +117,32 @@ def _lines(order: OrderRequest, network: NetworkSnapshot) -> tuple[list[Line], l
     return lines, unknown
 
 
-def _solo_scores(p: Problem) -> dict[str, dict[str, int]]:
+def _solo_scores(p: Problem, lines: list[Line]) -> dict[str, dict[str, int]]:
     """What each eligible location would cost shipping alone all it can; no carrier = excluded."""
+    grams = {line.index: line.weight_g for line in lines}
     out: dict[str, dict[str, int]] = {}
     for k, c in enumerate(p.cands):
-        weight = sum(
-            line.weight_g * units for line in _all_lines(p) if (units := c.usable.get(line.index, 0))
-        )
-        if p.quote(k, weight) is None:
+        weight = sum(grams[i] * units for i, units in c.usable.items())
+        found = p.quote(k, weight)
+        if found is None:
             dest = p.destination.postal_code or f"{p.destination.latitude:.3f},{p.destination.longitude:.3f}"
             c.exclude("no_carrier", p.rules, weight_kg=weight / 1000, destination=dest)
             continue
-        comp = dict.fromkeys(COMPONENTS, 0)
-        comp["shipping"] = to_ticks(p.quotes[(k, weight)][1].cost * p.rules.shipping_weight)  # type: ignore[index]
-        comp["promise_miss"] = p.quotes[(k, weight)][0] - comp["shipping"]  # type: ignore[index]
-        comp["priority"], comp["capacity"] = c.priority, c.capacity
-        for line in _all_lines(p):
-            units = c.usable.get(line.index, 0)
-            comp["labour"] += c.labour * units
-            comp["overstock"] += c.overstock.get(line.index, 0) * units
-        out[c.code] = {name: v for name, v in comp.items() if v or name == "shipping"}
+        ticks, quote = found
+        shipping = to_ticks(quote.cost * p.rules.shipping_weight)
+        scores = {"shipping": shipping}
+        units = sum(c.usable.values())
+        for name, value in (
+            ("promise_miss", ticks - shipping),
+            ("priority", c.priority),
+            ("labour", c.labour * units),
+            ("capacity", c.capacity),
+            ("overstock", sum(c.overstock[i] * n for i, n in c.usable.items())),
+        ):
+            if value:
+                scores[name] = value
+        out[c.code] = scores
     return out
-
-
-def _all_lines(p: Problem) -> list[Line]:
-    return [line for b in p.bundles for line in b.lines]
 
 
 def _report(c: Candidate, scores: dict[str, int] | None, lines: list[Line]) -> CandidateReport:

@@ -8,6 +8,7 @@ order only ever touches the locations that hold its items.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -85,6 +86,7 @@ class NetworkSnapshot:
     stock: dict[str, dict[str, StockLevel]]
     items: dict[str, ItemInfo]
     addresses: dict[str, Address] = field(default_factory=dict, repr=False)
+    _trig: dict[str, tuple[float, float, float]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
@@ -103,6 +105,15 @@ class NetworkSnapshot:
         found = self.addresses.get(code)
         if found is None:
             found = self.addresses[code] = self.locations[code].address
+        return found
+
+    def trig(self, code: str) -> tuple[float, float, float]:
+        """(latitude, longitude in radians, cos latitude): the part of a distance that never changes."""
+        found = self._trig.get(code)
+        if found is None:
+            loc = self.locations[code]
+            lat = math.radians(loc.latitude)
+            found = self._trig[code] = (lat, math.radians(loc.longitude), math.cos(lat))
         return found
 
     def record_fulfilment(self, code: str, count: int = 1) -> None:
