@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -11,6 +13,8 @@ from core.domain.inventory import MovementSpec, Reason
 from core.domain.network import LocationSpec, LocationType, ProductSpec
 from core.services.catalog import upsert_locations, upsert_products
 from core.services.inventory import record_movements
+
+NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 
 
 def store(code: str = "S01", postal_code: str = "60601", **overrides: object) -> LocationSpec:
@@ -47,7 +51,9 @@ def small_network(session: Session, stock: int = 10) -> None:
         [
             store("S01", "60601"),
             store("S02", "60614", allow_negative_stock=True),
-            LocationSpec(code="DC1", name="DC Central", type=LocationType.DC, postal_code="46201", daily_capacity=500),
+            LocationSpec(
+                code="DC1", name="DC Central", type=LocationType.DC, postal_code="46201", daily_capacity=500
+            ),
         ],
     )
     upsert_products(session, [product(f"SKU-{i}", i) for i in (1, 2, 3)])
@@ -60,3 +66,22 @@ def small_network(session: Session, stock: int = 10) -> None:
                 for i in (1, 2, 3)
             ],
         )
+
+
+def order_json(order_id: str = "W1") -> dict[str, Any]:
+    """A two-line ship order to Chicago in the Order JSON shape."""
+    return {
+        "id": order_id,
+        "channel": "web",
+        "placed_at": NOW.isoformat(),
+        "customer": {"name": "Ava Kim", "email": "ava@example.com"},
+        "delivery": {
+            "method": "ship",
+            "postal_code": "60657",
+            "promise_by": (NOW + timedelta(days=3)).isoformat(),
+        },
+        "lines": [
+            {"sku": "SKU-1", "qty": 2, "unit_price": "19.99"},
+            {"sku": "SKU-2", "qty": 1, "unit_price": "5.00"},
+        ],
+    }
