@@ -38,7 +38,13 @@ def upsert_locations(session: Session, specs: Iterable[LocationSpec]) -> int:
 
 def upsert_bins(session: Session, specs: Iterable[BinSpec]) -> int:
     rows = [
-        {"location_code": b.location, "code": b.code, "zone": b.zone, "aisle": b.aisle, "position": b.position}
+        {
+            "location_code": b.location,
+            "code": b.code,
+            "zone": b.zone,
+            "aisle": b.aisle,
+            "position": b.position,
+        }
         for b in specs
     ]
     upsert(session, Bin, rows, keys=("location_code", "code"))

@@ -4,6 +4,7 @@ from core.storage.models.base import Base
 from core.storage.models.inventory import Movement, Reservation, ReservationStatus, StockPosition
 from core.storage.models.network import Bin, Location, Product, ProductBarcode
 from core.storage.models.orders import Fulfilment, FulfilmentLine, Order, OrderLine, StateEvent
+from core.storage.models.routing import RoutingDecisionRecord, RuleSetStatus, RuleSetVersion
 
 __all__ = [
     "Base",
@@ -18,6 +19,9 @@ __all__ = [
     "ProductBarcode",
     "Reservation",
     "ReservationStatus",
+    "RoutingDecisionRecord",
+    "RuleSetStatus",
+    "RuleSetVersion",
     "StateEvent",
     "StockPosition",
 ]

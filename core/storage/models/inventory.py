@@ -47,6 +47,7 @@ class Movement(Base):
         CheckConstraint("qty <> 0", name="qty"),
         CheckConstraint("bucket IN ('sellable', 'damaged', 'quarantine', 'in_transit')", name="bucket"),
         Index("ix_movements_position", "location_code", "sku"),
+        Index("ix_movements_sku_time", "sku", "occurred_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)

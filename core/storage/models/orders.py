@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import uuid
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.storage.models.base import Base
@@ -76,6 +77,8 @@ class Fulfilment(Base):
     carrier: Mapped[str] = mapped_column(String(40), default="")
     service: Mapped[str] = mapped_column(String(40), default="")
     shipping_cost: Mapped[Decimal | None] = mapped_column(Money())
+    eta: Mapped[date | None] = mapped_column(Date)
+    decision_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("routing_decisions.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
