@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.storage.models.base import Base
@@ -27,11 +27,20 @@ class RuleSetStatus(StrEnum):
 
 class RuleSetVersion(Base):
     __tablename__ = "rule_sets"
-    __table_args__ = (CheckConstraint("status IN ('draft', 'active', 'retired')", name="status"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'active', 'retired')", name="status"),
+        Index(
+            "uq_rule_sets_one_active",
+            "status",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
 
     rule_set_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
-    status: Mapped[str] = mapped_column(String(10), index=True)
+    status: Mapped[str] = mapped_column(String(10))
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     author: Mapped[str] = mapped_column(String(64))
     comment: Mapped[str] = mapped_column(Text, default="")

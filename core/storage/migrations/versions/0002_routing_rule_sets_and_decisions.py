@@ -32,7 +32,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("rule_set_id", "version", name=op.f("pk_rule_sets")),
     )
     with op.batch_alter_table("rule_sets", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_rule_sets_status"), ["status"], unique=False)
+        batch_op.create_index(
+            "uq_rule_sets_one_active",
+            ["status"],
+            unique=True,
+            sqlite_where=sa.text("status = 'active'"),
+            postgresql_where=sa.text("status = 'active'"),
+        )
 
     op.create_table(
         "routing_decisions",
@@ -88,6 +94,6 @@ def downgrade() -> None:
 
     op.drop_table("routing_decisions")
     with op.batch_alter_table("rule_sets", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_rule_sets_status"))
+        batch_op.drop_index("uq_rule_sets_one_active")
 
     op.drop_table("rule_sets")
