@@ -113,7 +113,12 @@ def _no_forbidden_negatives(session: Session) -> list[Problem]:
 
 def _fulfilments_within_order(session: Session) -> list[Problem]:
     query = (
-        select(OrderLine.order_id, OrderLine.line_no, OrderLine.qty, func.sum(FulfilmentLine.qty))
+        select(
+            OrderLine.order_id,
+            OrderLine.line_no,
+            OrderLine.qty,
+            func.sum(FulfilmentLine.qty - FulfilmentLine.rejected_qty),
+        )
         .join(FulfilmentLine, FulfilmentLine.order_line_id == OrderLine.id)
         .join(Fulfilment, Fulfilment.id == FulfilmentLine.fulfilment_id)
         .where(Fulfilment.state.in_(LIVE_FULFILMENT_STATES))

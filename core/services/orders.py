@@ -60,7 +60,9 @@ def get_fulfilment(session: Session, fulfilment_id: str) -> Fulfilment:
     return fulfilment
 
 
-def _check_destination(session: Session, request: OrderRequest) -> None:
+def check_order_references(session: Session, request: OrderRequest) -> None:
+    """Every SKU exists and the destination resolves (a pickup store that offers pickup)."""
+    require_products(session, [line.sku for line in request.lines], field="lines.sku")
     delivery = request.delivery
     if delivery.method is DeliveryMethod.PICKUP:
         store = require_locations(session, [delivery.pickup_location or ""], field="delivery.pickup_location")
@@ -87,8 +89,7 @@ def create_order(
         if existing.payload_hash != digest:
             raise ConflictError(f"order {request.id} was already received with different content", field="id")
         return existing, False
-    require_products(session, [line.sku for line in request.lines], field="lines.sku")
-    _check_destination(session, request)
+    check_order_references(session, request)
     stamp = now or utc_now()
     delivery = request.delivery
     order = Order(
@@ -204,7 +205,7 @@ def create_fulfilment(
     order = get_order(session, order_id)
     require_locations(session, [location])
     by_number = {line.line_no: line for line in order.lines}
-    assigned = _assigned_quantities(session, order_id)
+    assigned = assigned_quantities(session, order_id)
     rows = []
     for i, (line_no, qty) in enumerate(lines):
         require_quantity(qty, field=f"lines[{i}].qty")
@@ -248,10 +249,10 @@ LIVE_FULFILMENT_STATES = tuple(
 )
 
 
-def _assigned_quantities(session: Session, order_id: str) -> dict[int, int]:
-    """Units of each order line already held by fulfilments that are not rejected or cancelled."""
+def assigned_quantities(session: Session, order_id: str) -> dict[int, int]:
+    """Units of each order line held by live fulfilments, less what their locations rejected."""
     rows = session.execute(
-        select(FulfilmentLine.order_line_id, FulfilmentLine.qty)
+        select(FulfilmentLine.order_line_id, FulfilmentLine.qty - FulfilmentLine.rejected_qty)
         .join(Fulfilment, Fulfilment.id == FulfilmentLine.fulfilment_id)
         .where(Fulfilment.order_id == order_id, Fulfilment.state.in_(LIVE_FULFILMENT_STATES))
     )
@@ -268,4 +269,30 @@ def audit_trail(session: Session, entity: str, entity_id: str) -> list[StateEven
             .where(StateEvent.entity == entity, StateEvent.entity_id == entity_id)
             .order_by(StateEvent.id)
         )
+    )
+
+
+def stored_request(order: Order) -> OrderRequest:
+    """A stored order back in its Order JSON shape, for routing it (or part of it) again."""
+    return OrderRequest.model_validate(
+        {
+            "id": order.id,
+            "channel": order.channel,
+            "placed_at": order.placed_at,
+            "customer": {
+                "name": order.customer_name,
+                "email": order.customer_email,
+                "phone": order.customer_phone,
+            },
+            "delivery": {
+                "method": order.delivery_method,
+                "postal_code": order.ship_postal_code,
+                "country": order.ship_country,
+                "latitude": order.ship_latitude,
+                "longitude": order.ship_longitude,
+                "pickup_location": order.pickup_location,
+                "promise_by": order.promise_by,
+            },
+            "lines": [{"sku": ln.sku, "qty": ln.qty, "unit_price": ln.unit_price} for ln in order.lines],
+        }
     )

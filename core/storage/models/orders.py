@@ -89,14 +89,25 @@ class Fulfilment(Base):
 
 
 class FulfilmentLine(Base):
+    """Units of one order line at one location; `rejected_qty` of them the location could not supply."""
+
     __tablename__ = "fulfilment_lines"
-    __table_args__ = (CheckConstraint("qty > 0", name="qty"),)
+    __table_args__ = (
+        CheckConstraint("qty > 0", name="qty"),
+        CheckConstraint("rejected_qty >= 0 AND rejected_qty <= qty", name="rejected_qty"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     fulfilment_id: Mapped[str] = mapped_column(ForeignKey("fulfilments.id"), index=True)
     order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"))
     sku: Mapped[str] = mapped_column(ForeignKey("products.sku"))
     qty: Mapped[int] = mapped_column(Integer)
+    rejected_qty: Mapped[int] = mapped_column(Integer, default=0)
+    rejection_reason: Mapped[str] = mapped_column(String(120), default="")
+
+    @property
+    def live_qty(self) -> int:
+        return self.qty - self.rejected_qty
 
     fulfilment: Mapped[Fulfilment] = relationship(back_populates="lines")
 

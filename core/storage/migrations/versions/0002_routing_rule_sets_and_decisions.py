@@ -74,11 +74,23 @@ def upgrade() -> None:
             ["id"],
         )
 
+    with op.batch_alter_table("fulfilment_lines", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("rejected_qty", sa.Integer(), nullable=False, server_default="0"))
+        batch_op.add_column(
+            sa.Column("rejection_reason", sa.String(length=120), nullable=False, server_default="")
+        )
+        batch_op.create_check_constraint("rejected_qty", "rejected_qty >= 0 AND rejected_qty <= qty")
+
     with op.batch_alter_table("movements", schema=None) as batch_op:
         batch_op.create_index("ix_movements_sku_time", ["sku", "occurred_at"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("fulfilment_lines", schema=None) as batch_op:
+        batch_op.drop_constraint("ck_fulfilment_lines_rejected_qty", type_="check")
+        batch_op.drop_column("rejection_reason")
+        batch_op.drop_column("rejected_qty")
+
     with op.batch_alter_table("movements", schema=None) as batch_op:
         batch_op.drop_index("ix_movements_sku_time")
 
