@@ -7,7 +7,7 @@ Northside?" needs an answer a person can check ("at daily capacity 40/40"), not 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from math import asin, cos, radians, sin, sqrt
 from typing import Any
 
@@ -29,24 +29,48 @@ class Line:
     group: str
 
 
-@dataclass(slots=True)
-class Candidate:
-    """A location considered for an order: either excluded (with why) or what it can give and cost."""
+_NOTHING: dict[Any, Any] = {}  # shared by excluded candidates, never written to
 
-    loc: LocationSnapshot
-    distance_km: float
-    excluded_by: str | None = None
-    template: str = ""  # the rule set's reason template for `excluded_by`, filled from `values` when shown
-    text: str | None = None  # a reason already written out (line-level exclusions)
-    values: dict[str, Any] = field(default_factory=dict)
-    usable: dict[int, int] = field(default_factory=dict)  # line index -> units it may give (<= qty)
-    unit_cost: dict[int, int] = field(default_factory=dict)  # line index -> ticks per unit
-    labour: int = 0  # ticks per unit
-    overstock: dict[int, int] = field(default_factory=dict)  # line index -> ticks per unit (<= 0)
-    priority: int = 0  # ticks per shipment
-    capacity: int = 0  # ticks per shipment
-    unavailable: dict[str, str] = field(default_factory=dict)  # sku -> why it cannot come from here
-    pickup_here: bool = False  # the pickup store itself: no parcel, no carrier
+
+class Candidate:
+    """A location considered for an order: either excluded (with why) or what it can give and cost.
+
+    A plain slotted class rather than a dataclass: one is made for every location holding any of
+    the order's items, most of them excluded, so construction must be cheap.
+    """
+
+    __slots__ = (
+        "capacity",
+        "distance_km",
+        "excluded_by",
+        "labour",
+        "loc",
+        "overstock",
+        "pickup_here",
+        "priority",
+        "template",
+        "text",
+        "unavailable",
+        "unit_cost",
+        "usable",
+        "values",
+    )
+
+    def __init__(self, loc: LocationSnapshot, distance_km: float, pickup_here: bool = False) -> None:
+        self.loc, self.distance_km, self.pickup_here = loc, distance_km, pickup_here
+        self.excluded_by: str | None = None
+        self.template = (
+            ""  # the rule set's reason template for `excluded_by`, filled from `values` when shown
+        )
+        self.text: str | None = None  # a reason already written out (line-level exclusions)
+        self.values: dict[str, Any] = _NOTHING
+        self.usable: dict[int, int] = _NOTHING  # line index -> units it may give (<= qty)
+        self.unit_cost: dict[int, int] = _NOTHING  # line index -> ticks per unit
+        self.overstock: dict[int, int] = _NOTHING  # line index -> ticks per unit (<= 0)
+        self.unavailable: dict[str, str] = _NOTHING  # sku -> why it cannot come from here
+        self.labour = 0  # ticks per unit
+        self.priority = 0  # ticks per shipment
+        self.capacity = 0  # ticks per shipment
 
     @property
     def code(self) -> str:
@@ -136,8 +160,7 @@ def screen(
             continue  # stock rows for a location storage no longer knows: nothing to route to
         lat1, lon1, cos1 = network.trig(code)
         a = sin((lat2 - lat1) / 2) ** 2 + cos1 * cos2 * sin((lon2 - lon1) / 2) ** 2
-        c = Candidate(loc, 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a))))  # geo.distance_km, trig cached
-        c.pickup_here = code == ctx.pickup_store
+        c = Candidate(loc, 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a))), code == ctx.pickup_store)
         out.append(c)
         if _location_filter(loc, c, ctx, rules, fences, excluded) is None:
             _line_filter(c, lines, network, rules, line_fences)
@@ -154,6 +177,7 @@ def _line_filter(
     """Stock after brokering safety stock and category fences, line by line; costs per unit."""
     loc = c.loc
     c.labour = rules.labour.get(loc.type, 0)
+    c.usable, c.unit_cost, c.overstock, c.unavailable = {}, {}, {}, {}
     first: tuple[str, dict[str, Any]] | None = None
     for line in lines:
         fence = next(

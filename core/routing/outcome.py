@@ -111,6 +111,8 @@ def _unplaced(p: Problem, plan: Plan | None, cands: list[Candidate]) -> list[Unp
             if bundle.options and missing <= bundle.forced_unplaced:
                 have = bundle.units - bundle.forced_unplaced
                 why = f"only {have} of {bundle.units} units of {line.sku} are available at eligible locations"
+                if sum(bundle.usable.values()) > have:
+                    why += f" in at most {p.rules.max_shipments} shipment(s)"
             else:
                 why = _why_unplaced(p, bundle.options, line.sku, cands)
             out.append(Unplaced(line.sku, qty, why))

@@ -211,7 +211,9 @@ def _bundles(lines: list[Line], cands: list[Candidate], rules: CompiledRules) ->
                 b.unit_cost[k] = sum(c.unit_cost[m.index] * m.qty for m in members)
         b.option_set = frozenset(b.options)
         if split:
-            b.forced_unplaced = max(units - sum(b.usable.values()), 0)
+            # At most max_shipments locations can share the line: the largest of them bound what fits.
+            best = sorted(b.usable.values(), reverse=True)[: rules.max_shipments]
+            b.forced_unplaced = max(units - sum(best), 0)
             b.min_cost = min(b.unit_cost.values(), default=0) * (units - b.forced_unplaced)
         else:
             b.forced_unplaced = 0 if b.options else units

@@ -188,7 +188,7 @@ class SearchLimits(_Doc):
     """Exact search is used while lines × eligible locations stays within `exact_max_size`."""
 
     exact_max_size: Annotated[int, Field(ge=1)] = 2000
-    max_nodes: Annotated[int, Field(ge=100)] = 200_000
+    max_nodes: Annotated[int, Field(ge=100)] = 20_000
 
 
 class RuleSet(_Doc):

@@ -1,9 +1,10 @@
 """Exact branch and bound over assignments of bundles (and units of splittable lines) to locations.
 
 Keys are compared lexicographically: unplaced units, cost, then the rule set's tie-breaks, so the
-answer is the same on every run. Alongside the best plan it keeps the runner-up (the best plan
-with a different set of locations), because explanations compare against it; pruning is therefore
-against the runner-up once there is one.
+answer is the same on every run. Pruning is against the best plan, which keeps the search fast;
+the runner-up that explanations compare against is therefore the cheapest plan with a different
+set of locations among those evaluated: every single-location plan (see `seed`) and every
+complete plan the search reached. It is exact whenever the runner-up is a single location.
 
 Lower bound at a node: the cost so far + what the remaining bundles must cost at least
 (`core.routing.bounds`).
@@ -71,13 +72,20 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
     for bd in bundles:  # cheapest-looking first, so the first dive is already a good plan
         bd.options.sort(key=lambda k, bd=bd: (bd.unit_cost[k] + floor[k], p.codes[k]))
     bounds = Bounds(p, floor)
-    # For splittable bundles: units the options from position j on could still give.
-    tail = [
-        [sum(bd.usable[k] for k in bd.options[j:]) for j in range(len(bd.options) + 1)]
-        if bd.splittable
-        else []
-        for bd in bundles
-    ]
+    # For splittable bundles, over options from position j on: units they could still give, the
+    # most any one of them has, and the cheapest opening among them.
+    tail, most, cheapest = [], [], []
+    for bd in bundles:
+        n = len(bd.options) if bd.splittable else 0
+        t, m, c = [0] * (n + 1), [0] * (n + 1), [0] * (n + 1)
+        for j in range(n - 1, -1, -1):
+            k = bd.options[j]
+            t[j], m[j] = t[j + 1] + bd.usable[k], max(m[j + 1], bd.usable[k])
+            c[j] = floor[k] if j == n - 1 else min(c[j + 1], floor[k])
+        tail.append(t)
+        most.append(m)
+        cheapest.append(c)
+    position = [{k: j for j, k in enumerate(bd.options)} for bd in bundles]
     min_unit = [min(bd.unit_cost.values(), default=0) for bd in bundles]
     weight, value, count, ship_now = [0] * n_cands, [0] * n_cands, [0] * n_cands, [0] * n_cands
     opened: list[int] = []
@@ -85,7 +93,7 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
     state = [0, 0, 0]  # cost, unplaced, nodes
 
     def pruned(i: int, extra_unplaced: int, extra_cost: int) -> bool:
-        t = out.runner_up
+        t = out.best
         if t is None:
             return False
         more, least = bounds.remaining(i, opened, count)
@@ -149,7 +157,7 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
             return
         bd = bundles[i]
         if bd.splittable:
-            split(i, bd.units, 0)
+            split(i, bd.units, 0, 0)
             return
         order = [k for k in opened if k in bd.option_set]
         order += [k for k in bd.options if count[k] == 0]
@@ -163,23 +171,39 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
             visit(i + 1)
         state[1] -= bd.units
 
-    def split(i: int, rem: int, start: int) -> None:
-        """Place the next part of a splittable line: a location at or after `start`, then a quantity."""
+    def _openings(i: int, start: int, units: int) -> int:
+        """Least cost of the new locations needed to give `units` more of splittable bundle i."""
+        bd = bundles[i]
+        at_open = sum(bd.usable[k] for k in opened if k in bd.usable and position[i][k] >= start)
+        short = units - at_open
+        if short <= 0 or not most[i][start]:
+            return 0
+        needed = -(-short // most[i][start])
+        return needed * (cheapest[i][start] + pen)
+
+    def split(i: int, rem: int, start: int, depth: int) -> None:
+        """Place part `depth` of a splittable line: a location at or after `start`, then a quantity."""
         bd = bundles[i]
         opts = bd.options
         for pos in range(start, len(opts)):
             k = opts[pos]
+            if count[k] == 0 and len(opened) >= max_ship:
+                continue
             for qty in range(min(bd.usable[k], rem), 0, -1):
                 if not add(i, k, qty):
                     continue
+                state[2] += 1
+                if state[2] > rules.max_nodes:
+                    raise _BudgetSpentError
                 left = rem - qty
                 if left == 0:
                     if not pruned(i + 1, 0, 0):
                         visit(i + 1)
                 else:
-                    can = min(left, tail[i][pos + 1])
-                    if not pruned(i + 1, left - can, can * min_unit[i]):
-                        split(i, left, pos + 1)
+                    # Later parts go to distinct later locations, within the shipment limit.
+                    can = min(left, tail[i][pos + 1], (max_ship - depth - 1) * most[i][pos + 1])
+                    if not pruned(i + 1, left - can, can * min_unit[i] + _openings(i, pos + 1, can)):
+                        split(i, left, pos + 1, depth + 1)
                 remove(i, k, qty)
         state[1] += rem
         if not pruned(i + 1, 0, 0):
