@@ -17,3 +17,8 @@ def data_dir() -> Path:
 def default_database_url() -> str:
     """`OMS_DATABASE_URL` if set, else a SQLite file in the user's data folder."""
     return os.environ.get("OMS_DATABASE_URL") or f"sqlite:///{data_dir() / 'oms.db'}"
+
+
+def rate_sheet_path() -> str | None:
+    """`OMS_RATE_SHEET` names the retailer's carrier rate sheet (JSON or CSV); None means the sample sheet."""
+    return os.environ.get("OMS_RATE_SHEET") or None

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from app.cli import demo_command, network_commands, stock_commands
+from app.cli import demo_command, network_commands, routing_commands, stock_commands
 from core.domain.errors import OmsError
 
 DESCRIPTION = """\
@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="oms", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    for module in (network_commands, stock_commands, demo_command):
+    for module in (network_commands, stock_commands, routing_commands, demo_command):
         module.register(commands)
     return parser
 
@@ -34,6 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OmsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,197 @@
+"""`oms route` and `oms rules`: routing an order by hand, and managing the rules routing follows."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from app.cli.context import add_database_option, open_database
+from app.cli.output import print_json, print_table
+from app.settings import rate_sheet_path
+from core.domain.errors import ValidationError
+from core.domain.inventory import utc_now
+from core.domain.orders import parse_order
+from core.routing.explain import why_not
+from core.routing.lint import lint_rule_set
+from core.routing.rates import RateBroker, load_rate_sheet, load_sample_rate_sheet
+from core.routing.rules import RuleSet, validate_rule_set
+from core.services.allocation import Router
+from core.services.routing_snapshot import location_snapshots
+from core.services.rule_sets import activate, active_rule_set, history, load_rule_set, save_draft
+
+
+def _read_json(path: Path, what: str) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValidationError(f"cannot read {path}: {exc.strerror}", field=what) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValidationError(f"{path.name} is not JSON: {exc}", field=what) from None
+
+
+def _router(args: argparse.Namespace) -> Router:
+    sheet_path = args.rates or rate_sheet_path()
+    sheet = load_rate_sheet(Path(sheet_path)) if sheet_path else load_sample_rate_sheet()
+    return Router(RateBroker(sheet))
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    route = commands.add_parser(
+        "route",
+        help="route an order (Order JSON) and explain the decision",
+        description="Route one order, or a JSON list of orders, against the database's network: the "
+        "order is stored, stock and capacity are reserved and the decision is recorded, all in one "
+        "transaction. --dry-run only shows the decision. The same order id sent again returns the "
+        "stored decision.",
+    )
+    add_database_option(route)
+    route.add_argument("--order", required=True, type=Path, metavar="FILE", help="Order JSON file")
+    route.add_argument(
+        "--rules", type=Path, metavar="FILE", help="route under these rules instead of the active ones"
+    )
+    route.add_argument("--rates", metavar="FILE", help="carrier rate sheet (JSON or CSV; env OMS_RATE_SHEET)")
+    route.add_argument("--json", action="store_true", help="print the routing decision JSON")
+    route.add_argument("--dry-run", action="store_true", help="decide but store and reserve nothing")
+    route.add_argument("--why-not", metavar="LOCATION", help="also explain why LOCATION was not used")
+    route.set_defaults(run=run_route)
+
+    rules = commands.add_parser(
+        "rules",
+        help="show, export, import, activate and list routing rule sets",
+        description="Routing rules are versioned documents: import creates a new draft version, "
+        "activate makes a version the one every next order follows (the previous one retires).",
+    )
+    actions = rules.add_subparsers(title="actions", metavar="ACTION", required=True)
+    show = actions.add_parser("show", help="print the active rule set (or one version) as JSON")
+    export = actions.add_parser("export", help="write a rule set version to a JSON file")
+    for sub in (show, export):
+        add_database_option(sub)
+        sub.add_argument("--id", dest="rule_set_id", help="rule set id (default: the active one's)")
+        sub.add_argument("--version", type=int, help="version (default: the active one)")
+    export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    show.set_defaults(run=run_rules_show)
+    export.set_defaults(run=run_rules_export)
+
+    imp = actions.add_parser("import", help="validate a JSON rule set and store it as a new draft version")
+    add_database_option(imp)
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--author", required=True, help="who is making the change")
+    imp.add_argument("--comment", default="", help="why")
+    imp.add_argument("--activate", action="store_true", help="activate it straight away")
+    imp.set_defaults(run=run_rules_import)
+
+    act = actions.add_parser("activate", help="make a stored version the active rules")
+    add_database_option(act)
+    act.add_argument("rule_set_id", metavar="ID")
+    act.add_argument("version", type=int, metavar="VERSION")
+    act.add_argument("--author", required=True, help="who is activating it")
+    act.set_defaults(run=run_rules_activate)
+
+    hist = actions.add_parser("history", help="every version with its status, author, time and comment")
+    add_database_option(hist)
+    hist.set_defaults(run=run_rules_history)
+
+
+def _orders(path: Path) -> list:
+    data = _read_json(path, "--order")
+    items = data if isinstance(data, list) else [data]
+    orders = []
+    for i, item in enumerate(items):
+        try:
+            orders.append(parse_order(item if isinstance(item, dict) else {}))
+        except ValidationError as exc:
+            where = f"[{i}]." if isinstance(data, list) else ""
+            raise ValidationError(
+                exc.message, field=f"{path.name} {where}{exc.field or ''}".rstrip(".")
+            ) from None
+    return orders
+
+
+def run_route(args: argparse.Namespace) -> int:
+    orders = _orders(args.order)
+    override: RuleSet | None = validate_rule_set(_read_json(args.rules, "--rules")) if args.rules else None
+    router = _router(args)
+    db = open_database(args)
+    results = []
+    with db.transaction() as session:
+        for order in orders:
+            results.append(router.route(session, order, rules=override, dry_run=args.dry_run))
+    for result in results:
+        decision = result.decision
+        if args.json:
+            print_json(decision.to_dict())
+            continue
+        print(f"Order {decision.order_id}: {decision.status}" + (" (dry run)" if args.dry_run else ""))
+        print(decision.text)
+        if result.replayed:
+            print("(already routed earlier: this is the stored decision)")
+        if args.why_not:
+            print(why_not(decision, args.why_not))
+    return 0
+
+
+def _selected(args: argparse.Namespace, session) -> RuleSet:
+    if args.rule_set_id or args.version:
+        current = active_rule_set(session)
+        return load_rule_set(session, args.rule_set_id or current.id, args.version)
+    return active_rule_set(session)
+
+
+def run_rules_show(args: argparse.Namespace) -> int:
+    with open_database(args).transaction() as session:
+        rules = _selected(args, session)
+    print_json(rules.model_dump(mode="json"))
+    return 0
+
+
+def run_rules_export(args: argparse.Namespace) -> int:
+    with open_database(args).transaction() as session:
+        rules = _selected(args, session)
+    args.output.write_text(rules.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    print(f"Wrote {rules.id} version {rules.version} to {args.output}")
+    return 0
+
+
+def run_rules_import(args: argparse.Namespace) -> int:
+    rules = validate_rule_set(_read_json(args.file, "FILE"))
+    with open_database(args).transaction() as session:
+        info = save_draft(session, rules, author=args.author, comment=args.comment)
+        warnings = lint_rule_set(rules, location_snapshots(session, utc_now()))
+        if args.activate:
+            info = activate(session, info.rule_set_id, info.version, actor=args.author)
+    print(f"Stored {info.rule_set_id} version {info.version} as {info.status}.")
+    for warning in warnings:
+        print(f"warning: {warning}")
+    return 0
+
+
+def run_rules_activate(args: argparse.Namespace) -> int:
+    with open_database(args).transaction() as session:
+        info = activate(session, args.rule_set_id, args.version, actor=args.author)
+    print(f"{info.rule_set_id} version {info.version} is now active; the next order routes under it.")
+    return 0
+
+
+def run_rules_history(args: argparse.Namespace) -> int:
+    with open_database(args).transaction() as session:
+        rows = history(session)
+    if not rows:
+        print("No rule sets stored yet: routing uses the built-in default (see `oms rules show`).")
+        return 0
+    print_table(
+        ["Rule set", "Version", "Status", "Author", "Created", "Activated", "Comment"],
+        [
+            [
+                r.rule_set_id,
+                r.version,
+                r.status,
+                r.author,
+                f"{r.created_at:%Y-%m-%d %H:%M}",
+                f"{r.activated_at:%Y-%m-%d %H:%M}" if r.activated_at else "",
+                r.comment,
+            ]
+            for r in rows
+        ],
+    )
+    return 0

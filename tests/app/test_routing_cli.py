@@ -1,0 +1,129 @@
+"""`oms route` and `oms rules` in-process: decisions, dry runs, rule versions, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.cli.main import main
+from core.routing.rules import default_rule_set
+from tests.factories import order_json
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    db = tmp_path / "demo.db"
+    assert main(["init", "--demo", "--stores", "4", "--skus", "60", "--db", str(db)]) == 0
+    return db
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def stocked_order(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], **changes: object) -> Path:
+    """An order for one unit of a SKU that the demo network holds somewhere."""
+    code, out, _ = run(capsys, "inventory", "APP-00001", "--json", "--db", str(db))
+    assert code == 0 and any(row["atp"] > 0 for row in json.loads(out)["locations"])
+    data = order_json("W-CLI-1")
+    data["lines"] = [{"sku": "APP-00001", "qty": 1, "unit_price": "12.00"}]
+    data.update(changes)
+    path = tmp_path / "order.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_dry_run_then_route_then_replay(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    order = stocked_order(demo, tmp_path, capsys)
+    code, out, _ = run(capsys, "route", "--order", str(order), "--dry-run", "--db", str(demo))
+    assert code == 0 and "routed (dry run)" in out and "Routed to" in out
+    code, out, _ = run(capsys, "route", "--order", str(order), "--json", "--db", str(demo))
+    decision = json.loads(out)
+    assert decision["order_id"] == "W-CLI-1" and decision["status"] == "routed"
+    assert {"rule_set", "shipments", "explanation", "text"} <= decision.keys()
+    assert decision["shipments"][0]["carrier"] and decision["explanation"]["candidates"]
+    code, out, _ = run(capsys, "route", "--order", str(order), "--db", str(demo))
+    assert code == 0 and "stored decision" in out
+    assert run(capsys, "check", "--db", str(demo))[0] == 0
+
+
+def test_why_not_a_location(demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    order = stocked_order(demo, tmp_path, capsys)
+    code, out, _ = run(
+        capsys, "route", "--order", str(order), "--dry-run", "--why-not", "DC1", "--db", str(demo)
+    )
+    assert code == 0 and "DC Midwest (DC1)" in out
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"lines": [{"sku": "APP-00001", "qty": 0, "unit_price": "1.00"}]}, "order.json lines[0].qty"),
+        ({"lines": [{"sku": "NOPE", "qty": 1, "unit_price": "1.00"}]}, "unknown SKU NOPE"),
+        ({"delivery": {"method": "pickup", "pickup_location": "DC1"}}, "DC1 does not offer pickup"),
+    ],
+)
+def test_bad_orders_exit_2_and_reserve_nothing(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], change: dict, message: str
+) -> None:
+    order = stocked_order(demo, tmp_path, capsys, **change)
+    code, _, err = run(capsys, "route", "--order", str(order), "--db", str(demo))
+    assert code == 2 and message in err
+    code, out, _ = run(capsys, "inventory", "APP-00001", "--json", "--db", str(demo))
+    assert json.loads(out)["totals"]["reserved"] == 0
+
+
+def test_a_bad_rules_file_names_the_field(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    order = stocked_order(demo, tmp_path, capsys)
+    rules = default_rule_set().model_dump(mode="json")
+    rules["costs"]["shipment_penalty"] = "-1"
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(rules))
+    code, _, err = run(capsys, "route", "--order", str(order), "--rules", str(path), "--db", str(demo))
+    assert code == 2 and "costs.shipment_penalty" in err
+    code, _, err = run(capsys, "rules", "import", str(path), "--author", "kim", "--db", str(demo))
+    assert code == 2 and "costs.shipment_penalty" in err
+
+
+def test_rule_versions_import_activate_export_history(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "rules", "show", "--db", str(demo))
+    assert code == 0 and json.loads(out)["version"] == 1
+    rules = json.loads(out)
+    rules["filters"]["max_distance_km"] = {"ship": 0.5}
+    path = tmp_path / "new.json"
+    path.write_text(json.dumps(rules))
+    code, out, _ = run(
+        capsys,
+        "rules",
+        "import",
+        str(path),
+        "--author",
+        "kim",
+        "--comment",
+        "tighter",
+        "--activate",
+        "--db",
+        str(demo),
+    )
+    assert code == 0 and "default version 2 as active" in out
+    code, out, _ = run(capsys, "rules", "history", "--db", str(demo))
+    lines = out.splitlines()
+    assert any(line.split()[:3] == ["default", "1", "retired"] for line in lines)
+    assert any(line.split()[:4] == ["default", "2", "active", "kim"] and "tighter" in line for line in lines)
+    exported = tmp_path / "v1.json"
+    code, out, _ = run(capsys, "rules", "export", "--version", "1", "-o", str(exported), "--db", str(demo))
+    assert code == 0 and json.loads(exported.read_text())["version"] == 1
+    code, out, _ = run(capsys, "rules", "activate", "default", "1", "--author", "kim", "--db", str(demo))
+    assert code == 0 and "version 1 is now active" in out
+    code, _, err = run(capsys, "rules", "activate", "default", "9", "--author", "kim", "--db", str(demo))
+    assert code == 2 and "no rule set default version 9" in err
