@@ -1,16 +1,30 @@
 """Every table, imported in one place so metadata and Alembic see them all."""
 
 from core.storage.models.base import Base
+from core.storage.models.hub import (
+    ApiToken,
+    ChangeFeedEntry,
+    EnrolmentCode,
+    EventConflict,
+    HubMeta,
+    InboundEvent,
+)
 from core.storage.models.inventory import Movement, Reservation, ReservationStatus, StockPosition
 from core.storage.models.network import Bin, Location, Product, ProductBarcode
 from core.storage.models.orders import Fulfilment, FulfilmentLine, Order, OrderLine, StateEvent
 from core.storage.models.routing import RoutingDecisionRecord, RuleSetStatus, RuleSetVersion
 
 __all__ = [
+    "ApiToken",
     "Base",
     "Bin",
+    "ChangeFeedEntry",
+    "EnrolmentCode",
+    "EventConflict",
     "Fulfilment",
     "FulfilmentLine",
+    "HubMeta",
+    "InboundEvent",
     "Location",
     "Movement",
     "Order",
