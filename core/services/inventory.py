@@ -77,9 +77,9 @@ def _split_known(
 
 
 def _check_result(
-    position: StockPosition, location: Location, bucket: Bucket, after: int, delta: int
+    position: StockPosition, location: Location, bucket: Bucket, after: int, delta: int, allow_negative: bool
 ) -> None:
-    if after >= 0 or (bucket is Bucket.SELLABLE and location.allow_negative_stock):
+    if after >= 0 or (bucket is Bucket.SELLABLE and (allow_negative or location.allow_negative_stock)):
         return
     before = after - delta
     where = f"{position.location_code}/{position.sku}"
@@ -91,9 +91,17 @@ def _check_result(
 
 
 def record_movements(
-    session: Session, specs: Sequence[MovementSpec], *, recorded_at: datetime | None = None
+    session: Session,
+    specs: Sequence[MovementSpec],
+    *,
+    recorded_at: datetime | None = None,
+    allow_negative_sellable: bool = False,
 ) -> list[MovementResult]:
-    """Append movements to the ledger and apply them to balances in the caller's transaction."""
+    """Append movements to the ledger and apply them to balances in the caller's transaction.
+
+    `allow_negative_sellable` is for facts that already happened elsewhere (a store's offline sale
+    reaching the hub): refusing them would not bring the units back, only hide that they left.
+    """
     fresh, duplicates = _split_known(session, specs)
     if fresh:
         locations = require_locations(session, {s.location for s in fresh})
@@ -104,7 +112,14 @@ def record_movements(
             deltas[(spec.location, spec.sku, spec.bucket)] += spec.qty
         for (loc, sku, bucket), delta in sorted(deltas.items()):
             position = positions[(loc, sku)]
-            _check_result(position, locations[loc], bucket, getattr(position, bucket.value) + delta, delta)
+            _check_result(
+                position,
+                locations[loc],
+                bucket,
+                getattr(position, bucket.value) + delta,
+                delta,
+                allow_negative_sellable,
+            )
         for (loc, sku, bucket), delta in deltas.items():
             position = positions[(loc, sku)]
             setattr(position, bucket.value, getattr(position, bucket.value) + delta)
