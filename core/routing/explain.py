@@ -77,6 +77,14 @@ def _routed(d: RoutingDecision) -> str:
     return f"Split into {len(d.shipments)} shipments because {why}: " + "; ".join(parts)
 
 
+def _skip_reason(c: CandidateReport, d: RoutingDecision) -> str:
+    """Short for a store associate: per-item stock details are kept for "why not X?"."""
+    if c.excluded_by == "stock" and len(c.unavailable) > 1:
+        held = f"only {c.items}" if c.items else "none"
+        return f"it has {held} of the {d.line_count} items in stock"
+    return c.reason
+
+
 def render(d: RoutingDecision) -> tuple[str, str]:
     """(summary, full text): the summary is the first sentence."""
     if d.status == Status.UNFULFILLABLE:
@@ -91,7 +99,7 @@ def render(d: RoutingDecision) -> tuple[str, str]:
         key=lambda c: (c.distance_km, c.location),
     )
     for c in skipped[:MAX_SKIPPED]:
-        sentences.append(f"{label(c, c.location)} was skipped: {c.reason}.")
+        sentences.append(f"{label(c, c.location)} was skipped: {_skip_reason(c, d)}.")
     rest = sum(1 for c in d.candidates if not c.eligible) - min(len(skipped), MAX_SKIPPED)
     if rest > 0:
         sentences.append(f"{rest} other location{'s were' if rest > 1 else ' was'} filtered out.")
