@@ -37,6 +37,7 @@ class Reason(StrEnum):
     TRANSFER_IN = "transfer_in"
     FEED = "feed"
     INITIAL = "initial"
+    SNAPSHOT = "snapshot"  # a store's copy brought to the hub's balance after a re-snapshot; never pushed
 
 
 def utc_now() -> datetime:

@@ -13,6 +13,7 @@ from core.storage.models.inventory import Movement, Reservation, ReservationStat
 from core.storage.models.network import Bin, Location, Product, ProductBarcode
 from core.storage.models.orders import Fulfilment, FulfilmentLine, Order, OrderLine, StateEvent
 from core.storage.models.routing import RoutingDecisionRecord, RuleSetStatus, RuleSetVersion
+from core.storage.models.store_sync import OutboxEvent, OutboxState, SyncMessage, SyncState
 
 __all__ = [
     "ApiToken",
@@ -29,6 +30,8 @@ __all__ = [
     "Movement",
     "Order",
     "OrderLine",
+    "OutboxEvent",
+    "OutboxState",
     "Product",
     "ProductBarcode",
     "Reservation",
@@ -38,4 +41,6 @@ __all__ = [
     "RuleSetVersion",
     "StateEvent",
     "StockPosition",
+    "SyncMessage",
+    "SyncState",
 ]

@@ -1,0 +1,205 @@
+"""The store's outbox and sync settings: what the relay reads, marks and reports.
+
+Everything here runs inside the caller's transaction. Enqueueing is done by the same service call
+that makes the business change (principle 3), so an event exists exactly when its change does.
+Marking never deletes: a sent row is kept as the record of what the hub acknowledged, a rejected
+row waits on the review list with the hub's reason.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from core.domain.inventory import utc_now
+from core.storage.models import OutboxEvent, OutboxState, SyncMessage, SyncState
+
+
+class SyncKey:
+    """The keys of `sync_state`; one place so the client, the services and the UI agree."""
+
+    HUB_URL = "hub_url"
+    TOKEN = "device_token"
+    LOCATION = "location"
+    DEVICE = "device_name"
+    CURSOR = "pull_cursor"
+    LAST_SYNC = "last_sync_at"
+    SNAPSHOT_GENERATION = "snapshot_generation"
+
+
+def get_setting(session: Session, key: str, default: str | None = None) -> str | None:
+    row = session.get(SyncState, key)
+    return row.value if row is not None else default
+
+
+def set_setting(session: Session, key: str, value: str, *, now: datetime | None = None) -> None:
+    row = session.get(SyncState, key)
+    stamp = now or utc_now()
+    if row is None:
+        session.add(SyncState(key=key, value=value, updated_at=stamp))
+    else:
+        row.value, row.updated_at = value, stamp
+    session.flush()
+
+
+def settings(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(SyncState.key, SyncState.value)).tuples().all())
+
+
+def enqueue(
+    session: Session,
+    kind: str,
+    payload: Mapping[str, Any],
+    *,
+    event_id: uuid.UUID | None = None,
+    occurred_at: datetime | None = None,
+    fulfilment_id: str | None = None,
+) -> OutboxEvent:
+    """Add one event for the relay to push; the caller's transaction commits it with its change."""
+    stamp = utc_now()
+    row = OutboxEvent(
+        event_id=event_id or uuid.uuid4(),
+        kind=kind,
+        payload=dict(payload),
+        occurred_at=occurred_at or stamp,
+        created_at=stamp,
+        attempts=0,
+        last_error="",
+        state=OutboxState.PENDING,
+        fulfilment_id=fulfilment_id,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def pending_batch(session: Session, limit: int) -> list[OutboxEvent]:
+    """The oldest pending events, in the order they were written."""
+    query = (
+        select(OutboxEvent)
+        .where(OutboxEvent.state == OutboxState.PENDING)
+        .order_by(OutboxEvent.position)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True, slots=True)
+class EventOutcome:
+    """The hub's answer to one event, in core's terms (the client maps the wire model onto it)."""
+
+    event_id: uuid.UUID
+    status: str  # applied | duplicate | rejected
+    reason: str = ""
+    field: str | None = None
+
+
+def record_outcomes(
+    session: Session, outcomes: Iterable[EventOutcome], *, now: datetime | None = None
+) -> int:
+    """Apply the hub's answers: applied/duplicate → sent, rejected → review list (with a message)."""
+    stamp = now or utc_now()
+    changed = 0
+    for outcome in outcomes:
+        row = session.scalar(select(OutboxEvent).where(OutboxEvent.event_id == outcome.event_id))
+        if row is None:
+            continue
+        row.attempts += 1
+        row.last_attempt_at = stamp
+        if outcome.status in ("applied", "duplicate"):
+            if row.state == OutboxState.PENDING:
+                row.state, row.resolved_at, row.last_error = OutboxState.SENT, stamp, ""
+                changed += 1
+        elif outcome.status == "rejected":
+            changed += reject_event(session, row, outcome.reason, outcome.field, now=stamp)
+    session.flush()
+    return changed
+
+
+def reject_event(
+    session: Session, row: OutboxEvent, reason: str, field: str | None, *, now: datetime | None = None
+) -> int:
+    """Move an event to the review list and tell the associates why; 0 if it already was there."""
+    if row.state == OutboxState.REJECTED:
+        return 0
+    stamp = now or utc_now()
+    row.state, row.resolved_at = OutboxState.REJECTED, stamp
+    row.rejection_reason, row.rejection_field = reason[:240], field
+    what = f"{row.kind} {row.payload.get('action') or row.payload.get('reason') or ''}".strip()
+    where = f" on fulfilment {row.fulfilment_id}" if row.fulfilment_id else ""
+    session.add(
+        SyncMessage(
+            kind="event_rejected",
+            fulfilment_id=row.fulfilment_id,
+            event_id=row.event_id,
+            text=f"The hub refused {what}{where}: {reason}"[:500],
+            payload={"reason": reason, "field": field, "event": dict(row.payload)},
+            created_at=stamp,
+        )
+    )
+    return 1
+
+
+def record_attempt_failure(
+    session: Session, event_ids: Sequence[uuid.UUID], error: str, *, now: datetime | None = None
+) -> None:
+    """The outcome is unknown (timeout, dropped connection, hub error): keep pending, note the try."""
+    if not event_ids:
+        return
+    session.execute(
+        update(OutboxEvent)
+        .where(OutboxEvent.event_id.in_(list(event_ids)), OutboxEvent.state == OutboxState.PENDING)
+        .values(attempts=OutboxEvent.attempts + 1, last_attempt_at=now or utc_now(), last_error=error[:240])
+    )
+
+
+def requeue(session: Session, event_ids: Sequence[uuid.UUID] | None = None) -> int:
+    """Put events back to pending (a full replay, or a reviewed event to try again) with their ids."""
+    query = update(OutboxEvent).values(state=OutboxState.PENDING, resolved_at=None)
+    if event_ids is not None:
+        query = query.where(OutboxEvent.event_id.in_(list(event_ids)))
+    return session.execute(query).rowcount or 0
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxCounts:
+    pending: int
+    in_doubt: int  # pending events already tried once: the hub may or may not have them
+    rejected: int
+    oldest_pending_at: datetime | None
+
+
+def outbox_counts(session: Session) -> OutboxCounts:
+    rows = session.execute(
+        select(OutboxEvent.state, func.count(), func.min(OutboxEvent.created_at)).group_by(OutboxEvent.state)
+    ).all()
+    by_state = {state: (count, oldest) for state, count, oldest in rows}
+    pending, oldest = by_state.get(OutboxState.PENDING, (0, None))
+    in_doubt = session.scalar(
+        select(func.count()).where(OutboxEvent.state == OutboxState.PENDING, OutboxEvent.attempts > 0)
+    )
+    return OutboxCounts(
+        pending=pending,
+        in_doubt=int(in_doubt or 0),
+        rejected=by_state.get(OutboxState.REJECTED, (0, None))[0],
+        oldest_pending_at=oldest,
+    )
+
+
+def review_list(session: Session) -> list[OutboxEvent]:
+    query = (
+        select(OutboxEvent).where(OutboxEvent.state == OutboxState.REJECTED).order_by(OutboxEvent.position)
+    )
+    return list(session.scalars(query))
+
+
+def unread_messages(session: Session) -> list[SyncMessage]:
+    return list(
+        session.scalars(select(SyncMessage).where(SyncMessage.read_at.is_(None)).order_by(SyncMessage.id))
+    )
