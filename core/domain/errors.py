@@ -45,3 +45,7 @@ class ImportFileError(OmsError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__(f"{len(problems)} problem(s), nothing imported:\n" + "\n".join(problems))
         self.problems = problems
+
+
+class PermissionDeniedError(OmsError):
+    """The person acting does not hold the role the operation needs (checked in the services)."""
