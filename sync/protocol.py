@@ -23,7 +23,15 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    field_validator,
+    model_validator,
+)
 
 from core.domain.inventory import Bucket, Reason
 
@@ -70,11 +78,12 @@ class MovementPayload(Wire):
     reference: Annotated[str, Field(max_length=120)] = ""
     device: Annotated[str, Field(max_length=64)] = ""
 
-    @model_validator(mode="after")
-    def _not_zero(self) -> MovementPayload:
-        if self.qty == 0:
+    @field_validator("qty")
+    @classmethod
+    def _not_zero(cls, qty: int) -> int:
+        if qty == 0:
             raise ValueError("qty must not be zero")
-        return self
+        return qty
 
 
 class FulfilmentAction(StrEnum):

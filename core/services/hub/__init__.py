@@ -1,0 +1,13 @@
+"""The hub's use cases (no web framework here): access, exactly-once events, the store feed, intake.
+
+`sync.hub` adapts HTTP to these functions; the command line and tests call them directly. Public
+surface by module:
+
+- `access`: roles, `issue_token`, `authenticate`, `create_enrolment_code`, `enrol`;
+- `feed`: `emit`, `read_changes`, `feed_head`, `prune_feed`, `needs_snapshot`;
+- `snapshot`: `store_snapshot` (open fulfilments, stock and catalog of one store);
+- `events`: `StoreEvent`, `FulfilmentUpdate`, `apply_events` (exactly-once push);
+- `intake`: `route_order`, `reroute_lines`, `cancel_order` (routing that tells the stores);
+- `feeds`: `apply_inventory_feed` (DC / 3PL / drop-ship stock snapshots and deltas);
+- `views`: `order_view`, `stock_view` (read models for the API).
+"""

@@ -1,0 +1,132 @@
+"""Exactly-once application of store events (DESIGN.md principle 2).
+
+For each event, in the caller's transaction:
+
+1. claim `(source, event id)` in `inbound_events` with INSERT … ON CONFLICT DO NOTHING; if the
+   claim exists the event was seen: same content hash → `duplicate` (or the stored rejection
+   again), other content → `rejected` as a conflict and the new payload kept in `event_conflicts`;
+2. apply the effect inside a SAVEPOINT: a refused event (unknown SKU, illegal step, another
+   store's fulfilment) rolls back only its own savepoint and is recorded as rejected with the
+   reason and field, so a poison event never blocks the rest of the batch;
+3. the caller commits, and only then answers — an ack is never sent for work that could still
+   roll back; a retry after a lost answer finds the claims and is answered `duplicate`.
+
+Stock rows the batch's movements touch are locked up front in sorted order, so concurrent
+batches on PostgreSQL queue instead of deadlocking.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.domain.errors import OmsError
+from core.domain.inventory import Bucket, MovementSpec, Reason, utc_now
+from core.services.allocation import Router
+from core.services.hub import payloads
+from core.services.hub.access import PermissionDeniedError
+from core.services.hub.feed import emit
+from core.services.hub.fulfilment_updates import FulfilmentUpdate, LateEventError, apply_fulfilment_update
+from core.services.hub.inbox import EventOutcome, claim, content_hash, reject, seen
+from core.services.hub.shortages import reroute_shortages
+from core.services.inventory import record_movements
+from core.services.orders import Actor
+from core.services.positions import lock_positions
+from core.storage.models import Location, Product
+
+FULFILLING = {Reason.SHIPMENT, Reason.PICKUP}  # stock leaving for a fulfilment whose reservation covers it
+
+
+@dataclass(frozen=True, slots=True)
+class StoreEvent:
+    """One event as the hub applies it; `document` is its canonical JSON, hashed to spot conflicts."""
+
+    id: uuid.UUID
+    kind: str
+    document: dict[str, Any]
+    body: MovementSpec | FulfilmentUpdate
+
+
+def _field(kind: str, name: str | None) -> str | None:
+    if name is None or name == "id":
+        return name
+    if kind == "fulfilment" and name == "state":
+        return "payload.action"
+    if kind == "fulfilment" and name == "rejected":
+        return "payload.lines"
+    return f"payload.{name}"
+
+
+def _takes_sellable(body: MovementSpec | FulfilmentUpdate) -> bool:
+    """A movement that took sellable stock outside a fulfilment (a sale, damage, a count)."""
+    return (
+        isinstance(body, MovementSpec)
+        and body.bucket is Bucket.SELLABLE
+        and body.qty < 0
+        and body.reason not in FULFILLING
+    )
+
+
+def _apply_movement(session: Session, source: str, spec: MovementSpec, now: datetime) -> None:
+    if spec.location != source:
+        raise PermissionDeniedError(
+            f"a device of {source} cannot record stock at {spec.location}", field="location"
+        )
+    record_movements(session, [spec], recorded_at=now, allow_negative_sellable=True)
+
+
+def _prelock(session: Session, source: str, events: Sequence[StoreEvent]) -> None:
+    """Lock every stock row the batch's (valid) movements touch, in the one global order."""
+    keys = {(e.body.location, e.body.sku) for e in events if isinstance(e.body, MovementSpec)}
+    keys = {k for k in keys if k[0] == source}
+    skus = {sku for _, sku in keys}
+    known = set(session.scalars(select(Product.sku).where(Product.sku.in_(skus)))) if skus else set()
+    if keys and session.get(Location, source) is not None:
+        lock_positions(session, [k for k in keys if k[1] in known])
+
+
+def apply_events(
+    session: Session,
+    router: Router,
+    source: str,
+    events: Sequence[StoreEvent],
+    *,
+    now: datetime | None = None,
+) -> list[EventOutcome]:
+    """Apply a store's batch (oldest first) exactly once; one outcome per event, in order."""
+    now = now or utc_now()
+    actor = Actor(user=f"store:{source}", device="")
+    _prelock(session, source, events)
+    outcomes: list[EventOutcome] = []
+    short: set[tuple[str, str]] = set()
+    for event in events:
+        if not claim(session, source, event.id, event.kind, content_hash(event.document), now):
+            outcomes.append(seen(session, source, event.id, event.document, now))
+            continue
+        try:
+            with session.begin_nested():
+                if isinstance(event.body, MovementSpec):
+                    _apply_movement(session, source, event.body, now)
+                else:
+                    apply_fulfilment_update(session, router, source, event.body, actor=actor, now=now)
+        except OmsError as exc:
+            outcome = reject(session, source, event.id, exc.message, _field(event.kind, exc.field))
+            outcomes.append(outcome)
+            if isinstance(exc, LateEventError):
+                answer = payloads.event_answer(event.id, outcome.reason, outcome.field, exc.fulfilment_id)
+                emit(session, source, payloads.EVENT_ANSWER, answer, now=now)
+            continue
+        outcomes.append(EventOutcome(event.id, "applied"))
+        body = event.body
+        if _takes_sellable(body):
+            short.add((body.location, body.sku))
+    if short:
+        reroute_shortages(session, router, short, actor=actor, now=now)
+    session.flush()
+    return outcomes

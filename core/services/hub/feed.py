@@ -1,0 +1,83 @@
+"""Each store's inbox: the change feed, read after a cursor, with a snapshot when the cursor is useless.
+
+`seq` is one global sequence, so on PostgreSQL two transactions could commit their rows out of
+order and a store that already read seq 11 would never see seq 10. Writers for one location
+therefore take a transaction-scoped advisory lock on it before allocating a `seq`: rows of one
+location become visible in `seq` order. SQLite serialises writers anyway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.orm import Session
+
+from core.domain.inventory import utc_now
+from core.storage.models import ChangeFeedEntry, HubMeta
+
+PRUNED_THROUGH = "feed_pruned_through"
+
+
+def lock_feed(session: Session, location: str) -> None:
+    """Serialise feed writers (and snapshot readers) of one location until the transaction ends."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = int.from_bytes(hashlib.sha256(f"feed:{location}".encode()).digest()[:8], "big", signed=True)
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def emit(
+    session: Session, location: str, kind: str, payload: dict[str, Any], *, now: datetime | None = None
+) -> None:
+    """Append a change for one location, in the caller's transaction (so it exists iff the effect does)."""
+    lock_feed(session, location)
+    session.add(
+        ChangeFeedEntry(location_code=location, kind=kind, payload=payload, created_at=now or utc_now())
+    )
+    session.flush()
+
+
+def read_changes(
+    session: Session, location: str, after: int, limit: int
+) -> tuple[Sequence[ChangeFeedEntry], bool]:
+    """Up to `limit` changes of the location after the cursor, oldest first, and whether more wait."""
+    rows = session.scalars(
+        select(ChangeFeedEntry)
+        .where(ChangeFeedEntry.location_code == location, ChangeFeedEntry.seq > after)
+        .order_by(ChangeFeedEntry.seq)
+        .limit(limit + 1)
+    ).all()
+    return rows[:limit], len(rows) > limit
+
+
+def feed_head(session: Session) -> int:
+    return int(session.scalar(select(func.max(ChangeFeedEntry.seq))) or 0)
+
+
+def pruned_through(session: Session) -> int:
+    row = session.get(HubMeta, PRUNED_THROUGH)
+    return int(row.value) if row else 0
+
+
+def prune_feed(session: Session, older_than: datetime) -> int:
+    """Drop changes older than a time; stores whose cursor is behind the cut get a snapshot instead."""
+    cut = session.scalar(select(func.max(ChangeFeedEntry.seq)).where(ChangeFeedEntry.created_at < older_than))
+    if cut is None:
+        return 0
+    deleted = session.execute(delete(ChangeFeedEntry).where(ChangeFeedEntry.seq <= cut)).rowcount
+    row = session.get(HubMeta, PRUNED_THROUGH)
+    if row is None:
+        session.add(HubMeta(name=PRUNED_THROUGH, value=str(cut)))
+    else:
+        row.value = str(max(int(row.value), cut))
+    session.flush()
+    return int(deleted or 0)
+
+
+def needs_snapshot(session: Session, cursor: int) -> bool:
+    """A fresh device (cursor 0), a cursor behind what was pruned, or one from another hub's feed."""
+    return cursor == 0 or cursor < pruned_through(session) or cursor > feed_head(session)

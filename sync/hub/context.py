@@ -1,0 +1,69 @@
+"""What every route needs: the hub's database and router, the caller, and a retried unit of work.
+
+Authentication runs in its own short transaction so a refused caller never holds locks. Units of
+work retry a few times on PostgreSQL deadlocks and serialisation failures (SQLSTATE 40P01/40001):
+lock ordering makes them rare, but routing and feeds lock rows of several locations, and a retry
+is the standard, safe answer because the whole transaction rolled back.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from core.services.allocation import Router
+from core.services.hub.access import Principal, authenticate
+from core.storage.database import Database
+
+T = TypeVar("T")
+RETRYABLE = {"40P01", "40001"}
+ATTEMPTS = 5
+
+
+@dataclass
+class Hub:
+    database: Database
+    router: Router
+    max_body: int
+
+
+def hub_of(request: Request) -> Hub:
+    return request.app.state.hub
+
+
+def run_unit(hub: Hub, work: Callable[[Session], T]) -> T:
+    """Run `work` in one transaction (committed before returning), retrying on deadlock."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with hub.database.transaction() as session:
+                return work(session)
+        except DBAPIError as exc:
+            state = getattr(exc.orig, "sqlstate", None)
+            if state not in RETRYABLE or attempt == ATTEMPTS:
+                raise
+            time.sleep(0.01 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+_bearer = HTTPBearer(auto_error=False, description="a store-device, integration or manager token")
+
+
+def principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    hub = hub_of(request)
+    secret = credentials.credentials if credentials else None
+    with hub.database.transaction() as session:
+        return authenticate(session, secret)
+
+
+HubDep = Annotated[Hub, Depends(hub_of)]
+Caller = Annotated[Principal, Depends(principal)]

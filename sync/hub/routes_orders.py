@@ -1,0 +1,66 @@
+"""Channel intake and order lookup: routing decisions with their explanations."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.domain.orders import OrderRequest
+from core.services.hub.access import PermissionDeniedError, Role
+from core.services.hub.intake import cancel_order, route_order
+from core.services.hub.views import order_locations, order_view
+from core.services.orders import Actor
+from sync.hub.context import Caller, HubDep, run_unit
+
+router = APIRouter(prefix="/v1/orders", tags=["orders"])
+OrderId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
+
+
+class CancelRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+@router.post(
+    "",
+    summary="Take an order in and route it (idempotent by order id)",
+    responses={
+        201: {"description": "routed now: the routing decision JSON"},
+        200: {"description": "this order was already received: its stored decision"},
+        409: {"description": "the id was already used for an order with other content"},
+    },
+)
+def post_order(order: OrderRequest, hub: HubDep, caller: Caller) -> JSONResponse:
+    caller.require(Role.INTEGRATION)
+    actor = Actor(user=f"integration:{caller.name}")
+    result = run_unit(hub, lambda s: route_order(s, hub.router, order, actor=actor))
+    body = result.decision.to_dict()
+    body["fulfilments"] = list(result.fulfilment_ids)
+    return JSONResponse(body, status_code=200 if result.replayed else 201)
+
+
+@router.get("/{order_id}", summary="An order with its fulfilments, decisions and explanations")
+def get_order(order_id: OrderId, hub: HubDep, caller: Caller) -> dict[str, Any]:
+    def read(session: Any) -> dict[str, Any]:
+        if caller.role is Role.STORE_DEVICE and caller.location not in order_locations(session, order_id):
+            raise PermissionDeniedError(
+                f"order {order_id} has no fulfilment at {caller.location}", field="order_id"
+            )
+        return order_view(session, order_id)
+
+    return run_unit(hub, read)
+
+
+@router.post("/{order_id}/cancel", summary="Cancel an order; its stores are told to stop")
+def post_cancel(order_id: OrderId, body: CancelRequest, hub: HubDep, caller: Caller) -> dict[str, Any]:
+    caller.require(Role.INTEGRATION, Role.MANAGER)
+    actor = Actor(user=f"{caller.role}:{caller.name}")
+
+    def cancel(session: Any) -> dict[str, Any]:
+        cancel_order(session, order_id, body.reason, actor=actor)
+        return order_view(session, order_id)
+
+    return run_unit(hub, cancel)

@@ -1,0 +1,88 @@
+"""Store devices: enrol once, push events, pull changes (DESIGN.md "Hub API v1")."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.domain.errors import ValidationError
+from core.domain.inventory import utc_now
+from core.services.hub.access import enrol
+from core.services.hub.events import StoreEvent, apply_events
+from core.services.hub.feed import needs_snapshot, read_changes
+from core.services.hub.inbox import EventOutcome
+from core.services.hub.snapshot import store_snapshot
+from sync.hub.context import Caller, HubDep, run_unit
+from sync.hub.translate import to_store_event
+from sync.protocol import (
+    MAX_EVENTS_PER_PUSH,
+    MAX_PULL_LIMIT,
+    PROTOCOL_VERSION,
+    Change,
+    EnrollRequest,
+    EnrollResponse,
+    PullResponse,
+    PushResponse,
+    PushResult,
+)
+
+router = APIRouter(prefix="/v1", tags=["sync"])
+
+
+class PushEnvelope(BaseModel):
+    """`PushRequest` as received: events are validated one by one (see `sync.protocol.Event`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    protocol: int = PROTOCOL_VERSION
+    events: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_EVENTS_PER_PUSH)]
+
+
+def _check_protocol(version: int) -> None:
+    if version != PROTOCOL_VERSION:
+        raise ValidationError(f"this hub speaks protocol {PROTOCOL_VERSION}, not {version}", field="protocol")
+
+
+@router.post(
+    "/enroll", response_model=EnrollResponse, summary="Spend a one-time store code for a device token"
+)
+def enroll(body: EnrollRequest, hub: HubDep) -> EnrollResponse:
+    token, location = run_unit(hub, lambda s: enrol(s, body.code, body.device_name))
+    return EnrollResponse(token=token, location=location, hub_time=utc_now())
+
+
+@router.post("/sync/push", response_model=PushResponse, summary="Apply a batch of store events exactly once")
+def push(body: PushEnvelope, hub: HubDep, caller: Caller) -> PushResponse:
+    """One result per event, in order; the answer is sent only after the batch committed."""
+    store = caller.store()
+    _check_protocol(body.protocol)
+    parsed = [to_store_event(raw, i) for i, raw in enumerate(body.events)]
+    valid = [p for p in parsed if isinstance(p, StoreEvent)]
+    applied = run_unit(hub, lambda s: apply_events(s, hub.router, store, valid)) if valid else []
+    in_order = iter(applied)
+    outcomes = [p if isinstance(p, EventOutcome) else next(in_order) for p in parsed]
+    return PushResponse(
+        results=[PushResult(id=o.id, status=o.status, reason=o.reason, field=o.field) for o in outcomes]
+    )
+
+
+@router.get("/sync/pull", response_model=PullResponse, summary="Changes for this store after a cursor")
+def pull(
+    hub: HubDep,
+    caller: Caller,
+    cursor: Annotated[int, Query(ge=0, description="seq of the last change applied; 0 on a new device")] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 200,
+) -> PullResponse:
+    store = caller.store()
+
+    def read(session: Any) -> PullResponse:
+        if needs_snapshot(session, cursor):
+            entries, head = store_snapshot(session, store)
+            changes = [Change(seq=head, kind=kind, payload=payload) for kind, payload in entries]
+            return PullResponse(changes=changes, cursor=head, more=False, snapshot=True)
+        rows, more = read_changes(session, store, cursor, limit)
+        changes = [Change(seq=r.seq, kind=r.kind, payload=r.payload) for r in rows]
+        return PullResponse(changes=changes, cursor=rows[-1].seq if rows else cursor, more=more)
+
+    return run_unit(hub, read)
