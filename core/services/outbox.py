@@ -49,7 +49,7 @@ def set_setting(session: Session, key: str, value: str, *, now: datetime | None 
 
 
 def settings(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(SyncState.key, SyncState.value)).tuples().all())
+    return dict(session.execute(select(SyncState.key, SyncState.value)).all())
 
 
 def enqueue(

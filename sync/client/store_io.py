@@ -85,7 +85,8 @@ def next_batch(session: Session, limit: int) -> Batch:
             event = EVENT_ADAPTER.validate_python(body)
         except ValidationError as exc:
             first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
+            loc = [str(p) for p in first["loc"]]
+            where = ".".join(loc[1:] if loc[:1] == [row.kind] else loc)  # drop the union's tag
             refused.append(EventOutcome(row.event_id, "rejected", f"invalid event: {first['msg']}", where))
             continue
         events.append(event.model_dump(mode="json"))
