@@ -7,7 +7,7 @@ which is exactly the "outcome unknown" case the client must survive.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import httpx
@@ -74,9 +74,12 @@ class DroppingTransport(httpx.MockTransport):
         self.hub = hub
         self.drop = 0
         self.pushes = 0
+        self.before_pull: Callable[[], None] | None = None  # e.g. an associate selling mid-pull
         super().__init__(self._forward)
 
     async def _forward(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/sync/pull") and self.before_pull is not None:
+            self.before_pull()
         response = await self.hub.asgi.handle_async_request(request)
         body = await response.aread()
         if request.url.path.endswith("/sync/push"):
