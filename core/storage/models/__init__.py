@@ -1,5 +1,6 @@
 """Every table, imported in one place so metadata and Alembic see them all."""
 
+from core.storage.models.associates import Associate, AuditEntry
 from core.storage.models.base import Base
 from core.storage.models.hub import (
     ApiToken,
@@ -17,6 +18,8 @@ from core.storage.models.store_sync import OutboxEvent, OutboxState, SyncMessage
 
 __all__ = [
     "ApiToken",
+    "Associate",
+    "AuditEntry",
     "Base",
     "Bin",
     "ChangeFeedEntry",
