@@ -6,7 +6,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from app.cli import demo_command, hub_commands, network_commands, routing_commands, stock_commands
+from app.cli import (
+    app_command,
+    demo_command,
+    hub_commands,
+    network_commands,
+    routing_commands,
+    stock_commands,
+)
 from core.domain.errors import OmsError
 
 DESCRIPTION = """\
@@ -22,7 +29,14 @@ def build_parser() -> argparse.ArgumentParser:
         prog="oms", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    for module in (network_commands, stock_commands, routing_commands, demo_command, hub_commands):
+    for module in (
+        network_commands,
+        stock_commands,
+        routing_commands,
+        demo_command,
+        hub_commands,
+        app_command,
+    ):
         module.register(commands)
     return parser
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.cli.context import add_database_option, open_database
 from core.demo.network import DemoSizes, build_network
 from core.domain.errors import ValidationError
+from core.services.associates import add_demo_associates
 from core.services.csv_import import IMPORTERS, ImportKind, detect_kind
 from core.services.demo_load import load_demo_network
 from core.storage.database import Database
@@ -71,6 +72,11 @@ def run_init(args: argparse.Namespace) -> int:
             f"{summary.bins} bins, {summary.stock_positions} stock positions "
             f"({summary.movements} opening movements in the ledger)."
         )
+        with db.transaction() as session:
+            people = add_demo_associates(session)
+        print("Demo sign-ins for `oms app --demo`:")
+        for associate_id, name, role, pin in people:
+            print(f"  {name} ({role.value}, id {associate_id}): PIN {pin}")
         top = max(range(len(network.products)), key=network.popularity.__getitem__)
         print(f"Try: oms inventory {network.products[top].sku}")
     return 0

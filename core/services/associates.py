@@ -184,3 +184,19 @@ def change_pin(
     row.failed_attempts, row.locked_until = 0, None
     audit.record(session, by, "associate.pin_changed", associate_id, now=now)
     session.flush()
+
+
+# The demo's people: fixed PINs so anyone trying the demo can sign in (printed by `oms init --demo`).
+DEMO_ASSOCIATES = (
+    ("1001", "Amy Rivera", Role.ASSOCIATE, "1234"),
+    ("1002", "Ben Okafor", Role.ASSOCIATE, "2468"),
+    ("9001", "Morgan Lee", Role.MANAGER, "9876"),
+)
+
+
+def add_demo_associates(session: Session) -> list[tuple[str, str, Role, str]]:
+    """Create the demo associates that do not exist yet; returns (id, name, role, PIN) of each."""
+    for associate_id, name, role, pin in DEMO_ASSOCIATES:
+        if session.get(Associate, associate_id) is None:
+            create_associate(session, associate_id, name, role, pin)
+    return list(DEMO_ASSOCIATES)

@@ -1,0 +1,32 @@
+"""What the screens need from the rest of the app, handed in by the composition root.
+
+The UI may not import `core.services` (they bring SQLAlchemy, and the import contract counts
+indirect imports), so `app` binds each service to its arguments and passes the bound calls in
+here. Each call returns an `Op` (a function of the session) that `ui.ops.OpRunner` runs on the
+database thread; tests build the same object from the real services. From the sync client the UI
+takes only its status type (`sync.client.status`), as the import contract allows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from core.domain.associates import AssociateCard, Role, SignedIn, SignInOutcome
+from sync.client.status import SyncStatus
+from ui.ops import Op
+
+
+@dataclass(frozen=True, slots=True)
+class StoreServices:
+    """Bound service calls for the screens (see the module docstring)."""
+
+    list_associates: Callable[[], Op[list[AssociateCard]]]
+    sign_in: Callable[[str, str], Op[SignInOutcome]]  # (associate id, PIN)
+    sign_out: Callable[[SignedIn], Op[None]]
+    require_role: Callable[[SignedIn, Role], Op[None]]  # raises PermissionDeniedError
+    is_set_up: Callable[[], Op[bool]]
+    # The sync client's own calls run on the asyncio loop (it has its own database thread):
+    sync_status: Callable[[], Awaitable[SyncStatus]]
+    enroll: Callable[[str, str], Awaitable[str]]  # (hub URL, enrolment code) -> store code
+    device: str = "tablet"

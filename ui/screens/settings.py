@@ -1,0 +1,61 @@
+"""Settings: light or dark, and the scanner self-test."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from ui.scanner_test import ScannerSelfTest
+from ui.sounds import ScanSounds
+from ui.theme import ThemeManager
+from ui.touch import kinetic, touch_size
+
+
+class SettingsScreen(QScrollArea):
+    def __init__(
+        self, themes: ThemeManager, sounds: ScanSounds | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._themes = themes
+        body = QWidget()
+        heading = QLabel("Settings")
+        heading.setProperty("kind", "title")
+
+        theme_card = QFrame()
+        theme_card.setObjectName("Card")
+        theme_row = QHBoxLayout(theme_card)
+        theme_row.setContentsMargins(20, 14, 20, 14)
+        label = QLabel("Theme")
+        label.setProperty("kind", "subtitle")
+        theme_row.addWidget(label, 1)
+        self.theme_buttons: dict[str, QPushButton] = {}
+        for name in ("light", "dark"):
+            button = touch_size(QPushButton(name.capitalize()), width=140)
+            button.setCheckable(True)
+            button.clicked.connect(lambda _=False, n=name: self.choose_theme(n))
+            self.theme_buttons[name] = button
+            theme_row.addWidget(button)
+        themes.theme_changed.connect(self._mark_theme)
+        self._mark_theme(themes.name)
+
+        self.self_test = ScannerSelfTest(sounds)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.setSpacing(16)
+        layout.addWidget(heading)
+        layout.addWidget(theme_card)
+        layout.addWidget(self.self_test)
+        layout.addStretch(1)
+        self.setWidget(body)
+        self.setWidgetResizable(True)
+        kinetic(self)
+
+    def choose_theme(self, name: str) -> None:
+        self._themes.apply(name)
+
+    def _mark_theme(self, name: str) -> None:
+        for key, button in self.theme_buttons.items():
+            button.setChecked(key == name)
+
+    def handle_scan(self, code: str, suffix: str | None) -> None:
+        """Every scan here is a self-test scan."""
+        self.self_test.take_scan(code, suffix)

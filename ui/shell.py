@@ -1,0 +1,101 @@
+"""The store app's window: first-run setup, then sign-in, then the workspace.
+
+The shell only moves between those three pages and hands scans to the page in front; each page
+does its own work through the operation runner. Nothing here blocks: the first question (is
+this store set up?) is itself an operation, and the window shows a blank page until it answers.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QWidget
+
+from core.domain.associates import SignedIn
+from ui.main_window import MainWindow
+from ui.ops import OpRunner, person_message
+from ui.ports import StoreServices
+from ui.scanning import ScanDetector
+from ui.screens.setup import SetupScreen
+from ui.screens.sign_in import SignInScreen
+from ui.sounds import ScanSounds
+from ui.theme import ThemeManager
+
+
+class StoreShell(QMainWindow):
+    def __init__(
+        self,
+        ops: OpRunner,
+        services: StoreServices,
+        themes: ThemeManager,
+        sounds: ScanSounds | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Store OMS")
+        self.setMinimumSize(1024, 700)
+        self.ops, self.services = ops, services
+        self.person: SignedIn | None = None
+        self.pages = QStackedWidget()
+        self.loading = QLabel("Starting…")
+        self.setup = SetupScreen(services.enroll)
+        self.sign_in = SignInScreen(ops, services)
+        self.main = MainWindow(ops, services, themes, sounds)
+        for page in (self.loading, self.setup, self.sign_in, self.main):
+            self.pages.addWidget(page)
+        self.setCentralWidget(self.pages)
+
+        self.setup.enrolled.connect(lambda _store: self.show_sign_in())
+        self.sign_in.signed_in.connect(self.enter)
+        self.main.sign_out_requested.connect(self.sign_out)
+        ops.failed.connect(lambda text: self.main.show_notice(text))
+
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self.scanner = ScanDetector(app, self)
+        self.scanner.scanned.connect(self.on_scan)
+        self.scanner.burst_without_suffix.connect(self.on_burst_without_suffix)
+
+    def start(self) -> None:
+        """Ask (off the UI thread) whether this store is enrolled, then show setup or sign-in."""
+        self.ops.run(self.services.is_set_up(), self._set_up_answered, self._set_up_failed)
+
+    def _set_up_answered(self, set_up: bool) -> None:
+        if set_up:
+            self.show_sign_in()
+        else:
+            self.pages.setCurrentWidget(self.setup)
+
+    def _set_up_failed(self, exc: BaseException) -> None:
+        self.pages.setCurrentWidget(self.setup)
+        self.setup.message.setText(person_message(exc))
+
+    def show_sign_in(self) -> None:
+        self.sign_in.reset()
+        self.pages.setCurrentWidget(self.sign_in)
+
+    def enter(self, person: SignedIn) -> None:
+        self.person = person
+        self.main.start(person)
+        self.pages.setCurrentWidget(self.main)
+
+    def sign_out(self) -> None:
+        if self.person is not None:
+            self.ops.run(self.services.sign_out(self.person))
+        self.person = None
+        self.main.stop()
+        self.show_sign_in()
+
+    @property
+    def page(self) -> str:
+        current = self.pages.currentWidget()
+        return {self.setup: "setup", self.sign_in: "sign_in", self.main: "main"}.get(current, "loading")
+
+    def on_scan(self, code: str, suffix: str) -> None:
+        if self.page == "main":
+            self.main.handle_scan(code, suffix)
+        elif self.page == "sign_in":
+            self.sign_in.message.setText("Sign in first, then scan.")
+
+    def on_burst_without_suffix(self, code: str) -> None:
+        """Only the self-test cares: a fast burst with no Enter/Tab is a scanner without a suffix."""
+        if self.page == "main" and self.main.current == "settings":
+            self.main.handle_scan(code, None)
