@@ -49,11 +49,11 @@ def claim(session: Session, source: str, event_id: uuid.UUID, kind: str, digest:
         field=None,
         received_at=now,
     )
-    with session.begin_nested():
-        inserted = session.execute(
-            dialect.insert(InboundEvent.__table__).on_conflict_do_nothing(), row
-        ).rowcount
-    return bool(inserted)
+    table = InboundEvent.__table__
+    statement = dialect.insert(table).on_conflict_do_nothing().returning(table.c.event_id)
+    with session.begin_nested():  # RETURNING, since psycopg reports no rowcount for this statement
+        inserted = session.execute(statement, row).first()
+    return inserted is not None
 
 
 def seen(
