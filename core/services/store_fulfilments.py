@@ -196,27 +196,50 @@ def fulfilment_cancelled(session: Session, p: Mapping[str, Any], ctx: Context) -
     message(session, "fulfilment_cancelled", text, p, ctx.now, fulfilment_id=p["fulfilment_id"])
 
 
-def lines_rerouted(session: Session, p: Mapping[str, Any], ctx: Context) -> None:
-    """Units taken off one of the store's fulfilments. When the store itself rejected them, the
-    local copy already shows it; when the hub moved them on its own, take them off here too."""
-    fulfilment = session.get(Fulfilment, p["fulfilment_id"])
-    if fulfilment is not None and fulfilment.state in REJECTABLE:
-        own = session.scalar(
-            select(func.count()).where(
-                OutboxEvent.fulfilment_id == fulfilment.id,
-                OutboxEvent.kind == "fulfilment",
-                OutboxEvent.payload["action"].as_string() == "reject_lines",
-            )
+def _unanswered_rejection(session: Session, fulfilment_id: str) -> OutboxEvent | None:
+    """The oldest `reject_lines` step of the store that the hub acknowledged but has not answered
+    with a `lines_rerouted` yet. The hub applies a store's steps in order and answers each applied
+    rejection with exactly one entry, so matching oldest-first pairs them correctly."""
+    answered = select(SyncMessage.event_id).where(
+        SyncMessage.kind == "lines_rerouted", SyncMessage.event_id.is_not(None)
+    )
+    return session.scalar(
+        select(OutboxEvent)
+        .where(
+            OutboxEvent.fulfilment_id == fulfilment_id,
+            OutboxEvent.kind == "fulfilment",
+            OutboxEvent.state == OutboxState.SENT,
+            OutboxEvent.payload["action"].as_string() == "reject_lines",
+            OutboxEvent.event_id.not_in(answered),
         )
-        if not own:
-            live = live_units(fulfilment)
-            taken = {ln["sku"]: min(int(ln["qty"]), live.get(ln["sku"], 0)) for ln in p["lines"]}
-            taken = {sku: qty for sku, qty in taken.items() if qty > 0}
-            if taken:
-                reject_units(session, fulfilment, taken, p["reason"])
-        if p.get("fulfilment_state") == "rejected" and all(ln.live_qty == 0 for ln in fulfilment.lines):
-            set_state(session, fulfilment, FulfilmentState.REJECTED, p["reason"], ctx.now)
-    message(session, "lines_rerouted", p["text"], p, ctx.now, fulfilment_id=p["fulfilment_id"])
+        .order_by(OutboxEvent.position)
+        .limit(1)
+    )
+
+
+def lines_rerouted(session: Session, p: Mapping[str, Any], ctx: Context) -> None:
+    """Units taken off one of the store's fulfilments. When it answers the store's own rejection,
+    the local copy already shows it; when the hub moved them on its own (e.g. an offline sale left
+    too little stock), take them off here too."""
+    fulfilment = session.get(Fulfilment, p["fulfilment_id"])
+    own = _unanswered_rejection(session, p["fulfilment_id"]) if fulfilment is not None else None
+    if fulfilment is not None and own is None and fulfilment.state in REJECTABLE:
+        live = live_units(fulfilment)
+        taken = {ln["sku"]: min(int(ln["qty"]), live.get(ln["sku"], 0)) for ln in p["lines"]}
+        taken = {sku: qty for sku, qty in taken.items() if qty > 0}
+        if taken:
+            reject_units(session, fulfilment, taken, p["reason"])
+    if (
+        fulfilment is not None
+        and fulfilment.state in REJECTABLE
+        and p.get("fulfilment_state") == "rejected"
+        and all(ln.live_qty == 0 for ln in fulfilment.lines)
+    ):
+        set_state(session, fulfilment, FulfilmentState.REJECTED, p["reason"], ctx.now)
+    event_id = own.event_id if own is not None else None
+    message(
+        session, "lines_rerouted", p["text"], p, ctx.now, fulfilment_id=p["fulfilment_id"], event_id=event_id
+    )
 
 
 def drop_unlisted(session: Session, listed: set[str], now: datetime) -> None:
