@@ -16,6 +16,8 @@ from core.services.allocation import Router
 from core.services.hub.access import Role, create_enrolment_code, issue_token
 from core.storage.database import Database
 from sync.hub import create_app
+
+__all__ = ["TestClient", "create_app"]  # re-exported for tests that build a second app
 from sync.protocol import FulfilmentEvent, MovementEvent, PullResponse
 from tests.factories import NOW, order_json, small_network
 

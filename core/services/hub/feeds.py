@@ -70,7 +70,8 @@ def apply_inventory_feed(
     outcomes, lowered = [], set()
     for i, line in enumerate(lines):
         event_id = feed_event_id(location, line.key)
-        document = {"mode": mode, "sku": line.sku, "qty": line.qty, "occurred_at": when.isoformat()}
+        stated = occurred_at.isoformat() if occurred_at else None  # a resend without a time is the same line
+        document = {"mode": mode, "sku": line.sku, "qty": line.qty, "occurred_at": stated}
         if not claim(session, source, event_id, f"feed_{mode}", content_hash(document), now):
             outcomes.append(seen(session, source, event_id, document, now))
             continue

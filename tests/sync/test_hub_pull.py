@@ -1,0 +1,96 @@
+"""Pulling changes: cursor paging with `more`, snapshots for new, stale and foreign cursors, restarts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.domain.inventory import utc_now
+from core.routing.rates import RateBroker, load_sample_rate_sheet
+from core.services.allocation import Router
+from core.services.hub.feed import prune_feed
+from core.storage.database import Database
+from sync.protocol import Catalog, FulfilmentAssigned, StockBalances
+from tests.sync import hub_kit
+from tests.sync.hub_kit import HubClient, movement, pickup_at
+
+hub, hub_db, router = hub_kit.hub, hub_kit.hub_db, hub_kit.router  # fixtures, used by name
+
+
+def test_cursor_paging_follows_more_and_sees_only_this_store(hub: HubClient) -> None:
+    hub.order(pickup_at("S02", "Q0"))
+    start = hub.pull("S01", 0).cursor  # a snapshot (cursor 0 always is), then incremental pages
+    ids = [hub.order(pickup_at("S01", f"P{i}"))["fulfilments"][0] for i in range(5)]
+    hub.order(pickup_at("S02", "Q1"))  # another store's news
+    seen, cursor, pages = [], start, 0
+    while True:
+        page = hub.pull("S01", cursor, limit=2)
+        pages += 1
+        assert not page.snapshot and len(page.changes) <= 2
+        assert all(c.seq > cursor for c in page.changes)
+        seen += [c.typed_payload() for c in page.changes]
+        cursor = page.cursor
+        if not page.more:
+            break
+    assert pages == 3
+    assert [p.fulfilment_id for p in seen if isinstance(p, FulfilmentAssigned)] == ids
+    assert all(p.location == "S01" for p in seen if isinstance(p, FulfilmentAssigned))
+    again = hub.pull("S01", cursor)
+    assert again.changes == [] and again.cursor == cursor and not again.more
+
+
+def test_cursor_zero_after_history_answers_a_snapshot(hub: HubClient) -> None:
+    open_one = hub.order(pickup_at("S01", "P1", SKU_1=3))["fulfilments"][0]
+    hub.push("S01", movement("S01", "SKU-2", -4))
+    snapshot = hub.pull("S01", 0)
+    assert snapshot.snapshot and not snapshot.more and snapshot.cursor > 0
+    by_kind = {c.kind.value: c.typed_payload() for c in snapshot.changes}
+    catalog, stock, assigned = by_kind["catalog"], by_kind["stock"], by_kind["fulfilment_assigned"]
+    assert isinstance(catalog, Catalog) and {p.sku for p in catalog.products} == {"SKU-1", "SKU-2", "SKU-3"}
+    assert {loc.code for loc in catalog.locations} == {"S01", "S02", "DC1"}
+    assert isinstance(stock, StockBalances) and stock.complete
+    balances = {b.sku: b for b in stock.balances}
+    assert balances["SKU-2"].sellable == 6 and balances["SKU-1"].reserved == 3
+    assert isinstance(assigned, FulfilmentAssigned) and assigned.fulfilment_id == open_one
+    assert assigned.lines[0].name == "Product SKU-1" and assigned.explanation
+    # the cursor it hands out continues the feed without a gap
+    later = hub.order(pickup_at("S01", "P2"))["fulfilments"][0]
+    (change,) = hub.pull("S01", snapshot.cursor).changes
+    assert change.payload["fulfilment_id"] == later
+
+
+def test_a_cursor_behind_the_pruned_feed_or_past_its_head_gets_a_snapshot(
+    hub: HubClient, hub_db: Database
+) -> None:
+    hub.order(pickup_at("S01", "P1"))
+    first = hub.pull("S01", 0).cursor
+    hub.order(pickup_at("S01", "P2"))
+    hub.order(pickup_at("S01", "P3"))
+    assert not hub.pull("S01", first).snapshot
+    with hub_db.transaction() as session:
+        assert prune_feed(session, utc_now() + timedelta(seconds=1)) >= 3
+    stale = hub.pull("S01", first)
+    assert stale.snapshot
+    assert len([c for c in stale.changes if c.kind.value == "fulfilment_assigned"]) == 3
+    assert hub.pull("S01", stale.cursor + 1000).snapshot  # a cursor from another hub's feed
+
+
+def test_a_restarted_hub_continues_the_same_feed(hub: HubClient, hub_db: Database) -> None:
+    hub.order(pickup_at("S01", "P1"))
+    cursor = hub.pull("S01", 0).cursor
+    token = hub.stores["S01"]
+    hub.close()
+    restarted = hub_kit.TestClient(hub_kit.create_app(hub_db, Router(RateBroker(load_sample_rate_sheet()))))
+    auth = {"Authorization": f"Bearer {token}"}
+    posted = restarted.post("/v1/orders", json=pickup_at("S01", "P2"), headers=hub.auth(hub.integration))
+    assert posted.status_code == 201
+    page = restarted.get("/v1/sync/pull", params={"cursor": cursor}, headers=auth).json()
+    assert not page["snapshot"] and [c["payload"]["order_id"] for c in page["changes"]] == ["P2"]
+    assert page["changes"][0]["seq"] > cursor
+    restarted.close()
+
+
+def test_pull_parameters_are_checked(hub: HubClient) -> None:
+    for params in ({"cursor": -1}, {"limit": 0}, {"limit": 100000}, {"cursor": "abc"}):
+        response = hub.http.get("/v1/sync/pull", params=params, headers=hub.as_store("S01"))
+        assert response.status_code == 422, params
+        assert response.json()["field"] in ("cursor", "limit")
