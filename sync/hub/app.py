@@ -10,6 +10,7 @@ from sqlalchemy import text
 from core.domain.inventory import utc_now
 from core.routing.rates import RateBroker, load_sample_rate_sheet
 from core.services.allocation import Router
+from core.services.rule_sets import active_rule_set
 from core.storage.database import Database
 from sync.hub import errors, routes_inventory, routes_orders, routes_sync
 from sync.hub.context import Hub, HubDep
@@ -29,6 +30,8 @@ Every error is `application/problem+json` with the failing `field`."""
 def create_app(database: Database, router: Router | None = None, *, max_body: int = MAX_BODY) -> FastAPI:
     """The hub over an opened database; without a router, routing quotes the sample carrier sheet."""
     router = router or Router(RateBroker(load_sample_rate_sheet()))
+    with database.transaction() as session:
+        active_rule_set(session)  # created once here, not raced for by the first orders
     app = FastAPI(title="Store OMS hub", version=f"v{PROTOCOL_VERSION}", description=DESCRIPTION)
     app.state.hub = Hub(database=database, router=router, max_body=max_body)
     errors.install(app)

@@ -23,7 +23,10 @@ from core.services.hub.access import Principal, authenticate
 from core.storage.database import Database
 
 T = TypeVar("T")
-RETRYABLE = {"40P01", "40001"}
+# deadlock, serialisation failure, and a unique key taken by a concurrent first-time insert (two
+# first deliveries of one order, the default rule set created by two first orders): the retry
+# sees the committed row and takes the idempotent path.
+RETRYABLE = {"40P01", "40001", "23505"}
 ATTEMPTS = 5
 
 
