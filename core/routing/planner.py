@@ -16,11 +16,13 @@ from core.routing.compiled import CompiledRules, compile_rules, to_ticks
 from core.routing.decision import CandidateReport, RoutingDecision, Status, Unplaced
 from core.routing.heuristic import greedy
 from core.routing.outcome import build_decision
-from core.routing.problem import Problem
+from core.routing.problem import Problem, Quoted
 from core.routing.rules import RuleSet
 from core.routing.search import Outcome, branch_and_bound, seed
 from core.routing.shipping import ShippingQuoter
 from core.routing.snapshot import Destination, NetworkSnapshot, destination_for
+
+MAX_SHARED_QUOTES = 200_000
 
 
 class Planner:
@@ -30,6 +32,7 @@ class Planner:
         self.rule_set = rule_set
         self.rules: CompiledRules = compile_rules(rule_set)
         self.quoter = quoter
+        self._shared: dict[int, Quoted] = {}  # converted lane quotes (see Problem), kept across orders
 
     def route(
         self,
@@ -54,6 +57,8 @@ class Planner:
             else dict.fromkeys(exclude_locations, "re-routed away from it")
         )
         ctx = OrderContext(str(order.delivery.method), str(order.channel), dest, pickup)
+        if len(self._shared) > MAX_SHARED_QUOTES:
+            self._shared.clear()
         cands = screen(lines, network, ctx, rules, excluded)
         ready_at = now or order.placed_at
         # A transfer to the pickup store goes to a business address: no residential surcharge.
@@ -67,6 +72,7 @@ class Planner:
             address,
             ready_at,
             order.delivery.promise_by,
+            self._shared,
         )
         scores = _solo_scores(problem, lines)
         if len(problem.cands) != len(scores):  # some could not ship even alone: filter and start again

@@ -52,6 +52,10 @@ class Plan:
         return self.key[1]  # type: ignore[return-value]
 
 
+_MISS = object()
+Quoted = tuple[int, RateQuote] | None  # (ticks: shipping × weight + promise penalty, the quote)
+
+
 class Problem:
     def __init__(
         self,
@@ -63,48 +67,67 @@ class Problem:
         destination: Address,
         ready_at: datetime,
         promise_by: datetime | None,
+        shared: dict[int, Quoted] | None = None,
     ) -> None:
+        """`shared` keeps converted lane quotes across orders; only for one rule set and one quoter."""
         self.rules, self.cands, self.quoter, self.network = rules, cands, quoter, network
         self.destination, self.ready_at, self.promise_by = destination, ready_at, promise_by
         self.codes = [c.code for c in cands]
         self.fixed = [c.priority + c.capacity for c in cands]
         self.dist = [round(c.distance_km * 10) for c in cands]
         self.prio = [max(c.loc.priority, 0) for c in cands]
-        self.quotes: dict[tuple[int, int], tuple[int, RateQuote] | None] = {}
+        self.quotes: dict[int, Quoted] = {}  # weight_g * candidates + candidate
         self.bundles = _bundles(lines, cands, rules)
         self.total_units = sum(b.units for b in self.bundles)
+        # Quoters that can share quotes between origins (RateBroker) get asked once per lane.
+        lanes = getattr(quoter, "lanes", None)
+        self._lanes = lanes(destination, ready_at, promise_by) if lanes is not None else None
+        self._lane: list[int | None] = [None] * len(cands)
+        self._shared: dict[int, Quoted] = {} if shared is None else shared
 
     def ship(self, k: int, weight_g: int) -> int | None:
         """Ticks to send `weight_g` from candidate k (shipping × weight + promise penalty), None if no carrier."""
         found = self.quote(k, weight_g)
         return None if found is None else found[0]
 
-    def quote(self, k: int, weight_g: int) -> tuple[int, RateQuote] | None:
-        key = (k, weight_g)
-        if key in self.quotes:
-            return self.quotes[key]
+    def quote(self, k: int, weight_g: int) -> Quoted:
+        key = weight_g * len(self.cands) + k
+        found = self.quotes.get(key, _MISS)
+        if found is not _MISS:
+            return found  # type: ignore[return-value]
         c = self.cands[k]
-        result: tuple[int, RateQuote] | None
+        result: Quoted
         if c.pickup_here:
             day = self.ready_at.date()
             result = (0, RateQuote("", "pickup", Decimal("0.00"), 0, day, day, True))
+        elif self._lanes is not None:
+            lane = self._lane[k]
+            if lane is None:
+                lane = self._lane[k] = self._lanes.lane(self.network.address(c.code))
+            shared_key = self._lanes.key(lane, weight_g)
+            result = self._shared.get(shared_key, _MISS)  # type: ignore[assignment]
+            if result is _MISS:
+                result = self._shared[shared_key] = self._ticks(self._lanes.quote(shared_key))
         else:
-            q = self.quoter.quote(
-                ShipmentRequest(
-                    self.network.address(c.code),
-                    self.destination,
-                    Decimal(weight_g) / 1000,
-                    self.ready_at,
-                    self.promise_by,
+            result = self._ticks(
+                self.quoter.quote(
+                    ShipmentRequest(
+                        self.network.address(c.code),
+                        self.destination,
+                        Decimal(weight_g) / 1000,
+                        self.ready_at,
+                        self.promise_by,
+                    )
                 )
             )
-            if q is None:
-                result = None
-            else:
-                miss = 0 if q.meets_promise or self.promise_by is None else self.rules.promise_miss
-                result = (to_ticks(q.cost * self.rules.shipping_weight) + miss, q)
         self.quotes[key] = result
         return result
+
+    def _ticks(self, q: RateQuote | None) -> Quoted:
+        if q is None:
+            return None
+        miss = 0 if q.meets_promise or self.promise_by is None else self.rules.promise_miss
+        return to_ticks(q.cost * self.rules.shipping_weight) + miss, q
 
     def tie_values(self, opened: list[int], parts: list[Part] | tuple[Part, ...]) -> tuple[object, ...]:
         out: list[object] = []

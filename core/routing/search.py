@@ -86,6 +86,12 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
         most.append(m)
         cheapest.append(c)
     position = [{k: j for j, k in enumerate(bd.options)} for bd in bundles]
+    # Suffix sums: units no plan can place, and the least unit cost, of bundles i.. (when all placed).
+    forced, rest = [0] * (nb + 1), [0] * (nb + 1)
+    for i in range(nb - 1, -1, -1):
+        bd = bundles[i]
+        forced[i] = forced[i + 1] + bd.forced_unplaced
+        rest[i] = rest[i + 1] + (bd.min_cost if bd.options else 0)
     min_unit = [min(bd.unit_cost.values(), default=0) for bd in bundles]
     weight, value, count, ship_now = [0] * n_cands, [0] * n_cands, [0] * n_cands, [0] * n_cands
     opened: list[int] = []
@@ -105,6 +111,16 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
         if lb != tk[1]:
             return lb > tk[1]
         return (unpl, lb, *p.tie_values(opened, parts)) >= tk
+
+    def hopeless(i: int, least: int) -> bool:
+        """Cheap test before quoting: bundles i.. placed at their cheapest cannot beat the best."""
+        t = out.best
+        if t is None:
+            return False
+        unpl = state[1] + forced[i]
+        if unpl != t.key[0]:
+            return unpl > t.key[0]
+        return state[0] + least + rest[i] > t.key[1]
 
     def add(b: int, k: int, qty: int) -> bool:
         w = weight[k] + p.part_weight(b, qty)
@@ -159,13 +175,22 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
         if bd.splittable:
             split(i, bd.units, 0, 0)
             return
-        order = [k for k in opened if k in bd.option_set]
-        order += [k for k in bd.options if count[k] == 0]
-        for k in order:
+        for k in [k for k in opened if k in bd.option_set]:
             if add(i, k, bd.units):
                 if not pruned(i + 1, 0, 0):
                     visit(i + 1)
                 remove(i, k, bd.units)
+        if len(opened) < max_ship:
+            opening = pen if opened else 0
+            for k in bd.options:  # cheapest opening first: once one cannot win, none after it can
+                if count[k]:
+                    continue
+                if hopeless(i + 1, floor[k] + bd.unit_cost[k] + opening):
+                    break
+                if add(i, k, bd.units):
+                    if not pruned(i + 1, 0, 0):
+                        visit(i + 1)
+                    remove(i, k, bd.units)
         state[1] += bd.units
         if not pruned(i + 1, 0, 0):
             visit(i + 1)

@@ -12,8 +12,9 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.domain.errors import ValidationError
@@ -21,7 +22,10 @@ from core.domain.geo import distance_km
 from core.domain.money import round_money
 from core.routing.rates.calendar import PickupCalendar
 from core.routing.rates.sheet import Carrier, RateSheet, Service, expand_prefixes
-from core.routing.shipping import RateQuote, ShipmentRequest
+from core.routing.shipping import Address, RateQuote, ShipmentRequest
+
+if TYPE_CHECKING:
+    from core.routing.rates.lanes import LaneQuoter, LaneTable
 
 _ZERO = Decimal("0.00")
 _Price = tuple[int, Decimal, tuple[tuple[str, Decimal], ...]]  # (cents for comparing, total, breakdown)
@@ -128,24 +132,25 @@ class RateBroker:
         ranks = {key: i for i, key in enumerate(order)}
         self._carriers = tuple(_compile(c, ranks) for c in sheet.carriers)
         self._zones: dict[str, ZoneInfo] = {}
+        self._lane_table: LaneTable | None = None
 
     def quote(self, request: ShipmentRequest) -> RateQuote | None:
         """The cheapest service meeting the promise, else the fastest; None if no service carries it."""
-        best: tuple[tuple[object, ...], _Option, _Price, date, date] | None = None
-        best_meets = False
-        for option, price, ship, eta, meets in self._priced(request):
-            if meets:
-                key: tuple[object, ...] = (price[0], eta, option.rank)
-                if not best_meets or best is None or key < best[0]:
-                    best, best_meets = (key, option, price, ship, eta), True
-            elif not best_meets:
-                key = (eta, price[0], option.rank)
-                if best is None or key < best[0]:
-                    best = (key, option, price, ship, eta)
-        if best is None:
-            return None
-        _, option, price, ship, eta = best
-        return _to_quote(option, price, ship, eta, best_meets)
+        return best_quote(self._priced(request))
+
+    def lanes(self, destination: Address, ready_at: datetime, promise_by: datetime | None) -> LaneQuoter:
+        """Quotes from many origins to one destination, cached across orders (see `lanes`)."""
+        from core.routing.rates.lanes import LaneQuoter  # lanes builds on this module
+
+        return LaneQuoter(self, destination, ready_at, promise_by)
+
+    def lane_table(self) -> LaneTable:
+        """The quotes shared by every `lanes` view of this broker, made on first use."""
+        if self._lane_table is None:
+            from core.routing.rates.lanes import LaneTable
+
+            self._lane_table = LaneTable(self)
+        return self._lane_table
 
     def quotes(self, request: ShipmentRequest) -> list[RateQuote]:
         """Every service that can carry the parcel, best first (explanations show the runners-up)."""
@@ -159,17 +164,34 @@ class RateBroker:
         """Yield (option, price, ship date, eta, meets promise) for every service that can carry it."""
         weight = _check_weight(request.weight_kg)
         origin, destination = request.origin, request.destination
-        local_ready = _aware(request.ready_at, "ready_at").astimezone(self._zone(origin.timezone, "origin"))
-        promise: date | None = None
-        if request.promise_by is not None:
-            due = _aware(request.promise_by, "promise_by")
-            promise = due.astimezone(self._zone(destination.timezone, "destination")).date()
+        local_ready = self.local_ready(origin, request.ready_at)
+        promise = self.promise_date(destination, request.promise_by)
+        zones = self.zones(origin, destination)
+        return self.priced_in(zones, weight, local_ready, promise, destination.residential)
+
+    def local_ready(self, origin: Address, ready_at: datetime) -> datetime:
+        """When the parcel is ready, on the origin's clock (cut-offs are local times)."""
+        return _aware(ready_at, "ready_at").astimezone(self._zone(origin.timezone, "origin"))
+
+    def promise_date(self, destination: Address, promise_by: datetime | None) -> date | None:
+        """The promised delivery day, on the destination's calendar."""
+        if promise_by is None:
+            return None
+        due = _aware(promise_by, "promise_by")
+        return due.astimezone(self._zone(destination.timezone, "destination")).date()
+
+    def zones(self, origin: Address, destination: Address) -> tuple[str | None, ...]:
+        """Per carrier, the zone of this origin-destination pair (None: the carrier does not serve it).
+
+        Everything a quote depends on besides weight, dates and the residential flag: two pairs with
+        the same zones are priced alike, which is what lets `lanes` share quotes between origins.
+        """
         pair: tuple[str, str] | None = None
         if origin.country == "US" and destination.country == "US":
             o, d = _us_prefix(origin.postal_code), _us_prefix(destination.postal_code)
             pair = (o, d) if o and d else None
-        residential = destination.residential
         km: float | None = None
+        out: list[str | None] = []
         for carrier in self._carriers:
             zone = carrier.prefixes.get(pair) if pair is not None and carrier.prefixes else None
             if zone is None and carrier.band_mins:
@@ -182,6 +204,19 @@ class RateBroker:
                     upper = carrier.band_maxes[i]
                     if upper is None or km < upper:
                         zone = carrier.band_zones[i]
+            out.append(zone)
+        return tuple(out)
+
+    def priced_in(
+        self,
+        zones: tuple[str | None, ...],
+        weight: Decimal,
+        local_ready: datetime,
+        promise: date | None,
+        residential: bool,
+    ) -> Iterator[tuple[_Option, _Price, date, date, bool]]:
+        """Every service able to carry `weight` in these zones, priced, with its dates."""
+        for carrier, zone in zip(self._carriers, zones, strict=True):
             if zone is None:
                 continue
             for option in carrier.by_zone.get(zone, ()):
@@ -198,6 +233,20 @@ class RateBroker:
                 price = option.residential_prices[tier] if residential else option.prices[tier]
                 yield option, price, ship, eta, meets
 
+    @property
+    def cutoffs(self) -> tuple[time, ...]:
+        """Every distinct cut-off, sorted: a ready time matters only by which of them it is past."""
+        return tuple(
+            sorted({o.calendar.cutoff for c in self._carriers for os in c.by_zone.values() for o in os})
+        )
+
+    @property
+    def weight_bounds(self) -> tuple[Decimal, ...]:
+        """Every tier bound (kg), sorted: a weight matters only by which of them it is under."""
+        return tuple(
+            sorted({b for c in self._carriers for os in c.by_zone.values() for o in os for b in o.bounds})
+        )
+
     def _zone(self, name: str, where: str) -> ZoneInfo:
         try:
             return self._zones[name]
@@ -209,6 +258,25 @@ class RateBroker:
             raise ValidationError(f"unknown time zone {name!r}", field=f"{where}.timezone") from None
         self._zones[name] = zone
         return zone
+
+
+def best_quote(priced: Iterator[tuple[_Option, _Price, date, date, bool]]) -> RateQuote | None:
+    """The cheapest option meeting the promise, else the one arriving first; ties by price then rank."""
+    best: tuple[tuple[object, ...], _Option, _Price, date, date] | None = None
+    best_meets = False
+    for option, price, ship, eta, meets in priced:
+        if meets:
+            key: tuple[object, ...] = (price[0], eta, option.rank)
+            if not best_meets or best is None or key < best[0]:
+                best, best_meets = (key, option, price, ship, eta), True
+        elif not best_meets:
+            key = (eta, price[0], option.rank)
+            if best is None or key < best[0]:
+                best = (key, option, price, ship, eta)
+    if best is None:
+        return None
+    _, option, price, ship, eta = best
+    return _to_quote(option, price, ship, eta, best_meets)
 
 
 def _to_quote(option: _Option, price: _Price, ship: date, eta: date, meets: bool) -> RateQuote:

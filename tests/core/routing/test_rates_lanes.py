@@ -1,0 +1,141 @@
+"""Lane quotes (the planner's cached path) equal the broker's own quote, and never cross dates.
+
+A cache that answered for the wrong ready day, the wrong side of a cut-off or another promise would
+silently route orders on stale prices; these tests pin that down against `RateBroker.quote`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.routing.rates import RateBroker, load_sample_rate_sheet, parse_rate_sheet
+from core.routing.rates import lanes as lanes_module
+from core.routing.shipping import Address, RateQuote, ShipmentRequest
+from tests.core.routing.test_rates_broker import (
+    BROOKLYN,
+    CHICAGO,
+    NEWARK,
+    NYC,
+    PHILADELPHIA,
+    at,
+    sheet_data,
+)
+
+LA = Address("90012", "US", 34.0614, -118.2385, "America/Los_Angeles", residential=True)
+ORIGINS = [NYC, BROOKLYN, NEWARK, PHILADELPHIA, CHICAGO, LA]
+
+
+def via_lane(
+    broker: RateBroker,
+    origin: Address,
+    dest: Address,
+    grams: int,
+    ready: datetime,
+    promise: datetime | None,
+) -> RateQuote | None:
+    view = broker.lanes(dest, ready, promise)
+    return view.quote(view.key(view.lane(origin), grams))
+
+
+def direct(
+    broker: RateBroker,
+    origin: Address,
+    dest: Address,
+    grams: int,
+    ready: datetime,
+    promise: datetime | None,
+) -> RateQuote | None:
+    return broker.quote(ShipmentRequest(origin, dest, Decimal(grams) / 1000, ready, promise))
+
+
+_TEST_BROKER = RateBroker(parse_rate_sheet(sheet_data()))
+_SAMPLE_BROKER = RateBroker(load_sample_rate_sheet())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    sample=st.booleans(),
+    origin=st.sampled_from(ORIGINS),
+    dest=st.sampled_from(ORIGINS),
+    minutes=st.integers(0, 14 * 24 * 60),
+    grams=st.integers(0, 35_000),
+    promise_hours=st.none() | st.integers(0, 200),
+)
+def test_lane_quote_equals_the_broker_quote(
+    sample: bool,
+    origin: Address,
+    dest: Address,
+    minutes: int,
+    grams: int,
+    promise_hours: int | None,
+) -> None:
+    """Same broker, shared tables, many requests: every cached answer is the uncached one."""
+    broker = _SAMPLE_BROKER if sample else _TEST_BROKER
+    ready = at(2, 0) + timedelta(minutes=minutes)
+    promise = None if promise_hours is None else ready + timedelta(hours=promise_hours)
+    assert via_lane(broker, origin, dest, grams, ready, promise) == direct(
+        broker, origin, dest, grams, ready, promise
+    )
+
+
+def test_a_cached_quote_is_not_reused_across_the_cut_off() -> None:
+    broker = RateBroker(parse_rate_sheet(sheet_data()))
+    before = via_lane(broker, NYC, BROOKLYN, 500, at(2, 16, 59), None)
+    after = via_lane(broker, NYC, BROOKLYN, 500, at(2, 17, 1), None)
+    assert before is not None and after is not None
+    assert (before.ship_date, after.ship_date) == (at(2, 0).date(), at(3, 0).date())
+
+
+def test_a_cached_quote_is_not_reused_for_another_ready_day() -> None:
+    broker = RateBroker(parse_rate_sheet(sheet_data()))
+    monday = via_lane(broker, NYC, BROOKLYN, 500, at(2, 10), None)
+    tuesday = via_lane(broker, NYC, BROOKLYN, 500, at(3, 10), None)
+    assert monday is not None and tuesday is not None
+    assert tuesday.ship_date - monday.ship_date == timedelta(days=1)
+
+
+def test_a_cached_quote_is_not_reused_for_another_promise() -> None:
+    """Philadelphia is band B: ground takes 3 days, express 1; the promise decides which wins."""
+    broker = RateBroker(parse_rate_sheet(sheet_data()))
+    ready = at(2, 10)
+    loose = via_lane(broker, NYC, PHILADELPHIA, 500, ready, ready + timedelta(days=5))
+    tight = via_lane(broker, NYC, PHILADELPHIA, 500, ready, ready + timedelta(days=1))
+    none = via_lane(broker, NYC, PHILADELPHIA, 500, ready, None)
+    assert loose is not None and tight is not None and none is not None
+    assert (loose.service, tight.service, none.service) == ("GROUND", "EXPRESS", "GROUND")
+    assert loose.meets_promise and tight.meets_promise
+
+
+def test_weight_classes_follow_tier_bounds_inclusively() -> None:
+    broker = RateBroker(parse_rate_sheet(sheet_data()))
+    ready = at(2, 10)
+    at_bound = via_lane(broker, NYC, BROOKLYN, 1000, ready, None)
+    over = via_lane(broker, NYC, BROOKLYN, 1001, ready, None)
+    too_heavy = via_lane(broker, NYC, BROOKLYN, 10_001, ready, None)
+    assert at_bound is not None and over is not None
+    assert (at_bound.cost, over.cost, too_heavy) == (Decimal("5.50"), Decimal("8.80"), None)
+
+
+def test_residential_destinations_get_their_own_lane() -> None:
+    broker = RateBroker(parse_rate_sheet(sheet_data()))
+    business = via_lane(broker, NYC, BROOKLYN, 500, at(2, 10), None)
+    residential = via_lane(broker, NYC, replace(BROOKLYN, residential=True), 500, at(2, 10), None)
+    assert residential is not None and business is not None
+    assert residential.cost - business.cost == Decimal("4.00")
+
+
+def test_tables_start_afresh_when_full_and_ids_are_never_reused(monkeypatch) -> None:
+    monkeypatch.setattr(lanes_module, "MAX_LANES", 2)
+    broker = RateBroker(parse_rate_sheet(sheet_data()))
+    seen = []
+    for day in range(2, 7):
+        view = broker.lanes(BROOKLYN, at(day, 10), None)
+        seen.append(view.lane(NYC))
+        assert view.quote(view.key(seen[-1], 500)) == direct(broker, NYC, BROOKLYN, 500, at(day, 10), None)
+    assert len(set(seen)) == len(seen)
+    assert len(broker.lane_table().ids) <= 3
