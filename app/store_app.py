@@ -86,15 +86,25 @@ class StoreApp:
         self.database.close()
 
 
-def assemble(app: QApplication, database: Database, *, theme: str = "light", demo: bool = False) -> StoreApp:
-    """Build the window and everything behind it (call with the qasync loop already installed)."""
-    http = httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
+def assemble(
+    app: QApplication,
+    database: Database,
+    *,
+    theme: str = "light",
+    demo: bool = False,
+    sounds: bool = True,
+    http: httpx.AsyncClient | None = None,
+) -> StoreApp:
+    """Build the window and everything behind it (call with the qasync loop already installed).
+
+    `http` is the sync client's HTTP client; tests pass one with an in-process transport.
+    """
+    http = http or httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
     client = SyncClient(database, http)
     ops = OpRunner(database.transaction)
     themes = ThemeManager(app, theme)
-    sounds = ScanSounds(app)
     services = build_services(client, device=device_name(), demo=demo)
-    shell = StoreShell(ops, services, themes, sounds)
+    shell = StoreShell(ops, services, themes, ScanSounds(app, enabled=sounds))
     return StoreApp(database, client, ops, shell, http)
 
 

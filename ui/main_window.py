@@ -48,6 +48,8 @@ class MainWindow(QWidget):
         self.rail = NavRail()
         self.rail.chosen.connect(self.open_screen)
         self.rail.sign_out_requested.connect(self.sign_out_requested)
+        self.rail.set_theme(themes.name)
+        themes.theme_changed.connect(self.rail.set_theme)
         self.notice = QLabel("")
         self.notice.setObjectName("Notice")
         self.notice.setWordWrap(True)
@@ -75,6 +77,12 @@ class MainWindow(QWidget):
         outer.addLayout(row, 1)
         outer.addWidget(self.status)
 
+    def theme_targets(self) -> list[QWidget]:
+        """Disjoint parts of this window to restyle, the visible screen first (see `ui.theme`)."""
+        current = self.stack.currentWidget()
+        rest = [w for w in self.screens.values() if w is not current]
+        return [current, self.rail, self.notice, self.status, *rest]
+
     def _add(self, key: str, screen: QWidget) -> None:
         self.screens[key] = screen
         self.stack.addWidget(screen)
@@ -90,7 +98,7 @@ class MainWindow(QWidget):
 
     def stop(self) -> None:
         self.person = None
-        self.status.timer.stop()
+        self.status.stop()
         self.status.show_person(None)
 
     def open_screen(self, key: str) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QButtonGroup, QFrame, QToolButton, QVBoxLayout, QWidget
 
 
@@ -26,9 +27,31 @@ DESTINATIONS = (
     Destination("pickup", "Pickup", "⇄"),
     Destination("returns", "Returns", "↺"),
     Destination("inventory", "Inventory", "▤"),
-    Destination("routing", "Routing", "⌖", manager_only=True),
+    Destination("routing", "Routing", "◈", manager_only=True),
 )
 SETTINGS = Destination("settings", "Settings", "⚙")
+SIGN_OUT = Destination("sign_out", "Sign out", "⏏")
+# Glyph colours (normal, selected) per theme; they match rail_text / on_primary in the QSS files.
+ICON_COLOURS = {"light": ("#1b2230", "#ffffff"), "dark": ("#dfe4ec", "#0b1220")}
+ICON_PX = 32
+
+
+def glyph_icon(glyph: str, normal: str, selected: str) -> QIcon:
+    """A font glyph drawn as an icon, so the rail needs no image files and follows the theme."""
+    icon = QIcon()
+    for colour, state in ((normal, QIcon.State.Off), (selected, QIcon.State.On)):
+        pixmap = QPixmap(ICON_PX * 2, ICON_PX * 2)  # drawn at 2x: sharp on high-density screens
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        font = QFont()
+        font.setPixelSize(int(ICON_PX * 1.5))
+        painter.setFont(font)
+        painter.setPen(QColor(colour))
+        painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, glyph)
+        painter.end()
+        pixmap.setDevicePixelRatio(2.0)
+        icon.addPixmap(pixmap, QIcon.Mode.Normal, state)
+    return icon
 
 
 class NavRail(QFrame):
@@ -50,25 +73,29 @@ class NavRail(QFrame):
             layout.addWidget(self._button(destination))
         layout.addStretch(1)
         layout.addWidget(self._button(SETTINGS))
-        self.sign_out = QToolButton()
-        self.sign_out.setObjectName("NavButton")
-        self.sign_out.setText("⏏\nSign out")
-        self.sign_out.setAccessibleName("Sign out")
-        self.sign_out.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.sign_out = self._button(SIGN_OUT, checkable=False)
         self.sign_out.clicked.connect(self.sign_out_requested)
         layout.addWidget(self.sign_out)
+        self.set_theme("light")
 
-    def _button(self, destination: Destination) -> QToolButton:
+    def _button(self, destination: Destination, *, checkable: bool = True) -> QToolButton:
         button = QToolButton()
         button.setObjectName("NavButton")
-        button.setText(f"{destination.glyph}\n{destination.label}")
+        button.setText(destination.label)
         button.setAccessibleName(destination.label)
-        button.setCheckable(True)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        button.clicked.connect(lambda _=False, key=destination.key: self.chosen.emit(key))
-        self.group.addButton(button)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        button.setIconSize(QSize(ICON_PX, ICON_PX))
         self.buttons[destination.key] = button
+        if checkable:
+            button.setCheckable(True)
+            button.clicked.connect(lambda _=False, key=destination.key: self.chosen.emit(key))
+            self.group.addButton(button)
         return button
+
+    def set_theme(self, name: str) -> None:
+        normal, selected = ICON_COLOURS.get(name, ICON_COLOURS["light"])
+        for destination in (*DESTINATIONS, SETTINGS, SIGN_OUT):
+            self.buttons[destination.key].setIcon(glyph_icon(destination.glyph, normal, selected))
 
     def show_for(self, *, manager: bool) -> None:
         """Show only what this person may open."""

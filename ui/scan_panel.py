@@ -1,7 +1,7 @@
 """The answer to every scan, and typing a code by hand when a label will not scan.
 
 `ScanBanner` answers at once in four ways, so nobody depends on one sense: a colour, a glyph
-(✔ / ! / ✖), words, and a sound. `ManualEntry` is the fallback for a torn or faded label: a
+(✔ / ⚠ / ✖), words, and a sound. `ManualEntry` is the fallback for a torn or faded label: a
 big field and a button, sending the code down the same path as a scan.
 """
 
@@ -16,7 +16,7 @@ from ui.sounds import ScanSounds
 from ui.theme import repolish
 from ui.touch import SPACING, touch_size
 
-GLYPHS = {"ok": "✔", "warn": "!", "error": "✖", "idle": "▮▮▯"}
+GLYPHS = {"ok": "✔", "warn": "⚠", "error": "✖", "idle": "▮▮▯"}
 
 
 @dataclass(frozen=True, slots=True)

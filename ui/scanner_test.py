@@ -137,7 +137,7 @@ class ScannerSelfTest(QFrame):
         for finding in self.findings:
             label = QLabel(f"{GLYPHS[finding.outcome]}  {finding.text}")
             label.setWordWrap(True)
-            label.setProperty("kind", "error" if finding.outcome == "error" else "")
+            label.setProperty("kind", {"error": "error", "warn": "warn"}.get(finding.outcome, ""))
             self.findings_box.addWidget(label)
         answer = summary(self.findings)
         self.banner.show_answer(answer)

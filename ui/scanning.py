@@ -22,6 +22,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 SUFFIXES = {Qt.Key.Key_Return: "enter", Qt.Key.Key_Enter: "enter", Qt.Key.Key_Tab: "tab"}
+FLUSH_ON = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.FocusOut}
 MODIFIER_KEYS = {Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr}
 
 
@@ -71,6 +72,8 @@ class ScanDetector(QObject):
         return time.monotonic() * 1000.0
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if self._held and event.type() in FLUSH_ON:
+            self.flush()  # a tap or click acts on what was typed so far, so hand it over first
         if (
             self._replaying
             or not self.enabled

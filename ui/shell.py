@@ -32,7 +32,7 @@ class StoreShell(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle("Store OMS")
         self.setMinimumSize(1024, 700)
-        self.ops, self.services = ops, services
+        self.ops, self.services, self.themes = ops, services, themes
         self.person: SignedIn | None = None
         self.pages = QStackedWidget()
         self.loading = QLabel("Starting…")
@@ -42,6 +42,7 @@ class StoreShell(QMainWindow):
         for page in (self.loading, self.setup, self.sign_in, self.main):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
+        themes.targets = self.theme_targets
 
         self.setup.enrolled.connect(lambda _store: self.show_sign_in())
         self.sign_in.signed_in.connect(self.enter)
@@ -53,6 +54,12 @@ class StoreShell(QMainWindow):
         self.scanner = ScanDetector(app, self)
         self.scanner.scanned.connect(self.on_scan)
         self.scanner.burst_without_suffix.connect(self.on_burst_without_suffix)
+
+    def theme_targets(self) -> list[QWidget]:
+        """Every part of the window that a theme switch restyles, what is on screen first."""
+        main = self.main.theme_targets()
+        others = [self.setup, self.sign_in, self.loading]
+        return main + others if self.pages.currentWidget() is self.main else others + main
 
     def start(self) -> None:
         """Ask (off the UI thread) whether this store is enrolled, then show setup or sign-in."""

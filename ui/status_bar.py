@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
@@ -73,6 +74,11 @@ class StatusBar(QFrame):
         self.poll()
         self.timer.start()
 
+    def stop(self) -> None:
+        self.timer.stop()
+        if self._task is not None:
+            self._task.cancel()
+
     def poll(self) -> None:
         if self._task is not None and not self._task.done():
             return  # the last question has not been answered: do not pile up more
@@ -84,7 +90,8 @@ class StatusBar(QFrame):
         except Exception:  # the strip shows "checking…"; the relay logs its own failures
             log.exception("sync status unavailable")
             status = None
-        self.show_status(status)
+        if shiboken6.isValid(self):  # the window may have closed while the answer was on its way
+            self.show_status(status)
 
     def show_status(self, status: SyncStatus | None) -> None:
         self.status = status

@@ -54,18 +54,21 @@ class SetupScreen(QWidget):
 
         form = QFormLayout()
         form.setSpacing(14)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         form.addRow("Hub address", self.hub)
         form.addRow("Enrolment code", self.code)
 
         card = QFrame()
         card.setObjectName("Card")
-        card.setMaximumWidth(720)
+        card.setFixedWidth(760)
         inner = QVBoxLayout(card)
         inner.setContentsMargins(32, 28, 32, 28)
         inner.setSpacing(16)
         inner.addWidget(title)
         inner.addWidget(intro)
         inner.addLayout(form)
+        inner.addSpacing(4)
         inner.addWidget(self.connect_button, 0, Qt.AlignmentFlag.AlignRight)
         inner.addWidget(self.message)
 

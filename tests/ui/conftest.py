@@ -1,0 +1,112 @@
+"""Store-app UI tests: real widgets, real services, a temporary SQLite database, and a watchdog.
+
+Every test here runs under `ui_watchdog` (autouse): a 10 ms QTimer on the UI thread records the
+largest gap between its ticks while the test body runs, and the test fails if the UI thread was
+ever blocked for more than 100 ms (principle 6). Heavy set-up (migrations, PIN hashing) happens in
+fixtures, before the watchdog starts measuring.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+import qasync
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from core.services.associates import add_demo_associates
+from core.storage.database import Database
+from tests.ui.kit import Kit, build_kit, close_kit
+
+BLOCK_LIMIT_MS = 100.0
+
+
+class Watchdog(QObject):
+    """Largest gap between ticks of a 10 ms timer on the UI thread = longest time it was blocked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.worst_ms = 0.0
+        self._last = time.monotonic()
+        self.timer = QTimer(self)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self.tick)
+
+    def tick(self) -> None:
+        now = time.monotonic()
+        self.worst_ms = max(self.worst_ms, (now - self._last) * 1000.0)
+        self._last = now
+
+    def start(self) -> None:
+        self.worst_ms, self._last = 0.0, time.monotonic()
+        self.timer.start()
+
+    def stop(self) -> None:
+        if self.timer.isActive():
+            self.tick()  # the stretch since the last tick counts too
+            self.timer.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def qasync_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    """An asyncio loop driven by Qt's own event processing, as in the app (qasync)."""
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture(autouse=True)
+def ui_watchdog(qapp: QApplication) -> Iterator[Watchdog]:
+    dog = Watchdog()
+    yield dog  # started and stopped around the test body by the hooks below
+    dog.stop()
+    assert dog.worst_ms <= BLOCK_LIMIT_MS, f"the UI thread was blocked for {dog.worst_ms:.0f} ms"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    dog = item.funcargs.get("ui_watchdog")  # type: ignore[attr-defined]
+    if dog is not None:
+        dog.start()
+    try:
+        return (yield)
+    finally:
+        if dog is not None:
+            dog.stop()
+
+
+@pytest.fixture
+def store_db(tmp_path: Path) -> Iterator[Database]:
+    """A migrated store database with the demo associates (Amy 1001/1234, Ben 1002/2468, Morgan 9001/9876)."""
+    db = Database.open(str(tmp_path / "store.db"))
+    with db.transaction() as session:
+        add_demo_associates(session)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def kit(qtbot, qapp: QApplication, store_db: Database) -> Iterator[Kit]:
+    """The store app in demo mode (no hub), on the sign-in page with the associates loaded."""
+    built = build_kit(qtbot, qapp, store_db, demo=True)
+    qtbot.waitUntil(lambda: built.shell.page == "sign_in" and len(built.shell.sign_in.cards) == 3)
+    yield built
+    close_kit(built)
+
+
+@pytest.fixture
+def first_run_kit(qtbot, qapp: QApplication, store_db: Database) -> Iterator[Kit]:
+    """The store app on a store that has never been enrolled: it opens on the setup screen."""
+    built = build_kit(qtbot, qapp, store_db, demo=False)
+    qtbot.waitUntil(lambda: built.shell.page == "setup")
+    yield built
+    close_kit(built)
