@@ -7,7 +7,8 @@ this store set up?) is itself an operation, and the window shows a blank page un
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from core.domain.associates import SignedIn
 from ui.main_window import MainWindow
@@ -35,7 +36,8 @@ class StoreShell(QMainWindow):
         self.ops, self.services, self.themes = ops, services, themes
         self.person: SignedIn | None = None
         self.pages = QStackedWidget()
-        self.loading = QLabel("Starting…")
+        self.loading = QWidget()  # blank until the first question (is this store set up?) is answered
+        QVBoxLayout(self.loading).addWidget(QLabel("Starting…"), 0, Qt.AlignmentFlag.AlignCenter)
         self.setup = SetupScreen(services.enroll)
         self.sign_in = SignInScreen(ops, services)
         self.main = MainWindow(ops, services, themes, sounds)

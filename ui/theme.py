@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from importlib import resources
 
 import shiboken6
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -80,6 +80,8 @@ class ThemeManager(QObject):
         while self._pending:
             widget = self._pending.pop(0)
             if shiboken6.isValid(widget):
+                # Paint its own background: the containers above it keep the first theme's sheet.
+                widget.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
                 widget.setStyleSheet(self._qss)
                 break
         if self._pending:
