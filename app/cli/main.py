@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from app.cli import (
     app_command,
+    bench_command,
     demo_command,
     hub_commands,
     network_commands,
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         demo_command,
         hub_commands,
         app_command,
+        bench_command,
     ):
         module.register(commands)
     return parser
