@@ -1,0 +1,35 @@
+"""`oms app` and `oms screenshots` as commands (the window itself is tested in tests/ui)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from app.cli.main import build_parser
+
+
+def test_app_command_is_registered_with_its_options() -> None:
+    args = build_parser().parse_args(["app", "--db", "store.db", "--theme", "dark", "--demo"])
+    assert (args.db, args.theme, args.demo) == ("store.db", "dark", True)
+
+
+def test_screenshots_renders_every_screen_offscreen(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli.main", "screenshots", "--out", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert names == ["main_dark.png", "main_light.png", "scanner_self_test.png", "setup.png", "sign_in.png"]
+    image = QImage(str(tmp_path / "main_dark.png"))
+    assert (image.width(), image.height()) == (1280, 800)
+    assert image.pixelColor(600, 300).lightness() < 60  # the dark theme really is dark

@@ -1,0 +1,67 @@
+"""Associates in the services: PIN hashing, validation, roles, audit (the UI tests drive the rest)."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.domain.associates import Role
+from core.domain.errors import ConflictError, PermissionDeniedError, ValidationError
+from core.domain.pins import check_pin, hash_pin
+from core.services import audit
+from core.services.associates import (
+    add_demo_associates,
+    change_pin,
+    create_associate,
+    list_associates,
+    require_role,
+    sign_in,
+)
+from core.services.orders import SYSTEM, Actor
+from core.storage.database import Database
+
+
+def test_pins_are_salted_scrypt_hashes() -> None:
+    first, second = hash_pin("1234"), hash_pin("1234")
+    assert first != second and first.startswith("scrypt$16384$8$1$")
+    assert check_pin("1234", first) and not check_pin("1235", first)
+    assert not check_pin("1234", "md5$abc") and not check_pin("1234", "garbage")
+
+
+@pytest.mark.parametrize("pin", ["12", "123456789", "12a4", "１２３４"])
+def test_a_pin_is_four_to_eight_ascii_digits(pin: str) -> None:
+    with pytest.raises(ValidationError):
+        hash_pin(pin)
+
+
+def test_creating_people_checks_ids_roles_and_duplicates(sqlite_db: Database) -> None:
+    with sqlite_db.transaction() as session:
+        add_demo_associates(session)
+        for bad in ("", "system", "x" * 33):
+            with pytest.raises(ValidationError):
+                create_associate(session, bad, "Name", Role.ASSOCIATE, "1234")
+        with pytest.raises(ValidationError, match="role"):
+            create_associate(session, "2000", "Name", "owner", "1234")
+        with pytest.raises(ConflictError):
+            create_associate(session, "1001", "Amy again", Role.ASSOCIATE, "1234")
+        with pytest.raises(PermissionDeniedError):
+            create_associate(session, "2000", "Name", Role.ASSOCIATE, "1234", by=Actor("1001"))
+        assert [c.name for c in list_associates(session)] == ["Amy Rivera", "Ben Okafor", "Morgan Lee"]
+
+
+def test_an_unknown_id_gets_the_same_answer_as_a_wrong_pin(sqlite_db: Database) -> None:
+    with sqlite_db.transaction() as session:
+        add_demo_associates(session)
+        unknown = sign_in(session, "4242", "1234")
+        assert not unknown.ok and "not right" in unknown.message
+        assert audit.entries(session, subject="4242")[0].action == "sign_in.refused"
+
+
+def test_people_change_their_own_pin_and_only_managers_change_others(sqlite_db: Database) -> None:
+    with sqlite_db.transaction() as session:
+        add_demo_associates(session)
+        change_pin(session, "1001", "4321", by=Actor("1001"))
+        assert sign_in(session, "1001", "4321").ok
+        with pytest.raises(PermissionDeniedError):
+            change_pin(session, "1002", "0000", by=Actor("1001"))
+        change_pin(session, "1002", "0000", by=Actor("9001"))
+        require_role(session, SYSTEM, Role.MANAGER)  # the command line acts as the system
