@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from app.cli import (
     app_command,
+    associate_commands,
     bench_command,
     demo_command,
     hub_commands,
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         demo_command,
         hub_commands,
         app_command,
+        associate_commands,
         bench_command,
     ):
         module.register(commands)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QImage
 
 from app.cli.main import build_parser
@@ -33,3 +34,18 @@ def test_screenshots_renders_every_screen_offscreen(tmp_path: Path) -> None:
     image = QImage(str(tmp_path / "main_dark.png"))
     assert (image.width(), image.height()) == (1280, 800)
     assert image.pixelColor(600, 300).lightness() < 60  # the dark theme really is dark
+
+
+def test_associates_add_list_unlock(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli.main import main
+
+    db = str(tmp_path / "store.db")
+    assert (
+        main(["associates", "add", "2001", "Pat Doe", "--role", "manager", "--pin", "1111", "--db", db]) == 0
+    )
+    assert main(["associates", "add", "2001", "Pat", "--pin", "1111", "--db", db]) == 2
+    assert main(["associates", "add", "2002", "Sam", "--pin", "12", "--db", db]) == 2
+    assert main(["associates", "list", "--db", db]) == 0
+    assert main(["associates", "unlock", "2001", "--db", db]) == 0
+    out, err = capsys.readouterr()
+    assert "Pat Doe" in out and "manager" in out and "already exists" in err and "4 to 8 digits" in err
