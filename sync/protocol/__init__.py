@@ -1,0 +1,99 @@
+"""The sync wire protocol, version 1: the pydantic models both the store client and the hub speak.
+
+Why one package for both ends: a field renamed on one side and not the other is a silent data loss
+in an offline-first system, so the hub validates what it receives and the client builds what it
+sends from the same classes. Every model forbids unknown fields, so a typo fails loudly.
+
+Direction of travel:
+
+* store → hub: `PushRequest` of `Event`s (made on the tablet, each with a UUID made there; the
+  hub applies each exactly once and answers one `PushResult` per event);
+* hub → store: `PullResponse` of `Change`s for that store after a cursor (`seq` of the last
+  change applied). `snapshot=True` means "reset your copy from these changes".
+
+Modules: `base` (version, limits, the strict `Wire` base), `push` (enrolment, events, push
+results), `pull` (changes, snapshots). Import from `sync.protocol`; the split is private.
+
+Stock that leaves with a fulfilment travels as the store's own `shipment` / `pickup` movement
+events; the `shipped` / `collected` steps only move state and consume the hub's reservation.
+
+Paths are versioned (`/v1/...`) and bodies carry `protocol` so either end can refuse a version it
+does not understand instead of misreading it.
+"""
+
+from sync.protocol.base import MAX_EVENTS_PER_PUSH, MAX_PULL_LIMIT, PROTOCOL_VERSION, Code, Qty, Wire
+from sync.protocol.pull import (
+    PAYLOAD_MODELS,
+    AssignedLine,
+    Balance,
+    Catalog,
+    CatalogLocation,
+    CatalogProduct,
+    Change,
+    ChangeKind,
+    EventAnswer,
+    FulfilmentAssigned,
+    FulfilmentCancelled,
+    LinesRerouted,
+    PullResponse,
+    Reroute,
+    StockBalances,
+    change,
+)
+from sync.protocol.push import (
+    EVENT_ADAPTER,
+    EnrollRequest,
+    EnrollResponse,
+    Event,
+    FulfilmentAction,
+    FulfilmentEvent,
+    FulfilmentPayload,
+    MovementEvent,
+    MovementPayload,
+    PushRequest,
+    PushResponse,
+    PushResult,
+    PushStatus,
+    SkuQty,
+    event_payload_json,
+)
+
+__all__ = [
+    "EVENT_ADAPTER",
+    "MAX_EVENTS_PER_PUSH",
+    "MAX_PULL_LIMIT",
+    "PAYLOAD_MODELS",
+    "PROTOCOL_VERSION",
+    "AssignedLine",
+    "Balance",
+    "Catalog",
+    "CatalogLocation",
+    "CatalogProduct",
+    "Change",
+    "ChangeKind",
+    "Code",
+    "EnrollRequest",
+    "EnrollResponse",
+    "Event",
+    "EventAnswer",
+    "FulfilmentAction",
+    "FulfilmentAssigned",
+    "FulfilmentCancelled",
+    "FulfilmentEvent",
+    "FulfilmentPayload",
+    "LinesRerouted",
+    "MovementEvent",
+    "MovementPayload",
+    "PullResponse",
+    "PushRequest",
+    "PushResponse",
+    "PushResult",
+    "PushStatus",
+    "Qty",
+    "Reroute",
+    "SkuQty",
+    "StockBalances",
+    "Wire",
+    "change",
+    "event_payload_json",
+]
