@@ -12,7 +12,7 @@ from core.routing.rates import RateBroker, load_sample_rate_sheet
 from core.services.allocation import Router
 from core.services.rule_sets import active_rule_set
 from core.storage.database import Database
-from sync.hub import errors, routes_inventory, routes_orders, routes_sync
+from sync.hub import errors, openapi, routes_inventory, routes_orders, routes_sync
 from sync.hub.context import Hub, HubDep
 from sync.hub.limits import BodyLimit
 from sync.protocol import PROTOCOL_VERSION
@@ -35,6 +35,7 @@ def create_app(database: Database, router: Router | None = None, *, max_body: in
     app = FastAPI(title="Store OMS hub", version=f"v{PROTOCOL_VERSION}", description=DESCRIPTION)
     app.state.hub = Hub(database=database, router=router, max_body=max_body)
     errors.install(app)
+    openapi.install(app)
     app.add_middleware(BodyLimit, max_bytes=max_body)
     app.include_router(routes_sync.router)
     app.include_router(routes_orders.router)

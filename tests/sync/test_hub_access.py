@@ -83,6 +83,9 @@ def test_health_and_openapi_need_no_token(hub: HubClient) -> None:
     health = hub.http.get("/healthz")
     assert health.status_code == 200 and health.json()["status"] == "ok"
     spec = hub.http.get("/openapi.json").json()
+    push_body = spec["paths"]["/v1/sync/push"]["post"]["requestBody"]["content"]["application/json"]
+    assert push_body["schema"]["$ref"].endswith("/PushRequest")
+    assert {"MovementEvent", "FulfilmentEvent", "PullResponse"} <= set(spec["components"]["schemas"])
     assert {"/v1/enroll", "/v1/sync/push", "/v1/sync/pull", "/v1/orders", "/v1/inventory/feeds"} <= set(
         spec["paths"]
     )
