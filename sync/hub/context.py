@@ -41,6 +41,14 @@ def hub_of(request: Request) -> Hub:
     return request.app.state.hub
 
 
+def _retryable(exc: DBAPIError) -> bool:
+    """PostgreSQL's codes above; SQLite's "database is locked" when a read transaction had to
+    become a writer after another writer committed (the busy timeout cannot wait that out)."""
+    if getattr(exc.orig, "sqlstate", None) in RETRYABLE:
+        return True
+    return "database is locked" in str(exc.orig) or "UNIQUE constraint failed" in str(exc.orig)
+
+
 def run_unit(hub: Hub, work: Callable[[Session], T]) -> T:
     """Run `work` in one transaction (committed before returning), retrying on deadlock."""
     for attempt in range(1, ATTEMPTS + 1):
@@ -48,8 +56,7 @@ def run_unit(hub: Hub, work: Callable[[Session], T]) -> T:
             with hub.database.transaction() as session:
                 return work(session)
         except DBAPIError as exc:
-            state = getattr(exc.orig, "sqlstate", None)
-            if state not in RETRYABLE or attempt == ATTEMPTS:
+            if not _retryable(exc) or attempt == ATTEMPTS:
                 raise
             time.sleep(0.01 * 2**attempt)
     raise AssertionError("unreachable")

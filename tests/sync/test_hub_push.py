@@ -102,6 +102,10 @@ def test_a_step_on_a_fulfilment_cancelled_meanwhile_is_answered_in_the_feed(hub:
         "/v1/orders/P2/cancel", json={"reason": "customer called"}, headers=hub.auth(hub.integration)
     )
     assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
+    twice = hub.http.post(
+        "/v1/orders/P2/cancel", json={"reason": "customer called"}, headers=hub.auth(hub.integration)
+    )
+    assert twice.status_code == 200  # a retried cancel changes nothing and tells nobody again
     late = step(fid, "picking")
     (result,) = hub.push("S01", late)
     assert result["status"] == "rejected" and "cancelled while you were offline" in result["reason"]

@@ -115,6 +115,8 @@ def cancel_order(
     """Cancel an order and every fulfilment not yet shipped or collected; each store is told."""
     now = now or utc_now()
     order = get_order(session, order_id)
+    if order.state == OrderState.CANCELLED:
+        return order  # cancelling twice (a retry, a second device) changes nothing
     ORDER_MACHINE.check(order.id, OrderState(order.state), OrderState.CANCELLED)
     for f in list(order.fulfilments):
         if FulfilmentState(f.state) not in CANCELLABLE:
