@@ -92,6 +92,7 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
         bd = bundles[i]
         forced[i] = forced[i + 1] + bd.forced_unplaced
         rest[i] = rest[i + 1] + (bd.min_cost if bd.options else 0)
+    shared_later = [any(bd.options for bd in bundles[i + 1 :]) for i in range(nb)]
     min_unit = [min(bd.unit_cost.values(), default=0) for bd in bundles]
     weight, value, count, ship_now = [0] * n_cands, [0] * n_cands, [0] * n_cands, [0] * n_cands
     opened: list[int] = []
@@ -197,7 +198,13 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
         state[1] -= bd.units
 
     def _openings(i: int, start: int, units: int) -> int:
-        """Least cost of the new locations needed to give `units` more of splittable bundle i."""
+        """Least cost of the new locations needed to give `units` more of splittable bundle i.
+
+        Only when no later bundle could use a location: `Bounds.remaining` already charges later
+        bundles a share of every opening, and a location both could use must not be paid twice.
+        """
+        if shared_later[i]:
+            return 0
         bd = bundles[i]
         at_open = sum(bd.usable[k] for k in opened if k in bd.usable and position[i][k] >= start)
         short = units - at_open

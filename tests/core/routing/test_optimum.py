@@ -180,20 +180,11 @@ def test_equals_the_planner_whenever_it_claims_exactness(case) -> None:
     got = optimum_of(rules, net, the_order, quoter)
     if not d.exact:
         return
-    if rules["split"]["split_line_units"]:
-        # Unit splits: only a bound until the planner's split bound is fixed (see the xfail below).
-        assert (got is None) == (d.total is None)
-        assert got is None or d.total is None or got <= d.total
-    else:
-        assert d.total == got, d.text
+    assert d.total == got, d.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="planner bug: search.split prunes with _openings (new locations for the rest of a split "
-    "line) plus Bounds.remaining for later bundles, so a location both could share is paid twice",
-)
-def test_planner_misses_a_split_whose_new_location_also_takes_the_next_line() -> None:
+def test_planner_finds_a_split_whose_new_location_also_takes_the_next_line() -> None:
+    """Regression: the split bound once paid twice for a location the rest of a line and the next line share."""
     rules = {
         "costs": {"labour_per_unit": {"store": "0.50", "dc": "0.25"}},
         "split": {"split_line_units": True},
@@ -206,4 +197,4 @@ def test_planner_misses_a_split_whose_new_location_also_takes_the_next_line() ->
     assert optimum_of(rules, net, the_order) == 127_500
     d = route(rules, net, the_order)
     assert d.exact
-    assert d.total == 127_500  # the planner says 12.76: L0 instead of L1 for the first unit of A
+    assert d.total == 127_500  # it used to say 12.76: L0 instead of L1 for the first unit of A
