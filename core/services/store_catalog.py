@@ -69,6 +69,12 @@ def ensure_products(session: Session, names: Mapping[str, str]) -> None:
     session.flush()
 
 
+def _size(item: Mapping[str, Any], key: str, known: Decimal) -> Decimal:
+    """A dimension from the hub when it sends one (older hubs do not), else what the store had."""
+    value = Decimal(str(item.get(key) or 0))
+    return value if value > 0 else known
+
+
 def apply_catalog(session: Session, payload: Mapping[str, Any]) -> None:
     """Create or update the listed products and locations (dimensions the hub does not send are kept)."""
     products = payload.get("products", [])
@@ -87,9 +93,9 @@ def apply_catalog(session: Session, payload: Mapping[str, Any]) -> None:
                 category=item.get("category", ""),
                 barcodes=tuple(item.get("barcodes", ())),
                 weight_kg=Decimal(str(item.get("weight_kg", 0))),
-                length_cm=old.length_cm if old else Decimal(0),
-                width_cm=old.width_cm if old else Decimal(0),
-                height_cm=old.height_cm if old else Decimal(0),
+                length_cm=_size(item, "length_cm", old.length_cm if old else Decimal(0)),
+                width_cm=_size(item, "width_cm", old.width_cm if old else Decimal(0)),
+                height_cm=_size(item, "height_cm", old.height_cm if old else Decimal(0)),
                 returnable_days=int(item.get("returnable_days", 30)),
             )
         )
@@ -99,4 +105,6 @@ def apply_catalog(session: Session, payload: Mapping[str, Any]) -> None:
         row = ensure_location(session, item["code"])
         row.name, row.type, row.timezone = item["name"], item["type"], item.get("timezone") or "UTC"
         row.pickup, row.returns, row.ships = bool(item["pickup"]), bool(item["returns"]), bool(item["ships"])
+        row.address = item.get("address") or row.address
+        row.postal_code = item.get("postal_code") or row.postal_code
     session.flush()

@@ -120,6 +120,8 @@ def _ensure_order(session: Session, p: Mapping[str, Any], now: datetime) -> Orde
         customer_name=p["customer_name"],
         customer_phone=p.get("customer_phone") or "",
         delivery_method=p["delivery_method"],
+        ship_postal_code=p.get("ship_postal_code") or "",
+        ship_country=p.get("ship_country") or "US",
         pickup_location=p["location"] if p["delivery_method"] == "pickup" else None,
         promise_by=datetime.fromisoformat(p["promise_by"]) if p.get("promise_by") else None,
         state="in_fulfilment",

@@ -33,6 +33,8 @@ class FulfilmentAssigned(Wire):
     customer_name: str
     customer_phone: str = ""
     delivery_method: Literal["ship", "pickup"]
+    ship_postal_code: str = ""  # where a ship order goes, for the label (empty for pickup)
+    ship_country: str = ""
     promise_by: AwareDatetime | None = None
     lines: list[AssignedLine]
     carrier: str = ""
@@ -102,6 +104,10 @@ class CatalogProduct(Wire):
     barcodes: list[str]
     weight_kg: Decimal
     returnable_days: int
+    # Outer size for the packing bench's box suggestion (0 = not on file)
+    length_cm: Decimal = Decimal(0)
+    width_cm: Decimal = Decimal(0)
+    height_cm: Decimal = Decimal(0)
 
 
 class CatalogLocation(Wire):
@@ -112,6 +118,8 @@ class CatalogLocation(Wire):
     pickup: bool
     returns: bool
     ships: bool
+    address: str = ""  # the sender on a store's shipping labels
+    postal_code: str = ""
 
 
 class Catalog(Wire):

@@ -59,6 +59,8 @@ def fulfilment_assigned(session: Session, fulfilment: Fulfilment) -> dict[str, A
         "customer_name": order.customer_name,
         "customer_phone": order.customer_phone,
         "delivery_method": order.delivery_method,
+        "ship_postal_code": order.ship_postal_code if order.delivery_method == "ship" else "",
+        "ship_country": order.ship_country if order.delivery_method == "ship" else "",
         "promise_by": _iso(order.promise_by),
         "lines": [
             {"sku": ln.sku, "qty": ln.live_qty, "name": names.get(ln.sku, ln.sku)}
@@ -147,6 +149,9 @@ def catalog(products: Iterable[Product], locations: Iterable[Location]) -> dict[
                 "barcodes": [b.barcode for b in p.barcodes],
                 "weight_kg": str(p.weight_kg),
                 "returnable_days": p.returnable_days,
+                "length_cm": str(p.length_cm),
+                "width_cm": str(p.width_cm),
+                "height_cm": str(p.height_cm),
             }
             for p in products
         ],
@@ -159,6 +164,8 @@ def catalog(products: Iterable[Product], locations: Iterable[Location]) -> dict[
                 "pickup": loc.pickup,
                 "returns": loc.returns,
                 "ships": loc.ships,
+                "address": loc.address,
+                "postal_code": loc.postal_code,
             }
             for loc in locations
         ],
