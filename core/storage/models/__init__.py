@@ -2,6 +2,7 @@
 
 from core.storage.models.associates import Associate, AuditEntry
 from core.storage.models.base import Base
+from core.storage.models.bin_stock import BinStock
 from core.storage.models.hub import (
     ApiToken,
     ChangeFeedEntry,
@@ -22,6 +23,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Bin",
+    "BinStock",
     "ChangeFeedEntry",
     "EnrolmentCode",
     "EventConflict",
