@@ -18,7 +18,7 @@ from core.domain.orders import OrderRequest
 from core.services.hub.access import create_enrolment_code
 from core.services.hub.intake import route_order
 from core.storage.database import Database
-from core.storage.models import Movement, StockPosition
+from core.storage.models import Location, Movement, StockPosition
 from sync.client import RetryPolicy, SyncClient
 from sync.hub import create_app
 from tests.factories import order_json, small_network
@@ -34,6 +34,8 @@ class Hub:
         self.db = Database.open(str(path))
         with self.db.transaction() as session:
             small_network(session, stock=stock)
+            for code in STORES:  # offline sales are facts: the hub accepts them below zero
+                session.get(Location, code).allow_negative_stock = True
         self.app = create_app(self.db)
         self.asgi = httpx.ASGITransport(app=self.app)
 
