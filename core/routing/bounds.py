@@ -9,7 +9,7 @@ multi-line orders whose lines sit at different locations prune early.
 
 from __future__ import annotations
 
-from core.routing.problem import Problem
+from core.routing.problem import Plan, Problem
 
 
 class Bounds:
@@ -76,3 +76,39 @@ class Bounds:
             else:
                 cost += best
         return unplaced, cost
+
+
+def single_location_is_optimal(p: Problem, best: Plan | None) -> bool:
+    """Whether no plan can beat `best`, a single-location plan, so the search may be skipped.
+
+    True when `best` leaves only the units no plan can place, and any plan with two or more
+    locations costs more: at least the two cheapest openings (each location's lightest possible
+    parcel plus its fixed costs), one shipment penalty, and every bundle at its cheapest unit
+    cost. Relies, like the search, on shipping never getting cheaper as weight grows.
+    """
+    if best is None or len(best.locations) != 1:
+        return False
+    bundles = p.bundles
+    if best.unplaced != sum(bd.forced_unplaced for bd in bundles):
+        return False
+    placeable = [bd for bd in bundles if bd.options]
+    if p.rules.max_shipments < 2 or (len(placeable) == 1 and not placeable[0].splittable):
+        return True  # every plan is a single location, and `seed` priced them all
+    lightest: dict[int, int] = {}
+    for bd in placeable:
+        w = bd.weight_g // bd.units if bd.splittable else bd.weight_g
+        for k in bd.options:
+            if w < lightest.get(k, w + 1):
+                lightest[k] = w
+    first = second = None
+    for k, w in lightest.items():
+        s = p.ship(k, w)
+        floor = p.fixed[k] + (s if s is not None else 0)  # as the search does: no carrier is no bound
+        if first is None or floor < first:
+            first, second = floor, first
+        elif second is None or floor < second:
+            second = floor
+    if first is None or second is None:
+        return True  # fewer than two locations could take anything
+    least = first + second + p.rules.shipment_penalty + sum(bd.min_cost for bd in placeable)
+    return least > best.cost

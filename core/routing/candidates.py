@@ -12,8 +12,9 @@ from math import asin, cos, radians, sin, sqrt
 from typing import Any
 
 from core.domain.geo import EARTH_RADIUS_KM
+from core.domain.network import LocationType
 from core.routing.compiled import CompiledFence, CompiledRules
-from core.routing.snapshot import Destination, LocationSnapshot, NetworkSnapshot
+from core.routing.snapshot import Destination, LocationSnapshot, NetworkSnapshot, StockLevel
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,72 +143,96 @@ def screen(
     rules: CompiledRules,
     excluded: Mapping[str, str],
 ) -> list[Candidate]:
-    """Every location holding any of the lines' SKUs (plus the pickup store), filtered, sorted by code."""
+    """Every location holding any of the lines' SKUs (plus the pickup store), filtered, sorted by code.
+
+    `distance_km` is computed exactly as `core.domain.geo.distance_km(location, destination)`, so
+    the rate broker may reuse it instead of computing it again.
+    """
+    held = [network.stock.get(line.sku, _NOTHING) for line in lines]
     codes: set[str] = set()
-    for line in lines:
-        codes.update(network.stock.get(line.sku, ()))
+    for stock in held:
+        codes.update(stock)
     if ctx.pickup_store is not None:
         codes.add(ctx.pickup_store)
     dest = ctx.destination
     fences = tuple(f for f in rules.fences if f.applies_to_order(ctx.channel, dest.region, dest.postal_code))
     line_fences = [f for f in fences if f.categories]
+    prepared = [
+        _Prepared(line, stock, tuple(f for f in line_fences if line.category in f.categories), rules)
+        for line, stock in zip(lines, held, strict=True)
+    ]
     out = []
-    lat2, lon2 = radians(dest.latitude), radians(dest.longitude)
+    locations, trig = network.locations, network.trig
+    lat2, lon2 = radians(dest.latitude), dest.longitude
     cos2 = cos(lat2)
     for code in sorted(codes):
-        loc = network.locations.get(code)
+        loc = locations.get(code)
         if loc is None:
             continue  # stock rows for a location storage no longer knows: nothing to route to
-        lat1, lon1, cos1 = network.trig(code)
-        a = sin((lat2 - lat1) / 2) ** 2 + cos1 * cos2 * sin((lon2 - lon1) / 2) ** 2
+        lat1, _, cos1 = trig(code)
+        a = sin((lat2 - lat1) / 2) ** 2 + cos1 * cos2 * sin(radians(lon2 - loc.longitude) / 2) ** 2
         c = Candidate(loc, 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a))), code == ctx.pickup_store)
         out.append(c)
         if _location_filter(loc, c, ctx, rules, fences, excluded) is None:
-            _line_filter(c, lines, network, rules, line_fences)
+            _line_filter(c, prepared, rules)
     return out
 
 
-def _line_filter(
-    c: Candidate,
-    lines: list[Line],
-    network: NetworkSnapshot,
-    rules: CompiledRules,
-    line_fences: list[CompiledFence],
-) -> None:
+class _Prepared:
+    """What the line filter needs of one line, looked up once per order instead of per location."""
+
+    __slots__ = ("fences", "held", "line", "needed", "safety")
+
+    def __init__(
+        self,
+        line: Line,
+        held: Mapping[str, StockLevel],
+        fences: tuple[CompiledFence, ...],
+        rules: CompiledRules,
+    ) -> None:
+        self.line, self.held, self.fences = line, held, fences
+        self.needed = 1 if rules.split_units else line.qty
+        self.safety = {t: rules.safety_stock(t, line.category) for t in LocationType}
+
+
+def _line_filter(c: Candidate, prepared: list[_Prepared], rules: CompiledRules) -> None:
     """Stock after brokering safety stock and category fences, line by line; costs per unit."""
     loc = c.loc
-    c.labour = rules.labour.get(loc.type, 0)
+    code, ltype = loc.code, loc.type
+    labour = c.labour = rules.labour.get(ltype, 0)
+    overstock = bool(rules.overstock_per_day and rules.overstock_max_days)
     c.usable, c.unit_cost, c.overstock, c.unavailable = {}, {}, {}, {}
     first: tuple[str, dict[str, Any]] | None = None
-    for line in lines:
-        fence = next(
-            (f for f in line_fences if line.category in f.categories and f.excludes(loc.code, loc.type)), None
-        )
-        if fence is not None:
-            values: dict[str, Any] = {"fence": fence.name}
-            c.unavailable[line.sku] = f"{line.sku}: " + rules.reasons["fence"].format(**values)
-            first = first or ("fence", values)
-            continue
-        level = network.stock.get(line.sku, {}).get(loc.code)
-        atp = level.atp if level else 0
-        safety = rules.safety_stock(loc.type, line.category)
+    for p in prepared:
+        line = p.line
+        if p.fences:
+            fence = next((f for f in p.fences if f.excludes(code, ltype)), None)
+            if fence is not None:
+                values: dict[str, Any] = {"fence": fence.name}
+                c.unavailable[line.sku] = f"{line.sku}: " + rules.reasons["fence"].format(**values)
+                first = first or ("fence", values)
+                continue
+        level = p.held.get(code)
+        atp = level.atp if level is not None else 0
+        safety = p.safety.get(ltype)
+        if safety is None:
+            safety = rules.safety_stock(ltype, line.category)
         usable = min(atp - safety, line.qty)
-        needed = 1 if rules.split_units else line.qty
-        if usable < needed:
+        if usable < p.needed:
             values = {
                 "sku": line.sku,
                 "atp": atp,
                 "safety": safety,
                 "usable": max(usable, 0),
-                "needed": needed,
+                "needed": p.needed,
             }
             c.unavailable[line.sku] = rules.reasons["stock"].format(**values)
             first = first or ("stock", values)
             continue
         c.usable[line.index] = usable
-        bonus = rules.overstock_ticks(level.on_hand, level.daily_sales) if level else 0
+        bonus = rules.overstock_ticks(level.on_hand, level.daily_sales) if overstock and level else 0
         c.overstock[line.index] = bonus
-        c.unit_cost[line.index] = c.labour + bonus
+        c.unit_cost[line.index] = labour + bonus
     if not c.usable and first is not None:
         c.excluded_by, c.values = first
         c.text = "; ".join(c.unavailable.values())

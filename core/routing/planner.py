@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from core.domain.orders import DeliveryMethod, OrderRequest
+from core.routing.bounds import single_location_is_optimal
 from core.routing.candidates import Candidate, Line, OrderContext, screen
 from core.routing.compiled import CompiledRules, compile_rules, to_ticks
 from core.routing.decision import CandidateReport, RoutingDecision, Status, Unplaced
@@ -21,8 +22,9 @@ from core.routing.rules import RuleSet
 from core.routing.search import Outcome, branch_and_bound, seed
 from core.routing.shipping import ShippingQuoter
 from core.routing.snapshot import Destination, NetworkSnapshot, destination_for
+from core.routing.solo import report, reports, solo_scores, solo_weights
 
-MAX_SHARED_QUOTES = 200_000
+MAX_SHARED_LANES = 20_000
 
 
 class Planner:
@@ -32,7 +34,7 @@ class Planner:
         self.rule_set = rule_set
         self.rules: CompiledRules = compile_rules(rule_set)
         self.quoter = quoter
-        self._shared: dict[int, Quoted] = {}  # converted lane quotes (see Problem), kept across orders
+        self._shared: dict[int, list[Quoted]] = {}  # converted quotes per lane (see Problem), across orders
 
     def route(
         self,
@@ -57,49 +59,37 @@ class Planner:
             else dict.fromkeys(exclude_locations, "re-routed away from it")
         )
         ctx = OrderContext(str(order.delivery.method), str(order.channel), dest, pickup)
-        if len(self._shared) > MAX_SHARED_QUOTES:
+        if len(self._shared) > MAX_SHARED_LANES:
             self._shared.clear()
         cands = screen(lines, network, ctx, rules, excluded)
         ready_at = now or order.placed_at
         # A transfer to the pickup store goes to a business address: no residential surcharge.
         address = dest.address if pickup is None else replace(dest.address, residential=False)
-        problem = Problem(
-            lines,
-            [c for c in cands if c.eligible],
-            rules,
-            self.quoter,
-            network,
-            address,
-            ready_at,
-            order.delivery.promise_by,
-            self._shared,
-        )
-        scores = _solo_scores(problem, lines)
-        if len(problem.cands) != len(scores):  # some could not ship even alone: filter and start again
-            problem = Problem(
-                lines,
-                [c for c in cands if c.eligible],
-                rules,
-                self.quoter,
-                network,
-                address,
-                ready_at,
-                order.delivery.promise_by,
+
+        def problem() -> Problem:
+            eligible = [c for c in cands if c.excluded_by is None]
+            promise = order.delivery.promise_by
+            return Problem(
+                lines, eligible, rules, self.quoter, network, address, ready_at, promise, self._shared
             )
-            scores = _solo_scores(problem, lines)
+
+        p = problem()
+        weights = solo_weights(p, lines)
+        if any(c.excluded_by is not None for c in p.cands):  # some cannot ship even alone: start again
+            p = problem()
+            weights = solo_weights(p, lines)
         out = Outcome(None, None, True, 0)
-        seed(problem, out)
-        if len(lines) * len(problem.cands) <= rules.exact_max_size:
-            branch_and_bound(problem, out)
-            method = "branch_and_bound" if out.exact else "branch_and_bound_truncated"
-        else:
-            greedy(problem, out)
+        seed(p, out)
+        if len(lines) * len(p.cands) > rules.exact_max_size:
+            greedy(p, out)
             out.exact, method = False, "heuristic"
-
-        def reports() -> list[CandidateReport]:
-            return [_report(c, scores.get(c.code), lines) for c in cands]
-
-        return build_decision(order, rules, problem, out, cands, reports, unknown, method)
+        else:
+            if not single_location_is_optimal(p, out.best):
+                branch_and_bound(p, out)
+            method = "branch_and_bound" if out.exact else "branch_and_bound_truncated"
+        return build_decision(
+            order, rules, p, out, cands, lambda: reports(p, cands, weights, lines), unknown, method
+        )
 
 
 def _lines(order: OrderRequest, network: NetworkSnapshot) -> tuple[list[Line], list[Unplaced]]:
@@ -124,49 +114,18 @@ def _lines(order: OrderRequest, network: NetworkSnapshot) -> tuple[list[Line], l
 
 
 def _solo_scores(p: Problem, lines: list[Line]) -> dict[str, dict[str, int]]:
-    """What each eligible location would cost shipping alone all it can; no carrier = excluded."""
-    grams = {line.index: line.weight_g for line in lines}
-    out: dict[str, dict[str, int]] = {}
+    """Per eligible location code its solo cost components; excludes those no carrier takes it from."""
+    weights = solo_weights(p, lines)
+    out = {}
     for k, c in enumerate(p.cands):
-        weight = sum(grams[i] * units for i, units in c.usable.items())
-        found = p.quote(k, weight)
-        if found is None:
-            dest = p.destination.postal_code or f"{p.destination.latitude:.3f},{p.destination.longitude:.3f}"
-            c.exclude("no_carrier", p.rules, weight_kg=weight / 1000, destination=dest)
-            continue
-        ticks, quote = found
-        shipping = to_ticks(quote.cost * p.rules.shipping_weight)
-        scores = {"shipping": shipping}
-        units = sum(c.usable.values())
-        for name, value in (
-            ("promise_miss", ticks - shipping),
-            ("priority", c.priority),
-            ("labour", c.labour * units),
-            ("capacity", c.capacity),
-            ("overstock", sum(c.overstock[i] * n for i, n in c.usable.items())),
-        ):
-            if value:
-                scores[name] = value
-        out[c.code] = scores
+        scores = solo_scores(p, k, weights[k]) if c.excluded_by is None else None
+        if scores is not None:
+            out[c.code] = scores
     return out
 
 
 def _report(c: Candidate, scores: dict[str, int] | None, lines: list[Line]) -> CandidateReport:
-    full = sum(1 for line in lines if c.usable.get(line.index, 0) >= line.qty)
-    return CandidateReport(
-        c.code,
-        c.loc.name,
-        str(c.loc.type),
-        round(c.distance_km, 1),
-        c.eligible,
-        c.excluded_by,
-        c.reason,
-        c.values,
-        scores or {},
-        sum(scores.values()) if scores else None,
-        c.unavailable,
-        full,
-    )
+    return report(c, scores, lines)
 
 
 def _nothing(order: OrderRequest, rules: CompiledRules, unplaced: list[Unplaced]) -> RoutingDecision:

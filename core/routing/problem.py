@@ -8,6 +8,7 @@ rely on it.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -37,8 +38,8 @@ class Bundle:
     min_cost: int = 0  # cheapest unit cost of the units that can be placed
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+@dataclass(slots=True)
+class Plan:  # not frozen: the search makes thousands, and nothing changes one once made
     key: tuple[object, ...]  # (unplaced units, cost ticks, *tie-break values): smaller is better
     parts: tuple[Part, ...]
     locations: frozenset[int]
@@ -67,7 +68,7 @@ class Problem:
         destination: Address,
         ready_at: datetime,
         promise_by: datetime | None,
-        shared: dict[int, Quoted] | None = None,
+        shared: dict[int, list[Quoted]] | None = None,
     ) -> None:
         """`shared` keeps converted lane quotes across orders; only for one rule set and one quoter."""
         self.rules, self.cands, self.quoter, self.network = rules, cands, quoter, network
@@ -76,14 +77,17 @@ class Problem:
         self.fixed = [c.priority + c.capacity for c in cands]
         self.dist = [round(c.distance_km * 10) for c in cands]
         self.prio = [max(c.loc.priority, 0) for c in cands]
-        self.quotes: dict[int, Quoted] = {}  # weight_g * candidates + candidate
+        self.quotes: dict[int, Quoted] = {}  # weight_g * candidates + candidate (quoters without lanes)
         self.bundles = _bundles(lines, cands, rules)
         self.total_units = sum(b.units for b in self.bundles)
-        # Quoters that can share quotes between origins (RateBroker) get asked once per lane.
+        # A quoter that shares quotes between origins (RateBroker.lanes) is asked once per lane and
+        # weight class; each candidate then reads its lane's row of converted quotes.
         lanes = getattr(quoter, "lanes", None)
         self._lanes = lanes(destination, ready_at, promise_by) if lanes is not None else None
+        self._bounds = self._lanes.bounds_g if self._lanes is not None else ()
         self._lane: list[int | None] = [None] * len(cands)
-        self._shared: dict[int, Quoted] = {} if shared is None else shared
+        self._rows: list[list[Quoted] | None] = [None] * len(cands)
+        self._shared: dict[int, list[Quoted]] = {} if shared is None else shared
 
     def ship(self, k: int, weight_g: int) -> int | None:
         """Ticks to send `weight_g` from candidate k (shipping × weight + promise penalty), None if no carrier."""
@@ -91,37 +95,43 @@ class Problem:
         return None if found is None else found[0]
 
     def quote(self, k: int, weight_g: int) -> Quoted:
+        row = self._rows[k]
+        if row is not None:
+            i = bisect_left(self._bounds, weight_g)
+            found = row[i]
+            if found is _MISS:
+                found = row[i] = self._ticks(self._lanes.quote(self._lane[k], i))  # type: ignore[union-attr, arg-type]
+            return found
+        c = self.cands[k]
+        if self._lanes is not None and not c.pickup_here:
+            lane = self._lane[k] = self._lanes.lane(self.network.address(c.code), c.distance_km)
+            row = self._shared.get(lane)
+            if row is None:
+                row = self._shared[lane] = [_MISS] * self._lanes.classes  # type: ignore[list-item]
+            self._rows[k] = row
+            return self.quote(k, weight_g)
         key = weight_g * len(self.cands) + k
         found = self.quotes.get(key, _MISS)
         if found is not _MISS:
             return found  # type: ignore[return-value]
-        c = self.cands[k]
-        result: Quoted
         if c.pickup_here:
             day = self.ready_at.date()
-            result = (0, RateQuote("", "pickup", Decimal("0.00"), 0, day, day, True))
-        elif self._lanes is not None:
-            lane = self._lane[k]
-            if lane is None:
-                lane = self._lane[k] = self._lanes.lane(self.network.address(c.code))
-            shared_key = self._lanes.key(lane, weight_g)
-            result = self._shared.get(shared_key, _MISS)  # type: ignore[assignment]
-            if result is _MISS:
-                result = self._shared[shared_key] = self._ticks(self._lanes.quote(shared_key))
+            result: Quoted = (0, RateQuote("", "pickup", Decimal("0.00"), 0, day, day, True))
         else:
-            result = self._ticks(
-                self.quoter.quote(
-                    ShipmentRequest(
-                        self.network.address(c.code),
-                        self.destination,
-                        Decimal(weight_g) / 1000,
-                        self.ready_at,
-                        self.promise_by,
-                    )
-                )
+            request = ShipmentRequest(
+                self.network.address(c.code),
+                self.destination,
+                Decimal(weight_g) / 1000,
+                self.ready_at,
+                self.promise_by,
             )
+            result = self._ticks(self.quoter.quote(request))
         self.quotes[key] = result
         return result
+
+    def lane_of(self, k: int) -> int | None:
+        """Candidate k's rate-broker lane once quoted: equal lanes, equal shipping for every weight."""
+        return None if self.cands[k].pickup_here else self._lane[k]
 
     def _ticks(self, q: RateQuote | None) -> Quoted:
         if q is None:
@@ -222,16 +232,30 @@ def _bundles(lines: list[Line], cands: list[Candidate], rules: CompiledRules) ->
             {},
             {},
         )
-        for k, c in enumerate(cands):
-            if split:
-                got = c.usable.get(members[0].index, 0)
-                if got > 0:
+        if len(members) == 1:  # the common case, kept tight: it runs for every eligible location
+            index, qty = members[0].index, members[0].qty
+            options, usable, unit_cost = b.options, b.usable, b.unit_cost
+            for k, c in enumerate(cands):
+                got = c.usable.get(index, 0)
+                if split:
+                    if got > 0:
+                        options.append(k)
+                        usable[k] = got
+                        unit_cost[k] = c.unit_cost[index]
+                elif got >= qty:
+                    options.append(k)
+                    unit_cost[k] = c.unit_cost[index] * qty
+        else:
+            for k, c in enumerate(cands):
+                if split:
+                    got = c.usable.get(members[0].index, 0)
+                    if got > 0:
+                        b.options.append(k)
+                        b.usable[k] = got
+                        b.unit_cost[k] = c.unit_cost[members[0].index]
+                elif all(c.usable.get(m.index, 0) >= m.qty for m in members):
                     b.options.append(k)
-                    b.usable[k] = got
-                    b.unit_cost[k] = c.unit_cost[members[0].index]
-            elif all(c.usable.get(m.index, 0) >= m.qty for m in members):
-                b.options.append(k)
-                b.unit_cost[k] = sum(c.unit_cost[m.index] * m.qty for m in members)
+                    b.unit_cost[k] = sum(c.unit_cost[m.index] * m.qty for m in members)
         b.option_set = frozenset(b.options)
         if split:
             # At most max_shipments locations can share the line: the largest of them bound what fits.

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from core.routing.bounds import Bounds
 from core.routing.problem import Part, Plan, Problem
+from core.routing.twins import better_twins, offer_twin_swaps, twin_classes
 
 
 class _BudgetSpentError(Exception):
@@ -45,14 +46,37 @@ class Outcome:
 
 
 def seed(p: Problem, out: Outcome) -> None:
-    """Offer every single-location plan: cheap to price, and usually the answer or the runner-up."""
+    """Offer every single-location plan: cheap to price, and usually the answer or the runner-up.
+
+    Priced here directly (the same sums as `Problem.evaluate` for one location), and a `Plan` is
+    only built when its (unplaced, cost) could still make it the best or the runner-up.
+    """
+    bundles, fixed, total = p.bundles, p.fixed, p.total_units
     for k in range(len(p.cands)):
         parts: list[Part] = []
-        for b, bundle in enumerate(p.bundles):
+        placed = weight = cost = 0
+        for b, bundle in enumerate(bundles):
             if k in bundle.option_set:
-                parts.append((b, k, bundle.usable[k] if bundle.splittable else bundle.units))
-        if parts:
-            out.offer(p.evaluate(tuple(parts)))
+                if bundle.splittable:
+                    qty = bundle.usable[k]
+                    weight += bundle.weight_g // bundle.units * qty
+                    cost += bundle.unit_cost[k] * qty
+                else:
+                    qty = bundle.units
+                    weight += bundle.weight_g
+                    cost += bundle.unit_cost[k]
+                parts.append((b, k, qty))
+                placed += qty
+        if not parts:
+            continue
+        ship = p.ship(k, weight)
+        if ship is None:
+            continue
+        head = (total - placed, cost + ship + fixed[k])
+        ru = out.runner_up
+        if ru is not None and head > ru.key[:2]:
+            continue  # worse than the runner-up (hence than the best) before any tie-break
+        out.offer(Plan(head + p.tie_values([k], parts), tuple(parts), frozenset((k,))))
 
 
 def branch_and_bound(p: Problem, out: Outcome) -> None:
@@ -72,6 +96,8 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
     for bd in bundles:  # cheapest-looking first, so the first dive is already a good plan
         bd.options.sort(key=lambda k, bd=bd: (bd.unit_cost[k] + floor[k], p.codes[k]))
     bounds = Bounds(p, floor)
+    classes = twin_classes(p)
+    twins = better_twins(classes)
     # For splittable bundles, over options from position j on: units they could still give, the
     # most any one of them has, and the cheapest opening among them.
     tail, most, cheapest = [], [], []
@@ -188,6 +214,9 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
                     continue
                 if hopeless(i + 1, floor[k] + bd.unit_cost[k] + opening):
                     break
+                ahead = twins[k]
+                if ahead and (len(ahead) > len(opened) or not all(count[m] for m in ahead)):
+                    continue  # a twin that wins the tie-breaks is still unopened (see `twins`)
                 if add(i, k, bd.units):
                     if not pruned(i + 1, 0, 0):
                         visit(i + 1)
@@ -247,3 +276,4 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
     except _BudgetSpentError:
         out.exact = False
     out.nodes = state[2]
+    offer_twin_swaps(p, out, classes)

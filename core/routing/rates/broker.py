@@ -180,17 +180,17 @@ class RateBroker:
         due = _aware(promise_by, "promise_by")
         return due.astimezone(self._zone(destination.timezone, "destination")).date()
 
-    def zones(self, origin: Address, destination: Address) -> tuple[str | None, ...]:
+    def zones(self, origin: Address, destination: Address, km: float | None = None) -> tuple[str | None, ...]:
         """Per carrier, the zone of this origin-destination pair (None: the carrier does not serve it).
 
         Everything a quote depends on besides weight, dates and the residential flag: two pairs with
         the same zones are priced alike, which is what lets `lanes` share quotes between origins.
+        `km`, when given, must be `distance_km(origin, destination)` exactly (the planner has it).
         """
         pair: tuple[str, str] | None = None
         if origin.country == "US" and destination.country == "US":
             o, d = _us_prefix(origin.postal_code), _us_prefix(destination.postal_code)
             pair = (o, d) if o and d else None
-        km: float | None = None
         out: list[str | None] = []
         for carrier in self._carriers:
             zone = carrier.prefixes.get(pair) if pair is not None and carrier.prefixes else None

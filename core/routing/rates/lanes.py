@@ -72,15 +72,18 @@ class LaneQuoter:
         self._residential = destination.residential
         self._ready: dict[str, tuple[datetime, date, int]] = {}  # origin time zone -> ready class
 
-    def lane(self, origin: Address) -> int:
-        """The id of the lane from `origin`: equal ids, equal quotes for equal weight classes."""
+    def lane(self, origin: Address, km: float | None = None) -> int:
+        """The id of the lane from `origin`: equal ids, equal quotes for equal weight classes.
+
+        `km`, when given, must be exactly `core.domain.geo.distance_km(origin, destination)`.
+        """
         ready = self._ready.get(origin.timezone)
         if ready is None:
             local = self._broker.local_ready(origin, self._ready_at)
             past = bisect_left(self._table.cutoffs, local.time())  # cut-offs strictly before
             ready = self._ready[origin.timezone] = (local, local.date(), past)
         key: _Lane = (
-            self._broker.zones(origin, self.destination),
+            self._broker.zones(origin, self.destination, km),
             ready[1],
             ready[2],
             self._promise,
@@ -94,16 +97,24 @@ class LaneQuoter:
             table.next_id += 1
         return found
 
-    def key(self, lane: int, weight_g: int) -> int:
-        """One integer for (lane, weight class): what callers may cache a converted quote under."""
-        return lane * self._table.classes + bisect_left(self._table.bounds_g, weight_g)
+    @property
+    def bounds_g(self) -> tuple[Decimal, ...]:
+        """Every tier bound in grams: `bisect_left(bounds_g, grams)` is a weight's class."""
+        return self._table.bounds_g
 
-    def quote(self, key: int) -> RateQuote | None:
+    @property
+    def classes(self) -> int:
+        return self._table.classes
+
+    def weight_class(self, weight_g: int) -> int:
+        return bisect_left(self._table.bounds_g, weight_g)
+
+    def quote(self, lane: int, wclass: int) -> RateQuote | None:
         """The broker's quote for any request in this lane and weight class."""
         table = self._table
+        key = lane * table.classes + wclass
         if key in table.quotes:
             return table.quotes[key]
-        lane, wclass = divmod(key, table.classes)
         rep = table.reps.get(lane)
         if rep is None:
             raise KeyError(f"lane {lane} was dropped; ask `lane()` again")  # only across orders

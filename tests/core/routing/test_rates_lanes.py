@@ -39,7 +39,7 @@ def via_lane(
     promise: datetime | None,
 ) -> RateQuote | None:
     view = broker.lanes(dest, ready, promise)
-    return view.quote(view.key(view.lane(origin), grams))
+    return view.quote(view.lane(origin), view.weight_class(grams))
 
 
 def direct(
@@ -136,6 +136,7 @@ def test_tables_start_afresh_when_full_and_ids_are_never_reused(monkeypatch) -> 
     for day in range(2, 7):
         view = broker.lanes(BROOKLYN, at(day, 10), None)
         seen.append(view.lane(NYC))
-        assert view.quote(view.key(seen[-1], 500)) == direct(broker, NYC, BROOKLYN, 500, at(day, 10), None)
+        got = view.quote(seen[-1], view.weight_class(500))
+        assert got == direct(broker, NYC, BROOKLYN, 500, at(day, 10), None)
     assert len(set(seen)) == len(seen)
     assert len(broker.lane_table().ids) <= 3

@@ -1,0 +1,97 @@
+"""The planner's fast paths change nothing: lane quotes, exact distances, integer money text.
+
+Each shortcut taken for speed has a slow, obvious twin; these tests route and format the same
+things both ways and require identical results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from functools import cache
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.demo.network import DemoSizes, build_network
+from core.demo.orders import order_stream
+from core.domain.geo import distance_km
+from core.routing.bench_setup import Journal, demo_snapshot
+from core.routing.candidates import Line, OrderContext, screen
+from core.routing.compiled import compile_rules
+from core.routing.decision import amount, amount_text
+from core.routing.planner import Planner
+from core.routing.rates import RateBroker, load_sample_rate_sheet
+from core.routing.rules import default_rule_set
+from core.routing.shipping import RateQuote, ShipmentRequest
+from core.routing.snapshot import Destination, LocationSnapshot, NetworkSnapshot
+from tests.core.routing.planner_kit import loc
+
+
+@dataclass
+class PlainQuoter:
+    """The broker without its `lanes` fast path: every quote is a full `RateBroker.quote`."""
+
+    broker: RateBroker
+
+    def quote(self, request: ShipmentRequest) -> RateQuote | None:
+        return self.broker.quote(request)
+
+
+@cache
+def _demo():
+    return build_network(DemoSizes.for_locations(30, 1500))
+
+
+def test_lane_quotes_route_a_day_exactly_like_plain_quotes() -> None:
+    """A stream with pickups, promises and stock running out; decisions must match to the letter."""
+    demo = _demo()
+    fast_net, plain_net = demo_snapshot(demo), demo_snapshot(demo)
+    fast = Planner(default_rule_set(), RateBroker(load_sample_rate_sheet()))
+    plain = Planner(default_rule_set(), PlainQuoter(RateBroker(load_sample_rate_sheet())))
+    orders = order_stream(demo, 150, start=datetime(2026, 3, 2, 6, 0, tzinfo=UTC), every=timedelta(minutes=9))
+    fast_log, plain_log = Journal(fast_net), Journal(plain_net)
+    for order in orders:
+        a, b = fast.route(order, fast_net), plain.route(order, plain_net)
+        fast_dict, plain_dict = a.to_dict(), b.to_dict()
+        # The runner-up is the best alternative among the plans each search looked at, and the
+        # lane path skips plans that only lose on tie-breaks (see core.routing.twins): the chosen
+        # plan and every candidate must match exactly, the runner-up need only be a real one.
+        for d in (fast_dict, plain_dict):
+            runner_up = d["explanation"].pop("runner_up")
+            if runner_up is not None and not runner_up["unplaced"]:  # else it places fewer units
+                assert Decimal(runner_up["difference"]) >= 0
+            del d["explanation"]["summary"], d["text"]
+        assert fast_dict == plain_dict
+        fast_log.allocate(a)
+        plain_log.allocate(b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lat=st.floats(-60, 70),
+    lon=st.floats(-179, 179),
+    dlat=st.floats(-60, 70),
+    dlon=st.floats(-179, 179),
+)
+def test_screened_distance_is_the_geo_distance_bit_for_bit(
+    lat: float, lon: float, dlat: float, dlon: float
+) -> None:
+    """The broker reuses the planner's distance for its zones, so it must be the very same float."""
+    location: LocationSnapshot = loc("L1", 0, latitude=lat, longitude=lon)
+    net = NetworkSnapshot.build([location], [("L1", "A", 1, 1, 0.0)], [])
+    ctx = OrderContext("ship", "web", Destination(dlat, dlon), None)
+    line = Line(0, "A", 1, 0, 1000, "", "")
+    (c,) = screen([line], net, ctx, compile_rules(default_rule_set()), {})
+    assert c.distance_km == distance_km(lat, lon, dlat, dlon)
+
+
+def test_money_text_is_the_decimal_text() -> None:
+    for ticks in [*range(-20_100, 20_100, 7), 10**15 + 1, -(10**12), 123_456_700, 5, -5, 50, 0]:
+        assert amount_text(ticks) == str(amount(ticks))
+
+
+@given(st.integers(-(10**14), 10**14))
+def test_money_text_is_the_decimal_text_for_any_amount(ticks: int) -> None:
+    assert amount_text(ticks) == str(amount(ticks))
