@@ -96,40 +96,82 @@ def list_associates(session: Session) -> list[AssociateCard]:
     return [_card(row) for row in rows]
 
 
-def sign_in(
-    session: Session, associate_id: str, pin: str, *, device: str = "", now: datetime | None = None
-) -> SignInOutcome:
-    """Check a PIN. Wrong PINs count; the fifth in a row locks the person out for `LOCKOUT`.
+def _attempt(
+    session: Session, associate_id: str, pin: str, who: Actor, stamp: datetime, action: str
+) -> tuple[Associate | None, SignInOutcome | None]:
+    """Check a PIN against the lockout rules: (the associate, None) when right, (None, refusal) when not.
 
-    Refusals are returned, not raised, so the caller's transaction commits the counter and the audit
-    entry. The message never says whether the id or the PIN was wrong to someone guessing ids.
+    Wrong PINs count; the fifth in a row locks the person out for `LOCKOUT`. The message never says
+    whether the id or the PIN was wrong to someone guessing ids.
     """
-    stamp = now or utc_now()
-    who = Actor(user=associate_id, device=device)
     row = session.get(Associate, associate_id)
     if row is None or not row.active:
         burn_equal_time(pin)
-        audit.record(session, who, "sign_in.refused", associate_id, "unknown or inactive", now=stamp)
-        return SignInOutcome(None, "That PIN is not right for this person.")
+        audit.record(session, who, f"{action}.refused", associate_id, "unknown or inactive", now=stamp)
+        return None, SignInOutcome(None, "That PIN is not right for this person.")
     if row.locked_until is not None and row.locked_until > stamp:
-        audit.record(session, who, "sign_in.refused", row.id, "locked", now=stamp)
-        return SignInOutcome(None, _locked_message(row.locked_until), 0, row.locked_until)
+        audit.record(session, who, f"{action}.refused", row.id, "locked", now=stamp)
+        return None, SignInOutcome(None, _locked_message(row.locked_until), 0, row.locked_until)
     if not check_pin(pin, row.pin_hash):
         row.failed_attempts += 1
         left = MAX_FAILED_ATTEMPTS - row.failed_attempts
         if left <= 0:
             row.locked_until, row.failed_attempts = stamp + LOCKOUT, 0
             audit.record(
-                session, who, "sign_in.locked", row.id, f"{MAX_FAILED_ATTEMPTS} wrong PINs", now=stamp
+                session, who, f"{action}.locked", row.id, f"{MAX_FAILED_ATTEMPTS} wrong PINs", now=stamp
             )
-            return SignInOutcome(None, _locked_message(row.locked_until), 0, row.locked_until)
-        audit.record(session, who, "sign_in.failed", row.id, f"{left} attempt(s) left", now=stamp)
+            return None, SignInOutcome(None, _locked_message(row.locked_until), 0, row.locked_until)
+        audit.record(session, who, f"{action}.failed", row.id, f"{left} attempt(s) left", now=stamp)
         plural = "s" if left != 1 else ""
-        return SignInOutcome(None, f"Wrong PIN. {left} attempt{plural} left before a lockout.", left)
-    row.failed_attempts, row.locked_until, row.last_sign_in_at = 0, None, stamp
+        return None, SignInOutcome(None, f"Wrong PIN. {left} attempt{plural} left before a lockout.", left)
+    row.failed_attempts, row.locked_until = 0, None
+    return row, None
+
+
+def sign_in(
+    session: Session, associate_id: str, pin: str, *, device: str = "", now: datetime | None = None
+) -> SignInOutcome:
+    """Check a PIN and sign the person in (see `_attempt` for the lockout rules).
+
+    Refusals are returned, not raised, so the caller's transaction commits the counter and the audit
+    entry.
+    """
+    stamp = now or utc_now()
+    who = Actor(user=associate_id, device=device)
+    row, refusal = _attempt(session, associate_id, pin, who, stamp, "sign_in")
+    if row is None:
+        assert refusal is not None
+        return refusal
+    row.last_sign_in_at = stamp
     audit.record(session, who, "sign_in.ok", row.id, now=stamp)
     person = SignedIn(row.id, row.name, Role(row.role), device)
     return SignInOutcome(person, f"Hello, {row.name}.")
+
+
+def verify_pin(
+    session: Session,
+    associate_id: str,
+    pin: str,
+    *,
+    purpose: str,
+    role: Role = Role.MANAGER,
+    by: Actor = SYSTEM,
+    now: datetime | None = None,
+) -> SignInOutcome:
+    """A PIN typed to approve something at someone else's tablet (a manager unlocking a pickup,
+    a return without a receipt). Wrong PINs count toward the same lockout as sign-ins, and the
+    refusal is returned, not raised, so the count commits with the caller's transaction."""
+    stamp = now or utc_now()
+    who = Actor(user=by.user, device=by.device)
+    row, refusal = _attempt(session, associate_id, pin, who, stamp, "approval")
+    if row is None:
+        assert refusal is not None
+        return refusal
+    if not Role(row.role).includes(role):
+        audit.record(session, who, "approval.refused", row.id, f"not a {role.value}: {purpose}", now=stamp)
+        return SignInOutcome(None, f"{row.name} is not a {role.value}; ask a {role.value} to approve.")
+    audit.record(session, who, "approval.ok", row.id, purpose, now=stamp)
+    return SignInOutcome(SignedIn(row.id, row.name, Role(row.role), by.device), f"Approved by {row.name}.")
 
 
 def _locked_message(until: datetime) -> str:

@@ -14,6 +14,15 @@ from core.storage.models.hub import (
 from core.storage.models.inventory import Movement, Reservation, ReservationStatus, StockPosition
 from core.storage.models.network import Bin, Location, Product, ProductBarcode
 from core.storage.models.orders import Fulfilment, FulfilmentLine, Order, OrderLine, StateEvent
+from core.storage.models.pickup import (
+    Notification,
+    Pickup,
+    PickupLine,
+    PickupScan,
+    PickupSearchGram,
+    StoreTask,
+)
+from core.storage.models.returns import OrderPayment, Return, ReturnLine
 from core.storage.models.routing import RoutingDecisionRecord, RuleSetStatus, RuleSetVersion
 from core.storage.models.store_sync import OutboxEvent, OutboxState, SyncMessage, SyncState
 
@@ -33,19 +42,28 @@ __all__ = [
     "InboundEvent",
     "Location",
     "Movement",
+    "Notification",
     "Order",
     "OrderLine",
+    "OrderPayment",
     "OutboxEvent",
     "OutboxState",
+    "Pickup",
+    "PickupLine",
+    "PickupScan",
+    "PickupSearchGram",
     "Product",
     "ProductBarcode",
     "Reservation",
     "ReservationStatus",
+    "Return",
+    "ReturnLine",
     "RoutingDecisionRecord",
     "RuleSetStatus",
     "RuleSetVersion",
     "StateEvent",
     "StockPosition",
+    "StoreTask",
     "SyncMessage",
     "SyncState",
 ]
