@@ -22,3 +22,15 @@ def default_database_url() -> str:
 def rate_sheet_path() -> str | None:
     """`OMS_RATE_SHEET` names the retailer's carrier rate sheet (JSON or CSV); None means the sample sheet."""
     return os.environ.get("OMS_RATE_SHEET") or None
+
+
+def box_list_path() -> Path | None:
+    """`OMS_BOX_LIST` names the store's own box list (JSON like resources/boxes.json); None: the default."""
+    value = os.environ.get("OMS_BOX_LIST")
+    return Path(value) if value else None
+
+
+def documents_dir() -> Path:
+    """Where the store app saves label and packing-slip PDFs: `OMS_DOCUMENTS_DIR`, else the data folder."""
+    value = os.environ.get("OMS_DOCUMENTS_DIR")
+    return Path(value) if value else data_dir() / "documents"

@@ -13,17 +13,20 @@ import os
 import socket
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 from PySide6.QtWidgets import QApplication
 
+from app.store_pack import pack_services
+from app.store_pick import pick_services
 from core.domain.associates import Role, SignedIn
 from core.domain.errors import ValidationError
 from core.services import associates
 from core.storage.database import Database
 from sync.client import HubRefusedError, HubUnavailableError, SyncClient, store_io
 from ui.ops import OpRunner
-from ui.ports import StoreServices
+from ui.ports import PackServices, StoreServices
 from ui.shell import StoreShell
 from ui.sounds import ScanSounds
 from ui.theme import ThemeManager
@@ -34,7 +37,9 @@ def device_name() -> str:
     return os.environ.get("OMS_DEVICE") or socket.gethostname() or "tablet"
 
 
-def build_services(client: SyncClient, *, device: str, demo: bool = False) -> StoreServices:
+def build_services(
+    client: SyncClient, *, device: str, demo: bool = False, pack: PackServices | None = None
+) -> StoreServices:
     """Bind the core services (and the sync client) into the calls the screens make.
 
     `demo` treats the store as set up without a hub, so the demo can be tried on one machine.
@@ -66,6 +71,8 @@ def build_services(client: SyncClient, *, device: str, demo: bool = False) -> St
         sync_status=client.status,
         enroll=enroll,
         device=device,
+        pack=pack,
+        pick=pick_services(device),
     )
 
 
@@ -94,16 +101,21 @@ def assemble(
     demo: bool = False,
     sounds: bool = True,
     http: httpx.AsyncClient | None = None,
+    documents_dir: Path | None = None,
 ) -> StoreApp:
     """Build the window and everything behind it (call with the qasync loop already installed).
 
     `http` is the sync client's HTTP client; tests pass one with an in-process transport.
+    `documents_dir` is where label and slip PDFs are saved (default: `app.settings.documents_dir`).
     """
     http = http or httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
     client = SyncClient(database, http)
     ops = OpRunner(database.transaction)
     themes = ThemeManager(app, theme)
-    services = build_services(client, device=device_name(), demo=demo)
+    device = device_name()
+    pack = pack_services(device, documents_dir=documents_dir)
+    services = build_services(client, device=device, demo=demo, pack=pack)
+    ops.changed.connect(lambda _tags: client.notify())  # a change was committed: push it soon
     shell = StoreShell(ops, services, themes, ScanSounds(app, enabled=sounds))
     return StoreApp(database, client, ops, shell, http)
 

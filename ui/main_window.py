@@ -14,6 +14,8 @@ from core.domain.associates import Role, SignedIn
 from ui.nav_rail import DESTINATIONS, SETTINGS, NavRail
 from ui.ops import OpRunner, person_message
 from ui.ports import StoreServices
+from ui.screens.pack import PackScreen
+from ui.screens.pick import PickScreen
 from ui.screens.placeholder import PlaceholderScreen
 from ui.screens.settings import SettingsScreen
 from ui.sounds import ScanSounds
@@ -57,6 +59,15 @@ class MainWindow(QWidget):
         self.stack = QStackedWidget()
         self.screens: dict[str, QWidget] = {}
         for destination in DESTINATIONS:
+            if destination.key == "pick" and services.pick is not None:
+                pick = PickScreen(ops, services.pick, sounds)
+                pick.queue.delegate.set_theme(themes.name)
+                themes.theme_changed.connect(pick.queue.delegate.set_theme)
+                self._add("pick", pick)
+                continue
+            if destination.key == "pack" and services.pack is not None:
+                self._add("pack", PackScreen(ops, services.pack, sounds))
+                continue
             self._add(destination.key, PlaceholderScreen(destination.label, COMING[destination.key], sounds))
         self.settings = SettingsScreen(themes, sounds)
         self._add(SETTINGS.key, self.settings)
@@ -90,14 +101,23 @@ class MainWindow(QWidget):
     def start(self, person: SignedIn) -> None:
         """A person signed in: show what they may open, and start on Pick."""
         self.person = person
+        self._tell_screens(person)
         self.rail.show_for(manager=person.is_manager)
         self.status.show_person(person)
         self.status.start()
         self.show_notice("")
         self._show("pick")
 
+    def _tell_screens(self, person: SignedIn | None) -> None:
+        """Screens that write name the person in the audit trail: tell them who is signed in."""
+        for screen in self.screens.values():
+            set_person = getattr(screen, "set_person", None)
+            if set_person is not None:
+                set_person(person)
+
     def stop(self) -> None:
         self.person = None
+        self._tell_screens(None)
         self.status.stop()
         self.status.show_person(None)
 

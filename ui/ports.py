@@ -11,10 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from core.domain.associates import AssociateCard, Role, SignedIn, SignInOutcome
+from core.domain.packing import PackCard, PackSheet, ShipResult
 from sync.client.status import SyncStatus
 from ui.ops import Op
+from ui.pick_ports import PickServices
+
+
+@dataclass(frozen=True, slots=True)
+class PackServices:
+    """The packing bench: list, sheet (box suggestion included), packed, and the last step."""
+
+    packable: Callable[[], Op[list[PackCard]]]
+    sheet: Callable[[str], Op[PackSheet]]  # fulfilment id
+    packed: Callable[[SignedIn, str, str], Op[str]]  # (person, fulfilment id, box used) -> state
+    shipped: Callable[[SignedIn, str], Op[ShipResult]]
+    ready_for_pickup: Callable[[SignedIn, str], Op[ShipResult]]
+    documents_dir: Path  # where "Save PDF" writes labels and slips
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,3 +45,5 @@ class StoreServices:
     sync_status: Callable[[], Awaitable[SyncStatus]]
     enroll: Callable[[str, str], Awaitable[str]]  # (hub URL, enrolment code) -> store code
     device: str = "tablet"
+    pack: PackServices | None = None  # None: the Pack screen stays a placeholder
+    pick: PickServices | None = None  # None: the Pick screen stays a placeholder

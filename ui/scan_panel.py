@@ -50,7 +50,8 @@ class ScanBanner(QFrame):
     def outcome(self) -> str:
         return str(self.property("outcome"))
 
-    def show_answer(self, answer: ScanAnswer) -> None:
+    def show_answer(self, answer: ScanAnswer, *, sound: bool = True) -> None:
+        """Show the answer; `sound=False` for a status line that answers no scan (it stays quiet)."""
         self.setProperty("outcome", answer.outcome)
         self.glyph.setText(GLYPHS.get(answer.outcome, "?"))
         self.text.setText(answer.text)
@@ -58,7 +59,7 @@ class ScanBanner(QFrame):
         repolish(self)
         for label in (self.glyph, self.text):
             repolish(label)
-        if self._sounds is not None:
+        if sound and self._sounds is not None:
             self._sounds.play(answer.outcome)
 
 

@@ -1,0 +1,85 @@
+"""Printing a label or slip through the system print dialog, without blocking anything.
+
+The dialog is opened with `open()` (window-modal, returns at once), never `exec()`: a nested event
+loop inside the qasync loop would stall the sync relay and every pending operation (DESIGN, UI
+conventions). Building Qt's print dialog costs tens of milliseconds (dozens of styled widgets and a
+look at the system's printers), so `prepare` builds it ahead, in its own turn of the event loop,
+and `open_prepared` only shows it. When the person presses Print, the document is painted on the
+chosen printer on the background thread (Qt allows painting on a `QPrinter` off the GUI thread)
+with the same painting code as the PDF (`ui.documents`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QPageLayout, QPainter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QWidget
+
+from core.domain.packing import PackSheet
+from ui.background import BackgroundJobs
+from ui.documents import page_size, paint_label, paint_slip
+
+
+def paint_on(printer: QPrinter, kind: str, sheet: PackSheet) -> str:
+    """Paint the document on a printer set up by the dialog (or by a test, to a PDF file)."""
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise RuntimeError("the printer could not start the job")
+    try:
+        area = printer.pageLayout().paintRectPixels(printer.resolution())
+        device = QRect(0, 0, area.width(), area.height())
+        if kind == "label":
+            paint_label(painter, device, sheet)
+        else:
+            paint_slip(painter, device, sheet, printer.newPage)
+    finally:
+        painter.end()
+    return printer.printerName() or printer.outputFileName() or "the printer"
+
+
+class PrintDialog(QPrintDialog):
+    """The system print dialog for one document of one sheet, with its printer kept alive."""
+
+    def __init__(self, parent: QWidget, kind: str, sheet: PackSheet) -> None:
+        self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        self.printer.setPageSize(page_size(kind))
+        self.printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+        name = "Label" if kind == "label" else "Packing slip"
+        self.printer.setDocName(f"{name} {sheet.fulfilment_id}")
+        super().__init__(self.printer, parent)
+        self.setWindowTitle(f"Print: {name.lower()} for order {sheet.order_id}")
+        self.kind, self.sheet = kind, sheet
+
+
+def prepare(parent: QWidget, kind: str, sheet: PackSheet) -> PrintDialog:
+    """Build (not show) the dialog; cheap to throw away if it is never used."""
+    return PrintDialog(parent, kind, sheet)
+
+
+def open_prepared(
+    dialog: PrintDialog, jobs: BackgroundJobs, on_done: Callable[[bool, str], None]
+) -> PrintDialog:
+    """Show the dialog (`open()`, non-blocking); `on_done(printed, message)` follows later."""
+
+    def printed(where: object) -> None:
+        on_done(True, f"Sent to {where}.")
+        dialog.deleteLater()
+
+    def failed(exc: BaseException) -> None:
+        on_done(False, f"Not printed: {exc}.")
+        dialog.deleteLater()
+
+    def accepted() -> None:
+        jobs.run(lambda: paint_on(dialog.printer, dialog.kind, dialog.sheet), printed, failed)
+
+    def rejected() -> None:
+        on_done(False, "Printing cancelled.")
+        dialog.deleteLater()
+
+    dialog.accepted.connect(accepted)
+    dialog.rejected.connect(rejected)
+    QDialog.open(dialog)  # PySide's QPrintDialog.open wants (receiver, slot); this is QDialog's own
+    return dialog

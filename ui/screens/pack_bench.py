@@ -1,0 +1,171 @@
+"""The packing bench for one order: check each item by scan, see the box, the label, and finish.
+
+Display only: the screen (`ui.screens.pack`) owns the operations. The check list shows every line
+with a glyph and words ("2 of 2 checked"), never colour alone. The label preview is the same
+painting as the PDF and the print-out (`ui.documents`), so what the associate sees is what the
+carrier gets. Print, save and finish stay disabled until every unit has been checked and `packed`
+is recorded, so a label cannot leave for a box that was never verified.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from core.domain.boxes import Fit
+from core.domain.packing import PackSheet, Verification
+from ui.screens.pack_list import due_text
+from ui.theme import repolish
+from ui.touch import SPACING, touch_size
+
+PREVIEW_WIDTH = 280
+
+
+def _label(text: str = "", kind: str | None = None) -> QLabel:
+    label = QLabel(text)
+    if kind:
+        label.setProperty("kind", kind)
+    label.setWordWrap(True)
+    return label
+
+
+class PackBench(QWidget):
+    back = Signal()
+    print_label = Signal()
+    print_slip = Signal()
+    save_pdfs = Signal()
+    finish = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sheet: PackSheet | None = None
+        self.verification: Verification | None = None
+        self.back_button = touch_size(QPushButton("← Orders"), width=140)
+        self.back_button.clicked.connect(self.back)
+        self.title = _label("", "subtitle")
+        self.subtitle = _label("", "hint")
+        heading = QVBoxLayout()
+        heading.setSpacing(2)
+        heading.addWidget(self.title)
+        heading.addWidget(self.subtitle)
+        top = QHBoxLayout()
+        top.setSpacing(SPACING)
+        top.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
+        top.addLayout(heading, 1)
+
+        self.lines_card = QFrame()
+        self.lines_card.setObjectName("Card")
+        self.grid = QGridLayout(self.lines_card)
+        self.grid.setContentsMargins(20, 14, 20, 14)
+        self.grid.setHorizontalSpacing(SPACING)
+        self.grid.setVerticalSpacing(8)
+        self.rows: dict[str, tuple[QLabel, QLabel]] = {}
+        self.box_card = QFrame()
+        self.box_card.setObjectName("Card")
+        box_layout = QVBoxLayout(self.box_card)
+        box_layout.setContentsMargins(20, 12, 20, 12)
+        box_heading = _label("Box", "subtitle")
+        self.box_text = _label()
+        box_layout.addWidget(box_heading)
+        box_layout.addWidget(self.box_text)
+
+        self.print_label_button = touch_size(QPushButton("Print label"), width=150)
+        self.print_slip_button = touch_size(QPushButton("Print slip"), width=150)
+        self.save_button = touch_size(QPushButton("Save PDFs"), width=150)
+        self.finish_button = touch_size(QPushButton("Mark shipped"), width=190)
+        self.finish_button.setProperty("kind", "primary")
+        actions = QHBoxLayout()
+        actions.setSpacing(SPACING)
+        for button, signal in (
+            (self.print_label_button, self.print_label),
+            (self.print_slip_button, self.print_slip),
+            (self.save_button, self.save_pdfs),
+            (self.finish_button, self.finish),
+        ):
+            button.clicked.connect(signal)
+            actions.addWidget(button)
+        actions.addStretch(1)
+
+        left = QVBoxLayout()
+        left.setSpacing(SPACING)
+        left.addWidget(self.lines_card)
+        left.addWidget(self.box_card)
+        left.addStretch(1)
+        left.addLayout(actions)
+        self.preview = QLabel("Label preview…")
+        self.preview.setObjectName("LabelPreview")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setFixedSize(PREVIEW_WIDTH + 2, round(PREVIEW_WIDTH * 1.5) + 2)
+        self.preview.setAccessibleName("Label preview")
+        middle = QHBoxLayout()
+        middle.setSpacing(SPACING * 2)
+        middle.addLayout(left, 1)
+        middle.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(SPACING)
+        layout.addLayout(top)
+        layout.addLayout(middle, 1)
+        self.set_packed(False)
+
+    def show_sheet(self, sheet: PackSheet) -> None:
+        """A new order on the bench; an order already packed counts as checked."""
+        self.sheet = sheet
+        self.verification = Verification(sheet)
+        if sheet.state == "packed":
+            self.verification.scanned = {line.sku: line.qty for line in sheet.lines}
+        how = "Pickup" if sheet.is_pickup else f"Ship · {sheet.service_text}"
+        self.title.setText(f"Order {sheet.order_id} · {sheet.ship_to.name}")
+        when = due_text(sheet.promise_by)
+        self.subtitle.setText(f"{how} · {sheet.units} items · {when} · fulfilment {sheet.fulfilment_id}")
+        self.finish_button.setText("Ready for pickup" if sheet.is_pickup else "Mark shipped")
+        self.print_label_button.setText("Print bag tag" if sheet.is_pickup else "Print label")
+        self.box_text.setText(sheet.box.text)
+        self.box_text.setProperty("kind", "warn" if sheet.box.fit is not Fit.ONE_BOX else None)
+        repolish(self.box_text)
+        self._build_rows(sheet)
+        self.preview.setPixmap(QPixmap())
+        self.preview.setText("Label preview…")
+        self.set_packed(sheet.state == "packed")
+
+    def _build_rows(self, sheet: PackSheet) -> None:
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            if item is not None and item.widget() is not None:
+                item.widget().deleteLater()
+        self.rows = {}
+        self.grid.addWidget(_label("Scan each item", "subtitle"), 0, 0, 1, 3)
+        for i, line in enumerate(sheet.lines, start=1):
+            glyph = QLabel()
+            glyph.setObjectName("CheckGlyph")
+            name = _label(f"{line.name}\n{line.sku}")
+            count = _label("", "code")
+            count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.grid.addWidget(glyph, i, 0)
+            self.grid.addWidget(name, i, 1)
+            self.grid.addWidget(count, i, 2)
+            self.rows[line.sku] = (glyph, count)
+        self.grid.setColumnStretch(1, 1)
+        self.refresh_rows()
+
+    def refresh_rows(self) -> None:
+        if self.verification is None:
+            return
+        for sku, (glyph, count) in self.rows.items():
+            have, need = self.verification.count(sku), self.verification.needed(sku)
+            done = have >= need
+            glyph.setText("✔" if done else "◻")
+            glyph.setProperty("kind", "ok" if done else None)
+            count.setText(f"{have} of {need}")
+            count.setProperty("kind", "ok" if done else "code")
+            glyph.setAccessibleDescription(f"{sku}: {have} of {need} checked")
+            repolish(glyph)
+            repolish(count)
+
+    def set_packed(self, packed: bool) -> None:
+        for button in (self.print_label_button, self.print_slip_button, self.save_button, self.finish_button):
+            button.setEnabled(packed)
+
+    def set_preview(self, image: QImage) -> None:
+        self.preview.setPixmap(QPixmap.fromImage(image))
