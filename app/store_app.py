@@ -19,6 +19,7 @@ import httpx
 from PySide6.QtWidgets import QApplication
 
 from app.store_pack import pack_services
+from app.store_pick import pick_services
 from core.domain.associates import Role, SignedIn
 from core.domain.errors import ValidationError
 from core.services import associates
@@ -71,6 +72,7 @@ def build_services(
         enroll=enroll,
         device=device,
         pack=pack,
+        pick=pick_services(device),
     )
 
 

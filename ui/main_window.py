@@ -15,6 +15,7 @@ from ui.nav_rail import DESTINATIONS, SETTINGS, NavRail
 from ui.ops import OpRunner, person_message
 from ui.ports import StoreServices
 from ui.screens.pack import PackScreen
+from ui.screens.pick import PickScreen
 from ui.screens.placeholder import PlaceholderScreen
 from ui.screens.settings import SettingsScreen
 from ui.sounds import ScanSounds
@@ -58,6 +59,12 @@ class MainWindow(QWidget):
         self.stack = QStackedWidget()
         self.screens: dict[str, QWidget] = {}
         for destination in DESTINATIONS:
+            if destination.key == "pick" and services.pick is not None:
+                pick = PickScreen(ops, services.pick, sounds)
+                pick.queue.delegate.set_theme(themes.name)
+                themes.theme_changed.connect(pick.queue.delegate.set_theme)
+                self._add("pick", pick)
+                continue
             if destination.key == "pack" and services.pack is not None:
                 self._add("pack", PackScreen(ops, services.pack, sounds))
                 continue

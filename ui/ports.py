@@ -17,6 +17,7 @@ from core.domain.associates import AssociateCard, Role, SignedIn, SignInOutcome
 from core.domain.packing import PackCard, PackSheet, ShipResult
 from sync.client.status import SyncStatus
 from ui.ops import Op
+from ui.pick_ports import PickServices
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,3 +46,4 @@ class StoreServices:
     enroll: Callable[[str, str], Awaitable[str]]  # (hub URL, enrolment code) -> store code
     device: str = "tablet"
     pack: PackServices | None = None  # None: the Pack screen stays a placeholder
+    pick: PickServices | None = None  # None: the Pick screen stays a placeholder

@@ -58,6 +58,8 @@ class ScanSounds(QObject):
         self.enabled = enabled
         self.last_played = ""
         self._effects: dict[str, object] | None = None
+        if enabled:
+            self.preload()  # at start-up, before the window shows: no scan (nor the UI) waits for it
 
     def _load(self) -> dict[str, object]:
         effects: dict[str, object] = {}
@@ -72,6 +74,11 @@ class ScanSounds(QObject):
             effect.setVolume(0.8)
             effects[outcome] = effect
         return effects
+
+    def preload(self) -> None:
+        """Load the effects now: the first load in a process costs about 90 ms (Qt Multimedia starts)."""
+        if self._effects is None:
+            self._effects = self._load()
 
     def play(self, outcome: str) -> None:
         self.last_played = outcome

@@ -80,6 +80,15 @@ class WalkProgress:
                 done.append(fulfilment_id)
         return done
 
+    def picked_units(self, fulfilment_id: str) -> dict[str, int]:
+        """SKU → units in this fulfilment's tote (what `finish_walk` checks against the order)."""
+        units: dict[str, int] = {}
+        for (index, fid), qty in self._picked.items():
+            if fid == fulfilment_id and qty:
+                sku = self.walk.tasks[index].sku
+                units[sku] = units.get(sku, 0) + qty
+        return units
+
     # ------------------------------------------------------------------ acting
     def scan(self, code: str) -> ScanVerdict:
         """A scanned product: one unit of the current task, or a clear refusal that changes nothing."""

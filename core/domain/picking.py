@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 PAGE_SIZE = 60  # queue rows per fetch: a couple of screens, so a flick rarely waits
+MAX_PAGE_ROWS = 500  # the most rows one query returns (a refresh re-reads what is on screen)
 METHODS = ("ship", "pickup")
 
 

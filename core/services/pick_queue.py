@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.domain.errors import NotFoundError, ValidationError
 from core.domain.picking import (
+    MAX_PAGE_ROWS,
     METHODS,
     DetailLine,
     FulfilmentDetail,
@@ -39,7 +40,6 @@ from core.storage.models import (
 )
 
 QUEUE_STATES = ("assigned", "picking")
-MAX_PAGE = 500
 
 
 def store_location(session: Session) -> str | None:
@@ -86,8 +86,8 @@ def _filtered(query: Select, session: Session, q: QueueQuery) -> Select:
 
 def queue_page(session: Session, q: QueueQuery) -> QueuePage:
     """One page of the queue, earliest promise first (no promise last), and how many match in all."""
-    if q.offset < 0 or not 0 < q.limit <= MAX_PAGE:
-        raise ValidationError(f"a page is 1 to {MAX_PAGE} rows from offset 0 or more", field="limit")
+    if q.offset < 0 or not 0 < q.limit <= MAX_PAGE_ROWS:
+        raise ValidationError(f"a page is 1 to {MAX_PAGE_ROWS} rows from offset 0 or more", field="limit")
     total = int(session.scalar(_filtered(select(func.count()).select_from(Fulfilment), session, q)) or 0)
     page = (
         select(

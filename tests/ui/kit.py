@@ -40,6 +40,7 @@ def build_kit(qtbot: QtBot, qapp: QApplication, db: Database, *, demo: bool) -> 
 
 
 def close_kit(kit: Kit) -> None:
+    kit.shell.hide()  # screens stop their polling timers when hidden
     kit.shell.scanner.detach()
     kit.shell.main.status.stop()
     kit.store.ops.shutdown()

@@ -7,7 +7,13 @@ queue, the walk and short picks all run on rows the sync path would have written
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from core.domain.barcodes import make_ean13
 from core.domain.network import BinSpec
@@ -16,6 +22,8 @@ from core.services.outbox import SyncKey, set_setting
 from core.services.pick_walk import count_bin
 from core.services.store_pull import PulledChange, apply_changes
 from core.storage.database import Database
+from tests.ui.kit import Kit, sign_in
+from ui.screens.pick import PickScreen
 
 STORE = "S01"
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -125,3 +133,53 @@ def seed_pick_store(db: Database, *, units: int = 6, orders: dict | None = None)
         )
         count_bin(session, STORE, "SKU-1", "BR-1", 4)
         count_bin(session, STORE, "SKU-1", "B-01-1", 0)  # counted empty: never suggested
+
+
+# ---------------------------------------------------------------------- driving the app
+
+
+def pick_screen(kit: Kit) -> PickScreen:
+    screen = kit.shell.main.screens["pick"]
+    assert isinstance(screen, PickScreen)
+    return screen
+
+
+def open_queue(
+    qtbot: QtBot, kit: Kit, rows: int, associate: tuple[str, str] = ("1001", "1234")
+) -> PickScreen:
+    """Sign in and wait until the queue shows `rows` cards."""
+    sign_in(qtbot, kit, *associate)
+    screen = pick_screen(kit)
+    qtbot.waitUntil(lambda: screen.queue.model.rowCount() == rows and not screen.queue.model.loading)
+    return screen
+
+
+def tap_card(qtbot: QtBot, screen: PickScreen, fulfilment_id: str) -> None:
+    """A finger on the card: a click in the middle of it on the list's viewport."""
+    view = screen.queue.view
+    index = screen.queue.model.index(screen.queue.model.ids().index(fulfilment_id))
+    view.scrollTo(index)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center())
+
+
+def start(qtbot: QtBot, kit: Kit, screen: PickScreen, *fulfilment_ids: str) -> None:
+    for fid in fulfilment_ids:
+        tap_card(qtbot, screen, fid)
+    qtbot.waitUntil(lambda: sorted(screen.queue.chosen_ids()) == sorted(fulfilment_ids))
+    qtbot.mouseClick(screen.queue.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.walking and kit.store.ops.pending == 0)
+
+
+def scan(qtbot: QtBot, code: str) -> None:
+    """A wedge scanner: the code typed as fast as keys go, then Enter, into whatever has focus."""
+    target = QApplication.focusWidget() or QApplication.activeWindow()
+    assert target is not None
+    qtbot.keyClicks(target, code)
+    qtbot.keyClick(target, Qt.Key.Key_Return)
+
+
+def run_async(qtbot: QtBot, coroutine: Any, timeout: int = 15000) -> Any:
+    """Run a coroutine on the qasync loop while Qt keeps processing events (the UI never waits)."""
+    future = asyncio.ensure_future(coroutine)
+    qtbot.waitUntil(future.done, timeout=timeout)
+    return future.result()

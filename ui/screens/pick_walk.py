@@ -1,0 +1,313 @@
+"""The pick walk: the next task big (bin, product, quantity, tote badges), confirmed by scanning.
+
+A scan is matched in memory (`core.domain.pick_progress.WalkProgress`) and answered at once with
+colour, glyph, words and sound; a wrong item records nothing. Items without a barcode get a
+counted tap unless the store forbids taps. The short-pick panel replaces the task in the same
+window. Finishing hands the tote contents to the screen that owns the walk, which writes them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.domain.pick_progress import ScanVerdict, WalkProgress
+from core.domain.picking import PickWalk
+from ui.ops import OpRunner
+from ui.pick_ports import PickServices
+from ui.scan_panel import GLYPHS, ManualEntry, ScanAnswer, ScanBanner
+from ui.screens.pick_model import if_alive, ignore_error
+from ui.screens.pick_short import ShortPickPanel
+from ui.sounds import ScanSounds
+from ui.theme import repolish
+from ui.touch import SPACING, touch_size
+
+LEAVE_CONFIRM_MS = 4000
+
+
+def _label(kind: str = "", *, wrap: bool = True) -> QLabel:
+    label = QLabel("")
+    label.setWordWrap(wrap)
+    if kind:
+        label.setProperty("kind", kind)
+    return label
+
+
+class PickWalkScreen(QWidget):
+    """`finish_requested(picked)` (fulfilment → SKU → units); `leave_requested()` to abandon."""
+
+    finish_requested = Signal(dict)
+    leave_requested = Signal()
+
+    def __init__(
+        self, ops: OpRunner, services: PickServices, sounds: ScanSounds | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._ops, self._services = ops, services
+        self.progress: WalkProgress | None = None
+        self._lookups = 0
+        self.heading = _label("title", wrap=False)
+        self.heading.setText("Pick walk")
+        self.counter = _label("hint", wrap=False)
+        self.bar = QProgressBar()
+        self.bar.setTextVisible(False)
+        self.bar.setFixedHeight(10)
+        self.totes = _label("hint")
+        self.leave_button = touch_size(QPushButton("Leave walk"), width=160)
+        self.leave_button.clicked.connect(self._leave)
+        self._leave_armed = QTimer(self)
+        self._leave_armed.setSingleShot(True)
+        self._leave_armed.setInterval(LEAVE_CONFIRM_MS)
+        self._leave_armed.timeout.connect(lambda: self.leave_button.setText("Leave walk"))
+
+        self.bin = _label("bin", wrap=False)
+        self.place = _label("hint")
+        self.product = _label("product")
+        self.codes = _label("hint")
+        self.qty = _label("qty", wrap=False)
+        self.portions = _label("subtitle")
+        self.next_up = _label("hint")
+        card = QFrame()
+        card.setObjectName("Card")
+        grid = QHBoxLayout(card)
+        grid.setContentsMargins(28, 20, 28, 20)
+        where = QVBoxLayout()
+        where.addWidget(_caption("Go to bin"))
+        where.addWidget(self.bin)
+        where.addWidget(self.place)
+        where.addSpacing(8)
+        where.addWidget(self.product)
+        where.addWidget(self.codes)
+        where.addStretch(1)
+        take = QVBoxLayout()
+        take.addWidget(_caption("Take"))
+        take.addWidget(self.qty, 0, Qt.AlignmentFlag.AlignRight)
+        take.addWidget(self.portions, 0, Qt.AlignmentFlag.AlignRight)
+        take.addStretch(1)
+        grid.addLayout(where, 3)
+        grid.addLayout(take, 1)
+
+        self.banner = ScanBanner(sounds)
+        self.entry = ManualEntry("Type the barcode if the label will not scan")
+        self.entry.submitted.connect(lambda code: self.handle_scan(code, None))
+        self.tap_button = touch_size(QPushButton("Count 1 (no barcode)"), width=240)
+        self.tap_button.clicked.connect(self.tap)
+        self.short_button = touch_size(QPushButton("Short pick…"), width=180)
+        self.short_button.clicked.connect(self.open_short)
+        self.finish_button = touch_size(QPushButton("Finish walk"), width=200)
+        self.finish_button.setProperty("kind", "primary")
+        self.finish_button.clicked.connect(self._finish)
+
+        task_page = QWidget()
+        task_layout = QVBoxLayout(task_page)
+        task_layout.setContentsMargins(0, 0, 0, 0)
+        task_layout.setSpacing(SPACING)
+        task_layout.addWidget(card, 1)
+        task_layout.addWidget(self.next_up)
+        task_layout.addWidget(self.banner)
+        task_layout.addWidget(self.entry)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(SPACING)
+        buttons.addWidget(self.tap_button)
+        buttons.addWidget(self.short_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.finish_button)
+        task_layout.addLayout(buttons)
+        self.short_panel = ShortPickPanel(ops, services)
+        self.short_panel.closed.connect(self.close_short)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(task_page)
+        self.pages.addWidget(self.short_panel)
+
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addWidget(self.counter, 1)
+        top.addWidget(self.leave_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(SPACING)
+        layout.addLayout(top)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.totes)
+        layout.addWidget(self.pages, 1)
+
+    # ------------------------------------------------------------------ showing
+    def load(self, walk: PickWalk) -> None:
+        self.progress = WalkProgress(walk)
+        self.pages.setCurrentIndex(0)
+        self.leave_button.setText("Leave walk")
+        if len(walk.badges) > 1:
+            self.totes.setText(
+                "Totes: " + " · ".join(f"{badge} = order {order}" for _f, order, badge in walk.badges)
+            )
+        else:
+            self.totes.setText(f"Order {walk.badges[0][1]}")
+        self._idle(walk.note or "Scan each item as you take it.")
+        self.refresh()
+
+    def _idle(self, text: str) -> None:
+        """Ready for a scan, silently (an answer's sound is for answers only)."""
+        self.banner.setProperty("outcome", "idle")
+        self.banner.glyph.setText(GLYPHS["idle"])
+        self.banner.text.setText(text)
+        for widget in (self.banner, self.banner.glyph, self.banner.text):
+            repolish(widget)
+
+    @property
+    def short_open(self) -> bool:
+        return self.pages.currentWidget() is self.short_panel
+
+    def refresh(self) -> None:
+        progress = self.progress
+        if progress is None:
+            return
+        tasks = progress.walk.tasks
+        self.bar.setRange(0, max(progress.units_total, 1))
+        self.bar.setValue(progress.units_done)
+        index = progress.current
+        self.finish_button.setEnabled(index is None)
+        self.short_button.setEnabled(index is not None)
+        if index is None:
+            self.counter.setText(
+                f"All {len(tasks)} tasks done · {progress.units_done} of {progress.units_total} units"
+            )
+            self.bin.setText("✔ Done")
+            self.place.setText("Every item is in its tote (or was short-picked).")
+            self.product.setText("Tap Finish walk to mark the orders picked.")
+            self.codes.setText("")
+            self.qty.setText("")
+            self.portions.setText("")
+            self.next_up.setText("")
+            self.tap_button.hide()
+            return
+        task = tasks[index]
+        self.counter.setText(
+            f"Task {index + 1} of {len(tasks)} · {progress.units_done} of {progress.units_total} units"
+        )
+        self.bin.setText(task.shelf.label)
+        shelf = task.shelf
+        self.place.setText(
+            f"Zone {shelf.zone} · aisle {shelf.aisle} · position {shelf.position}" if shelf.zone else ""
+        )
+        self.product.setText(task.name)
+        self.codes.setText(
+            f"{task.sku} · " + (", ".join(task.barcodes) if task.barcodes else "no barcode: count by tap")
+        )
+        self.qty.setText(f"{progress.remaining(index)}")
+        batch = len(progress.walk.badges) > 1
+        self.portions.setText(
+            "\n".join(
+                f"Tote {p.badge} ({p.order_id}): {progress.picked(index, p.fulfilment_id)} of {p.qty}"
+                for p in task.portions
+            )
+            if batch
+            else f"{progress.picked(index)} of {task.qty} in the tote"
+        )
+        later = next((tasks[i] for i in range(index + 1, len(tasks)) if progress.remaining(i) > 0), None)
+        self.next_up.setText(
+            f"Next: bin {later.shelf.label}, {later.name} × {later.qty}"
+            if later
+            else "This is the last task."
+        )
+        self.tap_button.setVisible(not task.barcodes)
+        self.tap_button.setEnabled(progress.walk.taps_allowed)
+        self.tap_button.setToolTip(
+            "" if progress.walk.taps_allowed else "This store does not allow confirming by tap."
+        )
+
+    # ------------------------------------------------------------------ acting
+    def handle_scan(self, code: str, _suffix: str | None) -> None:
+        """Answer at once from memory; only a code that is not in the walk asks the database its name."""
+        if self.progress is None:
+            return
+        index = self.progress.current
+        if self.short_open:
+            if index is not None and code in self.progress.walk.tasks[index].barcodes:
+                self.close_short()  # found it after all: the scan counts
+            else:
+                self.banner.show_answer(ScanAnswer("warn", "Finish or cancel the short pick first."))
+                return
+        verdict = self.progress.scan(code)
+        self._answer(verdict)
+        if verdict.outcome == "error" and not any(code in t.barcodes for t in self.progress.walk.tasks):
+            self._name_unknown(code, verdict)
+
+    def tap(self) -> None:
+        if self.progress is not None:
+            self._answer(self.progress.tap())
+
+    def _answer(self, verdict: ScanVerdict) -> None:
+        self.banner.show_answer(ScanAnswer(verdict.outcome, verdict.text))
+        self.refresh()
+
+    def _name_unknown(self, code: str, verdict: ScanVerdict) -> None:
+        self._lookups += 1
+        asked = self._lookups
+
+        def named(name: str | None) -> None:
+            if asked == self._lookups and self.banner.text.text() == verdict.text and name:
+                self.banner.text.setText(verdict.text.replace(f"{code} is not", f"{code} ({name}) is not", 1))
+
+        self._ops.run(self._services.product_name(code), if_alive(self, named), ignore_error)
+
+    def open_short(self) -> None:
+        progress = self.progress
+        if progress is None or progress.current is None:
+            return
+        index = progress.current
+        task = progress.walk.tasks[index]
+        self.short_panel.open(task, progress.remaining(index), lambda qty: progress.short_lines(index, qty))
+        self.pages.setCurrentWidget(self.short_panel)
+
+    def close_short(self) -> None:
+        self.pages.setCurrentIndex(0)
+        self.refresh()
+
+    def short_recorded(self, lines: list, rejected: tuple[str, ...], effects: tuple[str, ...]) -> None:
+        """The service confirmed the short pick: those units are off the walk."""
+        progress = self.progress
+        if progress is None or progress.current is None:
+            return
+        progress.record_short(progress.current, lines)
+        for fid in rejected:
+            progress.drop_fulfilment(fid)
+        self.close_short()
+        units = sum(line.qty for line in lines)
+        self.banner.show_answer(
+            ScanAnswer(
+                "warn",
+                f"{units} unit{'s' if units != 1 else ''} short-picked; the hub will re-route "
+                + ("it. " if units == 1 else "them. ")
+                + " ".join(effects[-1:]),
+            )
+        )
+
+    def _finish(self) -> None:
+        if self.progress is not None and self.progress.finished:
+            self.finish_button.setEnabled(False)
+            done = self.progress.complete_fulfilments()
+            self.finish_requested.emit({fid: self.progress.picked_units(fid) for fid in done})
+
+    def _leave(self) -> None:
+        if self._leave_armed.isActive():
+            self._leave_armed.stop()
+            self.leave_button.setText("Leave walk")
+            self.leave_requested.emit()
+            return
+        self.leave_button.setText("Tap again to leave")
+        self._leave_armed.start()
+
+
+def _caption(text: str) -> QLabel:
+    label = QLabel(text.upper())
+    label.setProperty("kind", "hint")
+    return label
