@@ -1,0 +1,27 @@
+"""The watchdog itself: it must catch a UI thread that really is blocked."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QTimer
+from pytestqt.qtbot import QtBot
+
+from tests.ui.conftest import BLOCK_LIMIT_MS, Watchdog
+
+
+def test_a_blocking_call_on_the_ui_thread_is_caught(qtbot: QtBot) -> None:
+    dog = Watchdog()
+    dog.start()
+    QTimer.singleShot(20, lambda: time.sleep(0.2))  # a synchronous wait where the UI thread should not
+    qtbot.wait(300)
+    dog.stop()
+    assert dog.worst_ms > BLOCK_LIMIT_MS
+
+
+def test_an_idle_ui_thread_is_not_blamed(qtbot: QtBot) -> None:
+    dog = Watchdog()
+    dog.start()
+    qtbot.wait(200)
+    dog.stop()
+    assert dog.worst_ms < BLOCK_LIMIT_MS
