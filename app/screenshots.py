@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+from app.screenshots_pick import pick_shots, seed_pick_demo
 from core.domain.inventory import utc_now
 from core.services.associates import add_demo_associates
 from core.storage.database import Database
@@ -50,7 +51,7 @@ def demo_status() -> SyncStatus:
 
 
 def render_screenshots(out: Path) -> list[Path]:
-    """Write setup, sign-in, main (light and dark) and self-test PNGs into `out`; return the paths."""
+    """Write setup, sign-in, main (light and dark), the Pick screens and the self-test PNGs into `out`."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import qasync
     from PySide6.QtWidgets import QApplication
@@ -66,6 +67,7 @@ def render_screenshots(out: Path) -> list[Path]:
         database = Database.open(str(Path(tmp) / "screens.db"))
         with database.transaction() as session:
             add_demo_associates(session)
+        seed_pick_demo(database)
         store = assemble(app, database, demo=True, sounds=False)
         shell = store.shell
 
@@ -96,8 +98,8 @@ def render_screenshots(out: Path) -> list[Path]:
         shell.sign_in.pin.setText("1234")
         shell.sign_in.submit()
         settle(lambda: shell.page == "main")
-        shell.main.handle_scan("4006381333931", "enter")
         shot("main_light")
+        pick_shots(shell, store, shot, settle)
 
         shell.sign_out()
         settle(lambda: len(shell.sign_in.cards) > 0)
@@ -106,7 +108,6 @@ def render_screenshots(out: Path) -> list[Path]:
         shell.sign_in.submit()
         settle(lambda: shell.page == "main")
         shell.main.settings.choose_theme("dark")
-        shell.main.handle_scan("4006381333932", "enter")
         shot("main_dark")
 
         shell.main.settings.choose_theme("light")

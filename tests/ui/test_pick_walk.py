@@ -75,7 +75,7 @@ def test_batch_walk_takes_both_orders_in_bin_order(qtbot: QtBot, kit: Kit) -> No
         ("B-02-5", "SKU-3", 1),
         ("C-04-1", "SKU-2", 1),
     ]
-    assert "Tote A (W1): 0 of 2" in walk.portions.text() and "Tote B (W2): 0 of 1" in walk.portions.text()
+    assert walk.portions.text() == "Tote A: 0 of 2\nTote B: 0 of 1"
     assert walk.totes.text() == "Totes: A = order W1 · B = order W2"
     seen, answers = [], []
     for sku in ("SKU-1", "SKU-1", "SKU-1", "SKU-3", "SKU-2"):
@@ -124,7 +124,7 @@ def test_a_manager_can_forbid_taps(qtbot: QtBot, kit: Kit) -> None:
     qtbot.waitUntil(lambda: screen.taps_button.isVisible() and screen.taps_button.isChecked())
     qtbot.mouseClick(screen.taps_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
-        lambda: screen.taps_button.text() == "Tap to confirm: forbidden" and kit.store.ops.pending == 0
+        lambda: screen.taps_button.text() == "Taps forbidden" and kit.store.ops.pending == 0
     )
     start(qtbot, kit, screen, "W3-S01")
     walk = screen.walk

@@ -17,6 +17,7 @@ from core.domain.picking import FinishResult, PickWalk, RerouteNotice, ShortLine
 from ui.ops import OpRunner, person_message
 from ui.pick_ports import PickServices
 from ui.scan_panel import ScanAnswer
+from ui.screens.pick_card import ChoiceButton
 from ui.screens.pick_model import if_alive, ignore_error
 from ui.screens.pick_queue import PickQueue
 from ui.screens.pick_walk import PickWalkScreen
@@ -61,8 +62,8 @@ class PickScreen(QWidget):
         strip.addWidget(self.notice_text, 1)
         strip.addWidget(self.got_it)
         self.notice_strip.hide()
-        self.taps_button = touch_size(QPushButton("Tap to confirm: allowed"), width=260)
-        self.taps_button.setCheckable(True)
+        self.taps_button = ChoiceButton("Taps allowed")
+        self.taps_button.setToolTip("May items without a barcode be confirmed by a counted tap?")
         self.taps_button.clicked.connect(self._toggle_taps)
         self.taps_button.hide()
 
@@ -88,6 +89,8 @@ class PickScreen(QWidget):
         """A person signed in: open on the queue, and show managers the tap setting."""
         self.person = person
         self.show_queue()
+        self.say("")
+        self.queue.why.show_message("Tap an order to see its items and why it came to this store.")
         self.queue.apply_filter()
         self.taps_button.setVisible(person.is_manager)
         self._ops.run(self._services.taps_allowed(), if_alive(self, self._show_taps), ignore_error)
@@ -238,7 +241,7 @@ class PickScreen(QWidget):
 
     def _show_taps(self, allowed: bool) -> None:
         self.taps_button.setChecked(allowed)
-        self.taps_button.setText("Tap to confirm: allowed" if allowed else "Tap to confirm: forbidden")
+        self.taps_button.setText("Taps allowed" if allowed else "Taps forbidden")
 
     def _toggle_taps(self) -> None:
         if self.person is None:

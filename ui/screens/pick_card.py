@@ -12,7 +12,14 @@ from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
-from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from core.domain.inventory import utc_now
 from core.domain.picking import QueueRow
@@ -70,6 +77,28 @@ def sla_text(promise_by: datetime | None, now: datetime) -> tuple[str, str]:
     if seconds < SOON_MINUTES * 60:
         return "soon", f"Due in {seconds // 60}:{seconds % 60:02d}"
     return "ok", f"Due in {_span(seconds // 60)}"
+
+
+class ChoiceButton(QPushButton):
+    """A checkable 48 px button wide enough for its label in bold (the checked look), so choosing
+    it never clips the words ("Not found" must not become "ot foun")."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setCheckable(True)
+        self.setMinimumHeight(48)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        hint = super().sizeHint()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        extra = QFontMetrics(bold).horizontalAdvance(self.text()) - QFontMetrics(
+            self.font()
+        ).horizontalAdvance(self.text())
+        return QSize(hint.width() + max(extra, 0) + 8, max(hint.height(), 48))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self.sizeHint()
 
 
 class CountdownTicker(QObject):
@@ -133,16 +162,18 @@ class CardDelegate(QStyledItemDelegate):
         pill_w = QFontMetrics(pill_font).horizontalAdvance(due) + 28
         pill = QRect(rect.right() - pill_w - 14, rect.top() + 12, pill_w, 32)
         fg, bg = {"late": (error, error_bg), "soon": (warn, warn_bg)}.get(tone, (hint, card))
+
+        top = rect.top() + (6 if row.rerouted else 18)  # two lines sit in the middle, three fill the card
+        pill.moveTop(top + 2)
+        title_font = _font(21, bold=True)
+        title = QRect(left, top, pill.left() - left - 12, 34)
         painter.setPen(QPen(fg, 1))
         painter.setBrush(bg)
         painter.drawRoundedRect(pill, 16, 16)
         painter.setFont(pill_font)
         painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, due)
-
-        title_font = _font(21, bold=True)
         painter.setFont(title_font)
         painter.setPen(text)
-        title = QRect(left, rect.top() + 10, pill.left() - left - 12, 34)
         painter.drawText(
             title,
             Qt.AlignmentFlag.AlignVCenter,
@@ -154,11 +185,11 @@ class CardDelegate(QStyledItemDelegate):
         state = " · Picking started" if row.state == "picking" else ""
         painter.setFont(_font(17))
         painter.setPen(hint)
-        second = QRect(left, rect.top() + 46, rect.right() - left - 14, 28)
+        second = QRect(left, top + 36, rect.right() - left - 14, 28)
         painter.drawText(second, Qt.AlignmentFlag.AlignVCenter, f"{method} · {size}{state}")
         if row.rerouted:
             painter.setPen(warn)
-            third = QRect(left, rect.top() + 74, rect.right() - left - 14, 28)
+            third = QRect(left, top + 64, rect.right() - left - 14, 28)
             painter.drawText(
                 third, Qt.AlignmentFlag.AlignVCenter, _elide("↪ " + row.rerouted, _font(17), third.width())
             )

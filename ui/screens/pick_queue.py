@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from core.domain.picking import FulfilmentDetail
 from ui.ops import OpRunner, person_message
 from ui.pick_ports import PickServices
-from ui.screens.pick_card import CardDelegate, CountdownTicker
+from ui.screens.pick_card import CardDelegate, ChoiceButton, CountdownTicker
 from ui.screens.pick_model import QueueModel, if_alive
 from ui.screens.pick_why import WhyPanel
 from ui.theme import repolish
@@ -72,8 +72,7 @@ class PickQueue(QWidget):
         filters.setSpacing(SPACING)
         filters.addWidget(self.search, 1)
         for label, method in METHOD_CHOICES:
-            button = touch_size(QPushButton(label), width=110)
-            button.setCheckable(True)
+            button = ChoiceButton(label)
             button.setChecked(method is None)
             button.clicked.connect(lambda _=False: self.apply_filter())
             self.method_group.addButton(button)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from core.domain.picking import PickTask, ShortLine, ShortPickPreview, ShortReason
 from ui.ops import OpRunner, person_message
 from ui.pick_ports import PickServices
+from ui.screens.pick_card import ChoiceButton
 from ui.screens.pick_model import if_alive
 from ui.theme import repolish
 from ui.touch import SPACING, touch_size
@@ -76,8 +77,7 @@ class ShortPickPanel(QFrame):
         reasons = QHBoxLayout()
         reasons.setSpacing(SPACING)
         for reason, text in REASONS:
-            button = touch_size(QPushButton(text), width=190)
-            button.setCheckable(True)
+            button = ChoiceButton(text)
             button.clicked.connect(lambda _=False, r=reason: self.choose_reason(r))
             self.reason_group.addButton(button)
             self.reason_buttons[reason] = button

@@ -74,7 +74,7 @@ class PickWalkScreen(QWidget):
         self.product = _label("product")
         self.codes = _label("hint")
         self.qty = _label("qty", wrap=False)
-        self.portions = _label("subtitle")
+        self.portions = _label("subtitle", wrap=False)
         self.next_up = _label("hint")
         card = QFrame()
         card.setObjectName("Card")
@@ -206,8 +206,7 @@ class PickWalkScreen(QWidget):
         batch = len(progress.walk.badges) > 1
         self.portions.setText(
             "\n".join(
-                f"Tote {p.badge} ({p.order_id}): {progress.picked(index, p.fulfilment_id)} of {p.qty}"
-                for p in task.portions
+                f"Tote {p.badge}: {progress.picked(index, p.fulfilment_id)} of {p.qty}" for p in task.portions
             )
             if batch
             else f"{progress.picked(index)} of {task.qty} in the tote"

@@ -1,4 +1,4 @@
-"""The side panel of the queue: the chosen order's lines with their bins, and "Why this store?".
+"""The side panel of the queue: "Why this store?" for the chosen order, then its items and bins.
 
 The routing reason comes from the hub with the assignment (or from the stored decision when this
 database routed the order itself) and is shown as the plain sentences it is written in, one per
@@ -59,22 +59,25 @@ class WhyPanel(QScrollArea):
         layout.addWidget(_label(f"Order {row.order_id}", "subtitle"))
         method = "pickup in store" if row.method == "pickup" else "ship to the customer"
         layout.addWidget(_label(f"{row.customer} · {method}", "hint"))
-        for line in detail.lines:
-            left = line.qty - line.rejected
-            where = f"Bin {line.shelf.label}" + (
-                f" (zone {line.shelf.zone}, aisle {line.shelf.aisle})" if line.shelf.zone else ""
-            )
-            text = f"{left} × {line.name}\n{where} · {line.sku}" + ("" if line.barcodes else " · no barcode")
-            if line.rejected:
-                text += f"\n{line.rejected} not picked here ({line.rejection_reason or 'rejected'})"
-            layout.addWidget(_label(text))
-        layout.addSpacing(8)
+        layout.addSpacing(4)
         layout.addWidget(_label("Why this store?", "subtitle"))
         self.why_labels = [_label(sentence) for sentence in detail.why]
         for label in self.why_labels:
             layout.addWidget(label)
         for note in detail.rerouted:
             layout.addWidget(_label("↪ " + note, "warn"))
+        layout.addSpacing(4)
+        layout.addWidget(_label("Items", "subtitle"))
+        for line in detail.lines:
+            left = line.qty - line.rejected
+            where = f"Bin {line.shelf.label}" + (
+                f" (zone {line.shelf.zone}, aisle {line.shelf.aisle})" if line.shelf.zone else ""
+            )
+            what = f"{left} × {line.name}" if left else f"{line.name}: nothing left to pick here"
+            text = f"{what}\n{where} · {line.sku}" + ("" if line.barcodes else " · no barcode")
+            if line.rejected:
+                text += f"\n{line.rejected} not picked here ({line.rejection_reason or 'rejected'})"
+            layout.addWidget(_label(text))
         layout.addStretch(1)
 
     @property
