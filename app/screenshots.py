@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+from app.screenshots_pack import render_pack_screenshots
 from app.screenshots_pick import pick_shots, seed_pick_demo
 from core.domain.inventory import utc_now
 from core.services.associates import add_demo_associates
@@ -119,4 +120,5 @@ def render_screenshots(out: Path) -> list[Path]:
         store.ops.shutdown()
         store.client.close()
         database.close()
+    written += render_pack_screenshots(out)
     return written

@@ -16,18 +16,22 @@ from PySide6.QtGui import QColor, QPainter
 from core.domain.code128 import QUIET_ZONE, modules
 
 
-def paint_code128(painter: QPainter, rect: QRectF, text: str) -> QRectF:
-    """Draw `text` as Code 128 centred in `rect` (logical coordinates); returns the bars' rect."""
+def paint_code128(painter: QPainter, rect: QRectF, text: str, *, snap: bool = True) -> QRectF:
+    """Draw `text` as Code 128 centred in `rect` (logical coordinates); returns the bars' rect.
+
+    `snap=False` spreads the bars over the whole width instead (a small on-screen preview, where
+    whole pixels would leave the symbol half as wide as on paper)."""
     bars = modules(text)
     units = sum(width for _, width in bars) + 2 * QUIET_ZONE
     transform = painter.combinedTransform()
     scale = transform.m11() or 1.0  # device units per logical unit across
-    device_module = max(1, math.floor(rect.width() * scale / units))
+    exact = rect.width() * scale / units
+    device_module = max(1, math.floor(exact)) if snap else exact
     module = device_module / scale
     width = module * (units - 2 * QUIET_ZONE)
     x = rect.x() + (rect.width() - width) / 2
     # Snap the first bar to a device pixel so every bar edge lands on one.
-    x = math.floor(x * scale) / scale
+    x = math.floor(x * scale) / scale if snap else x
     painter.save()
     painter.fillRect(
         QRectF(x - QUIET_ZONE * module, rect.y(), width + 2 * QUIET_ZONE * module, rect.height()),

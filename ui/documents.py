@@ -26,7 +26,6 @@ from ui.barcode_paint import paint_code128
 
 LABEL = QSizeF(288, 432)  # 4 × 6 in, in points
 SLIP = QSizeF(612, 792)  # US Letter
-ROWS_PER_PAGE = 18
 AlignLeft = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 AlignRight = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 Wrap = Qt.TextFlag.TextWordWrap
@@ -78,7 +77,10 @@ def spaced(number: str) -> str:
     return " ".join([head, *(body[i : i + 4] for i in range(0, len(body), 4))])
 
 
-def paint_label(painter: QPainter, device: QRect, sheet: PackSheet) -> None:
+def paint_label(
+    painter: QPainter, device: QRect, sheet: PackSheet, *, parcel_index: int = 0, preview: bool = False
+) -> None:
+    """One box's label: box `parcel_index` of a split order carries its own weight and number."""
     _canvas(painter, device, LABEL)
     w, m = LABEL.width(), 10.0
     painter.fillRect(QRectF(0, 0, w, LABEL.height()), QColor("white"))
@@ -88,7 +90,8 @@ def paint_label(painter: QPainter, device: QRect, sheet: PackSheet) -> None:
     _text(painter, QRectF(m, 18, 180, 14), sheet.ship_from.name, _font(10, bold=True))
     for i, line in enumerate(sheet.ship_from.lines[:3]):
         _text(painter, QRectF(m, 32 + 12 * i, 180, 12), line, _font(9))
-    parcel = sheet.box.parcels[0] if sheet.box.parcels else None
+    parcels = sheet.box.parcels
+    parcel = parcels[parcel_index] if parcel_index < len(parcels) else None
     if parcel is not None:
         _text(
             painter,
@@ -97,7 +100,8 @@ def paint_label(painter: QPainter, device: QRect, sheet: PackSheet) -> None:
             _font(16, bold=True),
             AlignRight,
         )
-        _text(painter, QRectF(150, 34, w - 150 - m, 26), parcel.box.name, _font(9), AlignRight)
+        which = f"Box {parcel_index + 1} of {len(parcels)} · " if len(parcels) > 1 else ""
+        _text(painter, QRectF(120, 34, w - 120 - m, 26), which + parcel.box.name, _font(9), AlignRight)
     _rule(painter, 72, 0, w)
     # Service band: what the sorting belt reads first
     band = QRectF(0, 74, w, 46)
@@ -105,7 +109,10 @@ def paint_label(painter: QPainter, device: QRect, sheet: PackSheet) -> None:
     painter.setPen(QColor("white"))
     title = "PICKUP · HOLD FOR CUSTOMER" if sheet.is_pickup else sheet.service_text.upper()
     _text(painter, QRectF(m, 76, w - 2 * m, 24), title, _font(17 if not sheet.is_pickup else 15, bold=True))
-    when = f"Collect by {_date(sheet.promise_by)}" if sheet.is_pickup else f"Delivery {_date(sheet.eta)}"
+    if sheet.is_pickup:
+        when = f"Collect by {_date(sheet.promise_by)}"
+    else:
+        when = f"Delivery {_date(sheet.eta)}" if sheet.eta else f"Deliver by {_date(sheet.promise_by)}"
     _text(painter, QRectF(m, 100, w - 2 * m, 16), when, _font(10, bold=True))
     painter.setPen(QColor("black"))
     # Ship to
@@ -119,22 +126,59 @@ def paint_label(painter: QPainter, device: QRect, sheet: PackSheet) -> None:
     _text(painter, QRectF(m, 264, w - 2 * m, 14), f"Fulfilment {sheet.fulfilment_id}", _font(9))
     _rule(painter, 284, 0, w, 1.0)
     # The barcode
-    code = sheet.order_id if sheet.is_pickup else sheet.tracking_number
+    code = sheet.order_id if sheet.is_pickup else sheet.parcel_tracking(parcel_index)
     _text(
         painter,
         QRectF(m, 288, w - 2 * m, 12),
         "ORDER" if sheet.is_pickup else "TRACKING #",
         _font(8, bold=True),
     )
-    paint_code128(painter, QRectF(m, 304, w - 2 * m, 84), code)
+    paint_code128(painter, QRectF(m, 304, w - 2 * m, 84), code, snap=not preview)
     painter.setPen(QColor("black"))
     human = code if sheet.is_pickup else spaced(code)
     _text(painter, QRectF(m, 392, w - 2 * m, 20), human, _font(14, mono=True), Qt.AlignmentFlag.AlignCenter)
     _text(painter, QRectF(m, 414, w - 2 * m, 12), "Store OMS", _font(7), AlignRight)
 
 
+def paint_labels(painter: QPainter, device: QRect, sheet: PackSheet, new_page: Callable[[], object]) -> None:
+    """Every box's label, one page each."""
+    for index in range(sheet.parcel_count):
+        if index:
+            new_page()
+        paint_label(painter, device, sheet, parcel_index=index)
+
+
+def _facts(sheet: PackSheet) -> list[tuple[str, str]]:
+    facts = [
+        ("Order", sheet.order_id),
+        ("Placed", _date(sheet.placed_at)),
+        ("Fulfilment", sheet.fulfilment_id),
+    ]
+    if sheet.is_pickup:
+        return [*facts, ("Collect by", _date(sheet.promise_by)), ("Pickup at", sheet.ship_from.name)]
+    return [
+        *facts,
+        ("Ship via", sheet.service_text),
+        ("Delivery", _date(sheet.eta) if sheet.eta else f"by {_date(sheet.promise_by)}"),
+        *(
+            ("Tracking" if i == 0 else "", spaced(sheet.parcel_tracking(i)))
+            for i in range(sheet.parcel_count)
+        ),
+    ]
+
+
+def _table_top(facts: list[tuple[str, str]]) -> float:
+    return 102 + 18 * len(facts) + 20
+
+
+def _rows_per_page(facts: list[tuple[str, str]]) -> int:
+    """As many 24-point rows as fit between the table head and the footer."""
+    return max(1, int((SLIP.height() - 104 - (_table_top(facts) + 28)) // 24))
+
+
 def paint_slip(painter: QPainter, device: QRect, sheet: PackSheet, new_page: Callable[[], object]) -> None:
-    pages = max(1, -(-len(sheet.lines) // ROWS_PER_PAGE))
+    per_page = _rows_per_page(_facts(sheet))
+    pages = max(1, -(-len(sheet.lines) // per_page))
     for page in range(pages):
         if page:
             new_page()
@@ -152,19 +196,7 @@ def _slip_page(painter: QPainter, sheet: PackSheet, page: int, pages: int) -> No
     for i, line in enumerate(sheet.ship_from.lines[:2]):
         _text(painter, QRectF(330, 52 + 14 * i, w - 330 - m, 14), line, _font(10), AlignRight)
     _rule(painter, 90, m, w - m)
-    facts = [
-        ("Order", sheet.order_id),
-        ("Placed", _date(sheet.placed_at)),
-        ("Fulfilment", sheet.fulfilment_id),
-    ]
-    if sheet.is_pickup:
-        facts += [("Collect by", _date(sheet.promise_by)), ("Pickup at", sheet.ship_from.name)]
-    else:
-        facts += [
-            ("Ship via", sheet.service_text),
-            ("Delivery", _date(sheet.eta)),
-            ("Tracking", spaced(sheet.tracking_number)),
-        ]
+    facts = _facts(sheet)
     for i, (key, value) in enumerate(facts):
         _text(painter, QRectF(m, 102 + 18 * i, 80, 16), key, _font(10, bold=True))
         _text(painter, QRectF(m + 84, 102 + 18 * i, 250, 16), value, _font(10))
@@ -174,12 +206,13 @@ def _slip_page(painter: QPainter, sheet: PackSheet, page: int, pages: int) -> No
     _text(painter, QRectF(360, 118, w - 360 - m, 20), sheet.ship_to.name, _font(15, bold=True))
     for i, line in enumerate(sheet.ship_to.lines[:3]):
         _text(painter, QRectF(360, 140 + 16 * i, w - 360 - m, 16), line, _font(11))
-    top = 102 + 18 * len(facts) + 20
+    top = _table_top(facts)
+    per_page = _rows_per_page(facts)
     columns = ((m, 40, "Qty"), (m + 46, 290, "Item"), (m + 340, 120, "SKU"), (w - m - 60, 60, "Packed"))
     for x, cw, head in columns:
         _text(painter, QRectF(x, top, cw, 18), head, _font(10, bold=True))
     _rule(painter, top + 22, m, w - m, 1.5)
-    rows = sheet.lines[page * ROWS_PER_PAGE : (page + 1) * ROWS_PER_PAGE]
+    rows = sheet.lines[page * per_page : (page + 1) * per_page]
     for i, line in enumerate(rows):
         y = top + 28 + 24 * i
         _text(painter, QRectF(m, y, 40, 20), str(line.qty), _font(12, bold=True))
@@ -213,7 +246,7 @@ def write_pdf(path: Path, kind: str, sheet: PackSheet) -> Path:
     try:
         device = QRect(0, 0, writer.width(), writer.height())
         if kind == "label":
-            paint_label(painter, device, sheet)
+            paint_labels(painter, device, sheet, writer.newPage)
         else:
             paint_slip(painter, device, sheet, writer.newPage)
     finally:
@@ -228,8 +261,9 @@ def label_image(sheet: PackSheet, width: int) -> QImage:
     image.fill(QColor("white"))
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     try:
-        paint_label(painter, image.rect(), sheet)
+        paint_label(painter, image.rect(), sheet, preview=True)
     finally:
         painter.end()
     return image

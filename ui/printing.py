@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from core.domain.packing import PackSheet
 from ui.background import BackgroundJobs
-from ui.documents import page_size, paint_label, paint_slip
+from ui.documents import page_size, paint_labels, paint_slip
 
 
 def paint_on(printer: QPrinter, kind: str, sheet: PackSheet) -> str:
@@ -32,7 +32,7 @@ def paint_on(printer: QPrinter, kind: str, sheet: PackSheet) -> str:
         area = printer.pageLayout().paintRectPixels(printer.resolution())
         device = QRect(0, 0, area.width(), area.height())
         if kind == "label":
-            paint_label(painter, device, sheet)
+            paint_labels(painter, device, sheet, printer.newPage)
         else:
             paint_slip(painter, device, sheet, printer.newPage)
     finally:

@@ -1,66 +1,66 @@
-"""`oms demo`: a first look at the product from the command line.
+"""`oms demo`: an embedded hub, a stream of web orders, and the store app (or its pictures).
 
-Until the store app is in place this builds the demo network, shows the network stock of the
-best-selling items and proves the books balance; it says what the full demo will add.
+The work is in `app.demo`; this only reads the options. Nothing here touches the user's own
+database: the demo's hub and store live in a temporary folder that is removed at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from sqlalchemy import select
-
-from app.cli.context import add_database_option, open_database
-from app.cli.network_commands import location_count
-from app.cli.output import print_table
-from core.demo.network import DemoSizes, build_network
-from core.services.checks import run_checks
-from core.services.demo_load import load_demo_network
-from core.services.inventory import network_stock
-from core.storage.models import Product
-
-COMING = """\
-Coming next in this demo: an embedded hub on loopback routes a stream of web orders across the
-network with plain-language explanations, a store is enrolled, and the tablet app opens signed in
-as a demo associate to pick, pack and ship them (headless machines get a PNG of every screen)."""
+from app.demo import DemoConfig, run_demo
+from app.settings import data_dir
+from core.demo.network import DemoSizes
+from core.domain.errors import ValidationError
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     demo = commands.add_parser(
         "demo",
-        help="build the demo retailer and show what the engine knows",
-        description="Create the demo network (if the database is empty), show network-wide stock of "
-        "its best sellers and verify the ledger. " + COMING.replace("\n", " "),
+        help="the whole product on one machine: a hub, web orders, and a store's tablet app",
+        description="Start a hub on 127.0.0.1 with the demo retailer, post web orders (some for the demo "
+        "store, some for the network) and show where each was routed and why, enrol the store's tablet, "
+        "and open the store app signed in as a demo associate. Without a display the app runs offscreen: "
+        "it picks, packs, labels, ships and syncs one order and saves a PNG of each screen. The demo's "
+        "databases are temporary; the hub stops when the demo ends.",
     )
-    add_database_option(demo)
-    demo.set_defaults(run=run_demo)
+    demo.add_argument(
+        "--store", default="S01", help="the demo store whose tablet opens (default: %(default)s)"
+    )
+    demo.add_argument("--orders", type=int, default=10, help="orders for the store (default: %(default)s)")
+    demo.add_argument(
+        "--network-orders",
+        type=int,
+        default=10,
+        help="orders for the rest of the network (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--small", action="store_true", help="a small retailer (4 stores, 150 products): quicker"
+    )
+    demo.add_argument(
+        "--out", metavar="DIR", help=f"where pictures, labels and slips go (default: {data_dir() / 'demo'})"
+    )
+    mode = demo.add_mutually_exclusive_group()
+    mode.add_argument("--headless", action="store_true", help="no window even when a display exists")
+    mode.add_argument("--window", action="store_true", help="open a window even when no display is detected")
+    demo.set_defaults(run=run)
 
 
-def run_demo(args: argparse.Namespace) -> int:
-    db = open_database(args)
-    network = build_network(DemoSizes())
-    if not location_count(db):
-        with db.transaction() as session:
-            summary = load_demo_network(session, network)
-        print(f"Built {network.retailer}: {summary.locations} locations, {summary.products} products.")
-    with db.transaction() as session:
-        # The database may hold another network (a smaller demo, or imported data): show only its SKUs.
-        present = set(session.scalars(select(Product.sku)))
-        ranked = sorted(range(len(network.products)), key=lambda i: -network.popularity[i])
-        best = [i for i in ranked if network.products[i].sku in present][:3]
-        for i in best:
-            product = session.get(Product, network.products[i].sku)  # as stored, not as generated
-            lines = [line for line in network_stock(session, product.sku) if line.sellable]
-            print(f"\n{product.sku}  {product.name}  ${product.price}: in stock at {len(lines)} locations")
-            rows = [
-                [x.location, x.name, x.type, x.sellable, x.reserved, x.safety_stock, x.atp] for x in lines[:8]
-            ]
-            print_table(
-                ["Location", "Name", "Type", "On hand", "Reserved", "Safety", "ATP"], rows, numeric_from=3
-            )
-            if len(lines) > 8:
-                print(f"... and {len(lines) - 8} more (oms inventory {product.sku})")
-        problems = run_checks(session)
-    print(f"\nLedger check: {'OK' if not problems else f'{len(problems)} problem(s)'}")
-    print(f"Database: {db.engine.url.render_as_string()}\n\n{COMING}")
-    return 0 if not problems else 1
+def run(args: argparse.Namespace) -> int:
+    if args.orders < 1 or args.network_orders < 0:
+        raise ValidationError("--orders must be at least 1 and --network-orders at least 0", field="--orders")
+    sizes = DemoSizes(stores=4, skus=150) if args.small else DemoSizes()
+    if not args.store.startswith("S") or not args.store[1:].isdigit() or int(args.store[1:]) > sizes.stores:
+        raise ValidationError(
+            f"--store must be one of the demo stores S01..S{sizes.stores:02d}", field="--store"
+        )
+    config = DemoConfig(
+        sizes=sizes,
+        store=args.store,
+        store_orders=args.orders,
+        network_orders=args.network_orders,
+        out=Path(args.out) if args.out else data_dir() / "demo",
+        headless=True if args.headless else (False if args.window else None),
+    )
+    return run_demo(config)

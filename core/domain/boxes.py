@@ -167,7 +167,8 @@ def choose_box(items: Sequence[Item], boxes: Sequence[Box]) -> BoxChoice:
     if one is not None:
         parcel = _parcel(units, one)
         count = f"{len(units)} item{'s' if len(units) != 1 else ''}"
-        text = f"{one.label}: {count}, {_num(parcel.weight_kg)} kg with the box.{note}"
+        weight = _num(parcel.weight_kg.quantize(Decimal("0.01")))
+        text = f"{one.label}: {count}, {weight} kg with the box.{note}"
         return BoxChoice(Fit.ONE_BOX, (parcel,), text, unsized=unsized)
     too_big = [u for u in units if smallest_box([u], boxes) is None]
     rest = [u for u in units if u not in too_big]

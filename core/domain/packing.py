@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from core.domain.boxes import BoxChoice
+from core.domain.tracking import tracking_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,18 @@ class PackSheet:
     @property
     def units(self) -> int:
         return sum(line.qty for line in self.lines)
+
+    @property
+    def parcel_count(self) -> int:
+        """Labels to print: one per box (at least one, even when no box fits)."""
+        return max(1, len(self.box.parcels))
+
+    def parcel_tracking(self, index: int) -> str:
+        """Box 1 carries the fulfilment's own number (the one the hub is told); each further box
+        of a split order gets its own, made the same deterministic way."""
+        if index == 0:
+            return self.tracking_number
+        return tracking_number(f"{self.fulfilment_id}/{index + 1}", self.carrier or "store")
 
     @property
     def service_text(self) -> str:

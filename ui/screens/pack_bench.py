@@ -19,7 +19,7 @@ from ui.screens.pack_list import due_text
 from ui.theme import repolish
 from ui.touch import SPACING, touch_size
 
-PREVIEW_WIDTH = 280
+PREVIEW_WIDTH = 300
 
 
 def _label(text: str = "", kind: str | None = None) -> QLabel:

@@ -1,0 +1,178 @@
+"""Pictures of the Pack screens for the docs, on the screenshot run's throwaway store database.
+
+The store gets the demo retailer's catalog (real names, sizes and barcodes) and three picked
+orders made through the same path as sync (`apply_changes` with hub-shaped payloads, then the
+`picking` and `picked` steps): a ship order that fits one box, a pickup order, and a ship order
+that needs two boxes. The shots: the list, verification with a wrong item refused, the box
+suggestion for the big order, the label preview once packed, and the label PDF itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from core.demo.network import DemoSizes, build_network
+from core.domain.boxes import Fit, Item, choose_box, load_boxes
+from core.domain.inventory import utc_now
+from core.domain.network import ProductSpec
+from core.services.demo_load import load_demo_network
+from core.services.orders import Actor
+from core.services.store_ops import record_fulfilment_action
+from core.services.store_pull import PulledChange, apply_changes
+from core.storage.database import Database
+
+SHIPPING = ("Ava Kim", "60657", "Parcelway", "2DAY")
+
+
+def _assigned(seq: int, fid: str, lines: list[tuple[ProductSpec, int]], **extra: Any) -> PulledChange:
+    now = utc_now()
+    payload = {
+        "fulfilment_id": fid,
+        "order_id": fid.split("-")[0],
+        "location": "S01",
+        "state": "assigned",
+        "customer_name": extra.get("name", SHIPPING[0]),
+        "customer_phone": "+1-555-201-3344",
+        "delivery_method": extra.get("method", "ship"),
+        "ship_postal_code": extra.get("postal_code", SHIPPING[1]),
+        "ship_country": "US",
+        "promise_by": (now.replace(microsecond=0) + extra.get("due", now - now)).isoformat(),
+        "lines": [{"sku": p.sku, "qty": qty, "name": p.name} for p, qty in lines],
+        "carrier": extra.get("carrier", SHIPPING[2]),
+        "service": extra.get("service", SHIPPING[3]),
+        "eta": extra.get("eta"),
+        "created_at": now.isoformat(),
+    }
+    return PulledChange(seq, "fulfilment_assigned", payload)
+
+
+def _two_box_order(products: list[ProductSpec]) -> list[tuple[ProductSpec, int]]:
+    """Two of the biggest parcel-sized product that will not share one box."""
+    boxes = load_boxes()
+    for p in sorted(products, key=lambda p: -(p.length_cm * p.width_cm * p.height_cm)):
+        item = Item(p.sku, (p.length_cm, p.width_cm, p.height_cm), p.weight_kg, 2)
+        if p.category != "furniture" and choose_box([item], boxes).fit is Fit.SPLIT:
+            return [(p, 2)]
+    return [(products[0], 1)]
+
+
+def seed_pack_bench(database: Database) -> dict[str, str]:
+    """The demo catalog plus three picked fulfilments at S01; returns their ids by role."""
+    network = build_network(DemoSizes(stores=3, skus=200))
+    with database.transaction() as session:
+        load_demo_network(session, network)
+    by = {c: [p for p in network.products if p.category == c] for c in {p.category for p in network.products}}
+    ids = {"ship": "W0000101-S01", "pickup": "W0000102-S01", "split": "W0000103-S01"}
+    changes = [
+        _assigned(1, ids["ship"], [(by["apparel"][0], 2), (by["footwear"][0], 1)], due=timedelta(hours=5),
+                  eta=(utc_now() + timedelta(days=2)).date().isoformat()),
+        _assigned(2, ids["pickup"], [(by["beauty"][0], 1), (by["home"][1], 1)], name="Ben Ode", method="pickup",
+                  postal_code="", carrier="", service="pickup", due=timedelta(hours=2)),
+        _assigned(3, ids["split"], _two_box_order(by["sports"] + by["garden"]), name="Maya Patel",
+                  postal_code="60614", carrier="SwiftPost", service="ECONOMY", due=timedelta(days=2)),
+    ]  # fmt: skip
+    actor = Actor("1001", "screenshots")
+    with database.transaction() as session:
+        apply_changes(session, changes, len(changes))
+        for fid in ids.values():
+            record_fulfilment_action(session, fid, "picking", actor=actor)
+            record_fulfilment_action(session, fid, "picked", actor=actor)
+    return ids
+
+
+def pack_screenshots(shell: Any, ids: dict[str, str], out: Path, shot: Callable[[str], None]) -> list[Path]:
+    """Drive the Pack screen through its states; `shot(name)` photographs the window."""
+    from app.demo_headless import render_pdf_page
+    from app.screenshots import settle
+
+    screen = shell.main.screens["pack"]
+    shell.main.open_screen("pack")
+    settle(lambda: len(screen.list.tiles) == 3)
+    shot("pack_list")
+
+    def open_order(fid: str) -> None:
+        screen.show_list()
+        settle(lambda: fid in screen.list.tiles)
+        screen.list.tiles[fid].click()
+        settle(
+            lambda: (
+                screen.sheet is not None and screen.sheet.fulfilment_id == fid and screen.jobs.pending == 0
+            )
+        )
+
+    open_order(ids["split"])
+    shot("pack_box")
+    open_order(ids["ship"])
+    sheet = screen.sheet
+    codes = [line.barcodes[0] for line in sheet.lines for _ in range(line.qty)]
+    shell.on_scan(codes[0], "enter")
+    shell.on_scan("4006381333931", "enter")  # not in this order: refused, nothing recorded
+    shot("pack_verify")
+    for code in codes[1:]:
+        shell.on_scan(code, "enter")
+    settle(lambda: screen.bench.finish_button.isEnabled() and screen.jobs.pending == 0)
+    shot("pack_label")
+    screen.save_pdfs()  # into the run's temporary documents folder
+    settle(lambda: len(screen.saved) == 2)
+    return [render_pdf_page(screen.saved[0], out / "pack_label_pdf.png", 576)]
+
+
+def render_pack_screenshots(out: Path) -> list[Path]:
+    """The Pack pictures on a store of their own (its catalog and orders touch no other shot)."""
+    import asyncio
+    import tempfile
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from app.screenshots import SIZE, demo_status, settle
+    from app.store_app import assemble
+    from core.services.associates import add_demo_associates
+    from sync.client.status import SyncStatus
+
+    app = QApplication.instance() or QApplication(["oms-screenshots"])
+    assert isinstance(app, QApplication)
+    asyncio.set_event_loop(qasync.QEventLoop(app, already_running=True))
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        database = Database.open(str(Path(tmp) / "pack.db"))
+        with database.transaction() as session:
+            add_demo_associates(session)
+        ids = seed_pack_bench(database)
+        store = assemble(app, database, demo=True, sounds=False, documents_dir=Path(tmp) / "documents")
+        shell = store.shell
+
+        async def status() -> SyncStatus:
+            return demo_status()
+
+        shell.main.status._status_call = status
+        shell.resize(*SIZE)
+        shell.show()
+
+        def shot(name: str) -> None:
+            settle(lambda: store.ops.pending == 0 and not shell.themes.switching)
+            path = out / f"{name}.png"
+            shell.grab().save(str(path))
+            written.append(path)
+
+        try:
+            shell.start()
+            settle(lambda: shell.page == "sign_in" and len(shell.sign_in.cards) > 0)
+            shell.sign_in.choose_id("1001")
+            shell.sign_in.pin.setText("1234")
+            shell.sign_in.submit()
+            settle(lambda: shell.page == "main")
+            written += pack_screenshots(shell, ids, out, shot)
+        finally:
+            shell.main.status.stop()
+            shell.scanner.detach()
+            shell.close()
+            shell.main.screens["pack"].close_jobs()
+            store.ops.shutdown()
+            store.client.close()
+            database.close()
+    return written

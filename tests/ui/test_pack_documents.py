@@ -1,0 +1,81 @@
+"""The label and slip documents on their own: pages per box, slip pagination, and what a reader
+sees (Qt's PDF renderer), written on a worker thread as the Pack screen does."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtPdf import QPdfDocument
+
+from core.domain.boxes import Fit, Item, choose_box, load_boxes
+from core.domain.packing import Address, PackLine, PackSheet
+from core.domain.tracking import is_valid_tracking_number, tracking_number
+from ui.documents import label_image, write_pdf
+
+D = Decimal
+
+
+def sheet(lines: tuple[PackLine, ...], method: str = "ship") -> PackSheet:
+    box = choose_box([Item(ln.sku, ln.dims_cm, ln.weight_kg, ln.qty) for ln in lines], load_boxes())
+    return PackSheet(
+        "W9-S01", "W9", "packed", method, datetime(2026, 11, 26, 15, tzinfo=UTC), datetime(2026, 11, 28, 15, tzinfo=UTC),
+        Address("The Loop (S01)", ("100 Main Street", "60601 US")), Address("Maya Patel", ("60614 US",)),
+        "SwiftPost", "ECONOMY", date(2026, 11, 30), tracking_number("W9-S01", "SwiftPost"), lines, box,
+    )  # fmt: skip
+
+
+HEAVY = (PackLine("GAR-1", "Bird Feeder", 2, ("0614141001917",), D("16.2"), (D(55), D(38), D(28))),)
+TEES = tuple(PackLine(f"APP-{i}", f"Crew Tee {i}", 1, (), D("0.2"), (D(20), D(15), D(2))) for i in range(30))
+
+
+def read(path: Path) -> tuple[int, QSize, QImage]:
+    doc = QPdfDocument()
+    doc.load(str(path))
+    try:
+        size = doc.pagePointSize(0).toSize()
+        return doc.pageCount(), size, doc.render(0, size)
+    finally:
+        doc.close()
+
+
+def off_thread(qtbot, call, *args):  # type: ignore[no-untyped-def]
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(call, *args)
+        qtbot.waitUntil(future.done, timeout=10_000)
+        return future.result()
+
+
+def ink(image: QImage) -> int:
+    """Dark pixels on a coarse grid: a blank page has none."""
+    white = QColor("white").rgb()
+    return sum(
+        image.pixel(x, y) != white for x in range(0, image.width(), 4) for y in range(0, image.height(), 4)
+    )
+
+
+def test_a_split_order_gets_a_label_per_box_each_with_its_own_number(qtbot, tmp_path: Path) -> None:
+    split = sheet(HEAVY)
+    assert split.box.fit is Fit.SPLIT and split.parcel_count == 2
+    numbers = [split.parcel_tracking(i) for i in range(2)]
+    assert numbers[0] == split.tracking_number and numbers[0] != numbers[1]
+    assert all(is_valid_tracking_number(n) for n in numbers)
+    path = off_thread(qtbot, write_pdf, tmp_path / "label.pdf", "label", split)
+    pages, size, first = off_thread(qtbot, read, path)
+    assert path.read_bytes().startswith(b"%PDF") and (pages, size) == (2, QSize(288, 432))
+    assert ink(first) > 500
+
+
+def test_a_long_slip_runs_onto_a_second_page(qtbot, tmp_path: Path) -> None:
+    path = off_thread(qtbot, write_pdf, tmp_path / "slip.pdf", "slip", sheet(TEES))
+    pages, size, first = off_thread(qtbot, read, path)
+    assert (pages, size) == (2, QSize(612, 792)) and ink(first) > 500
+
+
+def test_the_preview_is_the_label_as_a_picture(qtbot) -> None:
+    image = off_thread(qtbot, label_image, sheet(TEES[:2], "pickup"), 300)
+    assert (image.width(), image.height()) == (300, 450) and ink(image) > 300
