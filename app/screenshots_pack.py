@@ -67,7 +67,7 @@ def seed_pack_bench(database: Database) -> dict[str, str]:
     by = {c: [p for p in network.products if p.category == c] for c in {p.category for p in network.products}}
     ids = {"ship": "W0000101-S01", "pickup": "W0000102-S01", "split": "W0000103-S01"}
     changes = [
-        _assigned(1, ids["ship"], [(by["apparel"][0], 2), (by["footwear"][0], 1)], due=timedelta(hours=5),
+        _assigned(1, ids["ship"], [(by["apparel"][0], 2), (by["footwear"][0], 1)], due=timedelta(days=2),
                   eta=(utc_now() + timedelta(days=2)).date().isoformat()),
         _assigned(2, ids["pickup"], [(by["beauty"][0], 1), (by["home"][1], 1)], name="Ben Ode", method="pickup",
                   postal_code="", carrier="", service="pickup", due=timedelta(hours=2)),

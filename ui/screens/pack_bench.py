@@ -139,7 +139,13 @@ class PackBench(QWidget):
         for i, line in enumerate(sheet.lines, start=1):
             glyph = QLabel()
             glyph.setObjectName("CheckGlyph")
-            name = _label(f"{line.name}\n{line.sku}")
+            name = QWidget()
+            name.setObjectName("LineWords")  # transparent in the QSS: the card shows through
+            words = QVBoxLayout(name)
+            words.setContentsMargins(0, 0, 0, 0)
+            words.setSpacing(0)
+            words.addWidget(_label(line.name))
+            words.addWidget(_label(line.sku, "hint"))
             count = _label("", "code")
             count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.grid.addWidget(glyph, i, 0)
