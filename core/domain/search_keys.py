@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _DIGITS = re.compile(r"\D+")
@@ -93,6 +94,7 @@ def allowed_typos(term: str) -> int:
     return 1 if len(term) <= 6 else 2
 
 
+@lru_cache(maxsize=1 << 16)  # names, domains and words repeat across candidates
 def term_score(query: str, term: str) -> float:
     """How well one typed word matches one word of a key: 1 exact, then prefix, substring, typos."""
     if query == term:

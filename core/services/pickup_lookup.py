@@ -132,24 +132,28 @@ def find_pickups(
         .limit(CANDIDATES)
     ).all()
     ids = [row[0] for row in narrowed]
-    rows: list[tuple[Pickup, Order]] = []
-    for chunk in chunked(ids):
-        rows += (
-            session.execute(
-                select(Pickup, Order)
-                .join(Order, Order.id == Pickup.order_id)
-                .where(Pickup.id.in_(chunk), Pickup.location_code == location)
-                .options(selectinload(Pickup.lines))
+    keys: list = []
+    for chunk in chunked(ids):  # plain columns: building ORM rows for every candidate costs more than scoring
+        keys += session.execute(
+            select(Pickup.id, Pickup.search_key, Pickup.state, Pickup.ready_at).where(
+                Pickup.id.in_(chunk), Pickup.location_code == location
             )
-            .tuples()
-            .all()
+        ).all()
+    scored = [(score(terms, key.split()), pid, state, ready) for pid, key, state, ready in keys]
+    ranked = sorted((x for x in scored if x[0] > 0), key=lambda x: (-x[0], x[2] not in states, x[3], x[1]))[
+        :limit
+    ]
+    pickups = {
+        p.id: p
+        for p in session.scalars(
+            select(Pickup).where(Pickup.id.in_([x[1] for x in ranked])).options(selectinload(Pickup.lines))
         )
-    scored = [(score(terms, p.search_key.split()), p, o) for p, o in rows]
-    ranked = sorted(
-        ((s, p, o) for s, p, o in scored if s > 0),
-        key=lambda x: (-x[0], x[1].state not in states, x[1].ready_at, x[1].id),
-    )
-    return [card(p, o, s) for s, p, o in ranked[:limit]]
+    }
+    orders = {
+        o.id: o
+        for o in session.scalars(select(Order).where(Order.id.in_({p.order_id for p in pickups.values()})))
+    }
+    return [card(pickups[pid], orders[pickups[pid].order_id], m) for m, pid, _, _ in ranked]
 
 
 def pickup_card(session: Session, pickup_id: str) -> PickupCard:
