@@ -77,8 +77,13 @@ def run_window(
     store = assemble(app, database, documents_dir=out)
     every = float(getattr(config, "trickle_seconds", 20.0))
 
+    # Closing the window must not stop the loop under our feet: the relay, the order trickle and
+    # the databases still have to be wound down in this coroutine, on this loop.
+    app.setQuitOnLastWindowClosed(False)
+
     async def main() -> None:
         closed = asyncio.Event()
+        app.lastWindowClosed.connect(closed.set)
         app.aboutToQuit.connect(closed.set)
         stop = asyncio.Event()
         relay = asyncio.ensure_future(store.client.run(stop))

@@ -112,3 +112,45 @@ def test_the_headless_demo_runs_end_to_end(tmp_path: Path) -> None:
     slips = list(out.glob("slip-*.pdf"))
     assert len(labels) == 1 and len(slips) == 1
     assert labels[0].read_bytes().startswith(b"%PDF") and labels[0].with_suffix(".png").exists()
+
+
+WINDOW_RUN = """
+import os, sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from app.demo import DemoConfig, run_demo
+from core.demo.network import DemoSizes
+
+app = QApplication(["oms-demo-test"])
+def close_when_signed_in():
+    windows = [w for w in app.topLevelWidgets() if w.isVisible() and hasattr(w, "page")]
+    if windows and windows[0].page == "main" and app.property("orders_seen"):
+        app.closeAllWindows()  # what closing the window does
+    else:
+        QTimer.singleShot(200, close_when_signed_in)
+def echo(text):
+    print(text, flush=True)
+    if "new web order" in text:
+        app.setProperty("orders_seen", True)
+QTimer.singleShot(200, close_when_signed_in)
+config = DemoConfig(sizes=DemoSizes(stores=3, skus=60), store_orders=3, network_orders=1,
+                    out=Path(sys.argv[1]), headless=False, trickle_seconds=0.5)
+sys.exit(run_demo(config, echo))
+"""
+
+
+def test_the_window_demo_signs_in_takes_new_orders_and_stops_the_hub_when_closed(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}  # a window, drawn offscreen
+    done = subprocess.run(
+        [sys.executable, "-c", WINDOW_RUN, str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    said = done.stdout
+    assert "signed in as Amy Rivera" in said and "new web order E0000001" in said
+    assert said.rstrip().endswith("Hub stopped.")
