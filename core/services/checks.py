@@ -23,6 +23,7 @@ from core.storage.models import (
     OrderLine,
     Reservation,
     ReservationStatus,
+    ReturnLine,
     StateEvent,
     StockPosition,
 )
@@ -162,12 +163,31 @@ def _state_matches_audit(session: Session) -> list[Problem]:
     return problems
 
 
+def _returns_within_sold(session: Session) -> list[Problem]:
+    """No order line is refunded (returns and pickup leftovers together) for more units than it had."""
+    query = (
+        select(OrderLine.order_id, OrderLine.line_no, OrderLine.qty, func.sum(ReturnLine.qty))
+        .join(ReturnLine, ReturnLine.order_line_id == OrderLine.id)
+        .group_by(OrderLine.id, OrderLine.order_id, OrderLine.line_no, OrderLine.qty)
+    )
+    return [
+        Problem(
+            "returns",
+            f"order {order_id} line {line_no}",
+            f"{returned} units returned or refunded but {sold} sold",
+        )
+        for order_id, line_no, sold, returned in session.execute(query)
+        if returned > sold
+    ]
+
+
 CHECKS = (
     _balances_match_ledger,
     _reserved_matches_reservations,
     _no_forbidden_negatives,
     _fulfilments_within_order,
     _state_matches_audit,
+    _returns_within_sold,
 )
 
 
