@@ -119,6 +119,7 @@ def _ensure_order(session: Session, p: Mapping[str, Any], now: datetime) -> Orde
         placed_at=datetime.fromisoformat(p["created_at"]),
         customer_name=p["customer_name"],
         customer_phone=p.get("customer_phone") or "",
+        customer_email=p.get("customer_email") or "",
         delivery_method=p["delivery_method"],
         ship_postal_code=p.get("ship_postal_code") or "",
         ship_country=p.get("ship_country") or "US",
@@ -148,14 +149,16 @@ def _ensure_order(session: Session, p: Mapping[str, Any], now: datetime) -> Orde
 def _create(session: Session, p: Mapping[str, Any], units: dict[str, int], now: datetime) -> None:
     """A new fulfilment for this store: a local order shell (lines as assigned) and reservations."""
     order = _ensure_order(session, p, now)
+    prices = {line["sku"]: Decimal(str(line.get("unit_price") or 0)) for line in p["lines"]}
     next_no = max((line.line_no for line in order.lines), default=0)
     rows = []
     for sku, qty in units.items():
         if qty <= 0:
             continue
         next_no += 1
-        order_line = OrderLine(line_no=next_no, sku=sku, qty=qty, unit_price=Decimal(0))
+        order_line = OrderLine(line_no=next_no, sku=sku, qty=qty, unit_price=prices.get(sku, Decimal(0)))
         order.lines.append(order_line)
+        order.total += order_line.unit_price * qty
         session.flush()
         rows.append(FulfilmentLine(order_line_id=order_line.id, sku=sku, qty=qty))
     state = p.get("state", "assigned")

@@ -20,6 +20,7 @@ class AssignedLine(Wire):
     sku: str
     qty: int  # units the store must still supply (rejected units already removed)
     name: str
+    unit_price: Decimal | None = None  # what the customer paid per unit (refunds at the pickup counter)
 
 
 class FulfilmentAssigned(Wire):
@@ -32,6 +33,7 @@ class FulfilmentAssigned(Wire):
     state: str = "assigned"
     customer_name: str
     customer_phone: str = ""
+    customer_email: str = ""  # for the pickup e-mails (ready, reminders)
     delivery_method: Literal["ship", "pickup"]
     ship_postal_code: str = ""  # where a ship order goes, for the label (empty for pickup)
     ship_country: str = ""

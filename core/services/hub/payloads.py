@@ -51,6 +51,7 @@ def fulfilment_assigned(session: Session, fulfilment: Fulfilment) -> dict[str, A
             select(Product.sku, Product.name).where(Product.sku.in_({ln.sku for ln in fulfilment.lines}))
         ).all()
     )
+    prices = {ln.id: ln.unit_price for ln in order.lines}
     return {
         "fulfilment_id": fulfilment.id,
         "order_id": order.id,
@@ -58,12 +59,18 @@ def fulfilment_assigned(session: Session, fulfilment: Fulfilment) -> dict[str, A
         "state": fulfilment.state,
         "customer_name": order.customer_name,
         "customer_phone": order.customer_phone,
+        "customer_email": order.customer_email,
         "delivery_method": order.delivery_method,
         "ship_postal_code": order.ship_postal_code if order.delivery_method == "ship" else "",
         "ship_country": order.ship_country if order.delivery_method == "ship" else "",
         "promise_by": _iso(order.promise_by),
         "lines": [
-            {"sku": ln.sku, "qty": ln.live_qty, "name": names.get(ln.sku, ln.sku)}
+            {
+                "sku": ln.sku,
+                "qty": ln.live_qty,
+                "name": names.get(ln.sku, ln.sku),
+                "unit_price": str(prices[ln.order_line_id]),
+            }
             for ln in fulfilment.lines
             if ln.live_qty
         ],
