@@ -9,6 +9,8 @@ multi-line orders whose lines sit at different locations prune early.
 
 from __future__ import annotations
 
+from heapq import nsmallest
+
 from core.routing.problem import Plan, Problem
 
 
@@ -25,7 +27,11 @@ class Bounds:
         self._ranked: dict[tuple[int, bool], list[list[tuple[int, int]]]] = {}
 
     def _ranking(self, i: int, with_pen: bool) -> list[list[tuple[int, int]]]:
-        """Per remaining bundle: (unit cost + shared opening cost, location), cheapest first."""
+        """Per remaining bundle: (unit cost + shared opening cost, location), cheapest first.
+
+        Only the first `max_shipments + 1` entries are kept: at most `max_shipments` locations are
+        open, so `remaining` never looks further for an unopened one.
+        """
         key = (i, with_pen)
         found = self._ranked.get(key)
         if found is None:
@@ -34,20 +40,16 @@ class Bounds:
                 for k in bd.options:
                     users[k] = users.get(k, 0) + 1
             extra = self.pen if with_pen else 0
+            floor, keep = self.floor, self.max_ship + 1
             found = []
             for bd in self.bundles[i:]:
-                base = bd.min_cost if bd.splittable else 0
-                found.append(
-                    sorted(
-                        (
-                            base
-                            + (0 if bd.splittable else bd.unit_cost[k])
-                            + (self.floor[k] + extra) // users[k],
-                            k,
-                        )
-                        for k in bd.options
-                    )
-                )
+                if bd.splittable:
+                    base = bd.min_cost
+                    entries = [(base + (floor[k] + extra) // users[k], k) for k in bd.options]
+                else:
+                    unit = bd.unit_cost
+                    entries = [(unit[k] + (floor[k] + extra) // users[k], k) for k in bd.options]
+                found.append(nsmallest(keep, entries) if len(entries) > keep else sorted(entries))
             self._ranked[key] = found
         return found
 

@@ -108,23 +108,24 @@ def _location_filter(
     rules: CompiledRules,
     fences: tuple[CompiledFence, ...],
     excluded: Mapping[str, str],
+    memo: dict[tuple[object, ...], tuple[dict[str, Any], str]],
 ) -> Candidate | None:
     """The first location-level filter that removes `loc`, in the documented order, or None."""
     code, method = loc.code, ctx.method
     if code in excluded:
         return c.exclude("excluded", rules, why=excluded[code])
     if rules.skip_disabled and not loc.enabled:
-        return c.exclude("disabled", rules)
+        return _same(c, rules, memo, "disabled")
     if ctx.pickup_store is not None:
         if code == ctx.pickup_store:
             if not loc.pickup:
-                return c.exclude("no_pickup", rules)
+                return _same(c, rules, memo, "no_pickup")
         elif not rules.transfer_to_pickup:
-            return c.exclude("pickup_store", rules, pickup_store=ctx.pickup_store)
+            return _same(c, rules, memo, "pickup_store", pickup_store=ctx.pickup_store)
     if loc.type not in rules.allowed_types.get(method, ()):
-        return c.exclude("location_type", rules, type=str(loc.type), method=method)
+        return _same(c, rules, memo, "location_type", type=str(loc.type), method=method)
     if not c.pickup_here and not loc.ships:
-        return c.exclude("not_shipping", rules)
+        return _same(c, rules, memo, "not_shipping")
     if rules.require_capacity and 0 < loc.daily_capacity <= loc.used_capacity_today:
         return c.exclude("capacity", rules, used=loc.used_capacity_today, capacity=loc.daily_capacity)
     max_km = rules.max_km.get(method)
@@ -132,8 +133,25 @@ def _location_filter(
         return c.exclude("distance", rules, distance_km=round(c.distance_km, 1), max_km=max_km)
     for fence in fences:
         if not fence.categories and fence.excludes(code, loc.type):
-            return c.exclude("fence", rules, fence=fence.name)
+            return _same(c, rules, memo, "fence", fence=fence.name)
     return None
+
+
+def _same(
+    c: Candidate,
+    rules: CompiledRules,
+    memo: dict[tuple[object, ...], tuple[dict[str, Any], str]],
+    key: str,
+    **values: Any,
+) -> Candidate:
+    """An exclusion many locations of one order share (wrong type, not the pickup store): its
+    values and sentence are made once per order instead of once per location."""
+    memo_key = (key, *values.values())
+    found = memo.get(memo_key)
+    if found is None:
+        found = memo[memo_key] = (values, rules.reasons[key].format(**values))
+    c.excluded_by, (c.values, c.text) = key, found
+    return c
 
 
 def screen(
@@ -162,6 +180,7 @@ def screen(
         for line, stock in zip(lines, held, strict=True)
     ]
     out = []
+    memo: dict[tuple[object, ...], tuple[dict[str, Any], str]] = {}
     locations, trig = network.locations, network.trig
     lat2, lon2 = radians(dest.latitude), dest.longitude
     cos2 = cos(lat2)
@@ -173,7 +192,7 @@ def screen(
         a = sin((lat2 - lat1) / 2) ** 2 + cos1 * cos2 * sin(radians(lon2 - loc.longitude) / 2) ** 2
         c = Candidate(loc, 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a))), code == ctx.pickup_store)
         out.append(c)
-        if _location_filter(loc, c, ctx, rules, fences, excluded) is None:
+        if _location_filter(loc, c, ctx, rules, fences, excluded, memo) is None:
             _line_filter(c, prepared, rules)
     return out
 
@@ -181,7 +200,7 @@ def screen(
 class _Prepared:
     """What the line filter needs of one line, looked up once per order instead of per location."""
 
-    __slots__ = ("fences", "held", "line", "needed", "safety")
+    __slots__ = ("fences", "held", "line", "needed", "rules", "safety", "short")
 
     def __init__(
         self,
@@ -190,9 +209,24 @@ class _Prepared:
         fences: tuple[CompiledFence, ...],
         rules: CompiledRules,
     ) -> None:
-        self.line, self.held, self.fences = line, held, fences
+        self.line, self.held, self.fences, self.rules = line, held, fences, rules
         self.needed = 1 if rules.split_units else line.qty
         self.safety = {t: rules.safety_stock(t, line.category) for t in LocationType}
+        self.short: dict[tuple[int, int], tuple[dict[str, Any], str]] = {}
+
+    def shortage(self, atp: int, safety: int, usable: int) -> tuple[dict[str, Any], str]:
+        """The "not enough stock" values and sentence; most locations short of a line repeat one."""
+        found = self.short.get((atp, safety))
+        if found is None:
+            values = {
+                "sku": self.line.sku,
+                "atp": atp,
+                "safety": safety,
+                "usable": max(usable, 0),
+                "needed": self.needed,
+            }
+            found = self.short[atp, safety] = (values, self.rules.reasons["stock"].format(**values))
+        return found
 
 
 def _line_filter(c: Candidate, prepared: list[_Prepared], rules: CompiledRules) -> None:
@@ -201,7 +235,10 @@ def _line_filter(c: Candidate, prepared: list[_Prepared], rules: CompiledRules) 
     code, ltype = loc.code, loc.type
     labour = c.labour = rules.labour.get(ltype, 0)
     overstock = bool(rules.overstock_per_day and rules.overstock_max_days)
-    c.usable, c.unit_cost, c.overstock, c.unavailable = {}, {}, {}, {}
+    usable_at: dict[int, int] = {}
+    unit_cost: dict[int, int] = {}
+    bonuses: dict[int, int] = {}
+    unavailable: dict[str, str] = {}
     first: tuple[str, dict[str, Any]] | None = None
     for p in prepared:
         line = p.line
@@ -209,7 +246,7 @@ def _line_filter(c: Candidate, prepared: list[_Prepared], rules: CompiledRules) 
             fence = next((f for f in p.fences if f.excludes(code, ltype)), None)
             if fence is not None:
                 values: dict[str, Any] = {"fence": fence.name}
-                c.unavailable[line.sku] = f"{line.sku}: " + rules.reasons["fence"].format(**values)
+                unavailable[line.sku] = f"{line.sku}: " + rules.reasons["fence"].format(**values)
                 first = first or ("fence", values)
                 continue
         level = p.held.get(code)
@@ -217,25 +254,27 @@ def _line_filter(c: Candidate, prepared: list[_Prepared], rules: CompiledRules) 
         safety = p.safety.get(ltype)
         if safety is None:
             safety = rules.safety_stock(ltype, line.category)
-        usable = min(atp - safety, line.qty)
+        usable = atp - safety
+        if usable > line.qty:
+            usable = line.qty
         if usable < p.needed:
-            values = {
-                "sku": line.sku,
-                "atp": atp,
-                "safety": safety,
-                "usable": max(usable, 0),
-                "needed": p.needed,
-            }
-            c.unavailable[line.sku] = rules.reasons["stock"].format(**values)
-            first = first or ("stock", values)
+            found = p.short.get((atp, safety)) or p.shortage(atp, safety, usable)
+            unavailable[line.sku] = found[1]
+            first = first or ("stock", found[0])
             continue
-        c.usable[line.index] = usable
-        bonus = rules.overstock_ticks(level.on_hand, level.daily_sales) if overstock and level else 0
-        c.overstock[line.index] = bonus
-        c.unit_cost[line.index] = labour + bonus
-    if not c.usable and first is not None:
+        index = line.index
+        usable_at[index] = usable
+        if overstock and level is not None:
+            bonus = rules.overstock_ticks(level.on_hand, level.daily_sales)
+            bonuses[index] = bonus
+            unit_cost[index] = labour + bonus
+        else:
+            bonuses[index] = 0
+            unit_cost[index] = labour
+    c.usable, c.unit_cost, c.overstock, c.unavailable = usable_at, unit_cost, bonuses, unavailable
+    if not usable_at and first is not None:
         c.excluded_by, c.values = first
-        c.text = "; ".join(c.unavailable.values())
+        c.text = "; ".join(unavailable.values())
         return
     if rules.priority_cost and loc.priority > 0:
         c.priority = rules.priority_cost * loc.priority

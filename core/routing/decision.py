@@ -246,12 +246,23 @@ def amount(ticks: int) -> Decimal:
     return cents if cents == value else value
 
 
+_TEXTS: dict[int, str] = {}  # amounts repeat (the same parcel prices, labour per unit): format once
+_MAX_TEXTS = 100_000
+
+
 def amount_text(ticks: int) -> str:
     """`str(amount(ticks))` with integer arithmetic: explanations format thousands of these a second."""
-    sign, t = ("-", -ticks) if ticks < 0 else ("", ticks)
-    if t % 100:
-        return f"{sign}{t // 10_000}.{t % 10_000:04d}"
-    return f"{sign}{t // 10_000}.{t // 100 % 100:02d}"
+    found = _TEXTS.get(ticks)
+    if found is None:
+        sign, t = ("-", -ticks) if ticks < 0 else ("", ticks)
+        if t % 100:
+            found = f"{sign}{t // 10_000}.{t % 10_000:04d}"
+        else:
+            found = f"{sign}{t // 10_000}.{t // 100 % 100:02d}"
+        if len(_TEXTS) >= _MAX_TEXTS:
+            _TEXTS.clear()
+        _TEXTS[ticks] = found
+    return found
 
 
 def _amount(ticks: int | None) -> str | None:
@@ -259,7 +270,8 @@ def _amount(ticks: int | None) -> str | None:
 
 
 def _money(values: dict[str, int]) -> dict[str, str]:
-    return {k: amount_text(v) for k, v in values.items()}
+    texts = _TEXTS
+    return {k: texts.get(v) or amount_text(v) for k, v in values.items()} if values else {}
 
 
 def _tick(text: str | None) -> int | None:

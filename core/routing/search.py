@@ -13,6 +13,7 @@ Lower bound at a node: the cost so far + what the remaining bundles must cost at
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from core.routing.bounds import Bounds
 from core.routing.problem import Part, Plan, Problem
@@ -89,12 +90,22 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
     for b, bd in enumerate(bundles):
         w = p.part_weight(b, 1)
         for k in bd.options:
-            lightest[k] = min(lightest.get(k, w), w)
+            if w < lightest.get(k, w + 1):
+                lightest[k] = w
     for k, w in lightest.items():
         s = p.ship(k, w)
         floor[k] = fixed[k] + (s if s is not None else 0)
-    for bd in bundles:  # cheapest-looking first, so the first dive is already a good plan
-        bd.options.sort(key=lambda k, bd=bd: (bd.unit_cost[k] + floor[k], p.codes[k]))
+    # Cheapest-looking first, so the first dive is already a good plan; ties by location code.
+    # Screening lists candidates by code, so a stable sort of the index order breaks ties by code.
+    codes = p.codes
+    by_code = all(a < b for a, b in pairwise(codes))
+    for bd in bundles:
+        unit = bd.unit_cost
+        if by_code:
+            bd.options.sort()
+            bd.options.sort(key={k: unit[k] + floor[k] for k in bd.options}.__getitem__)
+        else:
+            bd.options.sort(key=lambda k, unit=unit: (unit[k] + floor[k], codes[k]))
     bounds = Bounds(p, floor)
     classes = twin_classes(p)
     twins = better_twins(classes)
@@ -111,7 +122,7 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
         tail.append(t)
         most.append(m)
         cheapest.append(c)
-    position = [{k: j for j, k in enumerate(bd.options)} for bd in bundles]
+    position = [{k: j for j, k in enumerate(bd.options)} if bd.splittable else {} for bd in bundles]
     # Suffix sums: units no plan can place, and the least unit cost, of bundles i.. (when all placed).
     forced, rest = [0] * (nb + 1), [0] * (nb + 1)
     for i in range(nb - 1, -1, -1):

@@ -28,7 +28,10 @@ def solo_weights(p: Problem, lines: list[Line]) -> list[int]:
 
 
 def solo_scores(p: Problem, k: int, weight: int) -> dict[str, int] | None:
-    """Candidate k's cost components (ticks) shipping `weight` alone; None if no carrier takes it."""
+    """Candidate k's cost components (ticks) shipping `weight` alone; None if no carrier takes it.
+
+    Components are listed in `COMPONENTS` order and zero ones left out, as explanations show them.
+    """
     found = p.quote(k, weight)
     if found is None:
         return None
@@ -36,30 +39,41 @@ def solo_scores(p: Problem, k: int, weight: int) -> dict[str, int] | None:
     c = p.cands[k]
     miss = 0 if quote.meets_promise or p.promise_by is None else p.rules.promise_miss
     scores = {"shipping": ticks - miss}
+    if miss:
+        scores["promise_miss"] = miss
+    if c.priority:
+        scores["priority"] = c.priority
     usable = c.usable
-    for name, value in (
-        ("promise_miss", miss),
-        ("priority", c.priority),
-        ("labour", c.labour * sum(usable.values())),
-        ("capacity", c.capacity),
-        ("overstock", sum(c.overstock[i] * n for i, n in usable.items())),
-    ):
-        if value:
-            scores[name] = value
+    if c.labour:
+        labour = c.labour * sum(usable.values())
+        if labour:
+            scores["labour"] = labour
+    if c.capacity:
+        scores["capacity"] = c.capacity
+    overstock = c.overstock
+    if any(overstock.values()):
+        bonus = sum(overstock[i] * n for i, n in usable.items())
+        if bonus:
+            scores["overstock"] = bonus
     return scores
 
 
 def report(c: Candidate, scores: dict[str, int] | None, lines: list[Line]) -> CandidateReport:
     usable = c.usable
-    full = sum(1 for line in lines if usable.get(line.index, 0) >= line.qty) if usable else 0
+    full = 0
+    if usable:
+        for line in lines:
+            if usable.get(line.index, 0) >= line.qty:
+                full += 1
+    loc = c.loc
     return CandidateReport(
-        c.loc.code,
-        c.loc.name,
-        str(c.loc.type),
+        loc.code,
+        loc.name,
+        str(loc.type),
         round(c.distance_km, 1),
         c.excluded_by is None,
         c.excluded_by,
-        c.reason,
+        c.reason if c.excluded_by is not None or c.text is not None else "",
         c.values,
         scores or {},
         sum(scores.values()) if scores else None,

@@ -25,19 +25,20 @@ if TYPE_CHECKING:
 
 def twin_classes(p: Problem) -> list[tuple[int, ...]]:
     """Per candidate its class of twins (itself included), best on tie-breaks first; () if alone."""
+    # Only locations some bundle could use can be opened; their ability, costs and units per bundle.
+    ability: dict[int, list[tuple[int, int, int | None]]] = {}
+    for b, bd in enumerate(p.bundles):
+        unit, usable = bd.unit_cost, bd.usable
+        for k in bd.options:
+            found = ability.get(k)
+            if found is None:
+                found = ability[k] = []
+            found.append((b, unit[k], usable.get(k)))
     classes: dict[tuple[object, ...], list[int]] = {}
-    bundles = p.bundles
-    for k, c in enumerate(p.cands):
+    for k, what in ability.items():
         lane = p.lane_of(k)
-        if lane is None:
-            continue
-        key = (
-            lane,
-            c.pickup_here,
-            p.fixed[k],
-            tuple((bd.unit_cost.get(k), bd.usable.get(k)) for bd in bundles),
-        )
-        classes.setdefault(key, []).append(k)
+        if lane is not None:
+            classes.setdefault((lane, p.fixed[k], *what), []).append(k)
     out: list[tuple[int, ...]] = [()] * len(p.cands)
     for members in classes.values():
         if len(members) > 1:
