@@ -49,7 +49,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.orders < 1 or args.network_orders < 0:
-        raise ValidationError("--orders must be at least 1 and --network-orders at least 0", field="--orders")
+        raise ValidationError("give at least 1 store order and 0 or more network orders", field="--orders")
     sizes = DemoSizes(stores=4, skus=150) if args.small else DemoSizes()
     if not args.store.startswith("S") or not args.store[1:].isdigit() or int(args.store[1:]) > sizes.stores:
         raise ValidationError(

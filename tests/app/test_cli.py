@@ -77,7 +77,7 @@ def stocked_sku(db: Path) -> str:
         ("import", ["--db", "--kind", "FILE", "locations", "products", "inventory"]),
         ("inventory", ["--db", "--json", "SKU", "barcode"]),
         ("check", ["--db", "ledger"]),
-        ("demo", ["--db", "Coming next"]),
+        ("demo", ["--small", "--headless", "--window", "--out", "hub", "display"]),
     ],
 )
 def test_each_command_has_help(capsys: pytest.CaptureFixture[str], command: str, mentions: list[str]) -> None:
@@ -306,29 +306,12 @@ def test_import_of_a_bad_file_imports_nothing(capsys: pytest.CaptureFixture[str]
 
 
 # --- demo -------------------------------------------------------------------------------------
+# `oms demo` runs a hub and the store app: tests/app/test_demo.py runs it end to end.
 
 
-def test_demo_builds_the_network_and_says_what_comes_next(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    code, out, err = oms(capsys, tmp_path / "demo.db", "demo")
-    assert (code, err) == (0, "")
-    assert out.startswith("Built ")
-    assert "Ledger check: OK" in out
-    assert "Coming next in this demo:" in out
-
-
-def test_demo_on_a_smaller_network_shows_its_own_skus(
-    capsys: pytest.CaptureFixture[str], demo_db: Path
-) -> None:
-    code, out, err = oms(capsys, demo_db, "demo")
-    assert (code, err) == (0, "")
-    assert "Built " not in out
-    shown = [line.split()[0] for line in out.splitlines() if ": in stock at " in line]
-    assert len(shown) == 3
-    for sku in shown:
-        assert query(demo_db, "SELECT count(*) FROM products WHERE sku = ?", sku) == [(1,)]
-    assert "Ledger check: OK" in out and "Coming next in this demo:" in out
+def test_demo_refuses_an_unknown_store(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--small", "--store", "S09"]) == 2
+    assert "error: --store: --store must be one of the demo stores S01..S04" in capsys.readouterr().err
 
 
 # --- the installed console script -------------------------------------------------------------
