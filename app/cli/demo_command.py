@@ -52,9 +52,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValidationError("give at least 1 store order and 0 or more network orders", field="--orders")
     sizes = DemoSizes(stores=4, skus=150) if args.small else DemoSizes()
     if not args.store.startswith("S") or not args.store[1:].isdigit() or int(args.store[1:]) > sizes.stores:
-        raise ValidationError(
-            f"--store must be one of the demo stores S01..S{sizes.stores:02d}", field="--store"
-        )
+        raise ValidationError(f"choose one of the demo stores S01..S{sizes.stores:02d}", field="--store")
     config = DemoConfig(
         sizes=sizes,
         store=args.store,

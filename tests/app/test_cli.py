@@ -311,7 +311,7 @@ def test_import_of_a_bad_file_imports_nothing(capsys: pytest.CaptureFixture[str]
 
 def test_demo_refuses_an_unknown_store(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--small", "--store", "S09"]) == 2
-    assert "error: --store: --store must be one of the demo stores S01..S04" in capsys.readouterr().err
+    assert "error: --store: choose one of the demo stores S01..S04" in capsys.readouterr().err
 
 
 # --- the installed console script -------------------------------------------------------------
