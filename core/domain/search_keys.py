@@ -31,7 +31,9 @@ def search_terms(order_id: str, name: str, phone: str, email: str) -> list[str]:
     digits = _DIGITS.sub("", phone)
     if digits:
         terms.append(digits)
-    terms += normalise(email).split()
+    terms += normalise(
+        email.split("@")[0]
+    ).split()  # the domain is shared by thousands: no help in finding one
     seen: dict[str, None] = {}
     for term in terms:
         if term:
@@ -42,7 +44,7 @@ def search_terms(order_id: str, name: str, phone: str, email: str) -> list[str]:
 def query_terms(query: str) -> list[str]:
     """The words of what someone typed, normalised as the keys are; a phone number typed with
     spaces or dashes ("312 555-0147") is one number."""
-    text = query.strip()
+    text = re.sub(r"@\S*", " ", query.strip())  # an e-mail address is found by the part before the @
     if re.fullmatch(r"[\d\s()+.-]{4,}", text):
         return [_DIGITS.sub("", text)]
     return [t for t in normalise(text).split() if t]
@@ -62,10 +64,13 @@ def key_grams(terms: Iterable[str]) -> set[str]:
 
 
 def query_grams(terms: Iterable[str]) -> set[str]:
-    """A query word may be the start of a longer word, so its end-of-word trigram is left out."""
+    """A query word may be the start of a longer word, so its end-of-word trigram is left out; a word
+    of three letters or more also leaves out its first-letter trigram, which a twentieth of all keys
+    share and which would only make the narrowing count more rows."""
     out: set[str] = set()
     for term in terms:
-        out |= grams(term) - {f"{term[-2:]} "}
+        dropped = {f"{term[-2:]} "} | ({f"  {term[0]}"} if len(term) >= 3 else set())
+        out |= grams(term) - dropped
     return out
 
 
