@@ -123,9 +123,7 @@ def test_a_manager_can_forbid_taps(qtbot: QtBot, kit: Kit) -> None:
     screen = open_queue(qtbot, kit, rows=3, associate=("9001", "9876"))
     qtbot.waitUntil(lambda: screen.taps_button.isVisible() and screen.taps_button.isChecked())
     qtbot.mouseClick(screen.taps_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(
-        lambda: screen.taps_button.text() == "Taps forbidden" and kit.store.ops.pending == 0
-    )
+    qtbot.waitUntil(lambda: screen.taps_button.text() == "Taps forbidden" and kit.store.ops.pending == 0)
     start(qtbot, kit, screen, "W3-S01")
     walk = screen.walk
     assert walk.tap_button.isVisible() and not walk.tap_button.isEnabled()

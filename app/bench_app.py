@@ -1,0 +1,305 @@
+"""`oms bench app`: how the store app feels on a busy store, in numbers (JSON).
+
+- cold start: a fresh Python process (`python -m app.bench_app probe DB`) opens the database,
+  builds the window and waits until the sign-in tiles are on screen; the parent times it from
+  spawn to the child's "ready" line, so interpreter start and imports count.
+- queue open: the real window on a store database with N open orders (written in bulk by
+  `core.services.pick_seed`), from "show the queue" to the first page of cards painted.
+- scroll: each `fetchMore` page, from the scroll to the new rows painted.
+- scan feedback: from the scanner's Enter key to the answer painted (colour, glyph, words; the
+  sound starts in the same call), through the application-level scan detector.
+
+A watchdog timer on the UI thread records the longest stall while the queue opens and scrolls.
+Figures depend on the machine (and Qt runs offscreen here); they are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+TARGETS_MS = {"cold_start": 1500, "queue_open": 300, "scan_feedback": 50}
+Log = Callable[[str], None]
+# PySide6 6.12.0 drops a reference to None on every static `QCoreApplication.processEvents()` and
+# `QEventLoop.exec()` call; Python 3.11's None is mortal, so a few thousand of them abort the
+# process ("none_dealloc"). The waits here use an instance loop's `processEvents`, which is clean,
+# and this ballast keeps None alive whatever else calls them. The list itself is leaked on
+# purpose (one extra reference), so it still holds None while the interpreter shuts down.
+_NONE_BALLAST = [None] * 1_000_000
+ctypes.pythonapi.Py_IncRef(ctypes.py_object(_NONE_BALLAST))
+
+
+def _stats(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {
+        "median": round(statistics.median(ordered), 1),
+        "p95": round(p95, 1),
+        "max": round(ordered[-1], 1),
+        "runs": len(ordered),
+    }
+
+
+def prepare_database(path: Path, orders: int, log: Log) -> float:
+    """A store database with `orders` open fulfilments (reused when it already has them)."""
+    from sqlalchemy import func, select
+
+    from core.services.associates import add_demo_associates
+    from core.services.pick_seed import seed_store_orders
+    from core.storage.database import Database
+    from core.storage.models import Fulfilment
+
+    database = Database.open(str(path))
+    try:
+        with database.transaction() as session:
+            have = int(session.scalar(select(func.count()).select_from(Fulfilment)) or 0)
+        if have >= orders:
+            return 0.0
+        log(f"writing {orders:,} orders into {path} …")
+        started = time.perf_counter()
+        with database.transaction() as session:
+            add_demo_associates(session)
+            seed_store_orders(session, orders)
+        return time.perf_counter() - started
+    finally:
+        database.close()
+
+
+def cold_start(path: Path, runs: int) -> tuple[list[float], dict[str, float]]:
+    """Spawn → sign-in tiles painted, in a new process each time; and the child's phases (last run)."""
+    times: list[float] = []
+    phases: dict[str, float] = {}
+    for _ in range(runs):
+        started = time.perf_counter()
+        child = subprocess.run(
+            [sys.executable, "-m", "app.bench_app", "probe", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        )
+        if "ready" not in child.stdout:
+            raise RuntimeError(f"the app did not start: {child.stderr[-800:]}")
+        times.append((time.perf_counter() - started) * 1000)
+        phases = {k: float(v) for k, v in (p.split("=") for p in child.stdout.split()[1:])}
+    return times, phases
+
+
+def probe(path: str) -> None:
+    """In the child: start like `oms app --demo`, say "ready" when the sign-in tiles are painted."""
+    marks = [("start", time.perf_counter())]
+    import asyncio
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from app.store_app import assemble
+    from core.storage.database import Database
+
+    marks.append(("imports_ms", time.perf_counter()))
+    app = QApplication([sys.argv[0]])
+    asyncio.set_event_loop(qasync.QEventLoop(app, already_running=True))
+    database = Database.open(path)
+    marks.append(("database_open_ms", time.perf_counter()))
+    store = assemble(app, database, demo=True)
+    marks.append(("window_built_ms", time.perf_counter()))
+    store.shell.resize(1280, 800)
+    store.shell.show()
+    store.shell.start()
+    _until(app, lambda: store.shell.page == "sign_in" and bool(store.shell.sign_in.cards))
+    store.shell.repaint()
+    marks.append(("sign_in_painted_ms", time.perf_counter()))
+    steps = " ".join(f"{name}={(t - marks[i][1]) * 1000:.0f}" for i, (name, t) in enumerate(marks[1:]))
+    print("ready", steps, flush=True)
+    os._exit(0)  # the measurement is over: no orderly shutdown to time
+
+
+class _Stalls:
+    """The longest gap between 5 ms ticks on the UI thread while measuring."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.worst = 0.0
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.worst = max(self.worst, (now - self._last) * 1000)
+        self._last = now
+
+
+def _until(app: Any, done: Callable[[], bool], timeout: float = 60.0) -> None:
+    """Let Qt (and the operations it waits for) run until `done()`, sleeping between events as the
+    real event loop does: a busy loop here would hold the GIL and slow the database thread down."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    waker = QTimer()
+    waker.setInterval(2)
+    waker.start()
+    deadline = time.perf_counter() + timeout
+    try:
+        while not done():
+            if time.perf_counter() > deadline:
+                raise TimeoutError("the app did not answer in time")
+            loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    finally:
+        waker.stop()
+
+
+def in_window(path: Path, scans: int, pages: int, log: Log) -> dict[str, Any]:
+    """Queue open, scrolling and scan feedback in the real window on the big database."""
+    import asyncio
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from app.store_app import assemble
+    from core.storage.database import Database
+
+    app = QApplication.instance() or QApplication(["oms-bench"])
+    asyncio.set_event_loop(qasync.QEventLoop(app, already_running=True))
+    database = Database.open(str(path))
+    store = assemble(app, database, demo=True)
+    shell = store.shell
+    shell.resize(1280, 800)
+    shell.show()
+    shell.start()
+    _until(app, lambda: shell.page == "sign_in" and bool(shell.sign_in.cards))
+    shell.sign_in.choose_id("1001")
+    shell.sign_in.pin.setText("1234")
+    shell.sign_in.submit()
+    _until(app, lambda: shell.page == "main" and store.ops.pending == 0)
+    pick = shell.main.screens["pick"]
+    queue, model = pick.queue, pick.queue.model
+    stalls = _Stalls()
+
+    def open_queue(text: str = "", method: str | None = None) -> float:
+        _until(app, lambda: store.ops.pending == 0)
+        started = time.perf_counter()
+        model.set_filter(text, method)
+        _until(app, lambda: model.rowCount() > 0 and not model.loading)
+        queue.view.viewport().repaint()
+        return (time.perf_counter() - started) * 1000
+
+    log("opening the queue …")
+    opened = [open_queue() for _ in range(7)]
+    searched = [open_queue("Kim") for _ in range(5)]
+    pickup = [open_queue("", "pickup") for _ in range(5)]
+    open_queue()
+    log("scrolling …")
+    paged = []
+    for _ in range(pages):
+        rows = model.rowCount()
+        started = time.perf_counter()
+        queue.view.scrollToBottom()
+        _until(app, lambda r=rows: model.rowCount() > r and not model.loading)
+        queue.view.viewport().repaint()
+        paged.append((time.perf_counter() - started) * 1000)
+    queue_stall = stalls.worst
+
+    log("scanning …")
+    feedback = _scan_feedback(app, store, pick, scans)
+    stalls.timer.stop()
+    shell.close()
+    store.ops.shutdown()
+    store.client.close()
+    database.close()
+    return {
+        "queue_total": model.total,
+        "queue_open_ms": _stats(opened),
+        "queue_search_ms": _stats(searched),
+        "queue_pickup_filter_ms": _stats(pickup),
+        "fetch_more_page_ms": _stats(paged),
+        "rows_after_scrolling": model.rowCount(),
+        "ui_thread_worst_stall_ms": round(queue_stall, 1),
+        "scan_feedback_ms": _stats(feedback),
+    }
+
+
+def _scan_feedback(app: Any, store: Any, pick: Any, scans: int) -> list[float]:
+    """Enter key of a wedge scan → answer painted; right and wrong items in turn, on a batch walk."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    pick.start_walk(pick.queue.model.ids()[:12])
+    _until(app, lambda: pick.walking and store.ops.pending == 0)
+    walk = pick.walk
+    tasks = walk.progress.walk.tasks
+    wrong = next(code for t in reversed(tasks) for code in t.barcodes)
+    times = []
+    for n in range(scans):
+        current = walk.progress.current
+        right = tasks[current].barcodes[0] if current is not None and tasks[current].barcodes else wrong
+        code = right if n % 2 == 0 else wrong
+        target = QApplication.focusWidget() or walk
+        for char in code:
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(
+                    target, QKeyEvent(kind, ord(char.upper()), Qt.KeyboardModifier.NoModifier, char)
+                )
+        before = walk.banner.text.text()
+        started = time.perf_counter()
+        QApplication.sendEvent(
+            target, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
+        )
+        walk.banner.repaint()
+        times.append((time.perf_counter() - started) * 1000)
+        QApplication.sendEvent(
+            target, QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
+        )
+        if walk.banner.text.text() == before and n % 2 == 0 and current is not None:
+            raise RuntimeError("a scan was not answered")
+        _until(app, lambda: store.ops.pending == 0)
+    return times
+
+
+def bench_app(
+    orders: int, *, db: Path | None, scans: int, pages: int, cold_runs: int, log: Log
+) -> dict[str, Any]:
+    from PySide6 import __version__ as pyside_version
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = db or Path(tmp) / "bench-store.db"
+        seeded = prepare_database(path, orders, log)
+        log("cold starts …")
+        cold, phases = cold_start(path, cold_runs)
+        measured = in_window(path, scans, pages, log)
+    return {
+        "benchmark": "store app",
+        "machine": {
+            "python": platform.python_version(),
+            "pyside": pyside_version,
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "qt_platform": os.environ.get("QT_QPA_PLATFORM", ""),
+        },
+        "orders_in_store": orders,
+        "seed_seconds": round(seeded, 1),
+        "cold_start_to_sign_in_ms": _stats(cold),
+        "cold_start_phases_ms": phases,  # the last run, measured in the child after the interpreter started
+        **measured,
+        "targets_ms": TARGETS_MS,
+    }
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "probe":
+        probe(sys.argv[2])
