@@ -19,8 +19,6 @@ import ctypes
 import os
 import platform
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -28,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from app.bench_app_start import cold_start, until
 
 TARGETS_MS = {"cold_start": 1500, "queue_open": 300, "scan_feedback": 50}
 Log = Callable[[str], None]
@@ -76,55 +76,6 @@ def prepare_database(path: Path, orders: int, log: Log) -> float:
         database.close()
 
 
-def cold_start(path: Path, runs: int) -> tuple[list[float], dict[str, float]]:
-    """Spawn → sign-in tiles painted, in a new process each time; and the child's phases (last run)."""
-    times: list[float] = []
-    phases: dict[str, float] = {}
-    for _ in range(runs):
-        started = time.perf_counter()
-        child = subprocess.run(
-            [sys.executable, "-m", "app.bench_app", "probe", str(path)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        )
-        if "ready" not in child.stdout:
-            raise RuntimeError(f"the app did not start: {child.stderr[-800:]}")
-        times.append((time.perf_counter() - started) * 1000)
-        phases = {k: float(v) for k, v in (p.split("=") for p in child.stdout.split()[1:])}
-    return times, phases
-
-
-def probe(path: str) -> None:
-    """In the child: start like `oms app --demo`, say "ready" when the sign-in tiles are painted."""
-    marks = [("start", time.perf_counter())]
-    import asyncio
-
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
-    from app.store_app import assemble
-    from core.storage.database import Database
-
-    marks.append(("imports_ms", time.perf_counter()))
-    app = QApplication([sys.argv[0]])
-    asyncio.set_event_loop(qasync.QEventLoop(app, already_running=True))
-    database = Database.open(path)
-    marks.append(("database_open_ms", time.perf_counter()))
-    store = assemble(app, database, demo=True)
-    marks.append(("window_built_ms", time.perf_counter()))
-    store.shell.resize(1280, 800)
-    store.shell.show()
-    store.shell.start()
-    _until(app, lambda: store.shell.page == "sign_in" and bool(store.shell.sign_in.cards))
-    store.shell.repaint()
-    marks.append(("sign_in_painted_ms", time.perf_counter()))
-    steps = " ".join(f"{name}={(t - marks[i][1]) * 1000:.0f}" for i, (name, t) in enumerate(marks[1:]))
-    print("ready", steps, flush=True)
-    os._exit(0)  # the measurement is over: no orderly shutdown to time
-
-
 class _Stalls:
     """The longest gap between 5 ms ticks on the UI thread while measuring."""
 
@@ -142,25 +93,6 @@ class _Stalls:
         now = time.perf_counter()
         self.worst = max(self.worst, (now - self._last) * 1000)
         self._last = now
-
-
-def _until(app: Any, done: Callable[[], bool], timeout: float = 60.0) -> None:
-    """Let Qt (and the operations it waits for) run until `done()`, sleeping between events as the
-    real event loop does: a busy loop here would hold the GIL and slow the database thread down."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    waker = QTimer()
-    waker.setInterval(2)
-    waker.start()
-    deadline = time.perf_counter() + timeout
-    try:
-        while not done():
-            if time.perf_counter() > deadline:
-                raise TimeoutError("the app did not answer in time")
-            loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
-    finally:
-        waker.stop()
 
 
 def in_window(path: Path, scans: int, pages: int, log: Log) -> dict[str, Any]:
@@ -181,20 +113,20 @@ def in_window(path: Path, scans: int, pages: int, log: Log) -> dict[str, Any]:
     shell.resize(1280, 800)
     shell.show()
     shell.start()
-    _until(app, lambda: shell.page == "sign_in" and bool(shell.sign_in.cards))
+    until(app, lambda: shell.page == "sign_in" and bool(shell.sign_in.cards))
     shell.sign_in.choose_id("1001")
     shell.sign_in.pin.setText("1234")
     shell.sign_in.submit()
-    _until(app, lambda: shell.page == "main" and store.ops.pending == 0)
+    until(app, lambda: shell.page == "main" and store.ops.pending == 0)
     pick = shell.main.screens["pick"]
     queue, model = pick.queue, pick.queue.model
     stalls = _Stalls()
 
     def open_queue(text: str = "", method: str | None = None) -> float:
-        _until(app, lambda: store.ops.pending == 0)
+        until(app, lambda: store.ops.pending == 0)
         started = time.perf_counter()
         model.set_filter(text, method)
-        _until(app, lambda: model.rowCount() > 0 and not model.loading)
+        until(app, lambda: model.rowCount() > 0 and not model.loading)
         queue.view.viewport().repaint()
         return (time.perf_counter() - started) * 1000
 
@@ -209,7 +141,7 @@ def in_window(path: Path, scans: int, pages: int, log: Log) -> dict[str, Any]:
         rows = model.rowCount()
         started = time.perf_counter()
         queue.view.scrollToBottom()
-        _until(app, lambda r=rows: model.rowCount() > r and not model.loading)
+        until(app, lambda r=rows: model.rowCount() > r and not model.loading)
         queue.view.viewport().repaint()
         paged.append((time.perf_counter() - started) * 1000)
     queue_stall = stalls.worst
@@ -240,7 +172,7 @@ def _scan_feedback(app: Any, store: Any, pick: Any, scans: int) -> list[float]:
     from PySide6.QtWidgets import QApplication
 
     pick.start_walk(pick.queue.model.ids()[:12])
-    _until(app, lambda: pick.walking and store.ops.pending == 0)
+    until(app, lambda: pick.walking and store.ops.pending == 0)
     walk = pick.walk
     tasks = walk.progress.walk.tasks
     wrong = next(code for t in reversed(tasks) for code in t.barcodes)
@@ -267,7 +199,7 @@ def _scan_feedback(app: Any, store: Any, pick: Any, scans: int) -> list[float]:
         )
         if walk.banner.text.text() == before and n % 2 == 0 and current is not None:
             raise RuntimeError("a scan was not answered")
-        _until(app, lambda: store.ops.pending == 0)
+        until(app, lambda: store.ops.pending == 0)
     return times
 
 
@@ -276,11 +208,12 @@ def bench_app(
 ) -> dict[str, Any]:
     from PySide6 import __version__ as pyside_version
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         path = db or Path(tmp) / "bench-store.db"
         seeded = prepare_database(path, orders, log)
         log("cold starts …")
-        cold, phases = cold_start(path, cold_runs)
+        cold, phases = cold_start(path, cold_runs)  # in new processes: app.bench_app_start
         measured = in_window(path, scans, pages, log)
     return {
         "benchmark": "store app",
@@ -290,6 +223,8 @@ def bench_app(
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
             "qt_platform": os.environ.get("QT_QPA_PLATFORM", ""),
+            # other work on the machine slows every figure; >= cpus means the run was contended
+            "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         },
         "orders_in_store": orders,
         "seed_seconds": round(seeded, 1),
@@ -298,8 +233,3 @@ def bench_app(
         **measured,
         "targets_ms": TARGETS_MS,
     }
-
-
-if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "probe":
-        probe(sys.argv[2])

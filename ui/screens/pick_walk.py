@@ -8,11 +8,9 @@ window. Finishing hands the tote contents to the screen that owns the walk, whic
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -27,19 +25,12 @@ from ui.pick_ports import PickServices
 from ui.scan_panel import GLYPHS, ManualEntry, ScanAnswer, ScanBanner
 from ui.screens.pick_model import if_alive, ignore_error
 from ui.screens.pick_short import ShortPickPanel
+from ui.screens.pick_task import TaskCard, label
 from ui.sounds import ScanSounds
 from ui.theme import repolish
 from ui.touch import SPACING, touch_size
 
 LEAVE_CONFIRM_MS = 4000
-
-
-def _label(kind: str = "", *, wrap: bool = True) -> QLabel:
-    label = QLabel("")
-    label.setWordWrap(wrap)
-    if kind:
-        label.setProperty("kind", kind)
-    return label
 
 
 class PickWalkScreen(QWidget):
@@ -55,13 +46,13 @@ class PickWalkScreen(QWidget):
         self._ops, self._services = ops, services
         self.progress: WalkProgress | None = None
         self._lookups = 0
-        self.heading = _label("title", wrap=False)
+        self.heading = label("title", wrap=False)
         self.heading.setText("Pick walk")
-        self.counter = _label("hint", wrap=False)
+        self.counter = label("hint", wrap=False)
         self.bar = QProgressBar()
         self.bar.setTextVisible(False)
         self.bar.setFixedHeight(10)
-        self.totes = _label("hint")
+        self.totes = label("hint")
         self.leave_button = touch_size(QPushButton("Leave walk"), width=160)
         self.leave_button.clicked.connect(self._leave)
         self._leave_armed = QTimer(self)
@@ -69,32 +60,10 @@ class PickWalkScreen(QWidget):
         self._leave_armed.setInterval(LEAVE_CONFIRM_MS)
         self._leave_armed.timeout.connect(lambda: self.leave_button.setText("Leave walk"))
 
-        self.bin = _label("bin", wrap=False)
-        self.place = _label("hint")
-        self.product = _label("product")
-        self.codes = _label("hint")
-        self.qty = _label("qty", wrap=False)
-        self.portions = _label("subtitle", wrap=False)
-        self.next_up = _label("hint")
-        card = QFrame()
-        card.setObjectName("Card")
-        grid = QHBoxLayout(card)
-        grid.setContentsMargins(28, 20, 28, 20)
-        where = QVBoxLayout()
-        where.addWidget(_caption("Go to bin"))
-        where.addWidget(self.bin)
-        where.addWidget(self.place)
-        where.addSpacing(8)
-        where.addWidget(self.product)
-        where.addWidget(self.codes)
-        where.addStretch(1)
-        take = QVBoxLayout()
-        take.addWidget(_caption("Take"))
-        take.addWidget(self.qty, 0, Qt.AlignmentFlag.AlignRight)
-        take.addWidget(self.portions, 0, Qt.AlignmentFlag.AlignRight)
-        take.addStretch(1)
-        grid.addLayout(where, 3)
-        grid.addLayout(take, 1)
+        self.card = TaskCard()
+        card = self.card
+        self.bin, self.qty, self.portions, self.product = card.bin, card.qty, card.portions, card.product
+        self.next_up = label("hint")
 
         self.banner = ScanBanner(sounds)
         self.entry = ManualEntry("Type the barcode if the label will not scan")
@@ -180,12 +149,7 @@ class PickWalkScreen(QWidget):
             self.counter.setText(
                 f"All {len(tasks)} tasks done · {progress.units_done} of {progress.units_total} units"
             )
-            self.bin.setText("✔ Done")
-            self.place.setText("Every item is in its tote (or was short-picked).")
-            self.product.setText("Tap Finish walk to mark the orders picked.")
-            self.codes.setText("")
-            self.qty.setText("")
-            self.portions.setText("")
+            self.card.show_done()
             self.next_up.setText("")
             self.tap_button.hide()
             return
@@ -193,24 +157,7 @@ class PickWalkScreen(QWidget):
         self.counter.setText(
             f"Task {index + 1} of {len(tasks)} · {progress.units_done} of {progress.units_total} units"
         )
-        self.bin.setText(task.shelf.label)
-        shelf = task.shelf
-        self.place.setText(
-            f"Zone {shelf.zone} · aisle {shelf.aisle} · position {shelf.position}" if shelf.zone else ""
-        )
-        self.product.setText(task.name)
-        self.codes.setText(
-            f"{task.sku} · " + (", ".join(task.barcodes) if task.barcodes else "no barcode: count by tap")
-        )
-        self.qty.setText(f"{progress.remaining(index)}")
-        batch = len(progress.walk.badges) > 1
-        self.portions.setText(
-            "\n".join(
-                f"Tote {p.badge}: {progress.picked(index, p.fulfilment_id)} of {p.qty}" for p in task.portions
-            )
-            if batch
-            else f"{progress.picked(index)} of {task.qty} in the tote"
-        )
+        self.card.show_task(progress, index)
         later = next((tasks[i] for i in range(index + 1, len(tasks)) if progress.remaining(i) > 0), None)
         self.next_up.setText(
             f"Next: bin {later.shelf.label}, {later.name} × {later.qty}"
@@ -304,9 +251,3 @@ class PickWalkScreen(QWidget):
             return
         self.leave_button.setText("Tap again to leave")
         self._leave_armed.start()
-
-
-def _caption(text: str) -> QLabel:
-    label = QLabel(text.upper())
-    label.setProperty("kind", "hint")
-    return label
