@@ -109,8 +109,8 @@ def term_score(query: str, term: str) -> float:
     if len(query) >= 3 and query in term:
         return 0.8
     limit = allowed_typos(query)
-    if not limit:
-        return 0.0
+    if not limit or query[0] != term[0] or query.isdigit() != term.isdigit():
+        return 0.0  # typos are forgiven after a right first letter, and a number is no name
     distance = min(edit_distance(query, term, limit), edit_distance(query, term[: len(query)], limit))
     return 0.7 - 0.1 * distance if distance <= limit else 0.0
 

@@ -3,7 +3,7 @@ partly typed or mistyped.
 
 A QR payload and an exact order number go straight to the row. Anything else is searched in two
 steps (see `core.domain.search_keys`): SQL counts shared trigrams on the indexed `pickup_search`
-table and keeps the few hundred best rows, then each is scored word by word here. Only open
+table and keeps the 120 best rows, then each is scored word by word here. Only open
 pickups are searched unless `include_closed` is set (the index leads with `active`).
 """
 
@@ -23,7 +23,7 @@ from core.services.lookups import chunked
 from core.services.pickup import qr_key
 from core.storage.models import Order, Pickup, PickupSearchGram
 
-CANDIDATES = 300
+CANDIDATES = 120
 
 
 @dataclass(frozen=True, slots=True)

@@ -169,6 +169,6 @@ def seed_pickups(
             (PickupLine, lines),
             (PickupSearchGram, grams),
         ):
-            session.execute(insert(model), rows)
+            session.execute(insert(model.__table__), rows)  # Core executemany: no ORM bookkeeping per row
         session.flush()
     return len(persons)
