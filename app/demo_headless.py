@@ -159,6 +159,9 @@ def run_headless(database: Database, out: Path, echo: Echo) -> HeadlessReport:
     outer = asyncio.events._get_running_loop()  # qasync's already_running loop marks itself running;
     asyncio.set_event_loop(qasync.QEventLoop(app, already_running=True))  # put things back afterwards
     out.mkdir(parents=True, exist_ok=True)
+    for pattern in ("[0-9]-*.png", "label-*.p[dn][fg]", "slip-*.p[dn][fg]"):  # the last run's, not others'
+        for old in out.glob(pattern):
+            old.unlink()
     report = HeadlessReport()
     http = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=5.0))
     store = assemble(app, database, sounds=False, http=http, documents_dir=out)
