@@ -40,6 +40,7 @@ from core.storage.models import (
 )
 
 QUEUE_STATES = ("assigned", "picking")
+REASON_LIMIT = 240  # state_events.reason holds the hub's explanation cut to this length
 
 
 def store_location(session: Session) -> str | None:
@@ -202,6 +203,8 @@ def why_this_store(session: Session, fulfilment: Fulfilment) -> tuple[str, ...]:
             .limit(1)
         )
         text = first or ""
+        if len(text) >= REASON_LIMIT and ". " in text:  # cut to fit the audit row: keep whole sentences
+            text = text[: text.rindex(". ") + 1]
     sentences = [s.strip() + ("" if s.strip().endswith((".", "!", "?")) else ".") for s in _sentences(text)]
     if not sentences:
         sentences = [f"The hub assigned this order to {fulfilment.location_code}; it sent no reason."]

@@ -15,10 +15,11 @@ from core.services.pick_queue import fulfilment_detail, queue_page
 from core.services.pick_seed import seed_store_orders
 from core.services.pick_short import confirm_short_pick, preview_short_pick
 from core.services.pick_walk import build_walk, finish_walk, start_walk
+from core.services.store_pull import apply_changes
 from core.storage.database import Database
 from core.storage.models import Fulfilment, OutboxEvent, StockPosition
 from tests.sync.client_support import assert_consistent
-from tests.ui.pick_kit import barcode, seed_pick_store
+from tests.ui.pick_kit import assigned, barcode, seed_pick_store
 
 
 @pytest.fixture
@@ -57,6 +58,19 @@ def test_detail_has_bins_barcodes_and_the_reason_in_sentences(store: Database) -
         detail.why[1].startswith("Store S02 (S02) was skipped")
         and detail.why[-1] == "It leaves with UPS Ground."
     )
+
+
+def test_a_long_reason_cut_to_fit_the_audit_row_keeps_whole_sentences(store: Database) -> None:
+    long_why = (
+        "Routed to Store S01: the closest store. " + "Store S9 was skipped: it has none of the items. " * 8
+    )
+    with store.transaction() as session:
+        apply_changes(
+            session, [assigned("W9-S01", "Ida Ng", "ship", 3, [("SKU-1", 1)], 40, why=long_why)], 40
+        )
+        detail = fulfilment_detail(session, "W9-S01")
+    assert detail.why[0] == "Routed to Store S01: the closest store."
+    assert all(s.endswith(".") and s.startswith(("Routed", "Store S9", "It leaves")) for s in detail.why)
 
 
 def test_batch_walk_merges_a_sku_across_orders_in_bin_order(store: Database) -> None:

@@ -90,7 +90,7 @@ def _stock(units: int) -> PulledChange:
 
 
 def assigned(
-    fid: str, customer: str, method: str, hours: float, lines: list[tuple[str, int]], seq: int
+    fid: str, customer: str, method: str, hours: float, lines: list[tuple[str, int]], seq: int, why: str = WHY
 ) -> PulledChange:
     return PulledChange(
         seq,
@@ -106,7 +106,7 @@ def assigned(
             "lines": [{"sku": sku, "qty": qty, "name": SKUS[sku][0]} for sku, qty in lines],
             "carrier": "UPS" if method == "ship" else "",
             "service": "Ground" if method == "ship" else "",
-            "explanation": WHY,
+            "explanation": why,
             "created_at": NOW.isoformat(),
         },
     )

@@ -61,6 +61,7 @@ class QueueModel(QAbstractListModel):
         self.query = QueueQuery()
         self._generation = 0
         self._loading = False
+        self._refresh_wanted = False  # a refresh asked for while a page was on its way
         self._known = False  # the first page of the current query has answered
 
     # ------------------------------------------------------------------ Qt's side
@@ -109,13 +110,16 @@ class QueueModel(QAbstractListModel):
         self._generation += 1
         self.beginResetModel()
         self._rows, self.total, self._known, self._loading = [], 0, False, False
+        self._refresh_wanted = False
         self.endResetModel()
         self._ask(QueueQuery(self.query.text, self.query.method, 0, PAGE_SIZE), self._append)
 
     def refresh(self) -> None:
         """Read again what is on screen (after a walk, a short pick or a sync), as one page."""
         if self._loading:
+            self._refresh_wanted = True  # after the page on its way, not instead of it
             return
+        self._refresh_wanted = False
         rows = min(max(len(self._rows), PAGE_SIZE), MAX_PAGE_ROWS)
         self._ask(QueueQuery(self.query.text, self.query.method, 0, rows), self._replace)
 
@@ -127,6 +131,8 @@ class QueueModel(QAbstractListModel):
             if generation == self._generation:
                 self._loading = False
                 then(page)
+                if self._refresh_wanted:
+                    self.refresh()
 
         def failed(exc: BaseException) -> None:
             if generation == self._generation:
