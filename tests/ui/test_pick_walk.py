@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -130,3 +131,15 @@ def test_a_manager_can_forbid_taps(qtbot: QtBot, kit: Kit) -> None:
     walk.tap()  # even a stray call is refused by the walk itself
     assert walk.banner.outcome == "error" and "does not allow" in walk.banner.text.text()
     assert walk.progress.units_done == 0
+
+
+def test_every_pick_target_is_at_least_48_px(qtbot: QtBot, kit: Kit) -> None:
+    screen = open_queue(qtbot, kit, rows=3)
+    start(qtbot, kit, screen, "W1-S01")
+    screen.walk.open_short()
+    qtbot.waitUntil(lambda: screen.walk.short_open and kit.store.ops.pending == 0)
+    buttons = [b for b in screen.findChildren(QPushButton) if b.isVisible()]
+    assert len(buttons) >= 8
+    for button in buttons:
+        assert button.height() >= 48 and button.width() >= 48, button.text()
+    assert screen.queue.view.sizeHintForRow(0) >= 96  # a card is two targets tall
