@@ -130,10 +130,13 @@ def bench_pickup(
         with db.transaction() as session:
             seed_pickups(session, "S01", "SKU-1", persons, now=utc_now(), open_share=open_share, seed=seed)
         built = time.perf_counter() - start
-        if db.dialect == "sqlite":  # a store that has been running is checkpointed and analysed
-            with db.engine.connect() as connection:
+        with (
+            db.engine.connect() as connection
+        ):  # a database in use is checkpointed and has planner statistics
+            if db.dialect == "sqlite":
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                connection.exec_driver_sql("ANALYZE")
+            connection.exec_driver_sql("ANALYZE")
+            connection.commit()
         rng = random.Random(seed)
         with db.transaction() as session:
             waiting = set(session.scalars(select(Pickup.order_id).where(Pickup.state == "ready")))
