@@ -1,10 +1,13 @@
 """Lower bounds for the branch and bound: what the bundles not yet placed must cost at least.
 
-A remaining bundle either joins an open location (shipping can only grow, so it costs at least its
-unit costs there) or opens a new one, which costs at least that location's cheapest parcel. The
-opening cost of a location is shared out among the remaining bundles that could use it, so the sum
-over bundles never counts one opening twice and stays a valid bound; that sharing is what lets
-multi-line orders whose lines sit at different locations prune early.
+Every remaining bundle costs at least its cheapest unit cost. On top of that, placing a bundle
+makes shipping dearer: it either joins an open parcel, which then costs at least as much as that
+parcel with the bundle's weight added, or opens a parcel of its own, which costs at least its
+lightest quote plus fixed costs and the shipment penalty. Growth of one parcel is not the sum of
+the growth each bundle would cause alone (tiers), so only the dearest bundle's least growth is
+added: a valid bound, and the one that prunes heavy orders, whose cheap-looking partial plans
+turn out to need a parcel beyond the next weight tier. Relies, like the search, on shipping never
+getting cheaper as weight grows.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from core.routing.problem import Plan, Problem
 
 
 class Bounds:
-    def __init__(self, p: Problem, floor: list[int]) -> None:
-        self.p, self.floor = p, floor
+    def __init__(self, p: Problem) -> None:
+        self.p = p
         self.bundles = p.bundles
         self.max_ship = p.rules.max_shipments
         self.pen = p.rules.shipment_penalty
@@ -24,60 +27,60 @@ class Bounds:
         self.forced = [0] * (nb + 1)
         for i in range(nb - 1, -1, -1):
             self.forced[i] = self.forced[i + 1] + p.bundles[i].forced_unplaced
-        self._ranked: dict[tuple[int, bool], list[list[tuple[int, int]]]] = {}
+        # The weight each bundle adds at least: all of it, or one unit of a line that may split.
+        self.weight = [bd.weight_g // bd.units if bd.splittable else bd.weight_g for bd in p.bundles]
+        self._alone: dict[int, list[tuple[int, int]]] = {}
 
-    def _ranking(self, i: int, with_pen: bool) -> list[list[tuple[int, int]]]:
-        """Per remaining bundle: (unit cost + shared opening cost, location), cheapest first.
+    def alone(self, j: int) -> list[tuple[int, int]]:
+        """Bundle j's cheapest parcels of its own: (quote + fixed costs, location), the first few.
 
-        Only the first `max_shipments + 1` entries are kept: at most `max_shipments` locations are
-        open, so `remaining` never looks further for an unopened one.
+        At most `max_shipments` locations are open, so one more entry always leaves an unopened one.
         """
-        key = (i, with_pen)
-        found = self._ranked.get(key)
+        found = self._alone.get(j)
         if found is None:
-            users: dict[int, int] = {}
-            for bd in self.bundles[i:]:
-                for k in bd.options:
-                    users[k] = users.get(k, 0) + 1
-            extra = self.pen if with_pen else 0
-            floor, keep = self.floor, self.max_ship + 1
-            found = []
-            for bd in self.bundles[i:]:
-                if bd.splittable:
-                    base = bd.min_cost
-                    entries = [(base + (floor[k] + extra) // users[k], k) for k in bd.options]
-                else:
-                    unit = bd.unit_cost
-                    entries = [(unit[k] + (floor[k] + extra) // users[k], k) for k in bd.options]
-                found.append(nsmallest(keep, entries) if len(entries) > keep else sorted(entries))
-            self._ranked[key] = found
+            p, w = self.p, self.weight[j]
+            entries = []
+            for k in self.bundles[j].options:
+                s = p.ship(k, w)
+                if s is not None:  # none here for this weight: none for any heavier parcel either
+                    entries.append((s + p.fixed[k], k))
+            found = self._alone[j] = nsmallest(self.max_ship + 1, entries)
         return found
 
-    def remaining(self, i: int, opened: list[int], count: list[int]) -> tuple[int, int]:
-        """(units that must stay unplaced, least cost) for bundles i.. given the open locations."""
-        unplaced, cost = self.forced[i], 0
+    def remaining(
+        self, i: int, opened: list[int], count: list[int], weight: list[int], ship_now: list[int]
+    ) -> tuple[int, int]:
+        """(units that must stay unplaced, least cost) for bundles i.. given the open locations.
+
+        `weight` and `ship_now` are the open parcels' weights and shipping so far, by location.
+        """
+        p, bundles = self.p, self.bundles
+        unplaced, units, dearest = self.forced[i], 0, 0
         full = len(opened) >= self.max_ship
-        ranking = None if full else self._ranking(i, bool(opened))
-        for j, bd in enumerate(self.bundles[i:]):
+        opening = self.pen if opened else 0
+        for j in range(i, len(bundles)):
+            bd = bundles[j]
             if not bd.options:
                 continue
-            best: int | None = None
+            w, least = self.weight[j], None
             for k in opened:
                 if k in bd.unit_cost:
-                    u = bd.min_cost if bd.splittable else bd.unit_cost[k]
-                    if best is None or u < best:
-                        best = u
-            if ranking is not None:
-                for c, k in ranking[j]:
+                    s = p.ship(k, weight[k] + w)
+                    if s is not None and (least is None or s - ship_now[k] < least):
+                        least = s - ship_now[k]
+            if not full:
+                for c, k in self._alone.get(j) or self.alone(j):
                     if count[k] == 0:
-                        if best is None or c < best:
-                            best = c
+                        if least is None or c + opening < least:
+                            least = c + opening
                         break
-            if best is None:
+            if least is None:  # it can join no open parcel and may not open one
                 unplaced += bd.units - bd.forced_unplaced
-            else:
-                cost += best
-        return unplaced, cost
+                continue
+            units += bd.min_cost
+            if least > dearest:
+                dearest = least
+        return unplaced, units + dearest
 
 
 def single_location_is_optimal(p: Problem, best: Plan | None) -> bool:

@@ -91,8 +91,11 @@ class Problem:
 
     def ship(self, k: int, weight_g: int) -> int | None:
         """Ticks to send `weight_g` from candidate k (shipping × weight + promise penalty), None if no carrier."""
-        found = self.quote(k, weight_g)
-        return None if found is None else found[0]
+        row = self._rows[k]
+        found = row[bisect_left(self._bounds, weight_g)] if row is not None else _MISS
+        if found is _MISS:
+            found = self.quote(k, weight_g)
+        return None if found is None else found[0]  # type: ignore[index]
 
     def quote(self, k: int, weight_g: int) -> Quoted:
         row = self._rows[k]

@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from core.routing.bounds import Bounds
 from core.routing.problem import Part, Plan, Problem
-from core.routing.twins import better_twins, offer_twin_swaps, twin_classes
+from core.routing.twins import LevelTwins, offer_twin_swaps
 
 
 class _BudgetSpentError(Exception):
@@ -106,9 +106,8 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
             bd.options.sort(key={k: unit[k] + floor[k] for k in bd.options}.__getitem__)
         else:
             bd.options.sort(key=lambda k, unit=unit: (unit[k] + floor[k], codes[k]))
-    bounds = Bounds(p, floor)
-    classes = twin_classes(p)
-    twins = better_twins(classes)
+    bounds = Bounds(p)
+    twins = LevelTwins(p)
     # For splittable bundles, over options from position j on: units they could still give, the
     # most any one of them has, and the cheapest opening among them.
     tail, most, cheapest = [], [], []
@@ -140,7 +139,7 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
         t = out.best
         if t is None:
             return False
-        more, least = bounds.remaining(i, opened, count)
+        more, least = bounds.remaining(i, opened, count, weight, ship_now)
         unpl = state[1] + extra_unplaced + more
         tk = t.key
         if unpl != tk[0]:
@@ -220,13 +219,16 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
                 remove(i, k, bd.units)
         if len(opened) < max_ship:
             opening = pen if opened else 0
+            level_twins = twins.at(i)
             for k in bd.options:  # cheapest opening first: once one cannot win, none after it can
                 if count[k]:
                     continue
                 if hopeless(i + 1, floor[k] + bd.unit_cost[k] + opening):
                     break
-                ahead = twins[k]
-                if ahead and (len(ahead) > len(opened) or not all(count[m] for m in ahead)):
+                twin = level_twins.get(k)
+                if twin is not None and (
+                    twin[1] > len(opened) or not all(count[m] for m in twin[0][: twin[1]])
+                ):
                     continue  # a twin that wins the tie-breaks is still unopened (see `twins`)
                 if add(i, k, bd.units):
                     if not pruned(i + 1, 0, 0):
@@ -287,4 +289,4 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
     except _BudgetSpentError:
         out.exact = False
     out.nodes = state[2]
-    offer_twin_swaps(p, out, classes)
+    offer_twin_swaps(p, out, twins)

@@ -23,38 +23,72 @@ if TYPE_CHECKING:
     from core.routing.search import Outcome
 
 
-def twin_classes(p: Problem) -> list[tuple[int, ...]]:
-    """Per candidate its class of twins (itself included), best on tie-breaks first; () if alone."""
-    # Only locations some bundle could use can be opened; their ability, costs and units per bundle.
-    ability: dict[int, list[tuple[int, int, int | None]]] = {}
-    for b, bd in enumerate(p.bundles):
-        unit, usable = bd.unit_cost, bd.usable
-        for k in bd.options:
-            found = ability.get(k)
-            if found is None:
-                found = ability[k] = []
-            found.append((b, unit[k], usable.get(k)))
-    classes: dict[tuple[object, ...], list[int]] = {}
-    for k, what in ability.items():
-        lane = p.lane_of(k)
-        if lane is not None:
-            classes.setdefault((lane, p.fixed[k], *what), []).append(k)
-    out: list[tuple[int, ...]] = [()] * len(p.cands)
-    for members in classes.values():
-        if len(members) > 1:
-            members.sort(key=lambda k: _tie(p, k))
-            ranked = tuple(members)
-            for k in members:
-                out[k] = ranked
-    return out
+class LevelTwins:
+    """Twins for the decision at bundle i: only bundles i.. matter, so classes grow with depth.
+
+    When the search opens a location for bundle i, every bundle before i already sits at an open
+    location, so two unopened locations that agree on lane, fixed costs and bundles i.. are
+    interchangeable for everything that can still happen. Computed per level on first use.
+    """
+
+    def __init__(self, p: Problem) -> None:
+        self.p = p
+        nb = len(p.bundles)
+        # Per location some bundle could use: (unit cost, usable units) per bundle, None if unable.
+        self.cells: dict[int, list[tuple[int, int | None] | None]] = {}
+        for b, bd in enumerate(p.bundles):
+            unit, usable = bd.unit_cost, bd.usable
+            for k in bd.options:
+                row = self.cells.get(k)
+                if row is None:
+                    row = self.cells[k] = [None] * nb
+                row[b] = (unit[k], usable.get(k))
+        self.lanes = [p.lane_of(k) for k in range(len(p.cands))]
+        self._levels: dict[int, dict[int, tuple[list[int], int]]] = {}
+        self._ties: dict[int, tuple[object, ...]] = {}
+
+    def at(self, i: int) -> dict[int, tuple[list[int], int]]:
+        """Bundle i's options that have better twins: (their class, best first; their rank in it)."""
+        found = self._levels.get(i)
+        if found is None:
+            found = self._levels[i] = {
+                k: (members, rank)
+                for members in self._classes(self.p.bundles[i].options, i)
+                for rank, k in enumerate(members)
+                if rank
+            }
+        return found
+
+    def everywhere(self) -> dict[int, list[int]]:
+        """Every location's full class of twins (itself included, best first), if it has twins."""
+        return {k: members for members in self._classes(list(self.cells), 0) for k in members}
+
+    def _classes(self, among: list[int], i: int) -> list[list[int]]:
+        """Classes of two or more twins for bundles i.., each sorted best first on tie-breaks."""
+        p, cells, lanes, fixed = self.p, self.cells, self.lanes, self.p.fixed
+        classes: dict[tuple[object, ...], list[int]] = {}
+        for k in among:
+            lane = lanes[k]
+            if lane is not None:
+                key = (lane, fixed[k], *cells[k][i:])
+                found = classes.get(key)
+                if found is None:
+                    classes[key] = [k]
+                else:
+                    found.append(k)
+        out = []
+        ties = self._ties
+        for members in classes.values():
+            if len(members) > 1:
+                for k in members:
+                    if k not in ties:
+                        ties[k] = _tie(p, k)
+                members.sort(key=ties.__getitem__)
+                out.append(members)
+        return out
 
 
-def better_twins(classes: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
-    """Per candidate, its twins that win the tie-breaks: the search opens it only once they are open."""
-    return [members[: members.index(k)] if members else () for k, members in enumerate(classes)]
-
-
-def offer_twin_swaps(p: Problem, out: Outcome, classes: list[tuple[int, ...]]) -> None:
+def offer_twin_swaps(p: Problem, out: Outcome, twins: LevelTwins) -> None:
     """Offer the best plan with one location swapped for an unused twin: the natural runner-up.
 
     The search never opens such plans (they lose the tie-breaks), yet "a twin would have cost the
@@ -63,8 +97,9 @@ def offer_twin_swaps(p: Problem, out: Outcome, classes: list[tuple[int, ...]]) -
     best = out.best
     if best is None:
         return
+    classes = twins.everywhere()
     for k in sorted(best.locations):
-        twin = next((m for m in classes[k] if m not in best.locations), None)
+        twin = next((m for m in classes.get(k, ()) if m not in best.locations), None)
         if twin is not None:
             out.offer(p.evaluate(tuple((b, twin if at == k else at, q) for b, at, q in best.parts)))
 
