@@ -234,6 +234,16 @@ class RateBroker:
                 yield option, price, ship, eta, meets
 
     @property
+    def band_edges(self) -> tuple[float, ...]:
+        """Every distance-band bound (km), sorted: a distance matters only by which of them it passes."""
+        edges = {e for c in self._carriers for e in (*c.band_mins, *c.band_maxes) if e is not None}
+        return tuple(sorted(edges))
+
+    @property
+    def uses_postal_zones(self) -> bool:
+        return any(c.prefixes for c in self._carriers)
+
+    @property
     def cutoffs(self) -> tuple[time, ...]:
         """Every distinct cut-off, sorted: a ready time matters only by which of them it is past."""
         return tuple(

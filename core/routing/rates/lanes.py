@@ -9,16 +9,20 @@ cut-offs the ready time is past, promise day, residential) and a *weight class*.
 the same lane and class get the same quote by construction, because the quote is computed from
 representatives of the class through the same `RateBroker.priced_in` as `RateBroker.quote`.
 
+Within one order the lane of an origin is found from even less: its country, ZIP3, time zone and
+which distance-band edges lie below its distance, so locations in the same band share the work.
+
 A lane never outlives what it was keyed on: the ready day and the promise day are part of it, so a
 cached quote is never returned for another ready day, cut-off side or promise.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from datetime import date, datetime
 from decimal import Decimal
 
+from core.domain.geo import distance_km
 from core.routing.rates.broker import RateBroker, best_quote
 from core.routing.shipping import Address, RateQuote
 
@@ -33,10 +37,12 @@ class LaneTable:
     confused with a different lane; it is simply recomputed.
     """
 
-    __slots__ = ("bounds_g", "cutoffs", "ids", "next_id", "quotes", "reps", "weights")
+    __slots__ = ("bounds_g", "cutoffs", "edges", "ids", "next_id", "postal", "quotes", "reps", "weights")
 
     def __init__(self, broker: RateBroker) -> None:
         self.cutoffs = broker.cutoffs
+        self.edges = broker.band_edges
+        self.postal = broker.uses_postal_zones
         self.weights: tuple[Decimal, ...] = broker.weight_bounds
         self.bounds_g = tuple(w * 1000 for w in self.weights)
         self.ids: dict[_Lane, int] = {}
@@ -59,7 +65,16 @@ class LaneTable:
 class LaneQuoter:
     """One order's view: a destination, a ready time and a promise; origins and weights vary."""
 
-    __slots__ = ("_broker", "_promise", "_ready", "_ready_at", "_residential", "_table", "destination")
+    __slots__ = (
+        "_broker",
+        "_promise",
+        "_ready",
+        "_ready_at",
+        "_residential",
+        "_seen",
+        "_table",
+        "destination",
+    )
 
     def __init__(
         self, broker: RateBroker, destination: Address, ready_at: datetime, promise_by: datetime | None
@@ -71,12 +86,28 @@ class LaneQuoter:
         self._promise = broker.promise_date(destination, promise_by)
         self._residential = destination.residential
         self._ready: dict[str, tuple[datetime, date, int]] = {}  # origin time zone -> ready class
+        # What of an origin decides its lane for this order: country, ZIP3 (if any carrier has a
+        # postal zone chart), which band edges the distance passes, and its time zone.
+        self._seen: dict[tuple[str, str, int, str], int] = {}
 
     def lane(self, origin: Address, km: float | None = None) -> int:
         """The id of the lane from `origin`: equal ids, equal quotes for equal weight classes.
 
         `km`, when given, must be exactly `core.domain.geo.distance_km(origin, destination)`.
         """
+        table = self._table
+        if km is None:
+            dest = self.destination
+            km = distance_km(origin.latitude, origin.longitude, dest.latitude, dest.longitude)
+        seen = (
+            origin.country,
+            origin.postal_code[:3] if table.postal else "",
+            bisect_right(table.edges, km),
+            origin.timezone,
+        )
+        found = self._seen.get(seen)
+        if found is not None:
+            return found
         ready = self._ready.get(origin.timezone)
         if ready is None:
             local = self._broker.local_ready(origin, self._ready_at)
@@ -89,12 +120,12 @@ class LaneQuoter:
             self._promise,
             self._residential,
         )
-        table = self._table
         found = table.ids.get(key)
         if found is None:
             found = table.ids[key] = table.next_id
             table.reps[found] = (key, ready[0])
             table.next_id += 1
+        self._seen[seen] = found
         return found
 
     @property

@@ -140,3 +140,24 @@ def test_tables_start_afresh_when_full_and_ids_are_never_reused(monkeypatch) -> 
         assert got == direct(broker, NYC, BROOKLYN, 500, at(day, 10), None)
     assert len(set(seen)) == len(seen)
     assert len(broker.lane_table().ids) <= 3
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    dest=st.sampled_from(ORIGINS),
+    minutes=st.integers(0, 7 * 24 * 60),
+    grams=st.lists(st.integers(0, 25_000), min_size=1, max_size=4),
+    promise_hours=st.none() | st.integers(0, 120),
+)
+def test_one_view_prices_many_origins_like_the_broker(
+    dest: Address, minutes: int, grams: list[int], promise_hours: int | None
+) -> None:
+    """One order's view is asked about every origin in turn, as the planner does."""
+    ready = at(2, 0) + timedelta(minutes=minutes)
+    promise = None if promise_hours is None else ready + timedelta(hours=promise_hours)
+    view = _SAMPLE_BROKER.lanes(dest, ready, promise)
+    for origin in ORIGINS + ORIGINS:
+        lane = view.lane(origin)
+        for g in grams:
+            expected = direct(_SAMPLE_BROKER, origin, dest, g, ready, promise)
+            assert view.quote(lane, view.weight_class(g)) == expected
