@@ -55,6 +55,7 @@ class Candidate:
         "unit_cost",
         "usable",
         "values",
+        "weight_g",
     )
 
     def __init__(self, loc: LocationSnapshot, distance_km: float, pickup_here: bool = False) -> None:
@@ -72,6 +73,7 @@ class Candidate:
         self.labour = 0  # ticks per unit
         self.priority = 0  # ticks per shipment
         self.capacity = 0  # ticks per shipment
+        self.weight_g = 0  # what it would send alone: every usable unit
 
     @property
     def code(self) -> str:
@@ -240,6 +242,7 @@ def _line_filter(c: Candidate, prepared: list[_Prepared], rules: CompiledRules) 
     bonuses: dict[int, int] = {}
     unavailable: dict[str, str] = {}
     first: tuple[str, dict[str, Any]] | None = None
+    weight = 0
     for p in prepared:
         line = p.line
         if p.fences:
@@ -264,6 +267,7 @@ def _line_filter(c: Candidate, prepared: list[_Prepared], rules: CompiledRules) 
             continue
         index = line.index
         usable_at[index] = usable
+        weight += usable * line.weight_g
         if overstock and level is not None:
             bonus = rules.overstock_ticks(level.on_hand, level.daily_sales)
             bonuses[index] = bonus
@@ -272,6 +276,7 @@ def _line_filter(c: Candidate, prepared: list[_Prepared], rules: CompiledRules) 
             bonuses[index] = 0
             unit_cost[index] = labour
     c.usable, c.unit_cost, c.overstock, c.unavailable = usable_at, unit_cost, bonuses, unavailable
+    c.weight_g = weight
     if not usable_at and first is not None:
         c.excluded_by, c.values = first
         c.text = "; ".join(unavailable.values())

@@ -16,12 +16,11 @@ from core.routing.problem import Problem
 
 def solo_weights(p: Problem, lines: list[Line]) -> list[int]:
     """Per candidate the weight (g) it would send alone; excludes those no carrier takes it from."""
-    grams = {line.index: line.weight_g for line in lines}
     out = []
     for k, c in enumerate(p.cands):
-        weight = sum(grams[i] * units for i, units in c.usable.items())
+        weight = c.weight_g  # the line filter summed it: every usable unit of every line
         out.append(weight)
-        if p.quote(k, weight) is None:
+        if p.ship(k, weight) is None:
             dest = p.destination.postal_code or f"{p.destination.latitude:.3f},{p.destination.longitude:.3f}"
             c.exclude("no_carrier", p.rules, weight_kg=weight / 1000, destination=dest)
     return out
