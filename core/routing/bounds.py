@@ -87,9 +87,10 @@ def single_location_is_optimal(p: Problem, best: Plan | None) -> bool:
     """Whether no plan can beat `best`, a single-location plan, so the search may be skipped.
 
     True when `best` leaves only the units no plan can place, and any plan with two or more
-    locations costs more: at least the two cheapest openings (each location's lightest possible
-    parcel plus its fixed costs), one shipment penalty, and every bundle at its cheapest unit
-    cost. Relies, like the search, on shipping never getting cheaper as weight grows.
+    locations costs more: every bundle at its cheapest unit cost, a shipment penalty per extra
+    parcel, each parcel at least its location's lightest quote plus fixed costs, and the heaviest
+    of them at least the quote for its share of the order's weight. Relies, like the search, on
+    shipping never getting cheaper as weight grows.
     """
     if best is None or len(best.locations) != 1:
         return False
@@ -115,5 +116,23 @@ def single_location_is_optimal(p: Problem, best: Plan | None) -> bool:
             second = floor
     if first is None or second is None:
         return True  # fewer than two locations could take anything
-    least = first + second + p.rules.shipment_penalty + sum(bd.min_cost for bd in placeable)
-    return least > best.cost
+    pen, units = p.rules.shipment_penalty, sum(bd.min_cost for bd in placeable)
+    if first + second + pen + units > best.cost:
+        return True
+    # With s parcels the heaviest weighs at least the total / s (and at least the heaviest piece);
+    # heavy orders, whose one parcel from afar costs less than several, are settled here.
+    pieces = [bd.weight_g // bd.units if bd.splittable else bd.weight_g for bd in placeable]
+    total = sum(
+        w * (bd.units - bd.forced_unplaced) if bd.splittable else w
+        for w, bd in zip(pieces, placeable, strict=True)
+    )
+    for s in range(2, p.rules.max_shipments + 1):
+        heavy = max(max(pieces), -(-total // s))
+        dearest = None
+        for k in lightest:
+            ship = p.ship(k, heavy)
+            if ship is not None and (dearest is None or ship + p.fixed[k] < dearest):
+                dearest = ship + p.fixed[k]
+        if dearest is not None and dearest + (s - 1) * (first + pen) + units <= best.cost:
+            return False
+    return True

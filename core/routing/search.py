@@ -225,10 +225,8 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
                     continue
                 if hopeless(i + 1, floor[k] + bd.unit_cost[k] + opening):
                     break
-                twin = level_twins.get(k)
-                if twin is not None and (
-                    twin[1] > len(opened) or not all(count[m] for m in twin[0][: twin[1]])
-                ):
+                ahead = level_twins.get(k)
+                if ahead is not None and (len(ahead) > len(opened) or not all(count[m] for m in ahead)):
                     continue  # a twin that wins the tie-breaks is still unopened (see `twins`)
                 if add(i, k, bd.units):
                     if not pruned(i + 1, 0, 0):

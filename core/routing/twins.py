@@ -1,20 +1,21 @@
 """Interchangeable locations: which ones the search never needs to open.
 
 On a real network many locations cost exactly the same for an order: stores in the same carrier
-zones (the same rate-broker lane), of the same type, holding the same lines. Any plan that opens
-one of them while a twin that wins the tie-breaks stays unused can swap the two and become strictly
-better (same cost, smaller tie key), and a plan that uses both can exchange their roles, which makes
-the first part's location code smaller. So the best plan never opens a location while a better twin
-is unopened, and the search may skip it: without this, an order whose best plan costs as much as
-two parcels enumerates every pair of ~150 stores, most of them identical.
+zones (the same rate-broker lane), of the same type, holding the same lines. A plan that opens one
+of them while a twin stays unused can swap the two; a plan that uses both can exchange their
+roles. So when the twin both wins the tie-breaks and has the smaller code (see `LevelTwins.at`),
+every plan opening the other first is beaten by one the search still reaches, and the search may
+skip it. Without this, an order whose best plan costs as much as two parcels enumerates every pair
+of ~150 stores, most of them identical.
 
 Twins must be identical in everything but tie-break values: the same shipping for every weight (the
-same lane; quoters without lanes have no twins), the same fixed costs, and for every bundle the
-same ability, unit cost and usable units.
+same lane; quoters without lanes have no twins), the same fixed costs, and the same ability, unit
+cost and usable units for every bundle still to place.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from typing import TYPE_CHECKING
 
 from core.routing.problem import Problem
@@ -44,24 +45,45 @@ class LevelTwins:
                     row = self.cells[k] = [None] * nb
                 row[b] = (unit[k], usable.get(k))
         self.lanes = [p.lane_of(k) for k in range(len(p.cands))]
-        self._levels: dict[int, dict[int, tuple[list[int], int]]] = {}
+        self._levels: dict[int, dict[int, tuple[int, ...]]] = {}
         self._ties: dict[int, tuple[object, ...]] = {}
 
-    def at(self, i: int) -> dict[int, tuple[list[int], int]]:
-        """Bundle i's options that have better twins: (their class, best first; their rank in it)."""
+    def at(self, i: int) -> dict[int, tuple[int, ...]]:
+        """Bundle i's options that must wait for twins: those twins (at most max_shipments + 1).
+
+        A location waits for every twin that wins the tie-breaks *and* has a smaller code. Swapping
+        in an unused one makes any plan better (smaller tie key); exchanging roles with a used one
+        keeps costs and sums and puts the smaller code first. With only the first condition a plan
+        using two twins could be lost when the nearer one has the larger code.
+        """
         found = self._levels.get(i)
         if found is None:
-            found = self._levels[i] = {
-                k: (members, rank)
-                for members in self._classes(self.p.bundles[i].options, i)
-                for rank, k in enumerate(members)
-                if rank
-            }
+            codes, keep = self.p.codes, self.p.rules.max_shipments + 1
+            found = {}
+            for members in self._classes(self.p.bundles[i].options, i):
+                seen: list[tuple[str, int]] = []  # earlier (better) members by code
+                for k in members:
+                    entry = (codes[k], k)
+                    smaller = bisect_left(seen, entry)
+                    if smaller:
+                        found[k] = tuple(m for _, m in seen[: min(smaller, keep)])
+                    insort(seen, entry)
+            self._levels[i] = found
         return found
 
-    def everywhere(self) -> dict[int, list[int]]:
-        """Every location's full class of twins (itself included, best first), if it has twins."""
-        return {k: members for members in self._classes(list(self.cells), 0) for k in members}
+    def best_twin(self, k: int, taken: frozenset[int]) -> int | None:
+        """k's twin over every bundle that wins the tie-breaks among those not in `taken`."""
+        lane, row, fixed, lanes, ties = self.lanes[k], self.cells.get(k), self.p.fixed, self.lanes, self._ties
+        if lane is None or row is None:
+            return None
+        found = [
+            m for m, other in self.cells.items() if other == row and lanes[m] == lane and fixed[m] == fixed[k]
+        ]
+        found = [m for m in found if m not in taken]
+        for m in found:
+            if m not in ties:
+                ties[m] = _tie(self.p, m)
+        return min(found, key=ties.__getitem__, default=None)
 
     def _classes(self, among: list[int], i: int) -> list[list[int]]:
         """Classes of two or more twins for bundles i.., each sorted best first on tie-breaks."""
@@ -97,9 +119,8 @@ def offer_twin_swaps(p: Problem, out: Outcome, twins: LevelTwins) -> None:
     best = out.best
     if best is None:
         return
-    classes = twins.everywhere()
     for k in sorted(best.locations):
-        twin = next((m for m in classes.get(k, ()) if m not in best.locations), None)
+        twin = twins.best_twin(k, best.locations)
         if twin is not None:
             out.offer(p.evaluate(tuple((b, twin if at == k else at, q) for b, at, q in best.parts)))
 

@@ -22,11 +22,11 @@ from core.routing.candidates import Line, OrderContext, screen
 from core.routing.compiled import compile_rules
 from core.routing.decision import amount, amount_text
 from core.routing.planner import Planner
-from core.routing.rates import RateBroker, load_sample_rate_sheet
+from core.routing.rates import RateBroker, load_sample_rate_sheet, parse_rate_sheet
 from core.routing.rules import default_rule_set
 from core.routing.shipping import RateQuote, ShipmentRequest
 from core.routing.snapshot import Destination, LocationSnapshot, NetworkSnapshot
-from tests.core.routing.planner_kit import loc
+from tests.core.routing.planner_kit import HOME, item, loc, network, order
 
 
 @dataclass
@@ -52,8 +52,8 @@ def test_lane_quotes_route_a_day_exactly_like_plain_quotes() -> None:
     plain = Planner(default_rule_set(), PlainQuoter(RateBroker(load_sample_rate_sheet())))
     orders = order_stream(demo, 150, start=datetime(2026, 3, 2, 6, 0, tzinfo=UTC), every=timedelta(minutes=9))
     fast_log, plain_log = Journal(fast_net), Journal(plain_net)
-    for order in orders:
-        a, b = fast.route(order, fast_net), plain.route(order, plain_net)
+    for placed in orders:
+        a, b = fast.route(placed, fast_net), plain.route(placed, plain_net)
         fast_dict, plain_dict = a.to_dict(), b.to_dict()
         # The runner-up is the best alternative among the plans each search looked at, and the
         # lane path skips plans that only lose on tie-breaks (see core.routing.twins): the chosen
@@ -95,3 +95,38 @@ def test_money_text_is_the_decimal_text() -> None:
 @given(st.integers(-(10**14), 10**14))
 def test_money_text_is_the_decimal_text_for_any_amount(ticks: int) -> None:
     assert amount_text(ticks) == str(amount(ticks))
+
+
+def _steep_sheet() -> RateBroker:
+    """Parcels up to 10 kg cost $5, up to 20 kg $50: two light parcels beat one heavy one."""
+    service = {
+        "code": "GROUND",
+        "name": "Ground",
+        "transit_days": {"1": 1},
+        "tiers": [{"max_kg": "10", "prices": {"1": "5.00"}}, {"max_kg": "20", "prices": {"1": "50.00"}}],
+    }
+    carrier = {
+        "name": "Steep",
+        "cutoff": "17:00",
+        "distance_bands": [{"zone": "1", "min_km": 0, "max_km": 1000}],
+        "services": [service],
+    }
+    return RateBroker(parse_rate_sheet({"carriers": [carrier]}))
+
+
+def test_twin_stores_sharing_an_order_keep_the_canonical_plan() -> None:
+    """Two stores alike in every cost both ship, because two light parcels are cheapest.
+
+    S02 is nearer but S01 has the smaller code: skipping S01 because a nearer twin exists would
+    lose the plan whose first parcel comes from S01, which the tie-breaks prefer.
+    """
+    stores = [loc("S01", 12), loc("S02", 10)]
+    stock = {(code, sku): 2 for code in ("S01", "S02") for sku in ("A", "B")}
+    net = network(stores, stock, [item("A", kg="10"), item("B", kg="10")])
+    the_order = order(("A", 1), ("B", 1))
+    fast = Planner(default_rule_set(), _steep_sheet())
+    plain = Planner(default_rule_set(), PlainQuoter(_steep_sheet()))
+    a = fast.route(the_order, net, destination=HOME)
+    b = plain.route(the_order, net, destination=HOME)
+    assert [(s.location, s.lines) for s in a.shipments] == [("S01", (("A", 1),)), ("S02", (("B", 1),))]
+    assert a.exact and a.shipments == b.shipments and a.total == b.total
