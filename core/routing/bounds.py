@@ -30,6 +30,11 @@ class Bounds:
         # The weight each bundle adds at least: all of it, or one unit of a line that may split.
         self.weight = [bd.weight_g // bd.units if bd.splittable else bd.weight_g for bd in p.bundles]
         self._alone: dict[int, list[tuple[int, int]]] = {}
+        # Per bundle: who can take it, the weight it adds, its least unit cost, its placeable units.
+        self._rows = [
+            (bd.option_set, w, bd.min_cost, bd.units - bd.forced_unplaced)
+            for bd, w in zip(p.bundles, self.weight, strict=True)
+        ]
 
     def alone(self, j: int) -> list[tuple[int, int]]:
         """Bundle j's cheapest parcels of its own: (quote + fixed costs, location), the first few.
@@ -54,30 +59,33 @@ class Bounds:
 
         `weight` and `ship_now` are the open parcels' weights and shipping so far, by location.
         """
-        p, bundles = self.p, self.bundles
+        ship, alone, rows = self.p.ship, self._alone, self._rows
         unplaced, units, dearest = self.forced[i], 0, 0
         full = len(opened) >= self.max_ship
         opening = self.pen if opened else 0
-        for j in range(i, len(bundles)):
-            bd = bundles[j]
-            if not bd.options:
+        for j in range(i, len(rows)):
+            able, w, min_cost, placeable = rows[j]
+            if not able:
                 continue
-            w, least = self.weight[j], None
+            least = None
             for k in opened:
-                if k in bd.unit_cost:
-                    s = p.ship(k, weight[k] + w)
-                    if s is not None and (least is None or s - ship_now[k] < least):
-                        least = s - ship_now[k]
+                if k in able:
+                    s = ship(k, weight[k] + w)
+                    if s is not None:
+                        s -= ship_now[k]
+                        if least is None or s < least:
+                            least = s
             if not full:
-                for c, k in self._alone.get(j) or self.alone(j):
+                for c, k in alone.get(j) or self.alone(j):
                     if count[k] == 0:
-                        if least is None or c + opening < least:
-                            least = c + opening
+                        c += opening
+                        if least is None or c < least:
+                            least = c
                         break
             if least is None:  # it can join no open parcel and may not open one
-                unplaced += bd.units - bd.forced_unplaced
+                unplaced += placeable
                 continue
-            units += bd.min_cost
+            units += min_cost
             if least > dearest:
                 dearest = least
         return unplaced, units + dearest
