@@ -133,6 +133,7 @@ class RateBroker:
         self._carriers = tuple(_compile(c, ranks) for c in sheet.carriers)
         self._zones: dict[str, ZoneInfo] = {}
         self._lane_table: LaneTable | None = None
+        self._origins: dict[str, frozenset[str]] = {}  # destination ZIP3 -> charted origin ZIP3s
 
     def quote(self, request: ShipmentRequest) -> RateQuote | None:
         """The cheapest service meeting the promise, else the fastest; None if no service carries it."""
@@ -239,9 +240,15 @@ class RateBroker:
         edges = {e for c in self._carriers for e in (*c.band_mins, *c.band_maxes) if e is not None}
         return tuple(sorted(edges))
 
-    @property
-    def uses_postal_zones(self) -> bool:
-        return any(c.prefixes for c in self._carriers)
+    def postal_origins(self, destination: Address) -> frozenset[str]:
+        """The origin ZIP3s some carrier's zone chart pairs with this destination (US only)."""
+        d = _us_prefix(destination.postal_code) if destination.country == "US" else None
+        if d is None:
+            return frozenset()
+        found = self._origins.get(d)
+        if found is None:
+            found = self._origins[d] = frozenset(o for c in self._carriers for o, dd in c.prefixes if dd == d)
+        return found
 
     @property
     def cutoffs(self) -> tuple[time, ...]:

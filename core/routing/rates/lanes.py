@@ -9,8 +9,9 @@ cut-offs the ready time is past, promise day, residential) and a *weight class*.
 the same lane and class get the same quote by construction, because the quote is computed from
 representatives of the class through the same `RateBroker.priced_in` as `RateBroker.quote`.
 
-Within one order the lane of an origin is found from even less: its country, ZIP3, time zone and
-which distance-band edges lie below its distance, so locations in the same band share the work.
+Within one order the lane of an origin is found from even less: its country, time zone, which
+distance-band edges lie below its distance and, only where a carrier's zone chart pairs it with
+this destination, its ZIP3; so locations in the same band share the work.
 
 A lane never outlives what it was keyed on: the ready day and the promise day are part of it, so a
 cached quote is never returned for another ready day, cut-off side or promise.
@@ -37,12 +38,11 @@ class LaneTable:
     confused with a different lane; it is simply recomputed.
     """
 
-    __slots__ = ("bounds_g", "cutoffs", "edges", "ids", "next_id", "postal", "quotes", "reps", "weights")
+    __slots__ = ("bounds_g", "cutoffs", "edges", "ids", "next_id", "quotes", "reps", "weights")
 
     def __init__(self, broker: RateBroker) -> None:
         self.cutoffs = broker.cutoffs
         self.edges = broker.band_edges
-        self.postal = broker.uses_postal_zones
         self.weights: tuple[Decimal, ...] = broker.weight_bounds
         self.bounds_g = tuple(w * 1000 for w in self.weights)
         self.ids: dict[_Lane, int] = {}
@@ -67,6 +67,7 @@ class LaneQuoter:
 
     __slots__ = (
         "_broker",
+        "_charted",
         "_promise",
         "_ready",
         "_ready_at",
@@ -86,8 +87,10 @@ class LaneQuoter:
         self._promise = broker.promise_date(destination, promise_by)
         self._residential = destination.residential
         self._ready: dict[str, tuple[datetime, date, int]] = {}  # origin time zone -> ready class
-        # What of an origin decides its lane for this order: country, ZIP3 (if any carrier has a
-        # postal zone chart), which band edges the distance passes, and its time zone.
+        # What of an origin decides its lane for this order: country, ZIP3 (only if some carrier's
+        # zone chart pairs it with this destination), which band edges the distance passes, and
+        # its time zone.
+        self._charted = broker.postal_origins(destination)
         self._seen: dict[tuple[str, str, int, str], int] = {}
 
     def lane(self, origin: Address, km: float | None = None) -> int:
@@ -99,9 +102,10 @@ class LaneQuoter:
         if km is None:
             dest = self.destination
             km = distance_km(origin.latitude, origin.longitude, dest.latitude, dest.longitude)
+        zip3 = origin.postal_code[:3]
         seen = (
             origin.country,
-            origin.postal_code[:3] if table.postal else "",
+            zip3 if zip3 in self._charted else "",
             bisect_right(table.edges, km),
             origin.timezone,
         )
