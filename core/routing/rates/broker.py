@@ -1,17 +1,15 @@
 """The rate broker: the cheapest carrier service that meets the promise, priced from a rate sheet.
 
 The planner calls `quote` for every candidate location of every order, so everything that does not
-depend on the request is done once in `RateBroker.__init__`: zone lookup by a prefix dictionary and
-sorted band bounds, weight tiers as sorted bounds for `bisect`, and every total (base, fuel,
-residential) already rounded per tier, so no Decimal arithmetic happens while quoting. Calendar
-answers are cached in `PickupCalendar`. Only the winner is turned into a `RateQuote`.
+depend on the request is done once in `RateBroker.__init__` (`core.routing.rates.compiled`), and
+calendar answers are cached in `PickupCalendar`. Only the winner is turned into a `RateQuote`. The
+planner's own path, sharing quotes between origins and orders, is `lanes`.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
@@ -19,98 +17,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.domain.errors import ValidationError
 from core.domain.geo import distance_km
-from core.domain.money import round_money
-from core.routing.rates.calendar import PickupCalendar
-from core.routing.rates.sheet import Carrier, RateSheet, Service, expand_prefixes
+from core.routing.rates.compiled import Option, Price, compile_carrier
+from core.routing.rates.sheet import RateSheet
 from core.routing.shipping import Address, RateQuote, ShipmentRequest
 
 if TYPE_CHECKING:
     from core.routing.rates.lanes import LaneQuoter, LaneTable
-
-_ZERO = Decimal("0.00")
-_Price = tuple[int, Decimal, tuple[tuple[str, Decimal], ...]]  # (cents for comparing, total, breakdown)
-
-
-@dataclass(frozen=True, slots=True)
-class _Option:
-    """One service in one zone, with its tier bounds and precomputed prices."""
-
-    carrier: str
-    service: str
-    rank: int  # position in (carrier, service code) order: the last tie-break, compared as an int
-    transit_days: int
-    saturday_delivery: bool
-    guaranteed: bool
-    calendar: PickupCalendar
-    bounds: tuple[Decimal, ...]
-    prices: tuple[_Price, ...]
-    residential_prices: tuple[_Price, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class _CompiledCarrier:
-    prefixes: dict[tuple[str, str], str]
-    band_mins: tuple[float, ...]
-    band_maxes: tuple[float | None, ...]
-    band_zones: tuple[str, ...]
-    by_zone: dict[str, tuple[_Option, ...]]
-
-
-def _price(base: Decimal, fuel_pct: Decimal, residential: Decimal) -> _Price:
-    """Fuel is a percentage of the base rate only; the residential fee is a flat add-on."""
-    fuel = round_money(base * fuel_pct / 100)
-    total = base + fuel + residential
-    return int(total * 100), total, (("base", base), ("fuel", fuel), ("residential", residential))
-
-
-def _compile(carrier: Carrier, ranks: dict[tuple[str, str], int]) -> _CompiledCarrier:
-    calendars: dict[object, PickupCalendar] = {}
-    by_zone: dict[str, list[_Option]] = {}
-    for service in carrier.services:
-        cutoff = service.cutoff or carrier.cutoff
-        if cutoff not in calendars:
-            calendars[cutoff] = PickupCalendar(carrier.pickup_days, cutoff, carrier.holidays)
-        for zone, transit in service.transit_days.items():
-            by_zone.setdefault(zone, []).append(
-                _option(carrier, service, zone, transit, calendars[cutoff], ranks)
-            )
-    prefixes = {
-        (o, d): row.zone
-        for row in carrier.postal_zones
-        for o in expand_prefixes(row.origin)
-        for d in expand_prefixes(row.destination)
-    }
-    bands = carrier.distance_bands
-    return _CompiledCarrier(
-        prefixes=prefixes,
-        band_mins=tuple(b.min_km for b in bands),
-        band_maxes=tuple(b.max_km for b in bands),
-        band_zones=tuple(b.zone for b in bands),
-        by_zone={zone: tuple(options) for zone, options in by_zone.items()},
-    )
-
-
-def _option(
-    carrier: Carrier,
-    service: Service,
-    zone: str,
-    transit: int,
-    calendar: PickupCalendar,
-    ranks: dict[tuple[str, str], int],
-) -> _Option:
-    pct, fee = carrier.fuel_surcharge_pct, carrier.residential_surcharge
-    return _Option(
-        carrier=carrier.name,
-        service=service.code,
-        rank=ranks[carrier.name, service.code],
-        transit_days=transit,
-        saturday_delivery=service.saturday_delivery,
-        guaranteed=service.guaranteed,
-        calendar=calendar,
-        bounds=tuple(t.max_kg for t in service.tiers),
-        prices=tuple(_price(t.prices[zone], pct, _ZERO) for t in service.tiers),
-        residential_prices=tuple(_price(t.prices[zone], pct, fee) for t in service.tiers),
-    )
 
 
 def _us_prefix(postal_code: str) -> str | None:
@@ -130,7 +42,7 @@ class RateBroker:
         self.guaranteed_only = guaranteed_only
         order = sorted((c.name, s.code) for c in sheet.carriers for s in c.services)
         ranks = {key: i for i, key in enumerate(order)}
-        self._carriers = tuple(_compile(c, ranks) for c in sheet.carriers)
+        self._carriers = tuple(compile_carrier(c, ranks) for c in sheet.carriers)
         self._zones: dict[str, ZoneInfo] = {}
         self._lane_table: LaneTable | None = None
         self._origins: dict[str, frozenset[str]] = {}  # destination ZIP3 -> charted origin ZIP3s
@@ -161,7 +73,7 @@ class RateBroker:
             found.sort(key=lambda q: (q.eta, q.cost, q.carrier, q.service))
         return found
 
-    def _priced(self, request: ShipmentRequest) -> Iterator[tuple[_Option, _Price, date, date, bool]]:
+    def _priced(self, request: ShipmentRequest) -> Iterator[tuple[Option, Price, date, date, bool]]:
         """Yield (option, price, ship date, eta, meets promise) for every service that can carry it."""
         weight = _check_weight(request.weight_kg)
         origin, destination = request.origin, request.destination
@@ -215,7 +127,7 @@ class RateBroker:
         local_ready: datetime,
         promise: date | None,
         residential: bool,
-    ) -> Iterator[tuple[_Option, _Price, date, date, bool]]:
+    ) -> Iterator[tuple[Option, Price, date, date, bool]]:
         """Every service able to carry `weight` in these zones, priced, with its dates."""
         for carrier, zone in zip(self._carriers, zones, strict=True):
             if zone is None:
@@ -277,9 +189,9 @@ class RateBroker:
         return zone
 
 
-def best_quote(priced: Iterator[tuple[_Option, _Price, date, date, bool]]) -> RateQuote | None:
+def best_quote(priced: Iterator[tuple[Option, Price, date, date, bool]]) -> RateQuote | None:
     """The cheapest option meeting the promise, else the one arriving first; ties by price then rank."""
-    best: tuple[tuple[object, ...], _Option, _Price, date, date] | None = None
+    best: tuple[tuple[object, ...], Option, Price, date, date] | None = None
     best_meets = False
     for option, price, ship, eta, meets in priced:
         if meets:
@@ -296,7 +208,7 @@ def best_quote(priced: Iterator[tuple[_Option, _Price, date, date, bool]]) -> Ra
     return _to_quote(option, price, ship, eta, best_meets)
 
 
-def _to_quote(option: _Option, price: _Price, ship: date, eta: date, meets: bool) -> RateQuote:
+def _to_quote(option: Option, price: Price, ship: date, eta: date, meets: bool) -> RateQuote:
     return RateQuote(
         carrier=option.carrier,
         service=option.service,
