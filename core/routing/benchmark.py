@@ -227,6 +227,7 @@ def bench_routing(
     naive = BaselineRouter(rule_set, RateBroker(load_sample_rate_sheet()))
     baseline = run(lambda o, n: naive.route(o, n), journal, stream)
     journal.rewind()
+    gc.unfreeze()
     return {
         "network": {
             "locations": len(network.locations),
