@@ -90,6 +90,41 @@ class Bounds:
                 dearest = least
         return unplaced, units + dearest
 
+    def leasts(
+        self, i: int, opened: list[int], count: list[int], weight: list[int], ship_now: list[int]
+    ) -> list[tuple[frozenset[int], int]]:
+        """Per bundle i.. that can still be placed: (who can take it, the least it adds to shipping).
+
+        Valid after opening one more location for any bundle that location cannot take, which lets
+        the search dismiss most openings before pricing them.
+        """
+        ship, alone, rows = self.p.ship, self._alone, self._rows
+        full = len(opened) >= self.max_ship
+        opening = self.pen if opened else 0
+        out = []
+        for j in range(i, len(rows)):
+            able, w, _, _ = rows[j]
+            if not able:
+                continue
+            least = None
+            for k in opened:
+                if k in able:
+                    s = ship(k, weight[k] + w)
+                    if s is not None:
+                        s -= ship_now[k]
+                        if least is None or s < least:
+                            least = s
+            if not full:
+                for c, k in alone.get(j) or self.alone(j):
+                    if count[k] == 0:
+                        c += opening
+                        if least is None or c < least:
+                            least = c
+                        break
+            if least is not None:
+                out.append((able, least))
+        return out
+
 
 def single_location_is_optimal(p: Problem, best: Plan | None) -> bool:
     """Whether no plan can beat `best`, a single-location plan, so the search may be skipped.

@@ -220,6 +220,7 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
         if len(opened) < max_ship:
             opening = pen if opened else 0
             level_twins = twins.at(i)
+            later: list[tuple[frozenset[int], int]] | None = None
             for k in bd.options:  # cheapest opening first: once one cannot win, none after it can
                 if count[k]:
                     continue
@@ -228,6 +229,18 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
                 ahead = level_twins.get(k)
                 if ahead is not None and (len(ahead) > len(opened) or not all(count[m] for m in ahead)):
                     continue  # a twin that wins the tie-breaks is still unopened (see `twins`)
+                t = out.best
+                if t is not None and state[1] + forced[i + 1] == t.key[0]:
+                    # Before pricing the opening: the bundles k cannot take still cost what they cost.
+                    if later is None:
+                        later = bounds.leasts(i + 1, opened, count, weight, ship_now)
+                    s = p.ship(k, bd.weight_g)
+                    if s is None:
+                        continue
+                    dearest = max((least for able, least in later if k not in able), default=0)
+                    least = state[0] + s + fixed[k] + bd.unit_cost[k] + opening + rest[i + 1] + dearest
+                    if least > t.key[1]:
+                        continue
                 if add(i, k, bd.units):
                     if not pruned(i + 1, 0, 0):
                         visit(i + 1)
