@@ -19,6 +19,8 @@ from core.routing.bounds import Bounds
 from core.routing.problem import Part, Plan, Problem
 from core.routing.twins import LevelTwins, offer_twin_swaps
 
+_NEVER = 1 << 62  # an opening no plan can afford: no carrier takes the bundle from there
+
 
 class _BudgetSpentError(Exception):
     """The node budget ran out: the best plan so far stands, but it is no longer proven optimal."""
@@ -97,15 +99,26 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
         floor[k] = fixed[k] + (s if s is not None else 0)
     # Cheapest-looking first, so the first dive is already a good plan; ties by location code.
     # Screening lists candidates by code, so a stable sort of the index order breaks ties by code.
+    # Opening k for a whole bundle costs at least its own parcel from k; a line that may split, at
+    # least k's lightest parcel. No carrier for the bundle alone: none for anything heavier either.
     codes = p.codes
     by_code = all(a < b for a, b in pairwise(codes))
+    entry: list[dict[int, int]] = []
     for bd in bundles:
         unit = bd.unit_cost
+        if bd.splittable:
+            cost = {k: unit[k] + floor[k] for k in bd.options}
+        else:
+            cost = {}
+            for k in bd.options:
+                s = p.ship(k, bd.weight_g)
+                cost[k] = unit[k] + fixed[k] + s if s is not None else _NEVER
+        entry.append(cost)
         if by_code:
             bd.options.sort()
-            bd.options.sort(key={k: unit[k] + floor[k] for k in bd.options}.__getitem__)
+            bd.options.sort(key=cost.__getitem__)
         else:
-            bd.options.sort(key=lambda k, unit=unit: (unit[k] + floor[k], codes[k]))
+            bd.options.sort(key=lambda k, cost=cost: (cost[k], codes[k]))
     bounds = Bounds(p)
     twins = LevelTwins(p)
     # For splittable bundles, over options from position j on: units they could still give, the
@@ -221,10 +234,11 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
             opening = pen if opened else 0
             level_twins = twins.at(i)
             later: list[tuple[frozenset[int], int]] | None = None
+            cost = entry[i]
             for k in bd.options:  # cheapest opening first: once one cannot win, none after it can
                 if count[k]:
                     continue
-                if hopeless(i + 1, floor[k] + bd.unit_cost[k] + opening):
+                if hopeless(i + 1, cost[k] + opening):
                     break
                 ahead = level_twins.get(k)
                 if ahead is not None and (len(ahead) > len(opened) or not all(count[m] for m in ahead)):
@@ -234,12 +248,8 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
                     # Before pricing the opening: the bundles k cannot take still cost what they cost.
                     if later is None:
                         later = bounds.leasts(i + 1, opened, count, weight, ship_now)
-                    s = p.ship(k, bd.weight_g)
-                    if s is None:
-                        continue
                     dearest = max((least for able, least in later if k not in able), default=0)
-                    least = state[0] + s + fixed[k] + bd.unit_cost[k] + opening + rest[i + 1] + dearest
-                    if least > t.key[1]:
+                    if state[0] + cost[k] + opening + rest[i + 1] + dearest > t.key[1]:
                         continue
                 if add(i, k, bd.units):
                     if not pruned(i + 1, 0, 0):
