@@ -152,6 +152,8 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
         t = out.best
         if t is None:
             return False
+        if state[1] + extra_unplaced + forced[i] > t.key[0]:
+            return True  # leaves more units unplaced than the best already does
         more, least = bounds.remaining(i, opened, count, weight, ship_now)
         unpl = state[1] + extra_unplaced + more
         tk = t.key
