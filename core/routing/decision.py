@@ -36,13 +36,14 @@ class Shipment:
     distance_km: float = 0.0
 
 
-@dataclass(slots=True)
+@dataclass
 class CandidateReport:
     """A considered location: `excluded_by` names the filter, else `scores` price what it alone could take.
 
     Not frozen, unlike the other parts of a decision: one is made for every considered location of
     every order (~170 on a 200-location network), and a frozen dataclass is ten times slower to make.
-    Nothing changes one after it is made.
+    Nothing changes one after it is made. Its fields are the explanation's JSON keys, in order, so
+    `to_dict` copies the instance dictionary and only formats the money.
     """
 
     location: str
@@ -138,23 +139,7 @@ class RoutingDecision:
             ],
             "explanation": {
                 "summary": self.summary,
-                "candidates": [
-                    {
-                        "location": c.location,
-                        "name": c.name,
-                        "type": c.type,
-                        "distance_km": c.distance_km,
-                        "eligible": c.eligible,
-                        "excluded_by": c.excluded_by,
-                        "reason": c.reason,
-                        "values": c.values,
-                        "scores": _money(c.scores),
-                        "total": _amount(c.total),
-                        "unavailable": c.unavailable,
-                        "items": c.items,
-                    }
-                    for c in self.candidates
-                ],
+                "candidates": [_candidate(c) for c in self.candidates],
                 "runner_up": None
                 if ru is None
                 else {
@@ -237,6 +222,17 @@ class RoutingDecision:
     @classmethod
     def from_json(cls, text: str) -> RoutingDecision:
         return cls.from_dict(json.loads(text))
+
+
+def _candidate(c: CandidateReport) -> dict[str, Any]:
+    """location, name, type, distance_km, eligible, excluded_by, reason, values, scores, total,
+    unavailable, items: the fields in order, money as decimal strings."""
+    out = c.__dict__.copy()
+    if c.scores:
+        out["scores"] = _money(c.scores)
+    if c.total is not None:
+        out["total"] = amount_text(c.total)
+    return out
 
 
 def amount(ticks: int) -> Decimal:
