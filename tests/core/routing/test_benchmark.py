@@ -51,3 +51,13 @@ def test_journal_rewinds_stock_and_capacity_to_the_start() -> None:
     journal.rewind()
     assert net.locations == fresh.locations
     assert {sku: dict(held) for sku, held in net.stock.items()} == fresh.stock
+
+
+def test_several_passes_route_the_same_decisions() -> None:
+    once = bench_routing(8, 300, 40, seed=5, sample=0)
+    twice = bench_routing(8, 300, 40, seed=5, sample=0, passes=2)
+    assert (once["planner"]["passes"], twice["planner"]["passes"]) == (1, 2)
+    for key in ("statuses", "units_placed", "avg_cost_usd", "split_rate"):
+        assert once["planner"][key] == twice["planner"][key]
+        assert once["baseline"][key] == twice["baseline"][key]
+    assert twice["optimum_sample"]["orders"] == 0
