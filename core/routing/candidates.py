@@ -244,7 +244,7 @@ def _line_filter(c: Candidate, prepared: list[_Prepared], rules: CompiledRules) 
     first: tuple[str, dict[str, Any]] | None = None
     weight = 0
     for p in prepared:
-        line = p.line
+        line, held, needed, qty = p.line, p.held, p.needed, p.line.qty
         if p.fences:
             fence = next((f for f in p.fences if f.excludes(code, ltype)), None)
             if fence is not None:
@@ -252,18 +252,19 @@ def _line_filter(c: Candidate, prepared: list[_Prepared], rules: CompiledRules) 
                 unavailable[line.sku] = f"{line.sku}: " + rules.reasons["fence"].format(**values)
                 first = first or ("fence", values)
                 continue
-        level = p.held.get(code)
+        level = held.get(code)
         atp = level.atp if level is not None else 0
         safety = p.safety.get(ltype)
         if safety is None:
             safety = rules.safety_stock(ltype, line.category)
         usable = atp - safety
-        if usable > line.qty:
-            usable = line.qty
-        if usable < p.needed:
+        if usable > qty:
+            usable = qty
+        if usable < needed:
             found = p.short.get((atp, safety)) or p.shortage(atp, safety, usable)
             unavailable[line.sku] = found[1]
-            first = first or ("stock", found[0])
+            if first is None:
+                first = ("stock", found[0])
             continue
         index = line.index
         usable_at[index] = usable

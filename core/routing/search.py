@@ -86,17 +86,19 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
     bundles, rules = p.bundles, p.rules
     nb, n_cands = len(bundles), len(p.cands)
     fixed, pen, max_ship = p.fixed, rules.shipment_penalty, rules.max_shipments
-    # Cheapest possible shipment from each location: its lightest possible parcel.
+    # Cheapest possible shipment from each location: its lightest possible parcel. Only lines that
+    # may split use it (whole bundles are bounded by their own parcel below).
     floor = [0] * n_cands
-    lightest: dict[int, int] = {}
-    for b, bd in enumerate(bundles):
-        w = p.part_weight(b, 1)
-        for k in bd.options:
-            if w < lightest.get(k, w + 1):
-                lightest[k] = w
-    for k, w in lightest.items():
-        s = p.ship(k, w)
-        floor[k] = fixed[k] + (s if s is not None else 0)
+    if any(bd.splittable for bd in bundles):
+        lightest: dict[int, int] = {}
+        for b, bd in enumerate(bundles):
+            w = p.part_weight(b, 1)
+            for k in bd.options:
+                if w < lightest.get(k, w + 1):
+                    lightest[k] = w
+        for k, w in lightest.items():
+            s = p.ship(k, w)
+            floor[k] = fixed[k] + (s if s is not None else 0)
     # Cheapest-looking first, so the first dive is already a good plan; ties by location code.
     # Screening lists candidates by code, so a stable sort of the index order breaks ties by code.
     # Opening k for a whole bundle costs at least its own parcel from k; a line that may split, at
