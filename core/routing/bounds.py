@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from heapq import nsmallest
 
-from core.routing.problem import Plan, Problem
+from core.routing.problem import Problem
 
 
 class Bounds:
@@ -124,58 +124,3 @@ class Bounds:
             if least is not None:
                 out.append((able, least))
         return out
-
-
-def single_location_is_optimal(p: Problem, best: Plan | None) -> bool:
-    """Whether no plan can beat `best`, a single-location plan, so the search may be skipped.
-
-    True when `best` leaves only the units no plan can place, and any plan with two or more
-    locations costs more: every bundle at its cheapest unit cost, a shipment penalty per extra
-    parcel, each parcel at least its location's lightest quote plus fixed costs, and the heaviest
-    of them at least the quote for its share of the order's weight. Relies, like the search, on
-    shipping never getting cheaper as weight grows.
-    """
-    if best is None or len(best.locations) != 1:
-        return False
-    bundles = p.bundles
-    if best.unplaced != sum(bd.forced_unplaced for bd in bundles):
-        return False
-    placeable = [bd for bd in bundles if bd.options]
-    if p.rules.max_shipments < 2 or (len(placeable) == 1 and not placeable[0].splittable):
-        return True  # every plan is a single location, and `seed` priced them all
-    lightest: dict[int, int] = {}
-    for bd in placeable:
-        w = bd.weight_g // bd.units if bd.splittable else bd.weight_g
-        for k in bd.options:
-            if w < lightest.get(k, w + 1):
-                lightest[k] = w
-    first = second = None
-    for k, w in lightest.items():
-        s = p.ship(k, w)
-        floor = p.fixed[k] + (s if s is not None else 0)  # as the search does: no carrier is no bound
-        if first is None or floor < first:
-            first, second = floor, first
-        elif second is None or floor < second:
-            second = floor
-    if first is None or second is None:
-        return True  # fewer than two locations could take anything
-    pen, units = p.rules.shipment_penalty, sum(bd.min_cost for bd in placeable)
-    if first + second + pen + units > best.cost:
-        return True
-    # With s parcels the heaviest weighs at least the total / s (and at least the heaviest piece);
-    # heavy orders, whose one parcel from afar costs less than several, are settled here.
-    pieces = [bd.weight_g // bd.units if bd.splittable else bd.weight_g for bd in placeable]
-    total = sum(
-        w * (bd.units - bd.forced_unplaced) if bd.splittable else w
-        for w, bd in zip(pieces, placeable, strict=True)
-    )
-    for s in range(2, p.rules.max_shipments + 1):
-        heavy = max(max(pieces), -(-total // s))
-        dearest = None
-        for k in lightest:
-            ship = p.ship(k, heavy)
-            if ship is not None and (dearest is None or ship + p.fixed[k] < dearest):
-                dearest = ship + p.fixed[k]
-        if dearest is not None and dearest + (s - 1) * (first + pen) + units <= best.cost:
-            return False
-    return True

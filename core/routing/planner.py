@@ -11,7 +11,6 @@ from dataclasses import replace
 from datetime import datetime
 
 from core.domain.orders import DeliveryMethod, OrderRequest
-from core.routing.bounds import single_location_is_optimal
 from core.routing.candidates import Candidate, Line, OrderContext, screen
 from core.routing.compiled import CompiledRules, compile_rules, to_ticks
 from core.routing.decision import CandidateReport, RoutingDecision, Status, Unplaced
@@ -19,8 +18,9 @@ from core.routing.heuristic import greedy
 from core.routing.outcome import build_decision
 from core.routing.problem import Problem, Quoted
 from core.routing.rules import RuleSet
-from core.routing.search import Outcome, branch_and_bound, seed
+from core.routing.search import Outcome, branch_and_bound
 from core.routing.shipping import ShippingQuoter
+from core.routing.single import seed, single_location_is_optimal
 from core.routing.snapshot import Destination, NetworkSnapshot, destination_for
 from core.routing.solo import report, reports, solo_scores, solo_weights
 

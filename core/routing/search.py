@@ -48,40 +48,6 @@ class Outcome:
             self.runner_up = plan
 
 
-def seed(p: Problem, out: Outcome) -> None:
-    """Offer every single-location plan: cheap to price, and usually the answer or the runner-up.
-
-    Priced here directly (the same sums as `Problem.evaluate` for one location), and a `Plan` is
-    only built when its (unplaced, cost) could still make it the best or the runner-up.
-    """
-    bundles, fixed, total = p.bundles, p.fixed, p.total_units
-    for k in range(len(p.cands)):
-        parts: list[Part] = []
-        placed = weight = cost = 0
-        for b, bundle in enumerate(bundles):
-            if k in bundle.option_set:
-                if bundle.splittable:
-                    qty = bundle.usable[k]
-                    weight += bundle.weight_g // bundle.units * qty
-                    cost += bundle.unit_cost[k] * qty
-                else:
-                    qty = bundle.units
-                    weight += bundle.weight_g
-                    cost += bundle.unit_cost[k]
-                parts.append((b, k, qty))
-                placed += qty
-        if not parts:
-            continue
-        ship = p.ship(k, weight)
-        if ship is None:
-            continue
-        head = (total - placed, cost + ship + fixed[k])
-        ru = out.runner_up
-        if ru is not None and head > ru.key[:2]:
-            continue  # worse than the runner-up (hence than the best) before any tie-break
-        out.offer(Plan(head + p.tie_values([k], parts), tuple(parts), frozenset((k,))))
-
-
 def branch_and_bound(p: Problem, out: Outcome) -> None:
     bundles, rules = p.bundles, p.rules
     nb, n_cands = len(bundles), len(p.cands)
