@@ -3,11 +3,13 @@
 Keys are compared lexicographically: unplaced units, cost, then the rule set's tie-breaks, so the
 answer is the same on every run. Pruning is against the best plan, which keeps the search fast;
 the runner-up that explanations compare against is therefore the cheapest plan with a different
-set of locations among those evaluated: every single-location plan (see `seed`) and every
-complete plan the search reached. It is exact whenever the runner-up is a single location.
+set of locations among those evaluated: every single-location plan (`core.routing.single.seed`),
+every complete plan the search reached, and the best plan with a location swapped for an unused
+twin (`core.routing.twins`). It is exact whenever the runner-up is a single location.
 
 Lower bound at a node: the cost so far + what the remaining bundles must cost at least
-(`core.routing.bounds`).
+(`core.routing.bounds`). Openings are tried cheapest first (the bundle's own parcel from there),
+so the first one that cannot win ends the loop; twins of a location already tried are skipped.
 """
 
 from __future__ import annotations
