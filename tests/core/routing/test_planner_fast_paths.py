@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.demo.network import DemoSizes, build_network
@@ -23,10 +23,11 @@ from core.routing.compiled import compile_rules
 from core.routing.decision import amount, amount_text
 from core.routing.planner import Planner
 from core.routing.rates import RateBroker, load_sample_rate_sheet, parse_rate_sheet
-from core.routing.rules import default_rule_set
+from core.routing.rules import default_rule_set, validate_rule_set
 from core.routing.shipping import RateQuote, ShipmentRequest
 from core.routing.snapshot import Destination, LocationSnapshot, NetworkSnapshot
 from tests.core.routing.planner_kit import HOME, item, loc, network, order
+from tests.core.routing.test_planner_optimal import scenarios
 
 
 @dataclass
@@ -130,3 +131,21 @@ def test_twin_stores_sharing_an_order_keep_the_canonical_plan() -> None:
     b = plain.route(the_order, net, destination=HOME)
     assert [(s.location, s.lines) for s in a.shipments] == [("S01", (("A", 1),)), ("S02", (("B", 1),))]
     assert a.exact and a.shipments == b.shipments and a.total == b.total
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_lanes_and_twins_choose_the_plan_plain_quotes_choose(scenario) -> None:
+    """Random small networks (the brute-force property's) priced by the sample rate sheet.
+
+    Locations share a postal code and time zone, so many are twins; the search that skips them must
+    still pick exactly the plan of the search that cannot know about them.
+    """
+    locs, items, qty, stock, rules = scenario
+    net = network(locs, stock, items)
+    the_order = order(*[(it.sku, q) for it, q in zip(items, qty, strict=True)])
+    fast = Planner(validate_rule_set(rules), RateBroker(load_sample_rate_sheet()))
+    plain = Planner(validate_rule_set(rules), PlainQuoter(RateBroker(load_sample_rate_sheet())))
+    a = fast.route(the_order, net, destination=HOME)
+    b = plain.route(the_order, net, destination=HOME)
+    assert (a.status, a.shipments, a.total, a.unplaced) == (b.status, b.shipments, b.total, b.unplaced)
