@@ -29,8 +29,12 @@ class SyncKey:
     LOCATION = "location"
     DEVICE = "device_name"
     CURSOR = "pull_cursor"
+    EPOCH = "feed_epoch"  # the hub feed the cursor belongs to (sent back with it)
+    SNAPSHOT_WANTED = "snapshot_wanted"  # "1": the next pull asks for a snapshot
+    SNAPSHOT_GENERATION = "snapshot_generation"  # how many snapshots this copy was rebuilt from
+    REJECTIONS_SETTLED = "rejections_settled_through"  # outbox position the last snapshot reflects
     LAST_SYNC = "last_sync_at"
-    SNAPSHOT_GENERATION = "snapshot_generation"
+    TOKEN_REFUSED = "token_refused_at"  # the hub answered 401: enrol this device again
 
 
 def get_setting(session: Session, key: str, default: str | None = None) -> str | None:
@@ -122,14 +126,26 @@ def record_outcomes(
     return changed
 
 
+def request_snapshot(session: Session) -> None:
+    """Ask the hub for a snapshot on the next pull: the copy is rebuilt from the hub's word (plus what
+    is still pending), which is always safe. The cursor stays until the snapshot replaces it."""
+    set_setting(session, SyncKey.SNAPSHOT_WANTED, "1")
+
+
 def reject_event(
     session: Session, row: OutboxEvent, reason: str, field: str | None, *, now: datetime | None = None
 ) -> int:
-    """Move an event to the review list and tell the associates why; 0 if it already was there."""
-    if row.state == OutboxState.REJECTED:
+    """Move an event to the review list and tell the associates why; 0 if it already was there.
+
+    A refused fulfilment step leaves the local copy of that fulfilment where the hub did not follow
+    (a state, units taken off), which no later feed entry has to correct: the next pull asks for a
+    snapshot."""
+    if row.state in (OutboxState.REJECTED, OutboxState.DISCARDED):
         return 0
     stamp = now or utc_now()
     row.state, row.resolved_at = OutboxState.REJECTED, stamp
+    if row.kind == "fulfilment":
+        request_snapshot(session)
     row.rejection_reason, row.rejection_field = reason[:240], field
     what = f"{row.kind} {row.payload.get('action') or row.payload.get('reason') or ''}".strip()
     where = f" on fulfilment {row.fulfilment_id}" if row.fulfilment_id else ""
@@ -164,6 +180,47 @@ def requeue(session: Session, event_ids: Sequence[uuid.UUID] | None = None) -> i
     query = update(OutboxEvent).values(state=OutboxState.PENDING, resolved_at=None)
     if event_ids is not None:
         query = query.where(OutboxEvent.event_id.in_(list(event_ids)))
+    return session.execute(query).rowcount or 0
+
+
+def discard_rejected(session: Session, event_ids: Sequence[uuid.UUID], *, now: datetime | None = None) -> int:
+    """A person reviewed refused events and accepts the hub's word: they leave the review list
+    (kept as `discarded`), their messages are marked read, and the next pull takes a snapshot so
+    the local stock and fulfilments drop what the hub never applied. Returns the events discarded."""
+    stamp = now or utc_now()
+    rows = list(
+        session.scalars(
+            select(OutboxEvent).where(
+                OutboxEvent.event_id.in_(list(event_ids)), OutboxEvent.state == OutboxState.REJECTED
+            )
+        )
+    )
+    for row in rows:
+        row.state, row.resolved_at = OutboxState.DISCARDED, stamp
+    if rows:
+        mark_messages_read(
+            session,
+            session.scalars(
+                select(SyncMessage.id).where(
+                    SyncMessage.event_id.in_([r.event_id for r in rows]), SyncMessage.read_at.is_(None)
+                )
+            ).all(),
+            now=stamp,
+        )
+        request_snapshot(session)
+    session.flush()
+    return len(rows)
+
+
+def mark_messages_read(
+    session: Session, message_ids: Sequence[int] | None = None, *, now: datetime | None = None
+) -> int:
+    """Mark sync messages read (all unread ones when `message_ids` is None); returns how many changed."""
+    query = update(SyncMessage).where(SyncMessage.read_at.is_(None)).values(read_at=now or utc_now())
+    if message_ids is not None:
+        if not message_ids:
+            return 0
+        query = query.where(SyncMessage.id.in_(list(message_ids)))
     return session.execute(query).rowcount or 0
 
 

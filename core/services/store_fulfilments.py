@@ -2,13 +2,21 @@
 
 The store holds only its own fulfilments, and its local state can be ahead of the hub's (steps
 still in the outbox) or the feed entry can be older than a step the hub already acknowledged. So
-an incremental entry never rolls a known fulfilment back; only a snapshot, taken by the hub after
-the store pushed everything, may set a known fulfilment's state and lines, and then only when no
-step of it is still pending.
+an incremental entry never rolls a known fulfilment's state back; only a snapshot, taken by the hub
+after the store pushed everything, may set a known fulfilment's state, and only when no step of it
+is still pending.
+
+Units are brought to a state, never adjusted by a difference: `lines_rerouted` and snapshot entries
+say what the fulfilment still holds on the hub, and the store makes its copy hold exactly that,
+minus the units its own rejections took off that the hub has not applied yet ("outstanding": still
+pending, or acknowledged but not yet answered by their own `lines_rerouted`). Applying an entry
+twice, after a snapshot that already reflects it, or in any order with the store's own rejections
+therefore gives the same result; subtracting `lines` used to take units off twice or not at all.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,8 +27,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.domain.lifecycle import FulfilmentState
+from core.services.outbox import SyncKey, get_setting
 from core.services.store_catalog import ensure_location, ensure_products
-from core.services.store_ops import hold_stock, reject_units, release_stock
+from core.services.store_ops import hold_stock, release_stock
 from core.storage.models import (
     Fulfilment,
     FulfilmentLine,
@@ -28,6 +37,7 @@ from core.storage.models import (
     OrderLine,
     OutboxEvent,
     OutboxState,
+    Reservation,
     ReservationStatus,
     StateEvent,
     SyncMessage,
@@ -35,7 +45,6 @@ from core.storage.models import (
 
 HUB = "hub"
 OPEN_STATES = ("assigned", "picking", "picked", "packed", "ready_for_pickup")
-REJECTABLE = ("assigned", "picking", "picked")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,13 +109,15 @@ def fulfilment_assigned(session: Session, p: Mapping[str, Any], ctx: Context) ->
     if fulfilment is None:
         _create(session, p, hub_units, ctx.now)
         return
-    if not ctx.snapshot or pending_steps(session, fulfilment.id):
+    if not ctx.snapshot:
         return
-    taken = {sku: live - hub_units.get(sku, 0) for sku, live in live_units(fulfilment).items()}
-    taken = {sku: qty for sku, qty in taken.items() if qty > 0}
-    if taken and fulfilment.state in REJECTABLE:
-        reject_units(session, fulfilment, taken, "re-routed by the hub")
-    set_state(session, fulfilment, p.get("state", "assigned"), "hub snapshot", ctx.now)
+    if not pending_steps(session, fulfilment.id):
+        set_state(session, fulfilment, p.get("state", "assigned"), "hub snapshot", ctx.now)
+    if fulfilment.state in OPEN_STATES:
+        converge_units(
+            session, fulfilment, target_units(session, fulfilment, hub_units), "re-routed by the hub"
+        )
+    settle_reservations(session, fulfilment, ctx.now)
 
 
 def _ensure_order(session: Session, p: Mapping[str, Any], now: datetime) -> Order:
@@ -201,46 +212,146 @@ def fulfilment_cancelled(session: Session, p: Mapping[str, Any], ctx: Context) -
     message(session, "fulfilment_cancelled", text, p, ctx.now, fulfilment_id=p["fulfilment_id"])
 
 
-def _unanswered_rejection(session: Session, fulfilment_id: str) -> OutboxEvent | None:
-    """The oldest `reject_lines` step of the store that the hub acknowledged but has not answered
-    with a `lines_rerouted` yet. The hub applies a store's steps in order and answers each applied
-    rejection with exactly one entry, so matching oldest-first pairs them correctly."""
-    answered = select(SyncMessage.event_id).where(
-        SyncMessage.kind == "lines_rerouted", SyncMessage.event_id.is_not(None)
-    )
-    return session.scalar(
-        select(OutboxEvent)
-        .where(
-            OutboxEvent.fulfilment_id == fulfilment_id,
-            OutboxEvent.kind == "fulfilment",
-            OutboxEvent.state == OutboxState.SENT,
-            OutboxEvent.payload["action"].as_string() == "reject_lines",
-            OutboxEvent.event_id.not_in(answered),
+def _rejections(session: Session, fulfilment_id: str) -> list[OutboxEvent]:
+    return list(
+        session.scalars(
+            select(OutboxEvent)
+            .where(
+                OutboxEvent.fulfilment_id == fulfilment_id,
+                OutboxEvent.kind == "fulfilment",
+                OutboxEvent.payload["action"].as_string() == "reject_lines",
+            )
+            .order_by(OutboxEvent.position)
         )
-        .order_by(OutboxEvent.position)
-        .limit(1)
     )
+
+
+def _answered(session: Session, event_ids: list[Any]) -> set[Any]:
+    if not event_ids:
+        return set()
+    query = select(SyncMessage.event_id).where(
+        SyncMessage.kind == "lines_rerouted", SyncMessage.event_id.in_(event_ids)
+    )
+    return set(session.scalars(query))
+
+
+def outstanding_rejections(
+    session: Session, fulfilment_id: str, *, exclude: Any = None
+) -> tuple[dict[str, int], bool]:
+    """Units the store's own `reject_lines` took off that the hub's state does not show yet, and
+    whether one of them took everything that was left.
+
+    Outstanding: pending, or acknowledged but not answered by a `lines_rerouted` naming it, and
+    newer than the last snapshot (which reflects every acknowledged event). A refused rejection is
+    not outstanding: the hub kept those units with the store, and so does the copy."""
+    settled = int(get_setting(session, SyncKey.REJECTIONS_SETTLED) or 0)
+    rows = [r for r in _rejections(session, fulfilment_id) if r.event_id != exclude]
+    sent = [r for r in rows if r.state == OutboxState.SENT and r.position > settled]
+    answered = _answered(session, [r.event_id for r in sent])
+    units: dict[str, int] = {}
+    everything = False
+    for row in rows:
+        if row.state == OutboxState.PENDING or (row in sent and row.event_id not in answered):
+            lines = row.payload.get("lines") or []
+            everything = everything or not lines
+            for line in lines:
+                units[line["sku"]] = units.get(line["sku"], 0) + int(line["qty"])
+    return units, everything
+
+
+def target_units(
+    session: Session, fulfilment: Fulfilment, hub_units: Mapping[str, int], *, exclude: Any = None
+) -> dict[str, int]:
+    """What the copy should hold: the hub's live units less the store's outstanding rejections."""
+    units, everything = outstanding_rejections(session, fulfilment.id, exclude=exclude)
+    skus = {line.sku for line in fulfilment.lines} | set(hub_units)
+    if everything:
+        return dict.fromkeys(skus, 0)
+    return {sku: max(0, int(hub_units.get(sku, 0)) - units.get(sku, 0)) for sku in skus}
+
+
+def converge_units(session: Session, fulfilment: Fulfilment, target: Mapping[str, int], reason: str) -> bool:
+    """Set rejected units per SKU so live units equal `target` (as far as the lines allow); True if
+    anything changed. Units come back too: a rejection the hub refused leaves them with the store."""
+    changed = False
+    for sku in sorted({line.sku for line in fulfilment.lines}):
+        lines = [ln for ln in fulfilment.lines if ln.sku == sku]
+        delta = sum(ln.live_qty for ln in lines) - int(target.get(sku, 0))
+        for line in lines if delta > 0 else reversed(lines):
+            if delta > 0:
+                take = min(delta, line.live_qty)
+                if take:
+                    line.rejected_qty += take
+                    line.rejection_reason = reason[:120]
+                    delta -= take
+                    changed = True
+            elif delta < 0:
+                give = min(-delta, line.rejected_qty)
+                if give:
+                    line.rejected_qty -= give
+                    line.rejection_reason = line.rejection_reason if line.rejected_qty else ""
+                    delta += give
+                    changed = True
+    if changed:
+        session.flush()
+    return changed
+
+
+def settle_reservations(session: Session, fulfilment: Fulfilment, now: datetime) -> None:
+    """Make the local reservations hold exactly the live units of an open fulfilment (none otherwise)."""
+    held: dict[str, int] = {}
+    for reservation in session.scalars(
+        select(Reservation).where(
+            Reservation.fulfilment_id == fulfilment.id, Reservation.status == ReservationStatus.ACTIVE
+        )
+    ):
+        held[reservation.sku] = held.get(reservation.sku, 0) + reservation.qty
+    wanted = (
+        {sku: qty for sku, qty in live_units(fulfilment).items() if qty}
+        if fulfilment.state in OPEN_STATES
+        else {}
+    )
+    if held != wanted:
+        release_stock(session, fulfilment, ReservationStatus.RELEASED)
+        if wanted:
+            hold_stock(session, fulfilment, now=now)
+
+
+def _own_rejection(session: Session, p: Mapping[str, Any]) -> OutboxEvent | None:
+    """The store's own `reject_lines` event this entry answers, if any. Hubs name it (`event_id`);
+    for an older hub's entry, the oldest acknowledged, unanswered rejection of the fulfilment."""
+    if "event_id" in p:
+        if not p["event_id"]:
+            return None  # the hub moved the units on its own
+        return session.scalar(
+            select(OutboxEvent).where(OutboxEvent.event_id == uuid.UUID(str(p["event_id"])))
+        )
+    rows = [r for r in _rejections(session, p["fulfilment_id"]) if r.state == OutboxState.SENT]
+    answered = _answered(session, [r.event_id for r in rows])
+    return next((r for r in rows if r.event_id not in answered), None)
 
 
 def lines_rerouted(session: Session, p: Mapping[str, Any], ctx: Context) -> None:
-    """Units taken off one of the store's fulfilments. When it answers the store's own rejection,
-    the local copy already shows it; when the hub moved them on its own (e.g. an offline sale left
-    too little stock), take them off here too."""
+    """Units taken off one of the store's fulfilments (the answer to the store's own rejection, or the
+    hub's own move, e.g. when an offline sale left too little stock): the copy is brought to what
+    the fulfilment still holds on the hub, and the hub's text is left as a message."""
     fulfilment = session.get(Fulfilment, p["fulfilment_id"])
-    own = _unanswered_rejection(session, p["fulfilment_id"]) if fulfilment is not None else None
-    if fulfilment is not None and own is None and fulfilment.state in REJECTABLE:
-        live = live_units(fulfilment)
-        taken = {ln["sku"]: min(int(ln["qty"]), live.get(ln["sku"], 0)) for ln in p["lines"]}
-        taken = {sku: qty for sku, qty in taken.items() if qty > 0}
-        if taken:
-            reject_units(session, fulfilment, taken, p["reason"])
-    if (
-        fulfilment is not None
-        and fulfilment.state in REJECTABLE
-        and p.get("fulfilment_state") == "rejected"
-        and all(ln.live_qty == 0 for ln in fulfilment.lines)
-    ):
-        set_state(session, fulfilment, FulfilmentState.REJECTED, p["reason"], ctx.now)
+    own = _own_rejection(session, p) if fulfilment is not None else None
+    if fulfilment is not None and fulfilment.state in OPEN_STATES:
+        if p.get("remaining") is not None:
+            hub_units = {ln["sku"]: int(ln["qty"]) for ln in p["remaining"]}
+            exclude = own.event_id if own is not None else None
+            target = target_units(session, fulfilment, hub_units, exclude=exclude)
+            converge_units(session, fulfilment, target, p["reason"])
+        elif own is None:  # an older hub: subtract what it says it took
+            live = live_units(fulfilment)
+            taken = {ln["sku"]: min(int(ln["qty"]), live.get(ln["sku"], 0)) for ln in p["lines"]}
+            converge_units(
+                session, fulfilment, {sku: live[sku] - taken.get(sku, 0) for sku in live}, p["reason"]
+            )
+        if p.get("fulfilment_state") == "rejected" and all(ln.live_qty == 0 for ln in fulfilment.lines):
+            set_state(session, fulfilment, FulfilmentState.REJECTED, p["reason"], ctx.now)
+        settle_reservations(session, fulfilment, ctx.now)
     event_id = own.event_id if own is not None else None
     message(
         session, "lines_rerouted", p["text"], p, ctx.now, fulfilment_id=p["fulfilment_id"], event_id=event_id

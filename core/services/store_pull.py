@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.domain.inventory import utc_now
@@ -22,7 +22,7 @@ from core.services.outbox import SyncKey, get_setting, reject_event, set_setting
 from core.services.store_catalog import apply_catalog
 from core.services.store_fulfilments import Context
 from core.services.store_stock import apply_stock
-from core.storage.models import OutboxEvent
+from core.storage.models import OutboxEvent, OutboxState
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +47,20 @@ def apply_changes(
     cursor: int,
     *,
     snapshot: bool = False,
+    epoch: str | None = None,
     now: datetime | None = None,
 ) -> ApplyReport:
-    """Apply one pulled page and store its cursor; with `snapshot` the page replaces the local copy.
+    """Apply one pulled page and store its cursor (and the feed's `epoch`); with `snapshot` the page
+    replaces the local copy.
 
     A snapshot is one page (the hub sends it whole), so fulfilments it does not list are dropped
-    here. Stock and catalog entries say themselves whether they are complete.
+    here. Stock and catalog entries say themselves whether they are complete. The hub took the
+    snapshot after every event the store had seen acknowledged, so those events' answers, which the
+    snapshot skips, are settled here (`SyncKey.REJECTIONS_SETTLED`).
     """
     ctx = Context(get_setting(session, SyncKey.LOCATION) or "", now or utc_now(), snapshot)
+    if snapshot:
+        set_setting(session, SyncKey.REJECTIONS_SETTLED, str(_acknowledged_through(session)), now=ctx.now)
     listed: set[str] = set()
     for change in changes:
         handler = HANDLERS.get(change.kind)
@@ -67,9 +73,24 @@ def apply_changes(
         fulfilments.drop_unlisted(session, listed, ctx.now)
         generation = int(get_setting(session, SyncKey.SNAPSHOT_GENERATION) or 0) + 1
         set_setting(session, SyncKey.SNAPSHOT_GENERATION, str(generation), now=ctx.now)
+        # any snapshot answers a wish for one: it was taken after the refusal that made the wish
+        set_setting(session, SyncKey.SNAPSHOT_WANTED, "", now=ctx.now)
     set_setting(session, SyncKey.CURSOR, str(cursor), now=ctx.now)
+    if epoch is not None:
+        set_setting(session, SyncKey.EPOCH, epoch, now=ctx.now)
     set_setting(session, SyncKey.LAST_SYNC, ctx.now.isoformat(), now=ctx.now)
     return ApplyReport(len(changes), cursor, snapshot)
+
+
+def _acknowledged_through(session: Session) -> int:
+    """The newest outbox position the hub has answered. Every rejection up to it that the hub
+    applied is in the state it snapshots; one still pending there is outstanding anyway (pending).
+    Erring this way is safe: a rejection taken as settled too early only until its own answer comes
+    is corrected by that answer, while one taken as outstanding forever would never be."""
+    return int(
+        session.scalar(select(func.max(OutboxEvent.position)).where(OutboxEvent.state != OutboxState.PENDING))
+        or 0
+    )
 
 
 def _event_answer(session: Session, p: Mapping[str, Any], ctx: Context) -> None:

@@ -66,8 +66,12 @@ class HubApi:
         response = await self._call("POST", _join(hub_url, "/v1/sync/push"), token=token, json=body)
         return _parse(PushResponse, response)
 
-    async def pull(self, hub_url: str, token: str, cursor: int, limit: int) -> PullResponse:
-        params = {"cursor": cursor, "limit": limit}
+    async def pull(
+        self, hub_url: str, token: str, cursor: int, limit: int, epoch: str | None = None
+    ) -> PullResponse:
+        params: dict[str, str | int] = {"cursor": cursor, "limit": limit}
+        if epoch:
+            params["epoch"] = epoch
         response = await self._call("GET", _join(hub_url, "/v1/sync/pull"), token=token, params=params)
         return _parse(PullResponse, response)
 

@@ -92,6 +92,7 @@ class SyncClient:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._online: bool | None = None
         self._last_error = ""
+        self._token_refused: bool | None = None  # None: not known yet (see the database)
 
     # ------------------------------------------------------------------ enrolment
 
@@ -99,7 +100,7 @@ class SyncClient:
         """Trade a one-time store code for a device token; returns the store's location code."""
         answer = await self.api.enroll(hub_url, code, device_name)
         await self.db.run(store_io.save_enrolment, hub_url, answer.token, answer.location, device_name)
-        self._online = True
+        self._online, self._token_refused = True, False
         return answer.location
 
     async def reset_cursor(self) -> None:
@@ -125,7 +126,8 @@ class SyncClient:
             return pushed, pulled
 
     async def _tracked(self, work: Awaitable[T]) -> T:
-        """Run a step and keep the online flag and last error for `status()`."""
+        """Run a step and keep the online flag and last error for `status()`; a 401 is remembered
+        in the database (the token was revoked: the UI asks for a new enrolment) until a call succeeds."""
         try:
             result = await work
         except HubUnavailableError as exc:
@@ -133,8 +135,14 @@ class SyncClient:
             raise
         except HubRefusedError as exc:
             self._online, self._last_error = True, str(exc)
+            if exc.status == 401:
+                await self.db.run(store_io.note_token_refused)
+                self._token_refused = True
             raise
         self._online, self._last_error = True, ""
+        if self._token_refused is not False:
+            await self.db.run(store_io.clear_token_refused)
+            self._token_refused = False
         return result
 
     async def _credentials(self) -> store_io.Credentials:
@@ -177,14 +185,23 @@ class SyncClient:
         if counts.in_doubt:  # settle first, or a snapshot could count those events twice
             await self._push_all()
         changes = pages = 0
-        snapshot = False
+        snapshot = caught_up = False
+        at = await self.db.run(store_io.feed_position)
         while True:
-            cursor = await self.db.run(store_io.cursor)
-            page = await self.api.pull(creds.hub_url, creds.token, cursor, self.pull_limit)
+            # Catch up on the feed first, even when a snapshot is wanted: its entries carry what
+            # the associates must read (why an order was cancelled, where units went), which a
+            # snapshot does not repeat. Then one snapshot (cursor 0, no epoch) settles the rest.
+            fresh = at.snapshot_wanted and caught_up
+            cursor, epoch = (0, None) if fresh else (at.cursor, at.epoch)
+            page = await self.api.pull(creds.hub_url, creds.token, cursor, self.pull_limit, epoch)
             pulled = [PulledChange(c.seq, c.kind.value, c.payload) for c in page.changes]
-            await self.db.run(apply_changes, pulled, page.cursor, snapshot=page.snapshot)
+            await self.db.run(
+                apply_changes, pulled, page.cursor, snapshot=page.snapshot, epoch=page.epoch or None
+            )
             changes, pages, snapshot = changes + len(pulled), pages + 1, snapshot or page.snapshot
-            if not page.more:
+            at = await self.db.run(store_io.feed_position)
+            caught_up = not page.more
+            if caught_up and not at.snapshot_wanted:
                 return PullReport(changes, pages, snapshot, page.cursor)
 
     # ------------------------------------------------------------------ forever
@@ -244,6 +261,7 @@ class SyncClient:
             unread_messages=c.unread,
             last_sync=c.last_sync,
             last_error=self._last_error,
+            token_refused=c.token_refused,
         )
 
     def close(self) -> None:

@@ -20,7 +20,8 @@ class SyncStatus:
     unread_messages: int
     last_sync: datetime | None
     last_error: str = ""
+    token_refused: bool = False  # the hub answered 401 (revoked or unknown token): enrol again
 
     @property
     def needs_attention(self) -> bool:
-        return self.rejected > 0 or self.unread_messages > 0
+        return self.rejected > 0 or self.unread_messages > 0 or self.token_refused

@@ -23,6 +23,7 @@ from core.services.outbox import (
     outbox_counts,
     pending_batch,
     record_outcomes,
+    request_snapshot,
     set_setting,
     settings,
     unread_messages,
@@ -52,16 +53,42 @@ def save_enrolment(session: Session, hub_url: str, token: str, location: str, de
     set_setting(session, SyncKey.LOCATION, location)
     set_setting(session, SyncKey.DEVICE, device)
     set_setting(session, SyncKey.CURSOR, "0")
+    set_setting(session, SyncKey.EPOCH, "")
+    set_setting(session, SyncKey.TOKEN_REFUSED, "")
+    request_snapshot(session)
     ensure_location(session, location)
 
 
 def reset_cursor(session: Session) -> None:
     """Ask for a snapshot on the next pull (e.g. after restoring or wiping the store database)."""
-    set_setting(session, SyncKey.CURSOR, "0")
+    request_snapshot(session)
 
 
-def cursor(session: Session) -> int:
-    return int(get_setting(session, SyncKey.CURSOR) or 0)
+@dataclass(frozen=True, slots=True)
+class FeedPosition:
+    cursor: int
+    epoch: str | None  # None: this copy has no cursor of the hub's feed yet (the hub sends a snapshot)
+    snapshot_wanted: bool  # the copy asked for a snapshot (reset, a refused step, a discarded event)
+
+
+def feed_position(session: Session) -> FeedPosition:
+    values = settings(session)
+    return FeedPosition(
+        int(values.get(SyncKey.CURSOR) or 0),
+        values.get(SyncKey.EPOCH) or None,
+        bool(values.get(SyncKey.SNAPSHOT_WANTED)),
+    )
+
+
+def note_token_refused(session: Session) -> None:
+    """The hub answered 401 (token revoked or unknown): the UI asks for a new enrolment."""
+    if not get_setting(session, SyncKey.TOKEN_REFUSED):
+        set_setting(session, SyncKey.TOKEN_REFUSED, utc_now().isoformat())
+
+
+def clear_token_refused(session: Session) -> None:
+    if get_setting(session, SyncKey.TOKEN_REFUSED):
+        set_setting(session, SyncKey.TOKEN_REFUSED, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +133,7 @@ class Counts:
     last_sync: datetime | None
     location: str | None
     enrolled: bool
+    token_refused: bool = False
 
 
 def counts(session: Session) -> Counts:
@@ -121,6 +149,7 @@ def counts(session: Session) -> Counts:
         last_sync=datetime.fromisoformat(last) if last else None,
         location=values.get(SyncKey.LOCATION),
         enrolled=bool(values.get(SyncKey.TOKEN)),
+        token_refused=bool(values.get(SyncKey.TOKEN_REFUSED)),
     )
 
 

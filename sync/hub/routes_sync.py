@@ -11,7 +11,7 @@ from core.domain.errors import ValidationError
 from core.domain.inventory import utc_now
 from core.services.hub.access import enrol
 from core.services.hub.events import StoreEvent, apply_events
-from core.services.hub.feed import needs_snapshot, read_changes
+from core.services.hub.feed import feed_epoch, needs_snapshot, read_changes
 from core.services.hub.inbox import EventOutcome
 from core.services.hub.snapshot import store_snapshot
 from sync.hub.context import Caller, HubDep, run_unit
@@ -73,16 +73,22 @@ def pull(
     caller: Caller,
     cursor: Annotated[int, Query(ge=0, description="seq of the last change applied; 0 on a new device")] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 200,
+    epoch: Annotated[
+        str | None, Query(max_length=64, description="the `epoch` of the answer the cursor came from")
+    ] = None,
 ) -> PullResponse:
     store = caller.store()
 
     def read(session: Any) -> PullResponse:
-        if needs_snapshot(session, cursor):
+        current = feed_epoch(session)
+        if needs_snapshot(session, cursor, epoch):
             entries, head = store_snapshot(session, store)
             changes = [Change(seq=head, kind=kind, payload=payload) for kind, payload in entries]
-            return PullResponse(changes=changes, cursor=head, more=False, snapshot=True)
+            return PullResponse(changes=changes, cursor=head, more=False, snapshot=True, epoch=current)
         rows, more = read_changes(session, store, cursor, limit)
         changes = [Change(seq=r.seq, kind=r.kind, payload=r.payload) for r in rows]
-        return PullResponse(changes=changes, cursor=rows[-1].seq if rows else cursor, more=more)
+        return PullResponse(
+            changes=changes, cursor=rows[-1].seq if rows else cursor, more=more, epoch=current
+        )
 
     return run_unit(hub, read)

@@ -58,7 +58,13 @@ class Reroute(Wire):
 
 
 class LinesRerouted(Wire):
-    """Units taken away from one of this store's fulfilments, and where they went."""
+    """Units taken away from one of this store's fulfilments, and where they went.
+
+    `remaining` is what the fulfilment still holds on the hub after this change, so a store can
+    bring its copy to that state instead of subtracting `lines` (which could count a change twice
+    or not at all); `event_id` names the store's own `reject_lines` event this answers (none when
+    the hub moved the units on its own, e.g. after an offline sale). Both are absent from older hubs.
+    """
 
     fulfilment_id: str
     order_id: str
@@ -67,6 +73,8 @@ class LinesRerouted(Wire):
     moved_to: list[Reroute]  # empty when the units could not be placed anywhere
     reason: str
     text: str
+    event_id: uuid.UUID | None = None
+    remaining: list[SkuQty] | None = None
 
 
 class EventAnswer(Wire):
@@ -169,15 +177,21 @@ class Change(Wire):
 
 
 class PullResponse(Wire):
-    """Changes after the cursor, oldest first. Apply them and store `cursor` in one transaction;
-    pull again at once while `more` is true. With `snapshot=True` first drop the local copy of
-    fulfilments, stock and catalog, then apply."""
+    """Changes after the cursor, oldest first. Apply them and store `cursor` and `epoch` in one
+    transaction; pull again at once while `more` is true. With `snapshot=True` first drop the local
+    copy of fulfilments, stock and catalog, then apply.
+
+    `epoch` names the hub's feed: send it back with the cursor (`?cursor=N&epoch=E`). A cursor
+    only means something in its epoch, so a device without one (new, reset) or with another hub's
+    gets a snapshot, and a device whose snapshot was taken while the feed was still empty (cursor 0)
+    is not sent a new snapshot on every pull."""
 
     protocol: int = PROTOCOL_VERSION
     changes: list[Change]
     cursor: Annotated[int, Field(ge=0)]
     more: bool
     snapshot: bool = False
+    epoch: Annotated[str, Field(max_length=64)] = ""
 
 
 def change(seq: int, kind: ChangeKind, payload: Wire) -> Change:

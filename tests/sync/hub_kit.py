@@ -65,10 +65,11 @@ class HubClient:
         assert response.status_code == 200, response.text
         return response.json()["results"]
 
-    def pull(self, store: str, cursor: int, limit: int = 200) -> PullResponse:
-        response = self.http.get(
-            "/v1/sync/pull", params={"cursor": cursor, "limit": limit}, headers=self.as_store(store)
-        )
+    def pull(self, store: str, cursor: int, limit: int = 200, epoch: str | None = None) -> PullResponse:
+        params: dict[str, Any] = {"cursor": cursor, "limit": limit}
+        if epoch is not None:
+            params["epoch"] = epoch
+        response = self.http.get("/v1/sync/pull", params=params, headers=self.as_store(store))
         assert response.status_code == 200, response.text
         return PullResponse.model_validate(response.json())
 

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from core.domain.errors import OmsError
 from core.domain.inventory import Bucket, MovementSpec, Reason
 from core.services.hub.intake import cancel_order
+from core.services.outbox import discard_rejected, mark_messages_read, review_list
 from core.services.store_ops import record_fulfilment_action, record_store_movements
 from core.storage.models import Fulfilment, Order
 from sync.client import HubUnavailableError
@@ -91,12 +92,34 @@ class StoresAndHub(RuleBasedStateMachine):
         self.run(self.stores[loc].client.reset_cursor())
 
     @rule(loc=LOCATIONS)
+    def review_refused_events(self, loc: str) -> None:
+        """A manager lets the hub's refusals go: the next pull takes a snapshot of the hub's word."""
+        with self.stores[loc].db.transaction() as session:
+            discard_rejected(session, [row.event_id for row in review_list(session)])
+            mark_messages_read(session)
+
+    @rule(loc=LOCATIONS)
     def lose_next_answer(self, loc: str) -> None:
         self.transports[loc].drop = 1
 
     @rule(loc=LOCATIONS, sku=SKUS, qty=UNITS)
     def sell(self, loc: str, sku: str, qty: int) -> None:
         self.move(loc, MovementSpec(loc, sku, -qty, Reason.SALE))
+
+    @rule(loc=LOCATIONS, sku=SKUS)
+    def sell_the_shelf_empty(self, loc: str, sku: str) -> None:
+        """Everything on the shelf goes: once pushed, the hub must move promised units elsewhere."""
+        left = balances(self.stores[loc].db, loc).get(sku, 0)
+        if left > 0:
+            self.move(loc, MovementSpec(loc, sku, -left, Reason.SALE))
+
+    @rule(loc=LOCATIONS, sku=SKUS)
+    def sell_out_and_miss_the_answer(self, loc: str, sku: str) -> None:
+        """The shelf sold out and pushed, the answer lost: the hub moves promised units away while
+        the store has not heard yet and keeps working (rejecting, picking, snapshotting) meanwhile."""
+        self.sell_the_shelf_empty(loc, sku)
+        self.transports[loc].drop = 1
+        self.sync(loc)
 
     @rule(loc=LOCATIONS, sku=SKUS, qty=UNITS)
     def sell_while_syncing(self, loc: str, sku: str, qty: int) -> None:

@@ -67,11 +67,39 @@ def test_a_cursor_behind_the_pruned_feed_or_past_its_head_gets_a_snapshot(
     hub.order(pickup_at("S01", "P3"))
     assert not hub.pull("S01", first).snapshot
     with hub_db.transaction() as session:
-        assert prune_feed(session, utc_now() + timedelta(seconds=1)) >= 3
+        assert prune_feed(session, utc_now() + timedelta(seconds=1)) >= 2  # the newest entry stays
     stale = hub.pull("S01", first)
     assert stale.snapshot
     assert len([c for c in stale.changes if c.kind.value == "fulfilment_assigned"]) == 3
     assert hub.pull("S01", stale.cursor + 1000).snapshot  # a cursor from another hub's feed
+
+
+def test_pruning_everything_keeps_the_newest_entry_so_seq_never_goes_back(
+    hub: HubClient, hub_db: Database
+) -> None:
+    hub.order(pickup_at("S01", "P1"))
+    hub.order(pickup_at("S01", "P2"))
+    snapshot = hub.pull("S01", 0)
+    with hub_db.transaction() as session:
+        assert prune_feed(session, utc_now() + timedelta(seconds=1)) == 1
+        assert prune_feed(session, utc_now() + timedelta(seconds=1)) == 0  # nothing more to cut
+    kept = hub.pull("S01", snapshot.cursor, epoch=snapshot.epoch)
+    assert not kept.snapshot and kept.changes == []  # an up-to-date device is not sent a snapshot
+    later = hub.order(pickup_at("S01", "P3"))["fulfilments"][0]
+    (change,) = hub.pull("S01", snapshot.cursor, epoch=snapshot.epoch).changes
+    assert change.seq > snapshot.cursor and change.payload["fulfilment_id"] == later
+
+
+def test_a_snapshot_of_an_empty_feed_is_not_repeated_and_the_epoch_names_the_feed(hub: HubClient) -> None:
+    first = hub.pull("S01", 0)
+    assert first.snapshot and first.cursor == 0 and first.epoch
+    again = hub.pull("S01", 0, epoch=first.epoch)  # cursor 0 from a snapshot: a valid cursor
+    assert not again.snapshot and again.changes == [] and again.epoch == first.epoch
+    fid = hub.order(pickup_at("S01", "P1"))["fulfilments"][0]
+    (change,) = hub.pull("S01", 0, epoch=first.epoch).changes
+    assert change.payload["fulfilment_id"] == fid
+    assert hub.pull("S01", change.seq, epoch="another-hub").snapshot  # a cursor of another feed
+    assert hub.pull("S01", 0).snapshot  # no epoch: a new or reset device
 
 
 def test_a_restarted_hub_continues_the_same_feed(hub: HubClient, hub_db: Database) -> None:
@@ -94,3 +122,13 @@ def test_pull_parameters_are_checked(hub: HubClient) -> None:
         response = hub.http.get("/v1/sync/pull", params=params, headers=hub.as_store("S01"))
         assert response.status_code == 422, params
         assert response.json()["field"] in ("cursor", "limit")
+
+
+def test_a_big_answer_travels_gzipped_when_the_device_accepts_it(hub: HubClient) -> None:
+    response = hub.http.get(
+        "/v1/sync/pull", params={"cursor": 0}, headers={**hub.as_store("S01"), "Accept-Encoding": "gzip"}
+    )
+    small = response.headers.get("content-encoding") is None  # the tiny test catalog is under the bar
+    assert response.status_code == 200 and (small or response.headers["content-encoding"] == "gzip")
+    big = hub.http.get("/openapi.json", headers={"Accept-Encoding": "gzip"})
+    assert big.headers["content-encoding"] == "gzip" and big.json()["paths"]

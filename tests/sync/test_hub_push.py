@@ -171,3 +171,23 @@ def test_an_offline_sale_moves_a_ship_order_to_the_other_store(hub: HubClient, h
         assert order.state == "routed" and len(homes) == 2 and store in homes
         assert session.get(StockPosition, (store, "SKU-2")).reserved == 0
         assert run_checks(session) == []
+
+
+def test_a_snapshot_movement_is_refused_the_store_never_sends_one(hub: HubClient, hub_db: Database) -> None:
+    (result,) = hub.push("S01", movement("S01", "SKU-1", -4, "snapshot"))
+    assert result["status"] == "rejected" and result["field"] == "payload.reason"
+    assert "never pushed" in result["reason"]
+    assert sellable(hub_db, "S01", "SKU-1") == 10
+
+
+def test_lines_rerouted_names_the_stores_event_and_what_is_left(hub: HubClient) -> None:
+    own = hub.order(pickup_at("S01", "P4", SKU_1=3))["fulfilments"][0]
+    cursor = hub.pull("S01", 0).cursor
+    rejection = step(own, "reject_lines", lines=[{"sku": "SKU-1", "qty": 1}], reason="dented")
+    sale = movement("S01", "SKU-1", -9)  # leaves 1 on the shelf for the 2 still promised
+    assert statuses(hub.push("S01", rejection, sale)) == ["applied", "applied"]
+    answers = [p for k, p in hub.changes("S01", cursor) if k == "lines_rerouted"]
+    assert [(p["event_id"], p["remaining"]) for p in answers] == [
+        (rejection["id"], [{"sku": "SKU-1", "qty": 2}]),  # the answer to the store's own rejection
+        (None, [{"sku": "SKU-1", "qty": 1}]),  # the hub's own move after the sale
+    ]

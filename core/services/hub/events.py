@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.domain.errors import OmsError
+from core.domain.errors import OmsError, ValidationError
 from core.domain.inventory import Bucket, MovementSpec, Reason, utc_now
 from core.services.allocation import Router
 from core.services.hub import payloads
@@ -41,6 +41,7 @@ from core.services.positions import lock_positions
 from core.storage.models import Location, Product
 
 FULFILLING = {Reason.SHIPMENT, Reason.PICKUP}  # stock leaving for a fulfilment whose reservation covers it
+HUB_ONLY = {Reason.SNAPSHOT}  # reasons a store writes locally from the hub's word, never as its own fact
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,10 @@ def _apply_movement(session: Session, source: str, spec: MovementSpec, now: date
         raise PermissionDeniedError(
             f"a device of {source} cannot record stock at {spec.location}", field="location"
         )
+    if spec.reason in HUB_ONLY:  # a snapshot movement is the hub's own number coming back
+        raise ValidationError(
+            f"'{spec.reason.value}' movements come from the hub and are never pushed", field="reason"
+        )
     record_movements(session, [spec], recorded_at=now, allow_negative_sellable=True)
 
 
@@ -114,7 +119,9 @@ def apply_events(
                 if isinstance(event.body, MovementSpec):
                     _apply_movement(session, source, event.body, now)
                 else:
-                    apply_fulfilment_update(session, router, source, event.body, actor=actor, now=now)
+                    apply_fulfilment_update(
+                        session, router, source, event.body, actor=actor, now=now, event_id=event.id
+                    )
         except OmsError as exc:
             outcome = reject(session, source, event.id, exc.message, _field(event.kind, exc.field))
             outcomes.append(outcome)

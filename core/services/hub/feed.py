@@ -4,11 +4,19 @@
 order and a store that already read seq 11 would never see seq 10. Writers for one location
 therefore take a transaction-scoped advisory lock on it before allocating a `seq`: rows of one
 location become visible in `seq` order. SQLite serialises writers anyway.
+
+A cursor belongs to one feed, named by the hub's `epoch` (made once per hub database): a device
+sends both, so a device without an epoch (new, or reset to ask for a snapshot), one from another
+hub, one behind what was pruned or one beyond the head is answered with a snapshot, and a cursor 0
+taken from a snapshot of a still empty feed is a valid cursor rather than a reason for another one.
+Pruning never deletes the newest entry: SQLite hands out `max(seq) + 1`, and a feed emptied
+completely would start again at 1, below cursors the devices already hold.
 """
 
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -20,6 +28,7 @@ from core.domain.inventory import utc_now
 from core.storage.models import ChangeFeedEntry, HubMeta
 
 PRUNED_THROUGH = "feed_pruned_through"
+EPOCH = "feed_epoch"
 
 
 def lock_feed(session: Session, location: str) -> None:
@@ -64,9 +73,12 @@ def pruned_through(session: Session) -> int:
 
 
 def prune_feed(session: Session, older_than: datetime) -> int:
-    """Drop changes older than a time; stores whose cursor is behind the cut get a snapshot instead."""
+    """Drop changes older than a time (always keeping the newest); cursors behind the cut get a snapshot."""
     cut = session.scalar(select(func.max(ChangeFeedEntry.seq)).where(ChangeFeedEntry.created_at < older_than))
     if cut is None:
+        return 0
+    cut = min(cut, feed_head(session) - 1)  # the newest row stays, so seq never goes back (SQLite)
+    if cut <= pruned_through(session):
         return 0
     deleted = session.execute(delete(ChangeFeedEntry).where(ChangeFeedEntry.seq <= cut)).rowcount
     row = session.get(HubMeta, PRUNED_THROUGH)
@@ -78,6 +90,22 @@ def prune_feed(session: Session, older_than: datetime) -> int:
     return int(deleted or 0)
 
 
-def needs_snapshot(session: Session, cursor: int) -> bool:
-    """A fresh device (cursor 0), a cursor behind what was pruned, or one from another hub's feed."""
-    return cursor == 0 or cursor < pruned_through(session) or cursor > feed_head(session)
+def feed_epoch(session: Session) -> str:
+    """The name of this hub's feed, made on first use (the app makes it at start, not raced for)."""
+    row = session.get(HubMeta, EPOCH)
+    if row is None:
+        row = HubMeta(name=EPOCH, value=uuid.uuid4().hex)
+        session.add(row)
+        session.flush()
+    return row.value
+
+
+def needs_snapshot(session: Session, cursor: int, epoch: str | None = None) -> bool:
+    """No epoch and cursor 0 (a fresh or reset device), another feed's epoch, a cursor behind what
+    was pruned, or beyond the head (a database from another hub, or restored from a backup)."""
+    if epoch:
+        if epoch != feed_epoch(session):
+            return True
+    elif cursor == 0:
+        return True
+    return cursor < pruned_through(session) or cursor > feed_head(session)

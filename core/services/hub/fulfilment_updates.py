@@ -8,6 +8,7 @@ only consumes the reservation when the fulfilment ships or is collected.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -55,8 +56,16 @@ class LateEventError(OmsError):
 
 
 def apply_fulfilment_update(
-    session: Session, router: Router, source: str, update: FulfilmentUpdate, *, actor: Actor, now: datetime
+    session: Session,
+    router: Router,
+    source: str,
+    update: FulfilmentUpdate,
+    *,
+    actor: Actor,
+    now: datetime,
+    event_id: uuid.UUID | None = None,
 ) -> None:
+    """Apply one step; `event_id` (the store's event) is named in the `lines_rerouted` a rejection emits."""
     fulfilment = session.get(Fulfilment, update.fulfilment_id, with_for_update=True)
     if fulfilment is None:
         raise NotFoundError(f"no fulfilment {update.fulfilment_id}", field="fulfilment_id")
@@ -74,7 +83,14 @@ def apply_fulfilment_update(
         )
     if update.action == "reject_lines":
         reroute_lines(
-            session, router, fulfilment.id, list(update.lines) or None, update.reason, actor=actor, now=now
+            session,
+            router,
+            fulfilment.id,
+            list(update.lines) or None,
+            update.reason,
+            actor=actor,
+            now=now,
+            event_id=event_id,
         )
         return
     if update.action == "cancelled_by_store":

@@ -7,6 +7,7 @@ commit together (a store can never hear of a fulfilment that rolled back, nor mi
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -83,8 +84,10 @@ def reroute_lines(
     *,
     actor: Actor = SYSTEM,
     now: datetime | None = None,
+    event_id: uuid.UUID | None = None,
 ) -> RoutingResult:
-    """Take units off a fulfilment and route them elsewhere; the store hears what went where."""
+    """Take units off a fulfilment and route them elsewhere; the store hears what went where, what
+    the fulfilment still holds, and (`event_id`) which of its own events this answers, if any."""
     now = now or utc_now()
     fulfilment = get_fulfilment(session, fulfilment_id)
     before = _live_units(fulfilment)
@@ -97,7 +100,7 @@ def reroute_lines(
         session,
         fulfilment.location_code,
         payloads.LINES_REROUTED,
-        payloads.lines_rerouted(fulfilment, taken, moved, reason),
+        payloads.lines_rerouted(fulfilment, taken, moved, reason, remaining=after, event_id=event_id),
         now=now,
     )
     announce(session, result.fulfilment_ids, now=now)

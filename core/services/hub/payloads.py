@@ -91,7 +91,12 @@ def lines_rerouted(
     units: dict[str, int],
     moved_to: Sequence[tuple[str, Sequence[tuple[str, int]]]],
     reason: str,
+    *,
+    remaining: dict[str, int],
+    event_id: uuid.UUID | None = None,
 ) -> dict[str, Any]:
+    """`remaining`: the fulfilment's live units after the change; `event_id`: the store's own
+    `reject_lines` event this answers (None when the hub moved the units on its own)."""
     lines = [{"sku": sku, "qty": qty} for sku, qty in sorted(units.items())]
     what = ", ".join(f"{sku} × {qty}" for sku, qty in sorted(units.items()))
     if moved_to:
@@ -109,6 +114,8 @@ def lines_rerouted(
         ],
         "reason": reason,
         "text": text,
+        "event_id": str(event_id) if event_id else None,
+        "remaining": [{"sku": sku, "qty": qty} for sku, qty in sorted(remaining.items()) if qty > 0],
     }
 
 

@@ -23,12 +23,13 @@ class OutboxState(StrEnum):
     PENDING = "pending"  # not acknowledged by the hub yet (never sent, or the outcome is unknown)
     SENT = "sent"  # the hub answered applied or duplicate: it is in the hub's ledger
     REJECTED = "rejected"  # the hub will never apply it as sent: on the review list
+    DISCARDED = "discarded"  # a person reviewed the refusal and accepted the hub's word
 
 
 class OutboxEvent(Base):
     __tablename__ = "outbox"
     __table_args__ = (
-        CheckConstraint("state IN ('pending', 'sent', 'rejected')", name="state"),
+        CheckConstraint("state IN ('pending', 'sent', 'rejected', 'discarded')", name="state"),
         CheckConstraint("kind IN ('movement', 'fulfilment')", name="kind"),
         Index("ix_outbox_state_position", "state", "position"),
     )
