@@ -55,12 +55,12 @@ def hub_process(db_path: Path) -> Iterator[str]:
     process = subprocess.Popen(command, stdout=log, stderr=log, env={**os.environ})
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 180  # imports alone take >10 s on a loaded 2-core machine
         while True:
             if process.poll() is not None:
                 raise AssertionError(f"hub exited: {db_path.with_suffix('.log').read_text()}")
             try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
