@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.cli import bench_app_command, bench_pickup_command
+from app.cli import bench_app_command, bench_pickup_command, bench_sync_command
 from app.cli.output import print_json
 from core.domain.errors import ValidationError
 from core.routing.benchmark import bench_routing
@@ -48,6 +48,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     routing.set_defaults(run=run_routing)
     bench_pickup_command.register(kinds)
     bench_app_command.register(kinds)
+    bench_sync_command.register(kinds)
 
 
 def run_routing(args: argparse.Namespace) -> int:
