@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
+
+from sqlalchemy import text
 
 from core.domain.inventory import utc_now
 from core.routing.rates import RateBroker, load_sample_rate_sheet
 from core.services.allocation import Router
-from core.services.hub.feed import prune_feed
+from core.services.hub.feed import feed_epoch, prune_feed
 from core.storage.database import Database
 from sync.protocol import Catalog, FulfilmentAssigned, StockBalances
 from tests.sync import hub_kit
@@ -132,3 +136,32 @@ def test_a_big_answer_travels_gzipped_when_the_device_accepts_it(hub: HubClient)
     assert response.status_code == 200 and (small or response.headers["content-encoding"] == "gzip")
     big = hub.http.get("/openapi.json", headers={"Accept-Encoding": "gzip"})
     assert big.headers["content-encoding"] == "gzip" and big.json()["paths"]
+
+
+def test_two_hubs_starting_together_agree_on_the_feed_epoch(postgresql_db: Database) -> None:
+    """The second insert waits for the first transaction and keeps its value (ON CONFLICT)."""
+    found: list[str] = []
+    with postgresql_db.transaction() as first:
+        made = feed_epoch(first)  # inserted, not committed yet
+        other = threading.Thread(target=lambda: found.append(_epoch(postgresql_db)))
+        other.start()
+        deadline = time.monotonic() + 60
+        while not _waiting_on_a_lock(postgresql_db):
+            assert time.monotonic() < deadline, "the second hub never reached the insert"
+            time.sleep(0.02)
+    other.join(60)
+    assert found == [made]
+
+
+def _epoch(database: Database) -> str:
+    with database.transaction() as session:
+        return feed_epoch(session)
+
+
+def _waiting_on_a_lock(database: Database) -> bool:
+    """Asked on a connection of its own: activity statistics stay frozen inside one transaction."""
+    with database.engine.connect() as connection:
+        query = (
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%hub_meta%'"
+        )
+        return bool(connection.execute(text(query)).scalar())

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.domain.inventory import utc_now
@@ -91,12 +92,18 @@ def prune_feed(session: Session, older_than: datetime) -> int:
 
 
 def feed_epoch(session: Session) -> str:
-    """The name of this hub's feed, made on first use (the app makes it at start, not raced for)."""
+    """The name of this hub's feed, made on first use (the app makes it at start). Two hub
+    processes starting at once insert with ON CONFLICT DO NOTHING, and both read the one kept."""
     row = session.get(HubMeta, EPOCH)
     if row is None:
-        row = HubMeta(name=EPOCH, value=uuid.uuid4().hex)
-        session.add(row)
-        session.flush()
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        session.execute(
+            dialect.insert(HubMeta.__table__)
+            .values(name=EPOCH, value=uuid.uuid4().hex)
+            .on_conflict_do_nothing()
+        )
+        row = session.get(HubMeta, EPOCH, populate_existing=True)
+        assert row is not None
     return row.value
 
 
