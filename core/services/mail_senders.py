@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
+from html import escape
 from pathlib import Path
 from typing import Protocol
+
+from core.domain.qr_image import payload_in, qr_png
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +43,28 @@ def build_message(message: OutgoingEmail, sender: str) -> EmailMessage:
     out["Date"] = format_datetime(message.created_at)
     out["Message-ID"] = f"<{message.id}@store-oms>"
     out.set_content(message.body)
+    payload = payload_in(message.body)
+    if payload is not None:
+        _add_qr_image(out, message, payload)
     return out
+
+
+def _add_qr_image(out: EmailMessage, message: OutgoingEmail, payload: str) -> None:
+    """A pickup e-mail also carries its QR code as an inline PNG (an HTML alternative refers to it by
+    Content-ID), so the customer can show it from the phone; the plain text keeps the payload."""
+    cid = f"pickup-qr-{message.id}@store-oms"
+    paragraphs = "".join(
+        f"<p>{escape(part).replace(chr(10), '<br>')}</p>"
+        for part in message.body.split("\n\n")
+        if payload not in part
+    )
+    out.add_alternative(
+        f'<html><body>{paragraphs}<p><img src="cid:{cid}" alt="pickup QR code" width="240" height="240">'
+        "</p></body></html>",
+        subtype="html",
+    )
+    html = out.get_payload()[1]
+    html.add_related(qr_png(payload), "image", "png", cid=f"<{cid}>", filename="pickup-qr.png")
 
 
 @dataclass(frozen=True, slots=True)
