@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -26,6 +25,7 @@ from core.domain.handover import DueItem, HandoverPlan, LeftLine, check_left, ha
 from core.domain.inventory import Bucket, MovementSpec, Reason, utc_now
 from core.domain.lifecycle import OrderState
 from core.domain.pickup import LeftOutcome, LeftReason, PickupState, check_signature
+from core.domain.pickup_desk import HandoverResult, HandoverScan
 from core.services import audit
 from core.services.associates import require_role
 from core.services.orders import SYSTEM, Actor, get_fulfilment
@@ -92,17 +92,6 @@ def _ready_to_hand_over(session: Session, pickup_id: str, actor: Actor) -> Picku
     return pickup
 
 
-@dataclass(frozen=True, slots=True)
-class HandoverScan:
-    pickup_id: str
-    code: str
-    sku: str | None
-    bag: int | None
-    message: str
-    units_scanned: dict[str, int]
-    bags_scanned: tuple[int, ...]
-
-
 def scan_for_handover(
     session: Session, pickup_id: str, code: str, *, actor: Actor = SYSTEM, now: datetime | None = None
 ) -> HandoverScan:
@@ -136,19 +125,6 @@ def scan_for_handover(
     return HandoverScan(
         pickup.id, meaning.code, meaning.sku, meaning.bag, text, dict(units), tuple(sorted(bags))
     )
-
-
-@dataclass(frozen=True, slots=True)
-class HandoverResult:
-    pickup_id: str
-    order_id: str
-    state: str
-    handed_over: dict[str, int]
-    refunded: dict[str, int]
-    kept: dict[str, int]
-    refund_total: Decimal
-    refund_id: str | None
-    restock_tasks: tuple[int, ...]
 
 
 def _leftovers(

@@ -10,41 +10,19 @@ pickups are searched unless `include_closed` is set (the index leads with `activ
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from core.domain.errors import NotFoundError, ValidationError
 from core.domain.pickup import MAX_CODE_ATTEMPTS, OPEN_STATES, QR_PREFIX, QrCheck, check_qr
+from core.domain.pickup_desk import PickupCard
 from core.domain.search_keys import query_grams, query_terms, score
 from core.services.lookups import chunked
 from core.services.pickup import qr_key
 from core.storage.models import Order, Pickup, PickupSearchGram
 
 CANDIDATES = 120
-
-
-@dataclass(frozen=True, slots=True)
-class PickupCard:
-    """One row of the pickup search: enough to recognise the customer and go to the shelf."""
-
-    pickup_id: str
-    order_id: str
-    customer_name: str
-    customer_phone: str
-    customer_email: str
-    proxy_name: str
-    shelf: str
-    bags: int
-    units: int
-    state: str
-    ready_at: datetime
-    claim_by: datetime
-    attempts_left: int
-    locked: bool
-    score: float = 1.0
 
 
 def card(pickup: Pickup, order: Order, match: float = 1.0) -> PickupCard:

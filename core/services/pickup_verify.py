@@ -9,7 +9,6 @@ four characters, never the whole number.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -25,21 +24,13 @@ from core.domain.pickup import (
     code_matches,
     same_person,
 )
+from core.domain.pickup_desk import VerifyOutcome
 from core.services import audit
 from core.services.associates import require_role, verify_pin
 from core.services.orders import SYSTEM, Actor, get_order
 from core.services.pickup import get_pickup, require_open
 from core.services.pickup_lookup import check_pickup_qr
 from core.storage.models import Pickup
-
-
-@dataclass(frozen=True, slots=True)
-class VerifyOutcome:
-    ok: bool
-    message: str
-    attempts_left: int
-    locked: bool = False
-    pickup_id: str = ""
 
 
 def _locked(pickup: Pickup) -> VerifyOutcome:
