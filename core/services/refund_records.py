@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from core.domain.errors import NotFoundError, ValidationError
+from core.domain.return_desk import ReceiptLine, ReturnReceipt
 from core.domain.returns import ReturnQuote, quote_leftovers
 from core.services.orders import Actor
 from core.services.sold_orders import line_ids, sold_order
@@ -121,45 +120,6 @@ def record_pickup_refund(
         actor=actor,
         now=now,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class ReceiptLine:
-    sku: str
-    name: str
-    qty: int
-    reason: str
-    condition: str
-    disposition: str
-    unit_price: Decimal
-    discount: Decimal
-    fee: Decimal
-    refund: Decimal
-    task_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class ReturnReceipt:
-    """What the printed return receipt says."""
-
-    return_id: str
-    kind: str
-    store: str
-    store_name: str
-    order_id: str | None
-    created_at: datetime
-    associate: str
-    device: str
-    lines: tuple[ReceiptLine, ...]
-    merchandise: Decimal
-    discount: Decimal
-    fees: Decimal
-    shipping: Decimal
-    total: Decimal
-    refund_method: str
-    tender: str
-    approved_by: str
-    receipt: bool
 
 
 def return_receipt(session: Session, return_id: str) -> ReturnReceipt:

@@ -13,9 +13,7 @@ refusal (so the manager's failed-PIN count commits), not raised.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -23,6 +21,7 @@ from sqlalchemy.orm import Session
 from core.domain.associates import Role
 from core.domain.errors import NotFoundError, ValidationError
 from core.domain.inventory import MovementSpec, Reason, utc_now
+from core.domain.return_desk import OrderHit, ReturnableLine, ReturnReceipt
 from core.domain.returns import (
     BUCKET,
     Disposition,
@@ -37,7 +36,7 @@ from core.services import audit
 from core.services.associates import require_role
 from core.services.orders import SYSTEM, Actor, get_order
 from core.services.outbox import SyncKey, get_setting, settings
-from core.services.refund_records import ReturnReceipt, new_return_id, return_receipt, save_refund
+from core.services.refund_records import new_return_id, return_receipt, save_refund
 from core.services.sold_orders import line_ids, sold_order
 from core.services.store_ops import record_store_movements
 from core.services.store_tasks import INSPECTION, open_task
@@ -56,15 +55,6 @@ def return_location(session: Session, location: str | None) -> str:
     if not row.returns:
         raise ValidationError(f"{row.code} does not take returns", field="location")
     return row.code
-
-
-@dataclass(frozen=True, slots=True)
-class OrderHit:
-    order_id: str
-    channel: str
-    customer_name: str
-    placed_at: datetime
-    total: Decimal
 
 
 def find_orders_for_return(session: Session, text: str, *, limit: int = 20) -> list[OrderHit]:
@@ -90,18 +80,6 @@ def find_orders_for_return(session: Session, text: str, *, limit: int = 20) -> l
             )
         )
     return [OrderHit(o.id, o.channel, o.customer_name, o.placed_at, o.total) for o in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class ReturnableLine:
-    line_no: int
-    sku: str
-    name: str
-    unit_price: Decimal
-    held: int
-    returned: int
-    returnable: int
-    why_not: str
 
 
 def returnable_lines(session: Session, order_id: str, *, now: datetime | None = None) -> list[ReturnableLine]:

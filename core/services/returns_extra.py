@@ -12,7 +12,6 @@ shipping charged and the tender, which the refund arithmetic needs.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -24,33 +23,14 @@ from core.domain.inventory import utc_now
 from core.domain.money import parse_money
 from core.domain.parsing import parse_enum, require_quantity
 from core.domain.refunds import fee_cents, from_cents, to_cents
+from core.domain.return_desk import ReceiptlessItem, ReturnOutcome
 from core.domain.returns import DISPOSITION, Condition, QuotedLine, ReturnQuote, ReturnReason
 from core.services import audit
 from core.services.associates import require_role, verify_pin
 from core.services.orders import SYSTEM, Actor, get_order
-from core.services.refund_records import ReturnReceipt, new_return_id, return_receipt, save_refund
+from core.services.refund_records import new_return_id, return_receipt, save_refund
 from core.services.returns import restock_returned, return_location, return_policy
 from core.storage.models import OrderPayment, Product
-
-
-@dataclass(frozen=True, slots=True)
-class ReceiptlessItem:
-    sku: str
-    qty: int
-    reason: ReturnReason | str
-    condition: Condition | str
-
-
-@dataclass(frozen=True, slots=True)
-class ReturnOutcome:
-    """A return that needed approval: the receipt, or why it was refused (nothing else recorded)."""
-
-    receipt: ReturnReceipt | None
-    message: str
-
-    @property
-    def ok(self) -> bool:
-        return self.receipt is not None
 
 
 def _quote_items(session: Session, items: Sequence[ReceiptlessItem]) -> ReturnQuote:

@@ -11,7 +11,6 @@ task's progress.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -19,44 +18,13 @@ from sqlalchemy.orm import Session
 
 from core.domain.errors import NotFoundError, ValidationError
 from core.domain.inventory import Bucket, MovementSpec, Reason, utc_now
+from core.domain.return_desk import TASK_PREFIX, TaskCard, TaskProgress
 from core.services.catalog import product_by_barcode
 from core.services.orders import SYSTEM, Actor
 from core.services.store_ops import record_store_movements
 from core.storage.models import Product, StoreTask
 
 RESTOCK, INSPECTION = "restock", "inspection"
-TASK_PREFIX = "TASK:"
-
-
-@dataclass(frozen=True, slots=True)
-class TaskCard:
-    id: int
-    kind: str
-    sku: str
-    name: str
-    qty: int
-    done_qty: int
-    reference: str
-    note: str
-    created_at: datetime
-
-    @property
-    def code(self) -> str:
-        """What the task's label barcode says; scanning it completes the task at once."""
-        return f"{TASK_PREFIX}{self.id}"
-
-
-@dataclass(frozen=True, slots=True)
-class TaskProgress:
-    task_id: int
-    sku: str
-    done_qty: int
-    qty: int
-    message: str
-
-    @property
-    def done(self) -> bool:
-        return self.done_qty >= self.qty
 
 
 def _move(
