@@ -118,7 +118,7 @@ def in_window(path: Path, scans: int, pages: int, log: Log) -> dict[str, Any]:
     shell.sign_in.pin.setText("1234")
     shell.sign_in.submit()
     until(app, lambda: shell.page == "main" and store.ops.pending == 0)
-    pick = shell.main.screens["pick"]
+    pick = shell.main.screen("pick")
     queue, model = pick.queue, pick.queue.model
     stalls = _Stalls()
 

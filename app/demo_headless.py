@@ -89,7 +89,7 @@ def _pick(
     shell: Any, database: Database, fid: str, report: HeadlessReport, shot: Callable[[str], None]
 ) -> None:
     """Pick `fid` through the Pick screen's walk (scan each unit), or record it when there is none."""
-    screen = shell.main.screens.get("pick")
+    screen = shell.main.screen("pick")
     codes = barcodes(database)
     if screen is not None and hasattr(screen, "queue") and hasattr(screen, "walk"):
         shell.main.open_screen("pick")
@@ -124,7 +124,7 @@ def _pick(
 
 def _pack(shell: Any, fid: str, report: HeadlessReport, shot: Callable[[str], None]) -> None:
     shell.main.open_screen("pack")
-    screen = shell.main.screens["pack"]
+    screen = shell.main.screen("pack")
     assert isinstance(screen, PackScreen), "the Pack screen is not wired in"
     settle(lambda: fid in screen.list.tiles, 20)
     shot("4-pack-list")

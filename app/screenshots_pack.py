@@ -88,7 +88,7 @@ def pack_screenshots(shell: Any, ids: dict[str, str], out: Path, shot: Callable[
     from app.demo_headless import render_pdf_page
     from app.screenshots import settle
 
-    screen = shell.main.screens["pack"]
+    screen = shell.main.screen("pack")
     shell.main.open_screen("pack")
     settle(lambda: len(screen.list.tiles) == 3)
     shot("pack_list")
@@ -171,7 +171,7 @@ def render_pack_screenshots(out: Path) -> list[Path]:
             shell.main.status.stop()
             shell.scanner.detach()
             shell.close()
-            shell.main.screens["pack"].close_jobs()
+            shell.main.screen("pack").close_jobs()
             store.ops.shutdown()
             store.client.close()
             database.close()

@@ -139,7 +139,7 @@ def seed_pick_demo(database: Database, now: datetime | None = None) -> None:
 
 def pick_shots(shell: Any, store: Any, shot: Callable[[str], None], settle: Callable[..., None]) -> None:
     """Queue, why panel, batch walk, wrong scan and short pick, as the signed-in associate sees them."""
-    pick = shell.main.screens["pick"]
+    pick = shell.main.screen("pick")
     queue = pick.queue
     settle(lambda: queue.model.rowCount() == len(ORDERS) and not queue.model.loading)
     queue.choose(f"N-10418-{STORE}", f"N-10412-{STORE}")

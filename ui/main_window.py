@@ -3,24 +3,32 @@
 Manager-only screens are hidden from associates *and* opened only after the service agrees
 (`require_role`), so a stale button or a direct call cannot get an associate in. Scans are handed
 to whichever screen is showing.
+
+Screens are built on first use, each from a factory that imports its module: the sign-in screen
+must be painted before any workspace screen's code is even loaded (cold start, issue 5). The shell
+calls `prepare` once sign-in is on screen, which builds the rest one per turn of the event loop; a
+screen opened before that is built on the spot. A new screen follows the same pattern: a factory
+in `_screen_factories`, its module imported inside it.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from core.domain.associates import Role, SignedIn
 from ui.nav_rail import DESTINATIONS, SETTINGS, NavRail
 from ui.ops import OpRunner, person_message
 from ui.ports import StoreServices
-from ui.screens.pack import PackScreen
-from ui.screens.pick import PickScreen
-from ui.screens.placeholder import PlaceholderScreen
-from ui.screens.settings import SettingsScreen
 from ui.sounds import ScanSounds
 from ui.status_bar import StatusBar
 from ui.theme import ThemeManager, repolish
+
+if TYPE_CHECKING:
+    from ui.screens.settings import SettingsScreen
 
 COMING = {
     "pick": "Next: the pick list for orders routed to this store, grouped by aisle, scan to confirm each item.",
@@ -30,6 +38,7 @@ COMING = {
     "inventory": "Next: look up any product's stock here and in nearby stores, and count a bin.",
     "routing": "Next (managers): why each order came to this store, and the store's routing settings.",
 }
+ScreenFactory = Callable[[], QWidget]
 
 
 class MainWindow(QWidget):
@@ -57,20 +66,9 @@ class MainWindow(QWidget):
         self.notice.setWordWrap(True)
         self.notice.hide()
         self.stack = QStackedWidget()
-        self.screens: dict[str, QWidget] = {}
-        for destination in DESTINATIONS:
-            if destination.key == "pick" and services.pick is not None:
-                pick = PickScreen(ops, services.pick, sounds)
-                pick.queue.delegate.set_theme(themes.name)
-                themes.theme_changed.connect(pick.queue.delegate.set_theme)
-                self._add("pick", pick)
-                continue
-            if destination.key == "pack" and services.pack is not None:
-                self._add("pack", PackScreen(ops, services.pack, sounds))
-                continue
-            self._add(destination.key, PlaceholderScreen(destination.label, COMING[destination.key], sounds))
-        self.settings = SettingsScreen(themes, sounds)
-        self._add(SETTINGS.key, self.settings)
+        self._themes = themes
+        self._factories = self._screen_factories(ops, services, themes, sounds)
+        self.screens: dict[str, QWidget] = {}  # the screens built so far, by key
         self.status = StatusBar(services.sync_status)
 
         content = QVBoxLayout()
@@ -88,15 +86,87 @@ class MainWindow(QWidget):
         outer.addLayout(row, 1)
         outer.addWidget(self.status)
 
+    @staticmethod
+    def _screen_factories(
+        ops: OpRunner, services: StoreServices, themes: ThemeManager, sounds: ScanSounds | None
+    ) -> dict[str, ScreenFactory]:
+        """Key → a callable that builds the screen; each imports its module only when called."""
+
+        def placeholder(label: str, coming: str) -> ScreenFactory:
+            def build() -> QWidget:
+                from ui.screens.placeholder import PlaceholderScreen
+
+                return PlaceholderScreen(label, coming, sounds)
+
+            return build
+
+        factories = {d.key: placeholder(d.label, COMING[d.key]) for d in DESTINATIONS}
+        pick_services, pack_services = services.pick, services.pack
+        if pick_services is not None:
+
+            def pick() -> QWidget:
+                from ui.screens.pick import PickScreen
+
+                screen = PickScreen(ops, pick_services, sounds)
+                screen.queue.delegate.set_theme(themes.name)
+                themes.theme_changed.connect(screen.queue.delegate.set_theme)
+                return screen
+
+            factories["pick"] = pick
+        if pack_services is not None:
+
+            def pack() -> QWidget:
+                from ui.screens.pack import PackScreen
+
+                return PackScreen(ops, pack_services, sounds)
+
+            factories["pack"] = pack
+
+        def settings() -> QWidget:
+            from ui.screens.settings import SettingsScreen
+
+            return SettingsScreen(themes, sounds)
+
+        factories[SETTINGS.key] = settings
+        return factories
+
+    def screen(self, key: str) -> QWidget:
+        """The screen for `key`, built now if it has not been yet."""
+        built = self.screens.get(key)
+        if built is not None:
+            return built
+        screen = self._factories[key]()
+        self._themes.style_late(screen)
+        self.screens[key] = screen
+        self.stack.addWidget(screen)
+        set_person = getattr(screen, "set_person", None)
+        if set_person is not None and self.person is not None:
+            set_person(self.person)
+        return screen
+
+    @property
+    def settings(self) -> SettingsScreen:
+        return cast("SettingsScreen", self.screen(SETTINGS.key))
+
+    @property
+    def prepared(self) -> bool:
+        """Every screen is built: nothing is left to slow the first open of one."""
+        return all(key in self.screens for key in self._factories)
+
+    def prepare(self) -> None:
+        """Build the screens not built yet, one per turn of the event loop, so taps keep flowing."""
+        waiting = [key for key in self._factories if key not in self.screens]
+        if waiting:
+            self.screen(waiting[0])
+            if len(waiting) > 1:
+                QTimer.singleShot(0, self.prepare)
+
     def theme_targets(self) -> list[QWidget]:
         """Disjoint parts of this window to restyle, the visible screen first (see `ui.theme`)."""
         current = self.stack.currentWidget()
         rest = [w for w in self.screens.values() if w is not current]
-        return [current, self.rail, self.notice, self.status, *rest]
-
-    def _add(self, key: str, screen: QWidget) -> None:
-        self.screens[key] = screen
-        self.stack.addWidget(screen)
+        first = [current] if current is not None else []
+        return [*first, self.rail, self.notice, self.status, *rest]
 
     def start(self, person: SignedIn) -> None:
         """A person signed in: show what they may open, and start on Pick."""
@@ -137,7 +207,7 @@ class MainWindow(QWidget):
 
     def _show(self, key: str) -> None:
         self.current = key
-        self.stack.setCurrentWidget(self.screens[key])
+        self.stack.setCurrentWidget(self.screen(key))
         self.rail.mark(key)
         self.show_notice("")
 

@@ -3,11 +3,15 @@
 The shell only moves between those three pages and hands scans to the page in front; each page
 does its own work through the operation runner. Nothing here blocks: the first question (is
 this store set up?) is itself an operation, and the window shows a blank page until it answers.
+
+Once the first real page (sign-in tiles or setup) is up, `first_page_shown` fires, once, on the
+next turn of the event loop: the workspace screens are built then (`MainWindow.prepare`), and the
+composition root starts what it held back (the sync client), so none of it delays the first paint.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from core.domain.associates import SignedIn
@@ -22,6 +26,8 @@ from ui.theme import ThemeManager
 
 
 class StoreShell(QMainWindow):
+    first_page_shown = Signal()
+
     def __init__(
         self,
         ops: OpRunner,
@@ -48,6 +54,9 @@ class StoreShell(QMainWindow):
 
         self.setup.enrolled.connect(lambda _store: self.show_sign_in())
         self.sign_in.signed_in.connect(self.enter)
+        self.sign_in.tiles_shown.connect(self._page_shown)
+        self._first_page_told = False
+        self.first_page_shown.connect(self.main.prepare)
         self.main.sign_out_requested.connect(self.sign_out)
         ops.failed.connect(lambda text: self.main.show_notice(text))
 
@@ -72,10 +81,18 @@ class StoreShell(QMainWindow):
             self.show_sign_in()
         else:
             self.pages.setCurrentWidget(self.setup)
+            self._page_shown()
 
     def _set_up_failed(self, exc: BaseException) -> None:
         self.pages.setCurrentWidget(self.setup)
         self.setup.message.setText(person_message(exc))
+        self._page_shown()
+
+    def _page_shown(self) -> None:
+        """After the page's paint (queued before this timer), tell `first_page_shown`, once."""
+        if not self._first_page_told:
+            self._first_page_told = True
+            QTimer.singleShot(0, self.first_page_shown.emit)
 
     def show_sign_in(self) -> None:
         self.sign_in.reset()

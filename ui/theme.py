@@ -89,5 +89,11 @@ class ThemeManager(QObject):
         else:
             self.switch_finished.emit(self.name)
 
+    def style_late(self, widget: QWidget) -> None:
+        """A screen built after a switch would otherwise show the application's (first) sheet."""
+        if self._qss:
+            widget.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+            widget.setStyleSheet(self._qss)
+
     def toggle(self) -> None:
         self.apply("dark" if self.name == "light" else "light")

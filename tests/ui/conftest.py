@@ -115,6 +115,7 @@ def kit(qtbot, qapp: QApplication, store_db: Database) -> Iterator[Kit]:
     """The store app in demo mode (no hub), on the sign-in page with the associates loaded."""
     built = build_kit(qtbot, qapp, store_db, demo=True)
     qtbot.waitUntil(lambda: built.shell.page == "sign_in" and len(built.shell.sign_in.cards) == 3)
+    qtbot.waitUntil(lambda: built.shell.main.prepared)  # the screens built after sign-in shows
     yield built
     close_kit(built)
 

@@ -139,7 +139,7 @@ def seed_pick_store(db: Database, *, units: int = 6, orders: dict | None = None)
 
 
 def pick_screen(kit: Kit) -> PickScreen:
-    screen = kit.shell.main.screens["pick"]
+    screen = kit.shell.main.screen("pick")
     assert isinstance(screen, PickScreen)
     return screen
 

@@ -26,6 +26,7 @@ def pack_kit(qtbot, qapp: QApplication, store_db: Database, tmp_path: Path, monk
     add_picked(store_db, "W2-S01", [("SKU-3", 1)], pickup=True, seq=2, name="Ben Ode")
     built = build_kit(qtbot, qapp, store_db, demo=True)
     qtbot.waitUntil(lambda: built.shell.page == "sign_in" and len(built.shell.sign_in.cards) == 3)
+    qtbot.waitUntil(lambda: built.shell.main.prepared)  # the screens built after sign-in shows
     sign_in(qtbot, built, "1001", "1234")
     yield built
     pack(built).close_jobs()
@@ -33,7 +34,7 @@ def pack_kit(qtbot, qapp: QApplication, store_db: Database, tmp_path: Path, monk
 
 
 def pack(kit: Kit) -> PackScreen:
-    screen = kit.shell.main.screens["pack"]
+    screen = kit.shell.main.screen("pack")
     assert isinstance(screen, PackScreen)
     return screen
 

@@ -88,6 +88,7 @@ def hub_kit(qtbot: QtBot, qapp: QApplication, store_db: Database, tmp_path: Path
     run_async(qtbot, store.client.sync_once())  # the snapshot: catalog, stock with bins, both orders
     store.shell.show_sign_in()
     qtbot.waitUntil(lambda: len(store.shell.sign_in.cards) == 3)
+    qtbot.waitUntil(lambda: store.shell.main.prepared)
     kit = Kit(store, store_db)
     yield HubKit(kit, hub, line, w1, w2)
     close_kit(kit)

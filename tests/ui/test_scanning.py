@@ -92,7 +92,7 @@ def test_a_scan_reaches_the_screen_in_front_wherever_focus_is(qtbot: QtBot, kit:
     sign_in(qtbot, kit, "1001", "1234")
     qtbot.waitUntil(lambda: kit.shell.page == "main")
     kit.shell.main.open_screen("returns")  # a placeholder: it checks any barcode it is given
-    screen = kit.shell.main.screens["returns"]
+    screen = kit.shell.main.screen("returns")
     screen.entry.field.setFocus()  # focus in a text field: the scan must still not land in it
     scan(qtbot, screen.entry.field, "4006381333931")
     qtbot.waitUntil(lambda: screen.banner.outcome == "ok")
@@ -112,7 +112,7 @@ def test_manual_entry_is_the_same_as_a_scan(qtbot: QtBot, kit: Kit) -> None:
     sign_in(qtbot, kit, "1001", "1234")
     qtbot.waitUntil(lambda: kit.shell.page == "main")
     kit.shell.main.open_screen("returns")
-    screen = kit.shell.main.screens["returns"]
+    screen = kit.shell.main.screen("returns")
     screen.entry.field.setText("036000291452")
     qtbot.mouseClick(screen.entry.button, Qt.MouseButton.LeftButton)
     assert screen.banner.outcome == "ok" and "UPC-A" in screen.banner.text.text()

@@ -46,7 +46,7 @@ def test_touch_targets_and_text_sizes(qtbot: QtBot, kit: Kit) -> None:
         assert button.height() >= 48 and button.width() >= 48, button.text()
     kit.shell.main.open_screen("returns")
     qtbot.wait(20)
-    entry = kit.shell.main.screens["returns"].entry
+    entry = kit.shell.main.screen("returns").entry
     assert entry.button.height() >= 48 and entry.field.height() >= 48
     assert entry.field.font().pixelSize() >= 16 or entry.field.font().pointSizeF() >= 12
 

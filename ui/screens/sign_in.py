@@ -31,6 +31,7 @@ class SignInScreen(QWidget):
     """Emits `signed_in` with the person once their PIN is right."""
 
     signed_in = Signal(object)  # SignedIn
+    tiles_shown = Signal()  # the people's tiles are laid out (the end of a cold start)
 
     def __init__(self, ops: OpRunner, services: StoreServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,6 +126,7 @@ class SignInScreen(QWidget):
             self._tile_box.addWidget(tile)
         if not cards:
             self.prompt.setText("No associates yet: a manager adds them (or run `oms init --demo`).")
+        self.tiles_shown.emit()
 
     def choose(self, card: AssociateCard) -> None:
         self.selected = card

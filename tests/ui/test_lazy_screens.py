@@ -1,0 +1,63 @@
+"""Workspace screens are built on first use or after the sign-in screen shows, never before it.
+
+The cold start to the sign-in screen (issue 5) depends on this: building the shell must not build
+Pick, Pack or the others, and whatever is opened before they are prepared must still work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.store_app import assemble
+from core.storage.database import Database
+from tests.ui.kit import Kit, close_kit, sign_in
+from ui.screens.pick import PickScreen
+from ui.theme import load_qss
+
+
+@pytest.fixture
+def unprepared(qtbot: QtBot, qapp: QApplication, store_db: Database) -> Iterator[Kit]:
+    """The app on its sign-in screen with the screens' preparation switched off."""
+    store = assemble(qapp, store_db, demo=True, http=httpx.AsyncClient())
+    qtbot.addWidget(store.shell)
+    store.shell.first_page_shown.disconnect(store.shell.main.prepare)
+    kit = Kit(store, store_db)
+    store.shell.show()
+    store.shell.start()
+    qtbot.waitUntil(lambda: len(store.shell.sign_in.cards) == 3)
+    yield kit
+    close_kit(kit)
+
+
+def test_the_screens_are_built_only_after_the_sign_in_tiles_show(kit: Kit) -> None:
+    """`kit` waits for the tiles, then for the preparation that follows them."""
+    assert kit.shell.page == "sign_in"
+    assert {"pick", "pack", "returns", "settings"} <= set(kit.shell.main.screens)
+
+
+def test_building_the_window_builds_no_screen(unprepared: Kit) -> None:
+    assert unprepared.shell.main.screens == {}
+    assert not unprepared.shell.main.prepared
+
+
+def test_signing_in_before_the_screens_are_prepared_opens_pick(qtbot: QtBot, unprepared: Kit) -> None:
+    main = unprepared.shell.main
+    sign_in(qtbot, unprepared, "1001", "1234")
+    assert unprepared.shell.page == "main"
+    assert main.current == "pick"
+    pick = main.screens["pick"]
+    assert isinstance(pick, PickScreen)
+    assert main.stack.currentWidget() is pick
+    assert pick.person is not None  # told who signed in, though built afterwards
+    assert set(main.screens) == {"pick"}
+
+
+def test_a_screen_built_after_a_theme_switch_takes_the_new_theme(qtbot: QtBot, unprepared: Kit) -> None:
+    unprepared.shell.themes.apply("dark")
+    qtbot.waitUntil(lambda: not unprepared.shell.themes.switching)
+    assert unprepared.shell.main.screen("inventory").styleSheet() == load_qss("dark")
