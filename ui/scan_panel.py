@@ -7,10 +7,11 @@ big field and a button, sending the code down the same path as a scan.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ui.sounds import ScanSounds
 from ui.theme import repolish
@@ -87,3 +88,32 @@ class ManualEntry(QWidget):
         if code:
             self.field.clear()
             self.submitted.emit(code)
+
+
+def scan_footer(
+    owner: QWidget, body: QWidget, sounds: ScanSounds | None, placeholder: str, on_scan: Callable[[str], None]
+) -> tuple[ScanBanner, ManualEntry]:
+    """Lay out a scanning screen: its `body` above, the answer banner and manual entry below, the same
+    margins on every screen; a typed code goes to `on_scan` like a scan."""
+    banner = ScanBanner(sounds)
+    entry = ManualEntry(placeholder)
+    entry.submitted.connect(on_scan)
+    layout = QVBoxLayout(owner)
+    layout.setContentsMargins(24, 20, 24, 20)
+    layout.setSpacing(SPACING)
+    layout.addWidget(body, 1)
+    layout.addWidget(banner)
+    layout.addWidget(entry)
+    return banner, entry
+
+
+def show_count(glyph: QLabel, count: QLabel, have: int, need: int, description: str) -> None:
+    """A checklist row's state in a glyph and words ("✔", "2 of 2"), never colour alone."""
+    done = have >= need
+    glyph.setText("✔" if done else "◻")
+    glyph.setProperty("kind", "ok" if done else None)
+    count.setText(f"{have} of {need}")
+    count.setProperty("kind", "ok" if done else "code")
+    glyph.setAccessibleDescription(description)
+    repolish(glyph)
+    repolish(count)

@@ -232,3 +232,9 @@ def complete_handover(
         refund.id if refund else None,
         tuple(tasks),
     )
+
+
+def handover_progress(session: Session, pickup_id: str) -> tuple[dict[str, int], tuple[int, ...]]:
+    """Units and bags already scanned at this visit, so a screen reopened mid-handover resumes it."""
+    units, bags = _progress(session, get_pickup(session, pickup_id))
+    return dict(units), tuple(sorted(bags))

@@ -139,3 +139,15 @@ def pickup_card(session: Session, pickup_id: str) -> PickupCard:
     if pickup is None:
         raise NotFoundError(f"no pickup {pickup_id} at this store", field="pickup_id")
     return _cards(session, [pickup])[0]
+
+
+def waiting_pickups(session: Session, *, location: str, limit: int = 60) -> list[PickupCard]:
+    """What waits on the shelves before anyone types: the oldest first (the next to time out)."""
+    pickups = session.scalars(
+        select(Pickup)
+        .where(Pickup.location_code == location, Pickup.state.in_([s.value for s in OPEN_STATES]))
+        .order_by(Pickup.ready_at, Pickup.id)
+        .limit(limit)
+        .options(selectinload(Pickup.lines))
+    )
+    return _cards(session, list(pickups))

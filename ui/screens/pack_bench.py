@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushBut
 
 from core.domain.boxes import Fit
 from core.domain.packing import PackSheet, Verification
+from ui.scan_panel import show_count
 from ui.screens.pack_list import due_text
 from ui.theme import repolish
 from ui.touch import SPACING, touch_size
@@ -160,14 +161,7 @@ class PackBench(QWidget):
             return
         for sku, (glyph, count) in self.rows.items():
             have, need = self.verification.count(sku), self.verification.needed(sku)
-            done = have >= need
-            glyph.setText("✔" if done else "◻")
-            glyph.setProperty("kind", "ok" if done else None)
-            count.setText(f"{have} of {need}")
-            count.setProperty("kind", "ok" if done else "code")
-            glyph.setAccessibleDescription(f"{sku}: {have} of {need} checked")
-            repolish(glyph)
-            repolish(count)
+            show_count(glyph, count, have, need, f"{sku}: {have} of {need} checked")
 
     def set_packed(self, packed: bool) -> None:
         for button in (self.print_label_button, self.print_slip_button, self.save_button, self.finish_button):

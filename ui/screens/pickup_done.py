@@ -1,0 +1,63 @@
+"""The end of a visit: what left with the customer, what was refunded or kept, and what to put back."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from core.domain.pickup_desk import HandoverResult
+from ui.touch import SPACING, touch_size
+
+
+def _units(counts: dict[str, int]) -> str:
+    return ", ".join(f"{qty} × {sku}" for sku, qty in sorted(counts.items()))
+
+
+def result_lines(result: HandoverResult, collector: str) -> list[str]:
+    """The visit in sentences, each a separate line on the card."""
+    who = f" by {collector}" if collector else ""
+    head = "collected" if result.state == "collected" else "part collected: the rest is kept on the shelf"
+    lines = [f"Order {result.order_id} {head}{who}."]
+    if result.handed_over:
+        lines.append(f"Handed over: {_units(result.handed_over)}.")
+    if result.refunded:
+        lines.append(f"Refunded to the original payment: {_units(result.refunded)} (${result.refund_total}).")
+    if result.kept:
+        lines.append(f"Kept for a later visit: {_units(result.kept)}. Verify again when they come back.")
+    if result.restock_tasks:
+        tasks = ", ".join(f"TASK:{t}" for t in result.restock_tasks)
+        lines.append(f"Put the declined units back: restock {tasks} (Restock tasks on the Pickup page).")
+    return lines
+
+
+class DonePanel(QWidget):
+    """Emits `next_customer()`."""
+
+    next_customer = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        card = QFrame()
+        card.setObjectName("Card")
+        self.box = QVBoxLayout(card)
+        self.box.setContentsMargins(24, 18, 24, 18)
+        self.box.setSpacing(SPACING)
+        self.title = QLabel("✔ Handed over")
+        self.title.setProperty("kind", "ok")
+        self.text = QLabel("")
+        self.text.setWordWrap(True)
+        self.box.addWidget(self.title)
+        self.box.addWidget(self.text)
+        self.button = touch_size(QPushButton("Next customer"), width=220)
+        self.button.setProperty("kind", "primary")
+        self.button.clicked.connect(self.next_customer)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(SPACING)
+        layout.addWidget(card)
+        layout.addStretch(1)
+        layout.addWidget(self.button)
+
+    def show_result(self, result: HandoverResult, collector: str) -> None:
+        self.title.setText("✔ Collected" if result.state == "collected" else "✔ Part collected")
+        self.text.setText("\n".join(result_lines(result, collector)))
