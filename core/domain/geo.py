@@ -1,14 +1,15 @@
 """Where places are: offline US postal code lookup and great-circle distance.
 
-Routing needs a distance for every candidate on every order, so lookups are cached and never touch
-the network (the `zipcodes` package ships its data).
+Routing needs a distance for every candidate on every order, so lookups never touch the network
+(the `zipcodes` package ships its data). That package scans its whole list for each query (about
+half a millisecond), so its data is read once, on first use, into a dictionary by ZIP code.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import zipcodes
 
@@ -26,17 +27,34 @@ class Place:
     state: str | None = None
 
 
-@lru_cache(maxsize=65536)
 def lookup_us_postal_code(postal_code: str) -> Place | None:
     """The centre of a US ZIP code (5 digits, or ZIP+4), or None when it is unknown."""
-    five = postal_code.strip()[:5]
-    if len(five) != 5 or not five.isdigit():
-        return None
-    matches = zipcodes.matching(five)
-    if not matches:
-        return None
-    m = matches[0]
-    return Place(float(m["lat"]), float(m["long"]), m.get("timezone"), m.get("city"), m.get("state"))
+    return _us_postal_codes().get(postal_code.strip()[:5])
+
+
+@cache
+def _us_postal_codes() -> dict[str, Place]:
+    """Every US ZIP code's place, read once and kept for the process (a few megabytes).
+
+    Read one two-digit prefix at a time: the package's own full list holds some 140 MB of
+    dictionaries for as long as the process lives, which a hub routing orders should not carry.
+    """
+    out: dict[str, Place] = {}
+    names: dict[str, str] = {}  # time zones and states repeat: one string each
+    for prefix in range(100):
+        for m in zipcodes.similar_to(f"{prefix:02d}"):
+            tz, state = m.get("timezone"), m.get("state")
+            out.setdefault(
+                m["zip_code"],
+                Place(
+                    float(m["lat"]),
+                    float(m["long"]),
+                    names.setdefault(tz, tz) if tz else tz,
+                    m.get("city"),
+                    names.setdefault(state, state) if state else state,
+                ),
+            )
+    return out
 
 
 def resolve_place(
