@@ -3,6 +3,9 @@
 A store's SQLite file must survive power loss on a tablet (WAL, synchronous=FULL) and keep its
 references honest (foreign keys on); the hub's PostgreSQL gets the same schema from the same
 migrations, so every service runs unchanged on both.
+
+Alembic is imported only when there is something to migrate (`core.storage.migrations_head`): an
+up-to-date store database opens without it, which keeps it out of the store app's cold start.
 """
 
 from __future__ import annotations
@@ -12,13 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from core.storage.migrations_head import at_head
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -54,7 +55,9 @@ def create_database_engine(url: str, **engine_options: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **engine_options)
 
 
-def _alembic_config(connection: Any) -> Config:
+def _alembic_config(connection: Any) -> Any:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -73,7 +76,10 @@ class Database:
         """Open (creating if needed) and bring the schema up to the newest migration."""
         engine = create_database_engine(url, **engine_options)
         with engine.begin() as connection:
-            command.upgrade(_alembic_config(connection), "head")
+            if not at_head(connection):
+                from alembic import command
+
+                command.upgrade(_alembic_config(connection), "head")
         return cls(engine)
 
     @property
@@ -81,11 +87,15 @@ class Database:
         return self.engine.dialect.name
 
     def schema_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
         with self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
 
     @staticmethod
     def newest_revision() -> str | None:
+        from alembic.script import ScriptDirectory
+
         return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
     @contextmanager
