@@ -76,6 +76,29 @@ def _split_known(
     return list(fresh.values()), duplicates
 
 
+def movement_fields(spec: MovementSpec) -> dict[str, object]:
+    """What a movement says besides where and when: shared by the ledger row and the wire event."""
+    return {
+        "sku": spec.sku,
+        "qty": spec.qty,
+        "bucket": spec.bucket.value,
+        "reason": spec.reason.value,
+        "reference": spec.reference,
+        "device": spec.device,
+    }
+
+
+def movement_row(spec: MovementSpec, recorded_at: datetime) -> dict[str, object]:
+    """A ledger row as an INSERT's parameters."""
+    return {
+        "id": spec.id,
+        "location_code": spec.location,
+        **movement_fields(spec),
+        "occurred_at": spec.occurred_at,
+        "recorded_at": recorded_at,
+    }
+
+
 def _check_result(
     position: StockPosition, location: Location, bucket: Bucket, after: int, delta: int, allow_negative: bool
 ) -> None:
@@ -124,24 +147,7 @@ def record_movements(
             position = positions[(loc, sku)]
             setattr(position, bucket.value, getattr(position, bucket.value) + delta)
         stamp = recorded_at or utc_now()
-        session.execute(
-            insert(Movement),
-            [
-                {
-                    "id": s.id,
-                    "location_code": s.location,
-                    "sku": s.sku,
-                    "qty": s.qty,
-                    "bucket": s.bucket.value,
-                    "reason": s.reason.value,
-                    "reference": s.reference,
-                    "device": s.device,
-                    "occurred_at": s.occurred_at,
-                    "recorded_at": stamp,
-                }
-                for s in fresh
-            ],
-        )
+        session.execute(insert(Movement), [movement_row(s, stamp) for s in fresh])
         session.flush()
     return [MovementResult(s.id, "duplicate" if s.id in duplicates else "applied") for s in specs]
 

@@ -7,30 +7,48 @@ on its own and ignores FOR UPDATE.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Select, select, tuple_
 from sqlalchemy.orm import Session
 
+from core.domain.inventory import Bucket
 from core.services.lookups import chunked
 from core.storage.bulk import insert_missing
 from core.storage.models import StockPosition
 
 Key = tuple[str, str]
+BUCKETS = tuple(b.value for b in Bucket)
 
 
-def lock_positions(session: Session, keys: Iterable[Key]) -> dict[Key, StockPosition]:
+def _locking(session: Session, keys: Iterable[Key]) -> Iterator[Select[Any]]:
+    """Create the missing rows, then yield sorted SELECT … FOR UPDATE queries (to add columns to)."""
     ordered = sorted(set(keys))
-    if not ordered:
-        return {}
-    insert_missing(session, StockPosition, [{"location_code": loc, "sku": sku} for loc, sku in ordered])
-    found: dict[Key, StockPosition] = {}
+    if ordered:
+        insert_missing(session, StockPosition, [{"location_code": loc, "sku": sku} for loc, sku in ordered])
     for chunk in chunked(ordered, 400):
-        query = (
-            select(StockPosition)
+        yield (
+            select()
             .where(tuple_(StockPosition.location_code, StockPosition.sku).in_(chunk))
             .order_by(StockPosition.location_code, StockPosition.sku)
             .with_for_update()
         )
-        found.update(((p.location_code, p.sku), p) for p in session.scalars(query))
+
+
+def lock_positions(session: Session, keys: Iterable[Key]) -> dict[Key, StockPosition]:
+    found: dict[Key, StockPosition] = {}
+    for query in _locking(session, keys):
+        found.update(((p.location_code, p.sku), p) for p in session.scalars(query.add_columns(StockPosition)))
+    return found
+
+
+def lock_balances(session: Session, keys: Iterable[Key]) -> dict[Key, dict[str, int]]:
+    """`lock_positions` for writers that change balances with set-based statements: the four buckets
+    as plain values, without loading ORM objects that such a statement would leave stale."""
+    columns = [StockPosition.location_code, StockPosition.sku, *(getattr(StockPosition, b) for b in BUCKETS)]
+    found: dict[Key, dict[str, int]] = {}
+    for query in _locking(session, keys):
+        for loc, sku, *values in session.execute(query.add_columns(*columns)):
+            found[(loc, sku)] = dict(zip(BUCKETS, values, strict=True))
     return found

@@ -22,7 +22,7 @@ from core.domain.errors import IllegalTransitionError, ValidationError
 from core.domain.inventory import MovementSpec, Reason, utc_now
 from core.domain.lifecycle import FulfilmentState
 from core.domain.parsing import require_quantity
-from core.services.inventory import MovementResult, close_reservations, record_movements
+from core.services.inventory import MovementResult, close_reservations, movement_fields, record_movements
 from core.services.orders import SYSTEM, Actor, get_fulfilment, transition_fulfilment
 from core.services.outbox import enqueue
 from core.services.positions import lock_positions
@@ -43,15 +43,7 @@ STOCK_LEAVES = {"shipped": Reason.SHIPMENT, "collected": Reason.PICKUP}
 
 def movement_payload(spec: MovementSpec) -> dict[str, Any]:
     """The wire payload of a movement event (`sync.protocol.MovementPayload` field for field)."""
-    return {
-        "location": spec.location,
-        "sku": spec.sku,
-        "qty": spec.qty,
-        "bucket": spec.bucket.value,
-        "reason": spec.reason.value,
-        "reference": spec.reference,
-        "device": spec.device,
-    }
+    return {"location": spec.location, **movement_fields(spec)}
 
 
 def record_store_movements(

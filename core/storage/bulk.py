@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import bindparam, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -34,3 +35,37 @@ def upsert(session: Session, model: type, rows: Sequence[dict[str, Any]], keys: 
         index_elements=list(keys), set_={name: statement.excluded[name] for name in changed}
     )
     session.execute(statement, list(rows))
+
+
+def add_to_columns(
+    session: Session, model: type, keys: Sequence[str], rows: Sequence[dict[str, Any]]
+) -> None:
+    """`column += value` for every row, matched on its key columns (every row names the same columns).
+
+    On PostgreSQL it is one UPDATE … FROM unnest(arrays), a single round trip however many rows;
+    SQLite runs in process, where an executemany of one UPDATE per row costs no round trips.
+    """
+    if not rows:
+        return
+    table = model.__table__  # type: ignore[attr-defined]
+    names = list(rows[0])
+    added = [name for name in names if name not in keys]
+    if session.get_bind().dialect.name == "postgresql":
+        dialect = session.get_bind().dialect
+        arrays = ", ".join(f"CAST(:{n} AS {table.c[n].type.compile(dialect)}[])" for n in names)
+        assignments = ", ".join(f"{n} = t.{n} + d.{n}" for n in added)
+        matches = " AND ".join(f"t.{n} = d.{n}" for n in keys)
+        statement = text(
+            f"UPDATE {table.name} AS t SET {assignments} "
+            f"FROM unnest({arrays}) AS d({', '.join(names)}) WHERE {matches}"
+        )
+        session.execute(statement, {n: [row[n] for row in rows] for n in names})
+        return
+    statement = (
+        update(table)
+        .where(*(table.c[n] == bindparam(f"key_{n}") for n in keys))
+        .values({n: table.c[n] + bindparam(f"add_{n}") for n in added})
+    )
+    session.execute(
+        statement, [{f"{'key' if n in keys else 'add'}_{n}": row[n] for n in names} for row in rows]
+    )

@@ -1,6 +1,8 @@
 """Exactly-once application of store events (DESIGN.md principle 2).
 
-For each event, in the caller's transaction:
+A batch of movements alone is first applied whole by `movement_batch` (a few statements for the
+whole batch). Every other batch, and one that cannot be applied whole, goes event by event, in the
+caller's transaction:
 
 1. claim `(source, event id)` in `inbound_events` with INSERT … ON CONFLICT DO NOTHING; if the
    claim exists the event was seen: same content hash → `duplicate` (or the stored rejection
@@ -11,8 +13,8 @@ For each event, in the caller's transaction:
 3. the caller commits, and only then answers — an ack is never sent for work that could still
    roll back; a retry after a lost answer finds the claims and is answered `duplicate`.
 
-Stock rows the batch's movements touch are locked up front in sorted order, so concurrent
-batches on PostgreSQL queue instead of deadlocking.
+Both paths lock the stock rows the batch's movements touch up front in sorted order, so
+concurrent batches on PostgreSQL queue instead of deadlocking.
 """
 
 from __future__ import annotations
@@ -26,14 +28,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.domain.errors import OmsError, ValidationError
+from core.domain.errors import OmsError
 from core.domain.inventory import Bucket, MovementSpec, Reason, utc_now
 from core.services.allocation import Router
 from core.services.hub import payloads
-from core.services.hub.access import PermissionDeniedError
 from core.services.hub.feed import emit
 from core.services.hub.fulfilment_updates import FulfilmentUpdate, LateEventError, apply_fulfilment_update
 from core.services.hub.inbox import EventOutcome, claim, content_hash, reject, seen
+from core.services.hub.movement_batch import apply_movement_batch, check_store_movement
 from core.services.hub.shortages import reroute_shortages
 from core.services.inventory import record_movements
 from core.services.orders import Actor
@@ -41,7 +43,6 @@ from core.services.positions import lock_positions
 from core.storage.models import Location, Product
 
 FULFILLING = {Reason.SHIPMENT, Reason.PICKUP}  # stock leaving for a fulfilment whose reservation covers it
-HUB_ONLY = {Reason.SNAPSHOT}  # reasons a store writes locally from the hub's word, never as its own fact
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +76,7 @@ def _takes_sellable(body: MovementSpec | FulfilmentUpdate) -> bool:
 
 
 def _apply_movement(session: Session, source: str, spec: MovementSpec, now: datetime) -> None:
-    if spec.location != source:
-        raise PermissionDeniedError(
-            f"a device of {source} cannot record stock at {spec.location}", field="location"
-        )
-    if spec.reason in HUB_ONLY:  # a snapshot movement is the hub's own number coming back
-        raise ValidationError(
-            f"'{spec.reason.value}' movements come from the hub and are never pushed", field="reason"
-        )
+    check_store_movement(source, spec)
     record_movements(session, [spec], recorded_at=now, allow_negative_sellable=True)
 
 
@@ -104,12 +98,40 @@ def apply_events(
     *,
     now: datetime | None = None,
 ) -> list[EventOutcome]:
-    """Apply a store's batch (oldest first) exactly once; one outcome per event, in order."""
+    """Apply a store's batch (oldest first) exactly once; one outcome per event, in order.
+
+    A batch of movements alone is first tried whole (`movement_batch`); anything else, or a batch
+    that cannot be applied whole, goes event by event."""
     now = now or utc_now()
     actor = Actor(user=f"store:{source}", device="")
+    movements = [(e.id, e.document, e.body) for e in events if isinstance(e.body, MovementSpec)]
+    outcomes = None
+    if movements and len(movements) == len(events):
+        outcomes = apply_movement_batch(session, source, movements, now)
+    if outcomes is None:
+        outcomes = _one_by_one(session, router, source, events, actor, now)
+    short = {
+        (e.body.location, e.body.sku)
+        for e, o in zip(events, outcomes, strict=True)
+        if o.status == "applied" and _takes_sellable(e.body)
+    }
+    if short:
+        reroute_shortages(session, router, short, actor=actor, now=now)
+    session.flush()
+    return outcomes
+
+
+def _one_by_one(
+    session: Session,
+    router: Router,
+    source: str,
+    events: Sequence[StoreEvent],
+    actor: Actor,
+    now: datetime,
+) -> list[EventOutcome]:
+    """Each event claimed and applied in its own savepoint, so a poison event is rejected alone."""
     _prelock(session, source, events)
     outcomes: list[EventOutcome] = []
-    short: set[tuple[str, str]] = set()
     for event in events:
         if not claim(session, source, event.id, event.kind, content_hash(event.document), now):
             outcomes.append(seen(session, source, event.id, event.document, now))
@@ -130,10 +152,4 @@ def apply_events(
                 emit(session, source, payloads.EVENT_ANSWER, answer, now=now)
             continue
         outcomes.append(EventOutcome(event.id, "applied"))
-        body = event.body
-        if _takes_sellable(body):
-            short.add((body.location, body.sku))
-    if short:
-        reroute_shortages(session, router, short, actor=actor, now=now)
-    session.flush()
     return outcomes
