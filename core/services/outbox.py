@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core.domain.inventory import utc_now
+from core.services.lookups import chunked
 from core.storage.models import OutboxEvent, OutboxState, SyncMessage, SyncState
 
 
@@ -109,9 +110,16 @@ def record_outcomes(
 ) -> int:
     """Apply the hub's answers: applied/duplicate → sent, rejected → review list (with a message)."""
     stamp = now or utc_now()
+    outcomes = list(outcomes)
+    rows: dict[uuid.UUID, OutboxEvent] = {}
+    for chunk in chunked([o.event_id for o in outcomes]):  # a store back from an outage: thousands
+        rows.update(
+            (r.event_id, r)
+            for r in session.scalars(select(OutboxEvent).where(OutboxEvent.event_id.in_(chunk)))
+        )
     changed = 0
     for outcome in outcomes:
-        row = session.scalar(select(OutboxEvent).where(OutboxEvent.event_id == outcome.event_id))
+        row = rows.get(outcome.event_id)
         if row is None:
             continue
         row.attempts += 1
