@@ -36,7 +36,7 @@ def page_size(kind: str) -> QPageSize:
     return QPageSize(size, QPageSize.Unit.Point, "4x6 label" if kind == "label" else "Letter")
 
 
-def _font(px: float, *, bold: bool = False, mono: bool = False) -> QFont:
+def doc_font(px: float, *, bold: bool = False, mono: bool = False) -> QFont:
     font = QFont("DejaVu Sans Mono" if mono else "DejaVu Sans")
     font.setStyleHint(QFont.StyleHint.Monospace if mono else QFont.StyleHint.SansSerif)
     font.setPixelSize(max(1, round(px)))
@@ -44,7 +44,7 @@ def _font(px: float, *, bold: bool = False, mono: bool = False) -> QFont:
     return font
 
 
-def _canvas(painter: QPainter, device: QRect, size: QSizeF) -> None:
+def fit_page(painter: QPainter, device: QRect, size: QSizeF) -> None:
     """Map the logical page `size` onto `device`, centred, aspect kept."""
     scale = min(device.width() / size.width(), device.height() / size.height())
     w, h = size.width() * scale, size.height() * scale
@@ -53,12 +53,12 @@ def _canvas(painter: QPainter, device: QRect, size: QSizeF) -> None:
     painter.setWindow(QRect(0, 0, round(size.width()), round(size.height())))
 
 
-def _text(painter: QPainter, rect: QRectF, text: str, font: QFont, flags: object = AlignLeft) -> None:
+def draw_text(painter: QPainter, rect: QRectF, text: str, font: QFont, flags: object = AlignLeft) -> None:
     painter.setFont(font)
     painter.drawText(rect, flags, text)  # type: ignore[call-overload]
 
 
-def _rule(painter: QPainter, y: float, x0: float, x1: float, width: float = 2.0) -> None:
+def rule(painter: QPainter, y: float, x0: float, x1: float, width: float = 2.0) -> None:
     painter.setPen(QPen(QColor("black"), width))
     painter.drawLine(round(x0), round(y), round(x1), round(y))
 
@@ -81,63 +81,73 @@ def paint_label(
     painter: QPainter, device: QRect, sheet: PackSheet, *, parcel_index: int = 0, preview: bool = False
 ) -> None:
     """One box's label: box `parcel_index` of a split order carries its own weight and number."""
-    _canvas(painter, device, LABEL)
+    fit_page(painter, device, LABEL)
     w, m = LABEL.width(), 10.0
     painter.fillRect(QRectF(0, 0, w, LABEL.height()), QColor("white"))
     painter.setPen(QColor("black"))
     # From, and what the parcel weighs
-    _text(painter, QRectF(m, 6, 170, 12), "FROM", _font(8, bold=True))
-    _text(painter, QRectF(m, 18, 180, 14), sheet.ship_from.name, _font(10, bold=True))
+    draw_text(painter, QRectF(m, 6, 170, 12), "FROM", doc_font(8, bold=True))
+    draw_text(painter, QRectF(m, 18, 180, 14), sheet.ship_from.name, doc_font(10, bold=True))
     for i, line in enumerate(sheet.ship_from.lines[:3]):
-        _text(painter, QRectF(m, 32 + 12 * i, 180, 12), line, _font(9))
+        draw_text(painter, QRectF(m, 32 + 12 * i, 180, 12), line, doc_font(9))
     parcels = sheet.box.parcels
     parcel = parcels[parcel_index] if parcel_index < len(parcels) else None
     if parcel is not None:
-        _text(
+        draw_text(
             painter,
             QRectF(180, 10, w - 180 - m, 22),
             f"{parcel.weight_kg:.2f} kg",
-            _font(16, bold=True),
+            doc_font(16, bold=True),
             AlignRight,
         )
         which = f"Box {parcel_index + 1} of {len(parcels)} · " if len(parcels) > 1 else ""
-        _text(painter, QRectF(120, 34, w - 120 - m, 26), which + parcel.box.name, _font(9), AlignRight)
-    _rule(painter, 72, 0, w)
+        draw_text(painter, QRectF(120, 34, w - 120 - m, 26), which + parcel.box.name, doc_font(9), AlignRight)
+    rule(painter, 72, 0, w)
     # Service band: what the sorting belt reads first
     band = QRectF(0, 74, w, 46)
     painter.fillRect(band, QColor("black"))
     painter.setPen(QColor("white"))
     title = "PICKUP · HOLD FOR CUSTOMER" if sheet.is_pickup else sheet.service_text.upper()
-    _text(painter, QRectF(m, 76, w - 2 * m, 24), title, _font(17 if not sheet.is_pickup else 15, bold=True))
+    draw_text(
+        painter, QRectF(m, 76, w - 2 * m, 24), title, doc_font(17 if not sheet.is_pickup else 15, bold=True)
+    )
     if sheet.is_pickup:
         when = f"Collect by {_date(sheet.promise_by)}"
     else:
         when = f"Delivery {_date(sheet.eta)}" if sheet.eta else f"Deliver by {_date(sheet.promise_by)}"
-    _text(painter, QRectF(m, 100, w - 2 * m, 16), when, _font(10, bold=True))
+    draw_text(painter, QRectF(m, 100, w - 2 * m, 16), when, doc_font(10, bold=True))
     painter.setPen(QColor("black"))
     # Ship to
-    _text(painter, QRectF(m, 124, 200, 12), "CUSTOMER" if sheet.is_pickup else "SHIP TO", _font(8, bold=True))
-    _text(painter, QRectF(m + 8, 138, w - 2 * m - 8, 30), sheet.ship_to.name, _font(22, bold=True))
+    draw_text(
+        painter, QRectF(m, 124, 200, 12), "CUSTOMER" if sheet.is_pickup else "SHIP TO", doc_font(8, bold=True)
+    )
+    draw_text(painter, QRectF(m + 8, 138, w - 2 * m - 8, 30), sheet.ship_to.name, doc_font(22, bold=True))
     for i, line in enumerate(sheet.ship_to.lines[:3]):
-        _text(painter, QRectF(m + 8, 172 + 22 * i, w - 2 * m - 8, 22), line, _font(17 if i == 0 else 13))
-    _rule(painter, 244, 0, w)
+        draw_text(
+            painter, QRectF(m + 8, 172 + 22 * i, w - 2 * m - 8, 22), line, doc_font(17 if i == 0 else 13)
+        )
+    rule(painter, 244, 0, w)
     items = f"{sheet.units} item{'s' if sheet.units != 1 else ''}"
-    _text(painter, QRectF(m, 248, w - 2 * m, 16), f"Order {sheet.order_id} · {items}", _font(11, bold=True))
-    _text(painter, QRectF(m, 264, w - 2 * m, 14), f"Fulfilment {sheet.fulfilment_id}", _font(9))
-    _rule(painter, 284, 0, w, 1.0)
+    draw_text(
+        painter, QRectF(m, 248, w - 2 * m, 16), f"Order {sheet.order_id} · {items}", doc_font(11, bold=True)
+    )
+    draw_text(painter, QRectF(m, 264, w - 2 * m, 14), f"Fulfilment {sheet.fulfilment_id}", doc_font(9))
+    rule(painter, 284, 0, w, 1.0)
     # The barcode
     code = sheet.order_id if sheet.is_pickup else sheet.parcel_tracking(parcel_index)
-    _text(
+    draw_text(
         painter,
         QRectF(m, 288, w - 2 * m, 12),
         "ORDER" if sheet.is_pickup else "TRACKING #",
-        _font(8, bold=True),
+        doc_font(8, bold=True),
     )
     paint_code128(painter, QRectF(m, 304, w - 2 * m, 84), code, snap=not preview)
     painter.setPen(QColor("black"))
     human = code if sheet.is_pickup else spaced(code)
-    _text(painter, QRectF(m, 392, w - 2 * m, 20), human, _font(14, mono=True), Qt.AlignmentFlag.AlignCenter)
-    _text(painter, QRectF(m, 414, w - 2 * m, 12), "Store OMS", _font(7), AlignRight)
+    draw_text(
+        painter, QRectF(m, 392, w - 2 * m, 20), human, doc_font(14, mono=True), Qt.AlignmentFlag.AlignCenter
+    )
+    draw_text(painter, QRectF(m, 414, w - 2 * m, 12), "Store OMS", doc_font(7), AlignRight)
 
 
 def paint_labels(painter: QPainter, device: QRect, sheet: PackSheet, new_page: Callable[[], object]) -> None:
@@ -182,7 +192,7 @@ def paint_slip(painter: QPainter, device: QRect, sheet: PackSheet, new_page: Cal
     for page in range(pages):
         if page:
             new_page()
-        _canvas(painter, device, SLIP)
+        fit_page(painter, device, SLIP)
         _slip_page(painter, sheet, page, pages)
 
 
@@ -191,46 +201,53 @@ def _slip_page(painter: QPainter, sheet: PackSheet, page: int, pages: int) -> No
     painter.fillRect(QRectF(0, 0, w, SLIP.height()), QColor("white"))
     painter.setPen(QColor("black"))
     title = "Pickup order" if sheet.is_pickup else "Packing slip"
-    _text(painter, QRectF(m, 36, 300, 32), title, _font(24, bold=True))
-    _text(painter, QRectF(330, 36, w - 330 - m, 16), sheet.ship_from.name, _font(11, bold=True), AlignRight)
+    draw_text(painter, QRectF(m, 36, 300, 32), title, doc_font(24, bold=True))
+    draw_text(
+        painter, QRectF(330, 36, w - 330 - m, 16), sheet.ship_from.name, doc_font(11, bold=True), AlignRight
+    )
     for i, line in enumerate(sheet.ship_from.lines[:2]):
-        _text(painter, QRectF(330, 52 + 14 * i, w - 330 - m, 14), line, _font(10), AlignRight)
-    _rule(painter, 90, m, w - m)
+        draw_text(painter, QRectF(330, 52 + 14 * i, w - 330 - m, 14), line, doc_font(10), AlignRight)
+    rule(painter, 90, m, w - m)
     facts = _facts(sheet)
     for i, (key, value) in enumerate(facts):
-        _text(painter, QRectF(m, 102 + 18 * i, 80, 16), key, _font(10, bold=True))
-        _text(painter, QRectF(m + 84, 102 + 18 * i, 250, 16), value, _font(10))
-    _text(
-        painter, QRectF(360, 102, 200, 14), "CUSTOMER" if sheet.is_pickup else "SHIP TO", _font(9, bold=True)
+        draw_text(painter, QRectF(m, 102 + 18 * i, 80, 16), key, doc_font(10, bold=True))
+        draw_text(painter, QRectF(m + 84, 102 + 18 * i, 250, 16), value, doc_font(10))
+    draw_text(
+        painter,
+        QRectF(360, 102, 200, 14),
+        "CUSTOMER" if sheet.is_pickup else "SHIP TO",
+        doc_font(9, bold=True),
     )
-    _text(painter, QRectF(360, 118, w - 360 - m, 20), sheet.ship_to.name, _font(15, bold=True))
+    draw_text(painter, QRectF(360, 118, w - 360 - m, 20), sheet.ship_to.name, doc_font(15, bold=True))
     for i, line in enumerate(sheet.ship_to.lines[:3]):
-        _text(painter, QRectF(360, 140 + 16 * i, w - 360 - m, 16), line, _font(11))
+        draw_text(painter, QRectF(360, 140 + 16 * i, w - 360 - m, 16), line, doc_font(11))
     top = _table_top(facts)
     per_page = _rows_per_page(facts)
     columns = ((m, 40, "Qty"), (m + 46, 290, "Item"), (m + 340, 120, "SKU"), (w - m - 60, 60, "Packed"))
     for x, cw, head in columns:
-        _text(painter, QRectF(x, top, cw, 18), head, _font(10, bold=True))
-    _rule(painter, top + 22, m, w - m, 1.5)
+        draw_text(painter, QRectF(x, top, cw, 18), head, doc_font(10, bold=True))
+    rule(painter, top + 22, m, w - m, 1.5)
     rows = sheet.lines[page * per_page : (page + 1) * per_page]
     for i, line in enumerate(rows):
         y = top + 28 + 24 * i
-        _text(painter, QRectF(m, y, 40, 20), str(line.qty), _font(12, bold=True))
-        _text(painter, QRectF(m + 46, y, 290, 20), line.name, _font(11))
-        _text(painter, QRectF(m + 340, y, 120, 20), line.sku, _font(10, mono=True))
+        draw_text(painter, QRectF(m, y, 40, 20), str(line.qty), doc_font(12, bold=True))
+        draw_text(painter, QRectF(m + 46, y, 290, 20), line.name, doc_font(11))
+        draw_text(painter, QRectF(m + 340, y, 120, 20), line.sku, doc_font(10, mono=True))
         painter.setPen(QPen(QColor("black"), 1.2))
         painter.drawRect(QRectF(w - m - 50, y + 3, 14, 14))
-        _rule(painter, y + 23, m, w - m, 0.4)
+        rule(painter, y + 23, m, w - m, 0.4)
     bottom = SLIP.height() - 96
     box = sheet.box.text if sheet.box.parcels else "Box: choose by hand."
-    _text(painter, QRectF(m, bottom, w - 2 * m, 34), f"Box: {box}", _font(10), AlignLeft | Wrap)
+    draw_text(painter, QRectF(m, bottom, w - 2 * m, 34), f"Box: {box}", doc_font(10), AlignLeft | Wrap)
     note = (
         "Questions or a return? Bring this slip to any of our stores within the return period."
         if not sheet.is_pickup
         else "Keep on the pickup shelf until the customer shows their order number or this name."
     )
-    _text(painter, QRectF(m, bottom + 40, w - 2 * m, 16), note, _font(10))
-    _text(painter, QRectF(m, bottom + 60, w - 2 * m, 14), f"Page {page + 1} of {pages}", _font(9), AlignRight)
+    draw_text(painter, QRectF(m, bottom + 40, w - 2 * m, 16), note, doc_font(10))
+    draw_text(
+        painter, QRectF(m, bottom + 60, w - 2 * m, 14), f"Page {page + 1} of {pages}", doc_font(9), AlignRight
+    )
 
 
 def write_pdf(path: Path, kind: str, sheet: PackSheet) -> Path:

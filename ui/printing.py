@@ -1,4 +1,4 @@
-"""Printing a label or slip through the system print dialog, without blocking anything.
+"""Printing a label, a slip or a return receipt through the system print dialog, without blocking anything.
 
 The dialog is opened with `open()` (window-modal, returns at once), never `exec()`: a nested event
 loop inside the qasync loop would stall the sync relay and every pending operation (DESIGN, UI
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QPageLayout, QPainter
+from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
@@ -23,40 +23,62 @@ from ui.background import BackgroundJobs
 from ui.documents import page_size, paint_labels, paint_slip
 
 
-def paint_on(printer: QPrinter, kind: str, sheet: PackSheet) -> str:
-    """Paint the document on a printer set up by the dialog (or by a test, to a PDF file)."""
+def print_with(printer: QPrinter, draw: Callable[[QPainter, QRect], None]) -> str:
+    """Run `draw(painter, page rect)` on a printer set up by the dialog (or by a test, to a PDF file)."""
     painter = QPainter()
     if not painter.begin(printer):
         raise RuntimeError("the printer could not start the job")
     try:
         area = printer.pageLayout().paintRectPixels(printer.resolution())
-        device = QRect(0, 0, area.width(), area.height())
-        if kind == "label":
-            paint_labels(painter, device, sheet, printer.newPage)
-        else:
-            paint_slip(painter, device, sheet, printer.newPage)
+        draw(painter, QRect(0, 0, area.width(), area.height()))
     finally:
         painter.end()
     return printer.printerName() or printer.outputFileName() or "the printer"
 
 
-class PrintDialog(QPrintDialog):
-    """The system print dialog for one document of one sheet, with its printer kept alive."""
+def paint_on(printer: QPrinter, kind: str, sheet: PackSheet) -> str:
+    """A label (every box's) or a packing slip on the printer."""
 
-    def __init__(self, parent: QWidget, kind: str, sheet: PackSheet) -> None:
+    def draw(painter: QPainter, device: QRect) -> None:
+        if kind == "label":
+            paint_labels(painter, device, sheet, printer.newPage)
+        else:
+            paint_slip(painter, device, sheet, printer.newPage)
+
+    return print_with(printer, draw)
+
+
+class PrintDialog(QPrintDialog):
+    """The system print dialog for one document, with its printer kept alive; `paint(printer)`
+    draws the document on the printer the person chose and names where it went."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        page: QPageSize,
+        doc_name: str,
+        title: str,
+        paint: Callable[[QPrinter], str],
+    ) -> None:
         self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        self.printer.setPageSize(page_size(kind))
+        self.printer.setPageSize(page)
         self.printer.setPageOrientation(QPageLayout.Orientation.Portrait)
-        name = "Label" if kind == "label" else "Packing slip"
-        self.printer.setDocName(f"{name} {sheet.fulfilment_id}")
+        self.printer.setDocName(doc_name)
         super().__init__(self.printer, parent)
-        self.setWindowTitle(f"Print: {name.lower()} for order {sheet.order_id}")
-        self.kind, self.sheet = kind, sheet
+        self.setWindowTitle(title)
+        self.paint = paint
 
 
 def prepare(parent: QWidget, kind: str, sheet: PackSheet) -> PrintDialog:
-    """Build (not show) the dialog; cheap to throw away if it is never used."""
-    return PrintDialog(parent, kind, sheet)
+    """Build (not show) the dialog for a label or slip; cheap to throw away if it is never used."""
+    name = "Label" if kind == "label" else "Packing slip"
+    return PrintDialog(
+        parent,
+        page_size(kind),
+        f"{name} {sheet.fulfilment_id}",
+        f"Print: {name.lower()} for order {sheet.order_id}",
+        lambda printer: paint_on(printer, kind, sheet),
+    )
 
 
 def open_prepared(
@@ -73,7 +95,7 @@ def open_prepared(
         dialog.deleteLater()
 
     def accepted() -> None:
-        jobs.run(lambda: paint_on(dialog.printer, dialog.kind, dialog.sheet), printed, failed)
+        jobs.run(lambda: dialog.paint(dialog.printer), printed, failed)
 
     def rejected() -> None:
         on_done(False, "Printing cancelled.")

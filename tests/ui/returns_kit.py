@@ -1,0 +1,116 @@
+"""The Returns screen on its own, on a real store database, with the services bound as the app binds
+them and a clock the test moves (the return window is counted from delivery)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from app.store_returns import returns_services
+from core.domain.associates import Role, SignedIn
+from core.domain.returns import Condition, ReturnReason
+from core.storage.database import Database
+from core.storage.models import Movement, Return
+from tests.core.pickup_kit import delivered_order, setup_store
+from tests.factories import NOW
+from ui.ops import OpRunner
+from ui.screens.returns import ReturnsScreen
+from ui.screens.returns_line import ReturnLineRow
+from ui.sounds import ScanSounds
+
+AMY = SignedIn("1001", "Amy Rivera", Role.ASSOCIATE, "tablet-1")
+
+
+@dataclass
+class Clock:
+    now: datetime = field(default_factory=lambda: NOW + timedelta(days=1))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class ReturnsKit:
+    screen: ReturnsScreen
+    ops: OpRunner
+    db: Database
+    clock: Clock
+    sounds: ScanSounds
+    documents: Path
+
+
+def open_returns(
+    qtbot: QtBot, db: Database, documents: Path, clock: Clock | None = None
+) -> Iterator[ReturnsKit]:
+    """The screen, signed in as Amy, 1280 × 800, on `db`; closed (threads and all) afterwards."""
+    ticking = clock or Clock()
+    ops = OpRunner(db.transaction)
+    sounds = ScanSounds(enabled=False)
+    screen = ReturnsScreen(ops, returns_services("tablet-1", clock=ticking, documents_dir=documents), sounds)
+    qtbot.addWidget(screen)
+    screen.resize(1180, 800)
+    screen.show()
+    screen.set_person(AMY)
+    yield ReturnsKit(screen, ops, db, ticking, sounds, documents)
+    screen.close_jobs()
+    ops.shutdown()
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Iterator[Database]:
+    """S01 with W1 (2 × SKU-1 at 19.99, 1 × SKU-2 at 5.00, 1 × SKU-3 at 12.00) and W2 (final sale),
+    both shipped to the customer on NOW from the DC, and the people of `setup_store`."""
+    db = Database.open(str(tmp_path / "store.db"))
+    setup_store(db)
+    with db.transaction() as session:
+        delivered_order(session, "W1", [("SKU-1", 2, "19.99"), ("SKU-2", 1, "5.00"), ("SKU-3", 1, "12.00")])
+        delivered_order(session, "W2", [("SKU-9", 1, "3.50")])
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def returns_kit(qtbot: QtBot, shop: Database, tmp_path: Path) -> Iterator[ReturnsKit]:
+    yield from open_returns(qtbot, shop, tmp_path / "documents")
+
+
+def recorded(db: Database) -> tuple[int, int]:
+    """Returns recorded and `return` movements written: both stay put when a return is refused."""
+    with db.transaction() as session:
+        returns = session.scalar(select(func.count()).select_from(Return))
+        moves = session.scalar(select(func.count()).select_from(Movement).where(Movement.reason == "return"))
+    return int(returns or 0), int(moves or 0)
+
+
+def scan(kit: ReturnsKit, code: str) -> None:
+    kit.screen.handle_scan(code, "enter")
+
+
+def open_order(qtbot: QtBot, kit: ReturnsKit, order_id: str) -> None:
+    """Scan the receipt and wait for the order's lines."""
+    scan(kit, order_id)
+    sheet = kit.screen.sheet
+    qtbot.waitUntil(
+        lambda: kit.ops.pending == 0 and kit.screen.page is sheet and bool(sheet.rows) and not sheet.building
+    )
+
+
+def take_back(
+    qtbot: QtBot, row: ReturnLineRow, units: int, reason: ReturnReason, condition: Condition
+) -> None:
+    """Tap + `units` times, then choose the reason and the condition in their lists."""
+    for _ in range(units):
+        qtbot.mouseClick(row.plus, Qt.MouseButton.LeftButton)
+    row.choose(reason, condition)
+
+
+def wait_quote(qtbot: QtBot, kit: ReturnsKit, sheet: object = None) -> None:
+    target = sheet or kit.screen.sheet
+    qtbot.waitUntil(lambda: target.quote.confirm_button.isEnabled())  # type: ignore[attr-defined]
