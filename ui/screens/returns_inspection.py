@@ -46,7 +46,8 @@ class InspectionRow(QFrame):
         grid = QGridLayout(self)
         grid.setContentsMargins(18, 12, 18, 12)
         grid.setVerticalSpacing(6)
-        grid.addWidget(words(f"{self.left} × {task.name}", "subtitle"), 0, 0)
+        self.title = words(f"{self.left} × {task.name}", "subtitle")
+        grid.addWidget(self.title, 0, 0)
         grid.addWidget(
             words(f"{task.sku} · task {task.id} · return {task.reference} · {task.note}", "hint"), 1, 0
         )
