@@ -4,32 +4,43 @@ Everything is built here and handed down (cosmicpython's bootstrap): the UI gets
 calls (`ui.ports.StoreServices`), the operation runner gets `Database.transaction`, and the status
 bar and the setup screen get the sync client's async calls. Qt runs on a qasync loop, so the
 relay's network work and the widgets share one thread without either waiting for the other.
+
+Only what the sign-in screen needs is imported before it is painted (cold start, issue 5): each
+screen's services are bound by a factory the screen calls when it is built, importing their module
+then (`pick`, `pack` below), and the sync client is made after the first paint (`app.sync_link`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 from PySide6.QtWidgets import QApplication
 
-from app.store_pack import pack_services
-from app.store_pick import pick_services
+from app.sync_link import SyncLink, enrolled
 from core.domain.associates import Role, SignedIn
 from core.domain.errors import ValidationError
 from core.services import associates
 from core.storage.database import Database
-from sync.client import HubRefusedError, HubUnavailableError, SyncClient, store_io
 from ui.ops import OpRunner
+from ui.pick_ports import PickServices
 from ui.ports import PackServices, StoreServices
+from ui.returns_ports import ReturnsServices
 from ui.shell import StoreShell
 from ui.sounds import ScanSounds
 from ui.theme import ThemeManager
+
+if TYPE_CHECKING:
+    import httpx
+
+    from sync.client import SyncClient
 
 
 def device_name() -> str:
@@ -38,24 +49,45 @@ def device_name() -> str:
 
 
 def build_services(
-    client: SyncClient, *, device: str, demo: bool = False, pack: PackServices | None = None
+    client: Callable[[], SyncClient],
+    *,
+    device: str,
+    demo: bool = False,
+    documents_dir: Path | None = None,
 ) -> StoreServices:
-    """Bind the core services (and the sync client) into the calls the screens make.
+    """Bind the core services (and the sync client, made when first asked for) into the screens' calls.
 
     `demo` treats the store as set up without a hub, so the demo can be tried on one machine.
     """
 
     async def enroll(hub_url: str, code: str) -> str:
+        from sync.client import HubRefusedError, HubUnavailableError
+
         try:
-            location = await client.enroll(hub_url, code, device)
+            location = await client().enroll(hub_url, code, device)
         except HubUnavailableError as exc:
             raise ValidationError(
                 f"could not reach the hub at {hub_url} ({exc}); check the address and the network"
             ) from exc
         except HubRefusedError as exc:
             raise ValidationError(f"the hub refused the enrolment: {exc.detail}") from exc
-        client.notify()
+        client().notify()
         return location
+
+    def pick() -> PickServices:
+        from app.store_pick import pick_services
+
+        return pick_services(device)
+
+    def pack() -> PackServices:
+        from app.store_pack import pack_services
+
+        return pack_services(device, documents_dir=documents_dir)
+
+    def returns() -> ReturnsServices:
+        from app.store_returns import returns_services
+
+        return returns_services(device, documents_dir=documents_dir)
 
     def with_device(person: SignedIn) -> SignedIn:
         return SignedIn(person.associate_id, person.name, person.role, device)
@@ -67,12 +99,13 @@ def build_services(
         require_role=lambda person, role: (
             lambda s: associates.require_role(s, associates.actor_of(with_device(person)), Role(role))
         ),
-        is_set_up=lambda: (lambda _s: True) if demo else (lambda s: store_io.credentials(s) is not None),
-        sync_status=client.status,
+        is_set_up=lambda: (lambda _s: True) if demo else enrolled,
+        sync_status=lambda: client().status(),
         enroll=enroll,
         device=device,
         pack=pack,
-        pick=pick_services(device),
+        pick=pick,
+        returns=returns,
     )
 
 
@@ -81,15 +114,18 @@ class StoreApp:
     """The running parts, kept together so they can be shut down in order."""
 
     database: Database
-    client: SyncClient
+    sync: SyncLink
     ops: OpRunner
     shell: StoreShell
-    http: httpx.AsyncClient
+
+    @property
+    def client(self) -> SyncClient:
+        """The sync client, made now if nothing has asked for it yet."""
+        return self.sync.client()
 
     async def close(self) -> None:
         self.ops.shutdown()
-        await self.http.aclose()
-        self.client.close()
+        await self.sync.close()
         self.database.close()
 
 
@@ -108,25 +144,30 @@ def assemble(
     `http` is the sync client's HTTP client; tests pass one with an in-process transport.
     `documents_dir` is where label and slip PDFs are saved (default: `app.settings.documents_dir`).
     """
-    http = http or httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
-    client = SyncClient(database, http)
+    sync = SyncLink(database, http)
     ops = OpRunner(database.transaction)
     themes = ThemeManager(app, theme)
-    device = device_name()
-    pack = pack_services(device, documents_dir=documents_dir)
-    services = build_services(client, device=device, demo=demo, pack=pack)
-    ops.changed.connect(lambda _tags: client.notify())  # a change was committed: push it soon
-    shell = StoreShell(ops, services, themes, ScanSounds(app, enabled=sounds))
-    return StoreApp(database, client, ops, shell, http)
+    services = build_services(sync.client, device=device_name(), demo=demo, documents_dir=documents_dir)
+    ops.changed.connect(lambda _tags: sync.client().notify())  # a change was committed: push it soon
+    scan_sounds = ScanSounds(app, enabled=sounds)
+    shell = StoreShell(ops, services, themes, scan_sounds)
+    shell.first_page_shown.connect(scan_sounds.preload)  # Qt Multimedia starts after the first paint
+    return StoreApp(database, sync, ops, shell)
 
 
 def run(database_url: str, *, theme: str = "light", demo: bool = False) -> int:
-    """`oms app`: open the database, show the window, sync in the background until the window closes."""
+    """`oms app`: open the database, show the window, sync in the background until the window closes.
+
+    Closing the window ends `main`, which stops the relay and closes everything while the event
+    loop still runs; only then does the loop stop. (Waiting for `aboutToQuit` instead resumes
+    `main` after the loop has stopped, where closing the HTTP client fails.)
+    """
     import qasync  # the Qt/asyncio bridge is only needed when a window runs
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Store OMS")
+    app.setQuitOnLastWindowClosed(False)  # `main` returning is what stops the loop
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     database = Database.open(database_url)  # before the window: migrations must finish first
@@ -134,15 +175,23 @@ def run(database_url: str, *, theme: str = "light", demo: bool = False) -> int:
 
     async def main() -> None:
         closed = asyncio.Event()
-        app.aboutToQuit.connect(closed.set)
+        app.lastWindowClosed.connect(closed.set)
         stop = asyncio.Event()
-        relay = asyncio.ensure_future(store.client.run(stop)) if not demo else None
+        relays: list[asyncio.Future[None]] = []
+        if not demo:  # the sync client is made, and syncs, once the first page is painted
+
+            def start_relay() -> None:
+                relays.append(asyncio.ensure_future(store.client.run(stop)))
+
+            store.shell.first_page_shown.connect(start_relay)
         store.shell.show()
         store.shell.start()
         await closed.wait()
         stop.set()
-        if relay is not None:
+        for relay in relays:
             relay.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relay
         await store.close()
 
     with loop:

@@ -107,7 +107,7 @@ class MainWindow(QWidget):
             def pick() -> QWidget:
                 from ui.screens.pick import PickScreen
 
-                screen = PickScreen(ops, pick_services, sounds)
+                screen = PickScreen(ops, pick_services(), sounds)
                 screen.queue.delegate.set_theme(themes.name)
                 themes.theme_changed.connect(screen.queue.delegate.set_theme)
                 return screen
@@ -118,9 +118,18 @@ class MainWindow(QWidget):
             def pack() -> QWidget:
                 from ui.screens.pack import PackScreen
 
-                return PackScreen(ops, pack_services, sounds)
+                return PackScreen(ops, pack_services(), sounds)
 
             factories["pack"] = pack
+        returns_services = services.returns
+        if returns_services is not None:
+
+            def returns() -> QWidget:
+                from ui.screens.returns import ReturnsScreen
+
+                return ReturnsScreen(ops, returns_services(), sounds)
+
+            factories["returns"] = returns
 
         def settings() -> QWidget:
             from ui.screens.settings import SettingsScreen

@@ -18,6 +18,7 @@ from core.domain.packing import PackCard, PackSheet, ShipResult
 from sync.client.status import SyncStatus
 from ui.ops import Op
 from ui.pick_ports import PickServices
+from ui.returns_ports import ReturnsServices
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,5 +46,9 @@ class StoreServices:
     sync_status: Callable[[], Awaitable[SyncStatus]]
     enroll: Callable[[str, str], Awaitable[str]]  # (hub URL, enrolment code) -> store code
     device: str = "tablet"
-    pack: PackServices | None = None  # None: the Pack screen stays a placeholder
-    pick: PickServices | None = None  # None: the Pick screen stays a placeholder
+    # A screen's calls come from a factory it calls when it is built (`ui.main_window`), so their
+    # module and the core services behind it load after the sign-in screen is painted.
+    # None: the screen stays a placeholder.
+    pack: Callable[[], PackServices] | None = None
+    pick: Callable[[], PickServices] | None = None
+    returns: Callable[[], ReturnsServices] | None = None

@@ -58,8 +58,6 @@ class ScanSounds(QObject):
         self.enabled = enabled
         self.last_played = ""
         self._effects: dict[str, object] | None = None
-        if enabled:
-            self.preload()  # at start-up, before the window shows: no scan (nor the UI) waits for it
 
     def _load(self) -> dict[str, object]:
         effects: dict[str, object] = {}
@@ -76,8 +74,11 @@ class ScanSounds(QObject):
         return effects
 
     def preload(self) -> None:
-        """Load the effects now: the first load in a process costs about 90 ms (Qt Multimedia starts)."""
-        if self._effects is None:
+        """Load the effects now: the first load in a process costs about 90 ms (Qt Multimedia starts).
+
+        The app calls this once its first page is painted, so neither the cold start nor a scan waits.
+        """
+        if self.enabled and self._effects is None:
             self._effects = self._load()
 
     def play(self, outcome: str) -> None:

@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.domain.actors import SYSTEM, Actor
 from core.domain.associates import AssociateCard, Role, SignedIn, SignInOutcome
 from core.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.domain.inventory import utc_now
 from core.domain.pins import burn_equal_time, check_pin, hash_pin, validate_pin
 from core.services import audit
-from core.services.orders import SYSTEM, Actor
 from core.storage.models.associates import Associate
 
 MAX_FAILED_ATTEMPTS = 5

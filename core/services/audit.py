@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.domain.actors import Actor
 from core.domain.inventory import utc_now
-from core.services.orders import Actor
 from core.storage.models.associates import AuditEntry
 
 

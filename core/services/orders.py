@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.domain.actors import SYSTEM, Actor
 from core.domain.errors import ConflictError, NotFoundError, ValidationError
 from core.domain.geo import resolve_place
 from core.domain.inventory import utc_now
@@ -29,17 +29,6 @@ from core.domain.orders import DeliveryMethod, OrderRequest
 from core.domain.parsing import require_quantity
 from core.services.lookups import require_locations, require_products
 from core.storage.models import Fulfilment, FulfilmentLine, Order, OrderLine, StateEvent
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who is acting and on which device, for the audit trail."""
-
-    user: str = "system"
-    device: str = ""
-
-
-SYSTEM = Actor()
 
 
 def payload_hash(order: OrderRequest) -> str:
