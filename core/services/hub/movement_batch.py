@@ -27,8 +27,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -38,7 +37,7 @@ from core.services.hub.access import PermissionDeniedError
 from core.services.hub.inbox import EventOutcome, content_hash, seen
 from core.services.inventory import movement_row
 from core.services.positions import BUCKETS, lock_balances
-from core.storage.bulk import add_to_columns
+from core.storage.bulk import add_to_columns, insert_rows
 from core.storage.models import InboundEvent, Movement, Product, StockPosition
 
 HUB_ONLY = {Reason.SNAPSHOT}  # reasons a store writes locally from the hub's word, never as its own fact
@@ -102,7 +101,7 @@ def _write(
     deltas: dict[tuple[str, str], dict[str, int]],
     now: datetime,
 ) -> None:
-    session.execute(insert(Movement), [movement_row(s, now) for s in fresh])
+    insert_rows(session, Movement, [movement_row(s, now) for s in fresh])
     add_to_columns(
         session,
         StockPosition,
@@ -113,9 +112,6 @@ def _write(
 
 
 def _claim(session: Session, source: str, digests: dict[uuid.UUID, str], now: datetime) -> set[uuid.UUID]:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    table = InboundEvent.__table__
-    statement = dialect.insert(table).on_conflict_do_nothing().returning(table.c.event_id)
     rows = [
         {
             "source": source,
@@ -129,7 +125,7 @@ def _claim(session: Session, source: str, digests: dict[uuid.UUID, str], now: da
         }
         for event_id, digest in sorted(digests.items())
     ]
-    return set(session.scalars(statement, rows))
+    return set(insert_rows(session, InboundEvent, rows, skip_existing=True, returning="event_id"))
 
 
 def _answers_for_seen(
