@@ -34,3 +34,22 @@ def documents_dir() -> Path:
     """Where the store app saves label and packing-slip PDFs: `OMS_DOCUMENTS_DIR`, else the data folder."""
     value = os.environ.get("OMS_DOCUMENTS_DIR")
     return Path(value) if value else data_dir() / "documents"
+
+
+def smtp_settings() -> dict[str, str] | None:
+    """The store's mail relay from `OMS_SMTP_HOST` (and `OMS_SMTP_PORT`, `OMS_SMTP_FROM`,
+    `OMS_SMTP_USER`, `OMS_SMTP_PASSWORD`, `OMS_SMTP_STARTTLS=1`); None: no relay, e-mails go to a folder."""
+    host = os.environ.get("OMS_SMTP_HOST")
+    if not host:
+        return None
+    names = ("PORT", "FROM", "USER", "PASSWORD", "STARTTLS")
+    return {"host": host} | {
+        n.lower(): os.environ[f"OMS_SMTP_{n}"] for n in names if f"OMS_SMTP_{n}" in os.environ
+    }
+
+
+def mail_dir() -> Path:
+    """Where customer e-mails are written as .eml files without a relay (the demo): `OMS_MAIL_DIR`, else
+    the data folder."""
+    value = os.environ.get("OMS_MAIL_DIR")
+    return Path(value) if value else data_dir() / "mail"

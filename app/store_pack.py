@@ -13,10 +13,19 @@ from app.settings import box_list_path
 from app.settings import documents_dir as default_documents_dir
 from core.domain.associates import SignedIn
 from core.domain.boxes import Box, load_boxes
+from core.domain.packing import ShipResult
 from core.services import packing
 from core.services.associates import actor_of
 from core.services.orders import Actor
+from core.services.pickup import stage_for_pickup
 from ui.ports import PackServices
+
+
+def _stage(session: object, fulfilment_id: str, actor: Actor) -> ShipResult:
+    """A packed pickup goes onto the store's staging shelf in one bag, and the customer is e-mailed
+    the code and QR (`pickup.stage_for_pickup`), not merely marked ready."""
+    stage_for_pickup(session, fulfilment_id, bags=1, actor=actor)  # type: ignore[arg-type]
+    return ShipResult(fulfilment_id, "ready_for_pickup", None, 0)
 
 
 def pack_services(
@@ -32,8 +41,6 @@ def pack_services(
         sheet=lambda fid: lambda s: packing.pack_sheet(s, fid, box_list),
         packed=lambda person, fid, box: lambda s: packing.record_packed(s, fid, box, actor=actor(person)),
         shipped=lambda person, fid: lambda s: packing.mark_shipped(s, fid, actor=actor(person)),
-        ready_for_pickup=lambda person, fid: (
-            lambda s: packing.mark_ready_for_pickup(s, fid, actor=actor(person))
-        ),
+        ready_for_pickup=lambda person, fid: lambda s: _stage(s, fid, actor(person)),
         documents_dir=documents_dir or default_documents_dir(),
     )

@@ -52,6 +52,7 @@ def packed_pickup(
     phone: str = "+1 312 555 0147",
     prices: dict[str, str] | None = None,
     seq: int = 1,
+    steps: Sequence[str] = ("picking", "picked", "packed"),
 ) -> None:
     change = assigned(fid, "S01", lines, seq=seq)
     change.payload.update(
@@ -60,7 +61,7 @@ def packed_pickup(
     for line in change.payload["lines"]:
         line["unit_price"] = (prices or {}).get(line["sku"], "19.99")
     apply_changes(session, [change], seq)
-    for action in ("picking", "picked", "packed"):
+    for action in steps:
         record_fulfilment_action(session, fid, action, actor=AMY, now=T0)
 
 

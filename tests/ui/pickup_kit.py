@@ -73,3 +73,11 @@ def audit_actions(db: Database, subject: str) -> list[tuple[str, str, str]]:
             select(AuditEntry).where(AuditEntry.subject == subject).order_by(AuditEntry.id)
         )
         return [(r.action, r.actor, r.device) for r in rows]
+
+
+def wait_step(qtbot: QtBot, kit: PickupKit, step: str) -> None:
+    """Wait for the screen to reach `step`; a timeout names where it stopped and what it said."""
+    try:
+        qtbot.waitUntil(lambda: kit.screen.step == step, timeout=10_000)
+    except qtbot.TimeoutError as exc:
+        raise AssertionError(f"still on {kit.screen.step}: {kit.screen.banner.text.text()}") from exc

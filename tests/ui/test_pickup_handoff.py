@@ -18,7 +18,17 @@ from core.services.store_tasks import open_tasks
 from core.storage.database import Database
 from core.storage.models import Return
 from tests.core.pickup_kit import level, setup_store, staged
-from tests.ui.pickup_kit import BARCODES, PickupKit, audit_actions, build, count, scans, settle, sign
+from tests.ui.pickup_kit import (
+    BARCODES,
+    PickupKit,
+    audit_actions,
+    build,
+    count,
+    scans,
+    settle,
+    sign,
+    wait_step,
+)
 from ui.scanning import ScanDetector
 
 SCANNER_DELAY_MS = 2
@@ -68,7 +78,7 @@ def test_the_whole_handoff_by_scanning_with_a_proxy_a_partial_pickup_and_a_signa
     qtbot.keyClicks(screen.search.field, "kim avva")  # a typo in the name still finds her
     qtbot.waitUntil(lambda: screen.search.summary.text().startswith("1 match"))
     qtbot.mouseClick(screen.search.tiles["W1-S01"], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: screen.step == "verify")
+    wait_step(qtbot, kit, "verify")
     assert screen.title.text() == "Order W1 · Ava Kim"
 
     screen.verify.proxy_field.setText("Lee Park")  # Ava sends her neighbour
@@ -81,7 +91,7 @@ def test_the_whole_handoff_by_scanning_with_a_proxy_a_partial_pickup_and_a_signa
     screen.verify.holder.setText("lee  PARK")
     qtbot.mouseClick(screen.verify.proxy, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(screen.verify.id_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: screen.step == "handover")
+    wait_step(qtbot, kit, "handover")
     assert screen.banner.outcome == "ok"
 
     scan_keys(qtbot, kit, scanner, "BAG:W1-S01:1/1")
@@ -104,7 +114,7 @@ def test_the_whole_handoff_by_scanning_with_a_proxy_a_partial_pickup_and_a_signa
     assert "tap why" in screen.banner.text.text() and count(db, Return) == 0  # no reason: nothing recorded
     qtbot.mouseClick(row.reasons["declined"], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(screen.finish.complete_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: screen.step == "done")
+    wait_step(qtbot, kit, "done")
 
     result = screen.result
     assert result is not None and result.state == "collected"
@@ -137,13 +147,13 @@ def test_scanning_the_customers_qr_code_opens_the_order_verified(
 ) -> None:
     db, ready = store
     scan_keys(qtbot, kit, scanner, ready.qr_payload)  # from the search page, nothing typed
-    qtbot.waitUntil(lambda: kit.screen.step == "handover")
+    wait_step(qtbot, kit, "handover")
     assert kit.screen.entry.field.text() == ""  # the scan was swallowed whole
     scan_keys(qtbot, kit, scanner, "BAG:W1-S01:1/1")
     qtbot.mouseClick(kit.screen.handover.finish_button, Qt.MouseButton.LeftButton)
     sign(qtbot, kit)
     qtbot.mouseClick(kit.screen.finish.complete_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: kit.screen.step == "done")
+    wait_step(qtbot, kit, "done")
     assert kit.screen.result is not None and kit.screen.result.handed_over == {"SKU-1": 2, "SKU-2": 1}
     with db.transaction() as session:
         pickup = get_pickup(session, "W1-S01")
@@ -155,7 +165,7 @@ def test_a_scan_of_an_item_not_on_the_order_is_refused_and_records_nothing(
 ) -> None:
     db, ready = store
     scan_keys(qtbot, kit, scanner, ready.qr_payload)
-    qtbot.waitUntil(lambda: kit.screen.step == "handover")
+    wait_step(qtbot, kit, "handover")
     scan_keys(qtbot, kit, scanner, BARCODES["SKU-3"])
     assert kit.screen.banner.outcome == "error" and kit.sounds.last_played == "error"
     assert "is not on order W1: do not hand it over" in kit.screen.banner.text.text()
