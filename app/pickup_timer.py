@@ -123,3 +123,13 @@ class PickupTimer(QObject):
     def _failed(self, exc: BaseException) -> None:
         log.error("the pickup schedule failed: %s", exc)
         self.running = False
+
+
+def start_pickup_timer(
+    ops: OpRunner, transaction: Callable[[], AbstractContextManager[Session]], parent: QObject
+) -> PickupTimer:
+    """The running app's timer, sending with what the settings choose, started now (its first round
+    runs at once: reminders that fell due while the app was closed go out on start)."""
+    timer = PickupTimer(ops, transaction, mail_sender(), parent=parent)
+    timer.start()
+    return timer

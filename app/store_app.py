@@ -31,6 +31,7 @@ from core.services import associates
 from core.storage.database import Database
 from ui.ops import OpRunner
 from ui.pick_ports import PickServices
+from ui.pickup_ports import PickupServices
 from ui.ports import PackServices, StoreServices
 from ui.returns_ports import ReturnsServices
 from ui.shell import StoreShell
@@ -40,6 +41,7 @@ from ui.theme import ThemeManager
 if TYPE_CHECKING:
     import httpx
 
+    from app.pickup_timer import PickupTimer
     from sync.client import SyncClient
 
 
@@ -89,6 +91,11 @@ def build_services(
 
         return returns_services(device, documents_dir=documents_dir)
 
+    def pickup() -> PickupServices:
+        from app.store_pickup import pickup_services
+
+        return pickup_services(device)
+
     def with_device(person: SignedIn) -> SignedIn:
         return SignedIn(person.associate_id, person.name, person.role, device)
 
@@ -106,6 +113,7 @@ def build_services(
         pack=pack,
         pick=pick,
         returns=returns,
+        pickup=pickup,
     )
 
 
@@ -184,10 +192,20 @@ def run(database_url: str, *, theme: str = "light", demo: bool = False) -> int:
                 relays.append(asyncio.ensure_future(store.client.run(stop)))
 
             store.shell.first_page_shown.connect(start_relay)
+        pickup_timers: list[PickupTimer] = []
+
+        def start_pickup_timer() -> None:  # reminders, timeouts and e-mails, once the first page is up
+            from app.pickup_timer import start_pickup_timer as start
+
+            pickup_timers.append(start(store.ops, database.transaction, store.shell))
+
+        store.shell.first_page_shown.connect(start_pickup_timer)
         store.shell.show()
         store.shell.start()
         await closed.wait()
         stop.set()
+        for timer in pickup_timers:
+            timer.stop()
         for relay in relays:
             relay.cancel()
             with contextlib.suppress(asyncio.CancelledError):

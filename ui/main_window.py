@@ -130,6 +130,15 @@ class MainWindow(QWidget):
                 return ReturnsScreen(ops, returns_services(), sounds)
 
             factories["returns"] = returns
+        pickup_services = services.pickup
+        if pickup_services is not None:
+
+            def pickup() -> QWidget:
+                from ui.screens.pickup import PickupScreen
+
+                return PickupScreen(ops, pickup_services(), sounds)
+
+            factories["pickup"] = pickup
 
         def settings() -> QWidget:
             from ui.screens.settings import SettingsScreen

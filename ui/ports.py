@@ -18,6 +18,7 @@ from core.domain.packing import PackCard, PackSheet, ShipResult
 from sync.client.status import SyncStatus
 from ui.ops import Op
 from ui.pick_ports import PickServices
+from ui.pickup_ports import PickupServices
 from ui.returns_ports import ReturnsServices
 
 
@@ -52,3 +53,4 @@ class StoreServices:
     pack: Callable[[], PackServices] | None = None
     pick: Callable[[], PickServices] | None = None
     returns: Callable[[], ReturnsServices] | None = None
+    pickup: Callable[[], PickupServices] | None = None

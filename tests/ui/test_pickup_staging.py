@@ -1,5 +1,5 @@
 """Pack hands a pickup order to the counter: "Ready for pickup" on the Pack screen stages it on the
-store's pickup shelf, and the customer's e-mail (written by the demo's folder sender) carries the
+store's pickup shelf, where the Pickup screen lists it, and the customer's e-mail (written by the demo's folder sender) carries the
 pickup code, and the QR code both as text and as an inline PNG."""
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from core.services.outbox import SyncKey, set_setting
 from core.storage.database import Database
 from tests.core.pickup_kit import packed_pickup
 from tests.ui.kit import Kit, build_kit, close_kit, sign_in
 from tests.ui.pack_kit import seed_store
 from tests.ui.pickup_kit import BARCODES
 from ui.screens.pack import PackScreen
+from ui.screens.pickup import PickupScreen
 
 # Delivers what is due with the folder sender and reports what the e-mail holds, as JSON.
 MAILER = """
@@ -31,6 +33,7 @@ from core.domain.qr_image import payload_in, qr_png
 from core.services.mail_senders import FolderSender
 from core.services.notifications import deliver_pending
 from core.services.pickup import get_pickup
+from core.services.outbox import SyncKey, set_setting
 from core.storage.database import Database
 
 db, folder = Database.open(sys.argv[1]), Path(sys.argv[2])
@@ -58,6 +61,7 @@ def kit(qtbot: QtBot, qapp: QApplication, store_db: Database, tmp_path: Path, mo
     monkeypatch.setenv("OMS_DOCUMENTS_DIR", str(tmp_path / "documents"))
     seed_store(store_db)
     with store_db.transaction() as session:
+        set_setting(session, SyncKey.LOCATION, "S01")
         packed_pickup(session, "W1-S01", [("SKU-1", 1), ("SKU-2", 1)], steps=("picking", "picked"))
     built = build_kit(qtbot, qapp, store_db, demo=True)
     qtbot.waitUntil(lambda: built.shell.page == "sign_in" and len(built.shell.sign_in.cards) == 3)
@@ -83,6 +87,11 @@ def test_ready_for_pickup_on_the_pack_screen_stages_the_order_and_mails_the_qr_c
     qtbot.mouseClick(screen.bench.finish_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "on the pickup shelf" in screen.banner.text.text())
     screen.close_jobs()
+    kit.shell.main.rail.buttons["pickup"].click()  # the order waits at the counter
+    counter = kit.shell.main.screen("pickup")
+    assert isinstance(counter, PickupScreen)
+    qtbot.waitUntil(lambda: "W1-S01" in counter.search.tiles)
+    assert "Shelf PICKUP" in counter.search.tiles["W1-S01"].text()
 
     # The e-mail is sent and read in a process of its own: a thread busy with Python (the QR, the
     # MIME parts) on a loaded machine would keep the UI thread waiting for the interpreter lock.
