@@ -14,13 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from core.domain.orders import DeliveryMethod, OrderRequest
-from core.routing.candidates import Candidate, Line, OrderContext, screen
+from core.routing.candidates import Candidate, Line, OrderContext
 from core.routing.compiled import CompiledRules, compile_rules
-from core.routing.decision import CandidateReport, RoutingDecision, Unplaced
+from core.routing.decision import RoutingDecision, Row, Unplaced
 from core.routing.outcome import build_decision
-from core.routing.planner import _lines, _nothing, _report, _solo_scores  # the planner's own setup
+from core.routing.planner import _lines, _nothing, _row, _solo_scores  # the planner's own setup
 from core.routing.problem import Part, Plan, Problem
 from core.routing.rules import RuleSet
+from core.routing.screening import screen
 from core.routing.search import Outcome
 from core.routing.shipping import ShippingQuoter
 from core.routing.snapshot import Destination, NetworkSnapshot, destination_for
@@ -66,10 +67,10 @@ def prepare(
         return Problem(lines, eligible, rules, quoter, network, address, order.placed_at, promise)
 
     problem = build()
-    scores = _solo_scores(problem, lines)
+    scores = _solo_scores(problem)
     if len(problem.cands) != len(scores):  # some could not ship even alone: they are now excluded
         problem = build()
-        scores = _solo_scores(problem, lines)
+        scores = _solo_scores(problem)
     return Prepared(lines, unknown, cands, problem, scores)
 
 
@@ -90,13 +91,13 @@ class BaselineRouter:
             decision = _nothing(order, self.rules, prep)
             decision.method, decision.exact = "baseline", False
             return decision
-        p, scores, lines, cands = prep.problem, prep.scores, prep.lines, prep.cands
+        p, scores, cands = prep.problem, prep.scores, prep.cands
         out = Outcome(naive_plan(p), None, False, 0)
 
-        def reports() -> list[CandidateReport]:
-            return [_report(c, scores.get(c.code), lines) for c in cands]
+        def rows() -> list[Row]:
+            return [_row(c, scores.get(c.code)) for c in cands]
 
-        return build_decision(order, self.rules, p, out, cands, reports, prep.unknown, "baseline")
+        return build_decision(order, self.rules, p, out, cands, rows, prep.unknown, "baseline")
 
 
 def naive_plan(p: Problem) -> Plan | None:

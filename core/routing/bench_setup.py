@@ -80,7 +80,7 @@ class Journal:
         net = self.network
         for code, sku, level in reversed(self.stock):
             if level is None:
-                net.stock[sku].pop(code, None)
+                net.drop_stock(code, sku)
             else:
                 net.set_stock(code, sku, level)
         for loc in reversed(self.capacity):

@@ -5,6 +5,11 @@ components, the runner-up), so text and "why not X?" can be rendered again from 
 Text is rendered on demand: routing thousands of orders a second should not format sentences
 nobody reads. Amounts other than carrier prices are integer ticks (1/10,000 of the currency unit,
 see `core.routing.compiled`); JSON shows them as decimal strings.
+
+Candidates are held as their JSON rows (`candidate_rows`), made once by the planner or read back
+from storage: one dictionary per considered location is the least an explanation of ~170
+locations can cost, and explanations read the rows directly. `CandidateReport` objects, with
+money back in ticks, are made only for whoever asks (`candidates`, `candidate(code)`).
 """
 
 from __future__ import annotations
@@ -36,14 +41,11 @@ class Shipment:
     distance_km: float = 0.0
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class CandidateReport:
     """A considered location: `excluded_by` names the filter, else `scores` price what it alone could take.
 
-    Not frozen, unlike the other parts of a decision: one is made for every considered location of
-    every order (~170 on a 200-location network), and a frozen dataclass is ten times slower to make.
-    Nothing changes one after it is made. Its fields are the explanation's JSON keys, in order, so
-    `to_dict` copies the instance dictionary and only formats the money.
+    Its fields are the explanation's JSON keys, in order (`CANDIDATE_KEYS`), with money in ticks.
     """
 
     location: str
@@ -58,6 +60,41 @@ class CandidateReport:
     total: int | None
     unavailable: dict[str, str]  # sku -> why this location cannot supply it
     items: int = 0  # how many of the order's lines it could supply in full
+
+    @classmethod
+    def from_row(cls, c: dict[str, Any]) -> CandidateReport:
+        """From a candidate's JSON row, as stored."""
+        return cls(
+            c["location"],
+            c.get("name", ""),
+            c.get("type", ""),
+            c.get("distance_km", 0.0),
+            c["eligible"],
+            c["excluded_by"],
+            c.get("reason", ""),
+            c.get("values", {}),
+            _ticks(c.get("scores", {})),
+            _tick(c["total"]),
+            c.get("unavailable", {}),
+            c.get("items", 0),
+        )
+
+
+CANDIDATE_KEYS = (
+    "location",
+    "name",
+    "type",
+    "distance_km",
+    "eligible",
+    "excluded_by",
+    "reason",
+    "values",
+    "scores",
+    "total",
+    "unavailable",
+    "items",
+)
+Row = dict[str, Any]  # a candidate as the decision JSON shows it: CANDIDATE_KEYS, money as text
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +120,7 @@ class RoutingDecision:
     rule_set_id: str
     rule_set_version: int
     shipments: list[Shipment]
-    reports: list[CandidateReport] | Callable[[], list[CandidateReport]]  # a callable is built on first use
+    rows: list[Row] | Callable[[], list[Row]]  # candidate rows; a callable is called on first use
     runner_up: RunnerUp | None
     unplaced: list[Unplaced]
     total: int | None
@@ -92,16 +129,27 @@ class RoutingDecision:
     method: str
     line_count: int = 0
     _text: tuple[str, str] | None = field(default=None, repr=False, compare=False)
+    _by_code: dict[str, Row] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def candidate_rows(self) -> list[Row]:
+        """Every considered location's JSON row, in screening order (by code)."""
+        if callable(self.rows):
+            self.rows = self.rows()
+        return self.rows
 
     @property
     def candidates(self) -> list[CandidateReport]:
-        """Every considered location; built on first use, since most decisions are stored, not read."""
-        if callable(self.reports):
-            self.reports = self.reports()
-        return self.reports
+        return [CandidateReport.from_row(c) for c in self.candidate_rows]
+
+    def row(self, code: str) -> Row | None:
+        if self._by_code is None:
+            self._by_code = {c["location"]: c for c in self.candidate_rows}
+        return self._by_code.get(code)
 
     def candidate(self, code: str) -> CandidateReport | None:
-        return next((c for c in self.candidates if c.location == code), None)
+        found = self.row(code)
+        return None if found is None else CandidateReport.from_row(found)
 
     @property
     def summary(self) -> str:
@@ -139,18 +187,18 @@ class RoutingDecision:
             ],
             "explanation": {
                 "summary": self.summary,
-                "candidates": [_candidate(c) for c in self.candidates],
+                "candidates": list(self.candidate_rows),
                 "runner_up": None
                 if ru is None
                 else {
                     "locations": list(ru.locations),
                     "total": _amount(ru.total),
                     "difference": _amount(ru.difference),
-                    "differences": _money(ru.differences),
+                    "differences": money_texts(ru.differences),
                     "unplaced": ru.unplaced,
                 },
                 "total": _amount(self.total),
-                "scores": _money(self.scores),
+                "scores": money_texts(self.scores),
             },
             "text": self.text,
             "exact": self.exact,
@@ -184,23 +232,7 @@ class RoutingDecision:
                 )
                 for s in d["shipments"]
             ],
-            reports=[
-                CandidateReport(
-                    c["location"],
-                    c.get("name", ""),
-                    c.get("type", ""),
-                    c.get("distance_km", 0.0),
-                    c["eligible"],
-                    c["excluded_by"],
-                    c.get("reason", ""),
-                    c.get("values", {}),
-                    _ticks(c.get("scores", {})),
-                    _tick(c["total"]),
-                    c.get("unavailable", {}),
-                    c.get("items", 0),
-                )
-                for c in ex["candidates"]
-            ],
+            rows=[_complete(c) for c in ex["candidates"]],
             runner_up=None
             if ru is None
             else RunnerUp(
@@ -224,15 +256,12 @@ class RoutingDecision:
         return cls.from_dict(json.loads(text))
 
 
-def _candidate(c: CandidateReport) -> dict[str, Any]:
-    """location, name, type, distance_km, eligible, excluded_by, reason, values, scores, total,
-    unavailable, items: the fields in order, money as decimal strings."""
-    out = c.__dict__.copy()
-    if c.scores:
-        out["scores"] = _money(c.scores)
-    if c.total is not None:
-        out["total"] = amount_text(c.total)
-    return out
+def _complete(c: Row) -> Row:
+    """A stored row with every key in order: rows stored before a key existed lack it."""
+    if len(c) == len(CANDIDATE_KEYS):
+        return c
+    empty = {"name": "", "type": "", "distance_km": 0.0, "reason": "", "items": 0}
+    return {key: c[key] if key in c else empty.get(key, {}) for key in CANDIDATE_KEYS}
 
 
 def amount(ticks: int) -> Decimal:
@@ -265,7 +294,7 @@ def _amount(ticks: int | None) -> str | None:
     return None if ticks is None else amount_text(ticks)
 
 
-def _money(values: dict[str, int]) -> dict[str, str]:
+def money_texts(values: dict[str, int]) -> dict[str, str]:
     texts = _TEXTS
     return {k: texts.get(v) or amount_text(v) for k, v in values.items()} if values else {}
 

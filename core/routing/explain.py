@@ -6,7 +6,7 @@ so yesterday's decision explains itself the same way today.
 
 from __future__ import annotations
 
-from core.routing.decision import CandidateReport, RoutingDecision, Status, amount
+from core.routing.decision import RoutingDecision, Row, Status, amount
 
 COMPONENT_NAMES = {
     "shipping": "shipping",
@@ -27,8 +27,8 @@ def money(ticks: int) -> str:
     return f"${amount(abs(ticks)):,.2f}"
 
 
-def label(c: CandidateReport | None, code: str) -> str:
-    return f"{c.name} ({code})" if c is not None and c.name else code
+def label(c: Row | None, code: str) -> str:
+    return f"{c['name']} ({code})" if c is not None and c["name"] else code
 
 
 def _items(n: int) -> str:
@@ -44,7 +44,7 @@ def _runner_up(d: RoutingDecision) -> str:
     ru = d.runner_up
     if ru is None or not ru.locations:
         return ""
-    who = " + ".join(label(d.candidate(code), code) for code in ru.locations)
+    who = " + ".join(label(d.row(code), code) for code in ru.locations)
     if ru.unplaced:
         alone = " alone" if len(ru.locations) == 1 else ""
         return f"; {who}{alone} could not have supplied every item"
@@ -56,33 +56,32 @@ def _runner_up(d: RoutingDecision) -> str:
 def _routed(d: RoutingDecision) -> str:
     if len(d.shipments) == 1:
         s = d.shipments[0]
-        c = d.candidate(s.location)
-        kind = TYPE_NAMES.get(c.type, "location") if c else "location"
-        holders = [x for x in d.candidates if x.eligible and x.items == d.line_count]
+        c = d.row(s.location)
+        kind = TYPE_NAMES.get(c["type"], "location") if c else "location"
+        holders = [x for x in d.candidate_rows if x["eligible"] and x["items"] == d.line_count]
         if len(holders) == 1:
             adjective = "only"
-        elif all(x.distance_km >= s.distance_km for x in holders):
+        elif all(x["distance_km"] >= s.distance_km for x in holders):
             adjective = "closest"
         else:
             adjective = "lowest-cost"
         where = f", {s.distance_km:,.0f} km away" if s.service != "pickup" else ", the pickup store itself"
         return f"Routed to {label(c, s.location)}: the {adjective} {kind} with {_items(d.line_count)}{where}"
     parts = [
-        f"{label(d.candidate(s.location), s.location)} ships "
-        + ", ".join(f"{sku} × {q}" for sku, q in s.lines)
+        f"{label(d.row(s.location), s.location)} ships " + ", ".join(f"{sku} × {q}" for sku, q in s.lines)
         for s in d.shipments
     ]
-    whole = any(x.eligible and x.items == d.line_count for x in d.candidates)
+    whole = any(x["eligible"] and x["items"] == d.line_count for x in d.candidate_rows)
     why = "splitting was cheapest" if whole else "no single eligible location had every item"
     return f"Split into {len(d.shipments)} shipments because {why}: " + "; ".join(parts)
 
 
-def _skip_reason(c: CandidateReport, d: RoutingDecision) -> str:
+def _skip_reason(c: Row, d: RoutingDecision) -> str:
     """Short for a store associate: per-item stock details are kept for "why not X?"."""
-    if c.excluded_by == "stock" and len(c.unavailable) > 1:
-        held = f"only {c.items}" if c.items else "none"
+    if c["excluded_by"] == "stock" and len(c["unavailable"]) > 1:
+        held = f"only {c['items']}" if c["items"] else "none"
         return f"it has {held} of the {d.line_count} items in stock"
-    return c.reason
+    return c["reason"]
 
 
 def render(d: RoutingDecision) -> tuple[str, str]:
@@ -95,12 +94,12 @@ def render(d: RoutingDecision) -> tuple[str, str]:
     if d.status == Status.PARTIALLY_ROUTED:
         sentences += [f"{u.qty} × {u.sku} could not be placed: {u.reason}." for u in d.unplaced]
     skipped = sorted(
-        (c for c in d.candidates if not c.eligible and c.excluded_by not in DULL),
-        key=lambda c: (c.distance_km, c.location),
+        (c for c in d.candidate_rows if not c["eligible"] and c["excluded_by"] not in DULL),
+        key=lambda c: (c["distance_km"], c["location"]),
     )
     for c in skipped[:MAX_SKIPPED]:
-        sentences.append(f"{label(c, c.location)} was skipped: {_skip_reason(c, d)}.")
-    rest = sum(1 for c in d.candidates if not c.eligible) - min(len(skipped), MAX_SKIPPED)
+        sentences.append(f"{label(c, c['location'])} was skipped: {_skip_reason(c, d)}.")
+    rest = sum(1 for c in d.candidate_rows if not c["eligible"]) - min(len(skipped), MAX_SKIPPED)
     if rest > 0:
         sentences.append(f"{rest} other location{'s were' if rest > 1 else ' was'} filtered out.")
     if not d.exact:
@@ -110,13 +109,14 @@ def render(d: RoutingDecision) -> tuple[str, str]:
 
 def why_not(d: RoutingDecision, code: str) -> str:
     """Answer "why not location X?" for any location code."""
+    found = d.row(code)
     c = d.candidate(code)
-    if c is None:
+    if found is None or c is None:
         return (
             f"{code} was not considered for order {d.order_id}: it holds none of the ordered items "
             "or is not a known location."
         )
-    name = label(c, code)
+    name = label(found, code)
     chosen = next((s for s in d.shipments if s.location == code), None)
     if chosen is not None:
         return f"{name} was chosen: it ships " + ", ".join(f"{sku} × {q}" for sku, q in chosen.lines) + "."

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from core.domain.orders import OrderRequest
 from core.routing.candidates import Candidate
 from core.routing.compiled import CompiledRules
-from core.routing.decision import CandidateReport, RoutingDecision, RunnerUp, Shipment, Status, Unplaced
+from core.routing.decision import RoutingDecision, Row, RunnerUp, Shipment, Status, Unplaced
 from core.routing.problem import COMPONENTS, Plan, Problem
 from core.routing.search import Outcome
 
@@ -20,7 +20,7 @@ def build_decision(
     p: Problem,
     out: Outcome,
     cands: list[Candidate],
-    reports: Callable[[], list[CandidateReport]],
+    rows: Callable[[], list[Row]],
     unknown: list[Unplaced],
     method: str,
 ) -> RoutingDecision:
@@ -47,7 +47,7 @@ def build_decision(
         rules.rule_set_id,
         rules.version,
         shipments,
-        reports,
+        rows,
         runner,
         unplaced,
         best.cost if best else None,

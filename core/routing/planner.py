@@ -11,18 +11,19 @@ from dataclasses import replace
 from datetime import datetime
 
 from core.domain.orders import DeliveryMethod, OrderRequest
-from core.routing.candidates import Candidate, Line, OrderContext, screen
+from core.routing.candidates import Candidate, Line, OrderContext
 from core.routing.compiled import CompiledRules, compile_rules, to_ticks
-from core.routing.decision import CandidateReport, RoutingDecision, Status, Unplaced
+from core.routing.decision import RoutingDecision, Row, Status, Unplaced
 from core.routing.heuristic import greedy
 from core.routing.outcome import build_decision
 from core.routing.problem import Problem, Quoted
 from core.routing.rules import RuleSet
+from core.routing.screening import screen
 from core.routing.search import Outcome, branch_and_bound
 from core.routing.shipping import ShippingQuoter
 from core.routing.single import seed, single_location_is_optimal
 from core.routing.snapshot import Destination, NetworkSnapshot, destination_for
-from core.routing.solo import report, reports, solo_scores, solo_weights
+from core.routing.solo import row, rows, solo_quotes, solo_scores
 
 MAX_SHARED_LANES = 20_000
 
@@ -74,10 +75,10 @@ class Planner:
             )
 
         p = problem()
-        weights = solo_weights(p, lines)
+        quotes = solo_quotes(p)
         if any(c.excluded_by is not None for c in p.cands):  # some cannot ship even alone: start again
             p = problem()
-            weights = solo_weights(p, lines)
+            quotes = solo_quotes(p)
         out = Outcome(None, None, True, 0)
         seed(p, out)
         if len(lines) * len(p.cands) > rules.exact_max_size:
@@ -87,9 +88,7 @@ class Planner:
             if not single_location_is_optimal(p, out.best):
                 branch_and_bound(p, out)
             method = "branch_and_bound" if out.exact else "branch_and_bound_truncated"
-        return build_decision(
-            order, rules, p, out, cands, lambda: reports(p, cands, weights, lines), unknown, method
-        )
+        return build_decision(order, rules, p, out, cands, lambda: rows(p, cands, quotes), unknown, method)
 
 
 def _lines(order: OrderRequest, network: NetworkSnapshot) -> tuple[list[Line], list[Unplaced]]:
@@ -113,19 +112,19 @@ def _lines(order: OrderRequest, network: NetworkSnapshot) -> tuple[list[Line], l
     return lines, unknown
 
 
-def _solo_scores(p: Problem, lines: list[Line]) -> dict[str, dict[str, int]]:
+def _solo_scores(p: Problem) -> dict[str, dict[str, int]]:
     """Per eligible location code its solo cost components; excludes those no carrier takes it from."""
-    weights = solo_weights(p, lines)
+    quotes = solo_quotes(p)
     out = {}
     for k, c in enumerate(p.cands):
-        scores = solo_scores(p, k, weights[k]) if c.excluded_by is None else None
+        scores = solo_scores(p, k, quotes[k]) if c.excluded_by is None else None
         if scores is not None:
             out[c.code] = scores
     return out
 
 
-def _report(c: Candidate, scores: dict[str, int] | None, lines: list[Line]) -> CandidateReport:
-    return report(c, scores, lines)
+def _row(c: Candidate, scores: dict[str, int] | None) -> Row:
+    return row(c, scores)
 
 
 def _nothing(order: OrderRequest, rules: CompiledRules, unplaced: list[Unplaced]) -> RoutingDecision:

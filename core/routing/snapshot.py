@@ -13,9 +13,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+import numpy as np
+
 from core.domain.geo import lookup_us_postal_code, resolve_place
 from core.domain.network import LocationType
 from core.domain.orders import DeliveryMethod, OrderRequest
+from core.routing.columns import LocationColumns, StockRows
 from core.routing.shipping import Address
 
 
@@ -80,13 +83,19 @@ class Destination:
 
 @dataclass
 class NetworkSnapshot:
-    """Locations, stock by SKU then location code, and item data; owned and updated by the caller."""
+    """Locations, stock by SKU then location code, and item data; owned and updated by the caller.
+
+    Stock changes go through `set_stock` / `drop_stock`, which keep the screening columns in step;
+    locations may be replaced freely (`columns` notices).
+    """
 
     locations: dict[str, LocationSnapshot]
     stock: dict[str, dict[str, StockLevel]]
     items: dict[str, ItemInfo]
     addresses: dict[str, Address] = field(default_factory=dict, repr=False)
     _trig: dict[str, tuple[float, float, float]] = field(default_factory=dict, repr=False)
+    _columns: LocationColumns | None = field(default=None, repr=False)
+    _stock_rows: StockRows | None = field(default=None, repr=False)
 
     @classmethod
     def build(
@@ -136,6 +145,31 @@ class NetworkSnapshot:
 
     def set_stock(self, code: str, sku: str, level: StockLevel) -> None:
         self.stock.setdefault(sku, {})[code] = level
+        if self._stock_rows is not None:
+            self._stock_rows.forget(sku)
+
+    def drop_stock(self, code: str, sku: str) -> None:
+        """The location no longer has a stock row for the SKU."""
+        self.stock.get(sku, {}).pop(code, None)
+        if self._stock_rows is not None:
+            self._stock_rows.forget(sku)
+
+    def columns(self) -> LocationColumns:
+        """The locations as arrays for screening, brought up to date with `locations`."""
+        cols = self._columns
+        if cols is None or not cols.follows(self.locations):
+            cols = self._columns = LocationColumns(self.locations)
+            self._stock_rows = StockRows(cols)
+        return cols
+
+    def stock_row(self, sku: str) -> tuple[np.ndarray, np.ndarray]:
+        """Over `columns()` indices: which locations have a stock row for the SKU, and their ATP."""
+        rows = self._stock_rows
+        if rows is None:
+            self.columns()
+            rows = self._stock_rows
+            assert rows is not None
+        return rows.row(sku, self.stock.get(sku, {}))
 
 
 def destination_for(order: OrderRequest, locations: Mapping[str, LocationSnapshot]) -> Destination | None:

@@ -9,29 +9,29 @@ from the same memoised quotes.
 
 from __future__ import annotations
 
-from core.routing.candidates import Candidate, Line
-from core.routing.decision import CandidateReport
-from core.routing.problem import Problem
+from core.routing.candidates import Candidate
+from core.routing.decision import Row, amount_text, money_texts
+from core.routing.problem import Problem, Quoted
 
 
-def solo_weights(p: Problem, lines: list[Line]) -> list[int]:
-    """Per candidate the weight (g) it would send alone; excludes those no carrier takes it from."""
+def solo_quotes(p: Problem) -> list[Quoted]:
+    """Per candidate its quote shipping alone every usable unit; excludes those no carrier takes it from."""
     out = []
     for k, c in enumerate(p.cands):
         weight = c.weight_g  # the line filter summed it: every usable unit of every line
-        out.append(weight)
-        if p.ship(k, weight) is None:
+        found = p.quote(k, weight)
+        out.append(found)
+        if found is None:
             dest = p.destination.postal_code or f"{p.destination.latitude:.3f},{p.destination.longitude:.3f}"
             c.exclude("no_carrier", p.rules, weight_kg=weight / 1000, destination=dest)
     return out
 
 
-def solo_scores(p: Problem, k: int, weight: int) -> dict[str, int] | None:
-    """Candidate k's cost components (ticks) shipping `weight` alone; None if no carrier takes it.
+def solo_scores(p: Problem, k: int, found: Quoted) -> dict[str, int] | None:
+    """Candidate k's cost components (ticks) shipping alone as `found` quotes; None if no carrier.
 
     Components are listed in `COMPONENTS` order and zero ones left out, as explanations show them.
     """
-    found = p.quote(k, weight)
     if found is None:
         return None
     ticks, quote = found
@@ -57,37 +57,30 @@ def solo_scores(p: Problem, k: int, weight: int) -> dict[str, int] | None:
     return scores
 
 
-def report(c: Candidate, scores: dict[str, int] | None, lines: list[Line]) -> CandidateReport:
-    usable = c.usable
-    full = 0
-    if usable:
-        for line in lines:
-            if usable.get(line.index, 0) >= line.qty:
-                full += 1
-    loc = c.loc
-    return CandidateReport(
-        loc.code,
-        loc.name,
-        str(loc.type),
-        round(c.distance_km, 1),
-        c.excluded_by is None,
-        c.excluded_by,
-        c.reason if c.excluded_by is not None or c.text is not None else "",
-        c.values,
-        scores or {},
-        sum(scores.values()) if scores else None,
-        c.unavailable,
-        full,
-    )
+def row(c: Candidate, scores: dict[str, int] | None) -> Row:
+    """The candidate's JSON row (`CANDIDATE_KEYS`), money as text."""
+    loc, why, text = c.loc, c.excluded_by, c.text
+    return {
+        "location": loc.code,
+        "name": loc.name,
+        "type": str(loc.type),
+        "distance_km": round(c.distance_km, 1),
+        "eligible": why is None,
+        "excluded_by": why,
+        "reason": text if text is not None else c.template.format(**c.values) if why is not None else "",
+        "values": c.values,
+        "scores": money_texts(scores) if scores else {},
+        "total": amount_text(sum(scores.values())) if scores else None,
+        "unavailable": c.unavailable,
+        "items": c.items,
+    }
 
 
-def reports(
-    p: Problem, cands: list[Candidate], weights: list[int], lines: list[Line]
-) -> list[CandidateReport]:
-    """Every considered location, in screening order; `weights` are `solo_weights(p)`."""
+def rows(p: Problem, cands: list[Candidate], quotes: list[Quoted]) -> list[Row]:
+    """Every considered location, in screening order; `quotes` are `solo_quotes(p)`."""
     index = {id(c): k for k, c in enumerate(p.cands)}
     out = []
     for c in cands:
         k = index.get(id(c))
-        out.append(report(c, None if k is None else solo_scores(p, k, weights[k]), lines))
+        out.append(row(c, None if k is None else solo_scores(p, k, quotes[k])))
     return out

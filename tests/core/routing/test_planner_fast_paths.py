@@ -18,12 +18,13 @@ from core.demo.network import DemoSizes, build_network
 from core.demo.orders import order_stream
 from core.domain.geo import distance_km
 from core.routing.bench_setup import Journal, demo_snapshot
-from core.routing.candidates import Line, OrderContext, screen
+from core.routing.candidates import Line, OrderContext
 from core.routing.compiled import compile_rules
 from core.routing.decision import amount, amount_text
 from core.routing.planner import Planner
 from core.routing.rates import RateBroker, load_sample_rate_sheet, parse_rate_sheet
 from core.routing.rules import default_rule_set, validate_rule_set
+from core.routing.screening import screen
 from core.routing.shipping import RateQuote, ShipmentRequest
 from core.routing.snapshot import Destination, LocationSnapshot, NetworkSnapshot
 from tests.core.routing.planner_kit import HOME, item, loc, network, order
