@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QWidget
 
 from core.domain.return_desk import ReturnReceipt
 from ui.barcode_paint import paint_code128
-from ui.documents import AlignRight, doc_font, draw_text, fit_page, rule
+from ui.documents import AlignLeft, AlignRight, doc_font, draw_text, fit_page, rule
 from ui.printing import PrintDialog, print_with
 from ui.return_words import condition_text, goes_to, money, reason_text, tender_text
 
@@ -95,7 +95,7 @@ def _page(painter: QPainter, receipt: ReturnReceipt, rows: range, number: int, p
         (w - m - 70, 70, "Refund"),
     )
     for x, cw, head in columns:
-        flags = AlignRight if head == "Refund" else Qt.AlignmentFlag.AlignLeft
+        flags = AlignRight if head == "Refund" else AlignLeft
         draw_text(painter, QRectF(x, TABLE_TOP, cw, 18), head, doc_font(10, bold=True), flags)
     rule(painter, TABLE_TOP + 22, m, w - m, 1.5)
     for i, index in enumerate(rows):

@@ -54,4 +54,7 @@ def money(amount: Decimal) -> str:
 
 
 def tender_text(method: str, tender: str) -> str:
-    return "Store credit" if method == "store_credit" else f"To {tender} (original payment)"
+    """Where the refund goes: store credit, or back to what the customer paid with."""
+    if method == "store_credit":
+        return "Store credit"
+    return "To the original payment" if tender == "original payment" else f"To {tender} (original payment)"

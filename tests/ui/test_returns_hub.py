@@ -25,7 +25,7 @@ from tests.core.pickup_kit import PNG
 from tests.sync.client_support import assert_consistent, balances, ledger_ids
 from tests.sync.hub_harness import Hub, Store, pickup_order
 from tests.ui.pick_kit import run_async
-from tests.ui.returns_kit import AMY, Clock, ReturnsKit, open_order, take_back, wait_quote
+from tests.ui.returns_kit import AMY, Clock, ReturnsKit, open_order, settle_garbage, take_back, wait_quote
 from ui.ops import OpRunner
 from ui.screens.returns import ReturnsScreen
 from ui.sounds import ScanSounds
@@ -69,6 +69,8 @@ def counter(qtbot: QtBot, tmp_path: Path) -> Iterator[Counter]:
     screen.resize(1180, 800)
     screen.show()
     screen.set_person(AMY)
+    qtbot.waitUntil(lambda: ops.pending == 0)
+    settle_garbage()
     yield Counter(
         ReturnsKit(screen, ops, store.db, Clock(), ScanSounds(enabled=False), tmp_path / "docs"), hub, store
     )

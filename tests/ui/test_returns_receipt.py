@@ -65,7 +65,7 @@ def test_save_pdf_writes_the_receipt_a_reader_can_read(qtbot, returns_kit: Retur
         "Needs inspection, to quarantine for inspection",
         "Restocking fee",
         "$29.99",  # 19.99 less a 2.00 fee, plus 12.00 (a defect: no fee)
-        "To original payment (original payment)",
+        "To the original payment",
     ):
         assert words in text, words
 

@@ -107,6 +107,7 @@ class ReturnsScreen(QWidget):
         self.find.field.clear()
         self.find.show_hits([], "")
         self.pages.setCurrentWidget(self.find)
+        self.banner.show_answer(ScanAnswer("idle", "Ready to scan."), sound=False)
         self._count_inspections()
 
     def _count_inspections(self) -> None:
@@ -213,7 +214,7 @@ class ReturnsScreen(QWidget):
 
     def _confirm_text(self, sheet: ReturnSheet, quote: ReturnQuote) -> str:
         if sheet is self.receiptless:
-            return f"Approve {money(quote.total)} store credit"
+            return f"Approve {money(quote.total)} credit"
         return f"Refund {money(quote.total)}"
 
     def _requests(self) -> list[ReturnRequest]:
@@ -277,6 +278,7 @@ class ReturnsScreen(QWidget):
         self.receiptless.clear_rows()
         self.approval.clear()
         self.receiptless.quote.say("Scan the first item.")
+        self.banner.show_answer(ScanAnswer("idle", "Scan each item the customer brings back."), sound=False)
         self.pages.setCurrentWidget(self.receiptless)
 
     def _add_item(self, code: str) -> None:

@@ -26,8 +26,10 @@ class InspectionRow(QFrame):
         self.task = task
         self.left = task.qty - task.done_qty
         self.sellable = 0
-        self.minus = touch_size(QPushButton("−"), width=56)
-        self.plus = touch_size(QPushButton("+"), width=56)
+        self.minus, self.plus = QPushButton("−"), QPushButton("+")
+        for button in (self.minus, self.plus):
+            button.setObjectName("StepButton")
+            touch_size(button).setFixedWidth(64)
         self.minus.setAccessibleName(f"One fewer sellable {task.name}")
         self.plus.setAccessibleName(f"One more sellable {task.name}")
         self.split = words("")

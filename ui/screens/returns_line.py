@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QListView,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -28,13 +31,28 @@ from ui.theme import repolish
 from ui.touch import SPACING, touch_size
 
 
+class ChoiceList(QComboBox):
+    """A combo box that draws its own "▾" in the theme's text colour (the themes give the arrow's
+    place no image, which would otherwise leave it blank or framed)."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(QPalette.ColorRole.Text))
+        arrow = QRect(self.width() - 34, 0, 28, self.height())
+        painter.drawText(arrow, Qt.AlignmentFlag.AlignCenter, "▾")
+        painter.end()
+
+
 def _choice(placeholder: str, options: dict[str, str]) -> QComboBox:
-    box = QComboBox()
+    box = ChoiceList()
     box.setPlaceholderText(placeholder)
     for value, text in options.items():
         box.addItem(text, str(value))
     box.setCurrentIndex(-1)
-    box.setMinimumWidth(210)
+    box.setView(QListView())  # a plain list takes the theme's 48 px rows (the default delegate ignores it)
+    box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    box.setMinimumWidth(200)
     return touch_size(box)  # type: ignore[return-value]
 
 
@@ -54,8 +72,11 @@ class ReturnLineRow(QFrame):
         self.title = words(name, "subtitle")
         self.detail = words(f"{detail} · {money(unit_price)} each", "hint")
         self.limit = words("")
-        self.minus = touch_size(QPushButton("−"), width=56)
-        self.plus = touch_size(QPushButton("+"), width=56)
+        self.limit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.minus, self.plus = QPushButton("−"), QPushButton("+")
+        for button in (self.minus, self.plus):
+            button.setObjectName("StepButton")
+            touch_size(button).setFixedWidth(64)
         self.minus.setAccessibleName(f"One fewer {name}")
         self.plus.setAccessibleName(f"One more {name}")
         self.count = words("0", "code")
@@ -77,9 +98,8 @@ class ReturnLineRow(QFrame):
         row.addWidget(self.count)
         row.addWidget(self.plus)
         row.addSpacing(SPACING)
-        row.addWidget(self.reason)
-        row.addWidget(self.condition)
-        row.addStretch(1)
+        row.addWidget(self.reason, 1)
+        row.addWidget(self.condition, 1)
         grid = QGridLayout(self)
         grid.setContentsMargins(18, 12, 18, 12)
         grid.setHorizontalSpacing(SPACING)
@@ -89,6 +109,7 @@ class ReturnLineRow(QFrame):
         grid.addWidget(self.detail, 1, 0, 1, 2)
         grid.addWidget(self.controls, 2, 0, 1, 2)
         grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
 
     def set_limit(self, most: int, why_not: str = "", *, counted: str = "") -> None:
         """At most `most` units; with none, `why_not` says why and the controls go away."""

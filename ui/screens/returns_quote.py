@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QPushButton, QVBoxLayout, QWidget
 
 from core.domain.returns import ReturnQuote
-from ui.return_words import goes_to, money
+from ui.return_words import goes_to, money, tender_text
 from ui.screens.returns_parts import empty, words
 from ui.theme import repolish
 from ui.touch import touch_size
@@ -66,7 +66,7 @@ class QuotePanel(QFrame):
         layout.addWidget(self.message)
         layout.addLayout(self.extra)
         layout.addWidget(self.confirm_button)
-        self.setMinimumWidth(380)
+        self.setFixedWidth(360)
 
     def show_quote(self, quote: ReturnQuote | None, *, confirm_text: str = "") -> None:
         """A fresh quote (or none: the choices are incomplete); the message line is cleared."""
@@ -79,10 +79,14 @@ class QuotePanel(QFrame):
                 value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.grid.addWidget(value, i, 1)
             self.grid.setColumnStretch(0, 1)
-            method = (
-                "Store credit" if quote.tender == "store credit" else f"To {quote.tender} (original payment)"
+            credit = quote.tender == "store credit"
+            how = (
+                "Issued at the till."
+                if credit
+                else "Recorded here; the till or payment provider pays it out."
             )
-            self.tender.setText(f"{method}. Recorded here; the till or payment provider pays it out.")
+            where = tender_text("store_credit" if credit else "original_tender", quote.tender)
+            self.tender.setText(f"{where}. {how}")
             if confirm_text:
                 self.confirm_button.setText(confirm_text)
         else:

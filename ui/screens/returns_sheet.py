@@ -35,8 +35,8 @@ class ReturnSheet(QWidget):
         self.quote = QuotePanel(confirm_text)
         middle = QHBoxLayout()
         middle.setSpacing(SPACING * 2)
-        middle.addWidget(scroll, 3)
-        middle.addWidget(self.quote, 2)
+        middle.addWidget(scroll, 1)
+        middle.addWidget(self.quote)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(SPACING)
@@ -81,6 +81,7 @@ class ReturnSheet(QWidget):
         if self._waiting:
             QTimer.singleShot(0, self._next_row)
         else:
+            self.quote.say(self.missing())
             self.choices_changed.emit()  # all rows are in: the panel says what to do next
 
     def row(self, key: str) -> ReturnLineRow | None:
@@ -118,7 +119,7 @@ class ManagerApproval(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        layout.addWidget(words("Manager approval (store credit only)", "subtitle"))
+        layout.addWidget(words("Manager approval", "subtitle"))
         layout.addLayout(fields)
 
     def values(self) -> tuple[str, str]:
