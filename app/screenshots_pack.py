@@ -122,57 +122,11 @@ def pack_screenshots(shell: Any, ids: dict[str, str], out: Path, shot: Callable[
 
 def render_pack_screenshots(out: Path) -> list[Path]:
     """The Pack pictures on a store of their own (its catalog and orders touch no other shot)."""
-    import asyncio
-    import tempfile
+    from app.screenshot_store import render_on_own_store
 
-    import qasync
-    from PySide6.QtWidgets import QApplication
+    def drive(
+        shell: Any, _database: Database, ids: dict[str, str], folder: Path, shot: Callable[[str], None]
+    ) -> list[Path]:
+        return pack_screenshots(shell, ids, folder, shot)
 
-    from app.screenshots import SIZE, demo_status, settle
-    from app.store_app import assemble
-    from core.services.associates import add_demo_associates
-    from sync.client.status import SyncStatus
-
-    app = QApplication.instance() or QApplication(["oms-screenshots"])
-    assert isinstance(app, QApplication)
-    asyncio.set_event_loop(qasync.QEventLoop(app, already_running=True))
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        database = Database.open(str(Path(tmp) / "pack.db"))
-        with database.transaction() as session:
-            add_demo_associates(session)
-        ids = seed_pack_bench(database)
-        store = assemble(app, database, demo=True, sounds=False, documents_dir=Path(tmp) / "documents")
-        shell = store.shell
-
-        async def status() -> SyncStatus:
-            return demo_status()
-
-        shell.main.status._status_call = status
-        shell.resize(*SIZE)
-        shell.show()
-
-        def shot(name: str) -> None:
-            settle(lambda: store.ops.pending == 0 and not shell.themes.switching)
-            path = out / f"{name}.png"
-            shell.grab().save(str(path))
-            written.append(path)
-
-        try:
-            shell.start()
-            settle(lambda: shell.page == "sign_in" and len(shell.sign_in.cards) > 0)
-            shell.sign_in.choose_id("1001")
-            shell.sign_in.pin.setText("1234")
-            shell.sign_in.submit()
-            settle(lambda: shell.page == "main")
-            written += pack_screenshots(shell, ids, out, shot)
-        finally:
-            shell.main.status.stop()
-            shell.scanner.detach()
-            shell.close()
-            shell.main.screen("pack").close_jobs()
-            store.ops.shutdown()
-            store.client.close()
-            database.close()
-    return written
+    return render_on_own_store(out, "pack", seed_pack_bench, drive)

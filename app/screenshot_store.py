@@ -1,0 +1,83 @@
+"""A throwaway store of its own for a screen's pictures: seeded, opened in the app, signed in, closed.
+
+Each screen's shots (`app/screenshots_<screen>.py`) need their own catalog and orders so they touch
+no other shot; the app around them is always built the same way: a temporary database with the
+demo associates, the real composition root in demo mode, a fixed sync status, 1280 × 800, and an
+orderly close (the screen's background jobs, the operation thread, the sync client).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from core.storage.database import Database
+
+Shot = Callable[[str], None]
+
+
+def render_on_own_store(
+    out: Path,
+    screen: str,
+    seed: Callable[[Database], Any],
+    drive: Callable[[Any, Database, Any, Path, Shot], list[Path]],
+    *,
+    person: tuple[str, str] = ("1001", "1234"),
+) -> list[Path]:
+    """`seed(database)` fills the store and returns what `drive(shell, database, seeded, out, shot)`
+    needs; `drive` photographs with `shot(name)` and returns any further files it wrote into `out`."""
+    import asyncio
+    import tempfile
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from app.screenshots import SIZE, demo_status, settle
+    from app.store_app import assemble
+    from core.services.associates import add_demo_associates
+    from sync.client.status import SyncStatus
+
+    app = QApplication.instance() or QApplication(["oms-screenshots"])
+    assert isinstance(app, QApplication)
+    asyncio.set_event_loop(qasync.QEventLoop(app, already_running=True))
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        database = Database.open(str(Path(tmp) / f"{screen}.db"))
+        with database.transaction() as session:
+            add_demo_associates(session)
+        seeded = seed(database)
+        store = assemble(app, database, demo=True, sounds=False, documents_dir=Path(tmp) / "documents")
+        shell = store.shell
+
+        async def status() -> SyncStatus:
+            return demo_status()
+
+        shell.main.status._status_call = status
+        shell.resize(*SIZE)
+        shell.show()
+
+        def shot(name: str) -> None:
+            settle(lambda: store.ops.pending == 0 and not shell.themes.switching)
+            path = out / f"{name}.png"
+            shell.grab().save(str(path))
+            written.append(path)
+
+        try:
+            shell.start()
+            settle(lambda: shell.page == "sign_in" and len(shell.sign_in.cards) > 0)
+            shell.sign_in.choose_id(person[0])
+            shell.sign_in.pin.setText(person[1])
+            shell.sign_in.submit()
+            settle(lambda: shell.page == "main")
+            written += drive(shell, database, seeded, out, shot)
+        finally:
+            shell.main.status.stop()
+            shell.scanner.detach()
+            shell.close()
+            shell.main.screen(screen).close_jobs()
+            store.ops.shutdown()
+            store.client.close()
+            database.close()
+    return written
