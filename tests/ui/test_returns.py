@@ -14,6 +14,7 @@ from core.domain.returns import Condition, ReturnReason, ReturnRequest
 from core.services.returns import record_return
 from tests.core.pickup_kit import level
 from tests.factories import NOW
+from tests.ui.kit import sign_in
 from tests.ui.pack_kit import barcode
 from tests.ui.returns_kit import (
     ReturnsKit,
@@ -25,6 +26,7 @@ from tests.ui.returns_kit import (
     take_back,
     wait_quote,
 )
+from ui.screens.returns import ReturnsScreen
 
 __all__ = ["returns_kit", "shop"]  # fixtures
 
@@ -186,3 +188,14 @@ def test_a_return_without_a_receipt_needs_a_managers_pin(qtbot, returns_kit: Ret
     assert (
         level(returns_kit.db, "SKU-2") == before + 2 and level(returns_kit.db, "SKU-2", Bucket.DAMAGED) == 0
     )
+
+
+def test_the_rail_opens_returns_in_the_app_and_scans_reach_it(qtbot, kit) -> None:  # type: ignore[no-untyped-def]
+    sign_in(qtbot, kit, "1002", "2468")
+    kit.shell.main.rail.buttons["returns"].click()
+    screen = kit.shell.main.screen("returns")
+    assert isinstance(screen, ReturnsScreen) and kit.shell.main.current == "returns"
+    assert screen.person is not None and screen.person.associate_id == "1002"
+    kit.shell.on_scan("W404", "enter")  # the app's scan path: an unknown receipt, said as an error
+    qtbot.waitUntil(lambda: screen.banner.outcome == "error")
+    assert "W404: no order with this receipt or slip code" in screen.banner.text.text()
