@@ -14,17 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from core.domain.orders import DeliveryMethod, OrderRequest
-from core.routing.candidates import Candidate, Line, OrderContext
+from core.routing.candidates import Line, OrderContext, Screened
 from core.routing.compiled import CompiledRules, compile_rules
-from core.routing.decision import RoutingDecision, Row, Unplaced
+from core.routing.decision import RoutingDecision, Unplaced
 from core.routing.outcome import build_decision
-from core.routing.planner import _lines, _nothing, _row, _solo_scores  # the planner's own setup
-from core.routing.problem import Part, Plan, Problem
+from core.routing.planner import _lines, _nothing  # the planner's own setup
+from core.routing.problem import Part, Plan, Problem, Quoted
 from core.routing.rules import RuleSet
 from core.routing.screening import screen
 from core.routing.search import Outcome
 from core.routing.shipping import ShippingQuoter
 from core.routing.snapshot import Destination, NetworkSnapshot, destination_for
+from core.routing.solo import rows, solo_quotes
 
 
 @dataclass(slots=True)
@@ -33,9 +34,9 @@ class Prepared:
 
     lines: list[Line]
     unknown: list[Unplaced]  # lines whose SKU the network does not know (never placeable)
-    cands: list[Candidate]  # every screened location, eligible or not (for the reports)
+    screened: Screened  # every screened location, eligible or not (for the explanation)
     problem: Problem
-    scores: dict[str, dict[str, int]]  # solo scores of the eligible locations
+    quotes: list[Quoted]  # each eligible location's quote shipping alone
 
 
 def prepare(
@@ -58,20 +59,20 @@ def prepare(
         why = f"pickup store {pickup} is not a known location"
         return [Unplaced(ln.sku, ln.qty, why) for ln in order.lines]
     ctx = OrderContext(str(order.delivery.method), str(order.channel), dest, pickup)
-    cands = screen(lines, network, ctx, rules, {})
+    screened = screen(lines, network, ctx, rules, {})
     address = dest.address if pickup is None else replace(dest.address, residential=False)
 
     def build() -> Problem:
-        eligible = [c for c in cands if c.eligible]
+        eligible = [c for c in screened.eligible if c.eligible]
         promise = order.delivery.promise_by
         return Problem(lines, eligible, rules, quoter, network, address, order.placed_at, promise)
 
     problem = build()
-    scores = _solo_scores(problem)
-    if len(problem.cands) != len(scores):  # some could not ship even alone: they are now excluded
+    quotes = solo_quotes(problem, screened)
+    if any(q is None for q in quotes):  # some could not ship even alone: they are now excluded
         problem = build()
-        scores = _solo_scores(problem)
-    return Prepared(lines, unknown, cands, problem, scores)
+        quotes = solo_quotes(problem, screened)
+    return Prepared(lines, unknown, screened, problem, quotes)
 
 
 class BaselineRouter:
@@ -91,13 +92,18 @@ class BaselineRouter:
             decision = _nothing(order, self.rules, prep)
             decision.method, decision.exact = "baseline", False
             return decision
-        p, scores, cands = prep.problem, prep.scores, prep.cands
+        p, screened = prep.problem, prep.screened
         out = Outcome(naive_plan(p), None, False, 0)
-
-        def rows() -> list[Row]:
-            return [_row(c, scores.get(c.code)) for c in cands]
-
-        return build_decision(order, self.rules, p, out, cands, rows, prep.unknown, "baseline")
+        return build_decision(
+            order,
+            self.rules,
+            p,
+            out,
+            screened,
+            lambda: rows(p, screened, prep.quotes),
+            prep.unknown,
+            "baseline",
+        )
 
 
 def naive_plan(p: Problem) -> Plan | None:

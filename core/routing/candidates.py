@@ -34,12 +34,14 @@ _NOTHING: dict[Any, Any] = {}  # shared by excluded candidates, never written to
 class Candidate:
     """A location considered for an order: either excluded (with why) or what it can give and cost.
 
-    A plain slotted class rather than a dataclass: one is made for every location holding any of
-    the order's items, most of them excluded, so construction must be cheap.
+    A plain slotted class rather than a dataclass: one is made for every location passing the
+    filters of every order, so construction must be cheap. Excluded locations are only columns of
+    `Screened`.
     """
 
     __slots__ = (
         "capacity",
+        "column",
         "distance_km",
         "excluded_by",
         "items",
@@ -57,8 +59,11 @@ class Candidate:
         "weight_g",
     )
 
-    def __init__(self, loc: LocationSnapshot, distance_km: float, pickup_here: bool = False) -> None:
+    def __init__(
+        self, loc: LocationSnapshot, distance_km: float, pickup_here: bool = False, column: int = 0
+    ) -> None:
         self.loc, self.distance_km, self.pickup_here = loc, distance_km, pickup_here
+        self.column = column  # its position in the order's `Screened` columns
         self.excluded_by: str | None = None
         self.template = (
             ""  # the rule set's reason template for `excluded_by`, filled from `values` when shown
@@ -101,3 +106,27 @@ class OrderContext:
     channel: str
     destination: Destination
     pickup_store: str | None
+
+
+@dataclass(slots=True)
+class Screened:
+    """One order's screening: every considered location as columns, sorted by code, and the eligible
+    ones as candidates (`c.column` is a candidate's position in the columns).
+
+    An excluded location keeps the first filter that removed it (`excluded_by`), the values that
+    failed and the sentence; a location missing some lines keeps why per SKU (`unavailable`).
+    """
+
+    locs: list[LocationSnapshot]
+    km: list[float]
+    excluded_by: list[str | None]
+    values: list[dict[str, Any]]
+    reason: list[str]
+    unavailable: list[dict[str, str]]
+    items: list[int]  # lines it could supply in full
+    eligible: list[Candidate]
+
+    def drop(self, c: Candidate) -> None:
+        """Record an exclusion made after screening (no carrier takes the parcel)."""
+        k = c.column
+        self.excluded_by[k], self.values[k], self.reason[k] = c.excluded_by, c.values, c.reason

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from core.domain.orders import OrderRequest
-from core.routing.candidates import Candidate
+from core.routing.candidates import Screened
 from core.routing.compiled import CompiledRules
 from core.routing.decision import RoutingDecision, Row, RunnerUp, Shipment, Status, Unplaced
 from core.routing.problem import COMPONENTS, Plan, Problem
@@ -19,14 +19,14 @@ def build_decision(
     rules: CompiledRules,
     p: Problem,
     out: Outcome,
-    cands: list[Candidate],
+    screened: Screened,
     rows: Callable[[], list[Row]],
     unknown: list[Unplaced],
     method: str,
 ) -> RoutingDecision:
     best = out.best
     shipments = _shipments(p, best) if best else []
-    unplaced = unknown + _unplaced(p, best, cands)
+    unplaced = unknown + _unplaced(p, best, screened)
     partly = Status.PARTIALLY_ROUTED if shipments else Status.UNFULFILLABLE
     status = partly if unplaced else Status.ROUTED
     chosen = _totals(p, best) if best else {}
@@ -97,7 +97,7 @@ def _shipments(p: Problem, plan: Plan) -> list[Shipment]:
     return out
 
 
-def _unplaced(p: Problem, plan: Plan | None, cands: list[Candidate]) -> list[Unplaced]:
+def _unplaced(p: Problem, plan: Plan | None, screened: Screened) -> list[Unplaced]:
     placed: dict[int, int] = {}
     for b, _, qty in plan.parts if plan else ():
         placed[b] = placed.get(b, 0) + qty
@@ -114,12 +114,12 @@ def _unplaced(p: Problem, plan: Plan | None, cands: list[Candidate]) -> list[Unp
                 if sum(bundle.usable.values()) > have:
                     why += f" in at most {p.rules.max_shipments} shipment(s)"
             else:
-                why = _why_unplaced(p, bundle.options, line.sku, cands)
+                why = _why_unplaced(p, bundle.options, line.sku, screened)
             out.append(Unplaced(line.sku, qty, why))
     return out
 
 
-def _why_unplaced(p: Problem, options: list[int], sku: str, cands: list[Candidate]) -> str:
+def _why_unplaced(p: Problem, options: list[int], sku: str, screened: Screened) -> str:
     if options:
         rules = p.rules
         limits = [f"at most {rules.max_shipments} shipment(s)"]
@@ -129,11 +129,13 @@ def _why_unplaced(p: Problem, options: list[int], sku: str, cands: list[Candidat
             f"{sku} is in stock elsewhere, but the split policy ({', '.join(limits)}) leaves no room for it"
         )
     stocked = p.network.stock.get(sku, {})
-    holders = [c for c in cands if c.code in stocked]
+    holders = [k for k, loc in enumerate(screened.locs) if loc.code in stocked]
     if not holders:
         return f"no location has {sku} in stock"
     reasons = [
-        f"{c.loc.name} ({c.code}): {c.unavailable.get(sku) or c.reason}" for c in holders[:MAX_REASONS]
+        f"{screened.locs[k].name} ({screened.locs[k].code}): "
+        + (screened.unavailable[k].get(sku) or screened.reason[k])
+        for k in holders[:MAX_REASONS]
     ]
     more = len(holders) - MAX_REASONS
     tail = f"; and {more} more" if more > 0 else ""

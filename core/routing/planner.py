@@ -11,9 +11,9 @@ from dataclasses import replace
 from datetime import datetime
 
 from core.domain.orders import DeliveryMethod, OrderRequest
-from core.routing.candidates import Candidate, Line, OrderContext
+from core.routing.candidates import Line, OrderContext
 from core.routing.compiled import CompiledRules, compile_rules, to_ticks
-from core.routing.decision import RoutingDecision, Row, Status, Unplaced
+from core.routing.decision import RoutingDecision, Status, Unplaced
 from core.routing.heuristic import greedy
 from core.routing.outcome import build_decision
 from core.routing.problem import Problem, Quoted
@@ -23,7 +23,7 @@ from core.routing.search import Outcome, branch_and_bound
 from core.routing.shipping import ShippingQuoter
 from core.routing.single import seed, single_location_is_optimal
 from core.routing.snapshot import Destination, NetworkSnapshot, destination_for
-from core.routing.solo import row, rows, solo_quotes, solo_scores
+from core.routing.solo import rows, solo_quotes
 
 MAX_SHARED_LANES = 20_000
 
@@ -62,23 +62,23 @@ class Planner:
         ctx = OrderContext(str(order.delivery.method), str(order.channel), dest, pickup)
         if len(self._shared) > MAX_SHARED_LANES:
             self._shared.clear()
-        cands = screen(lines, network, ctx, rules, excluded)
+        screened = screen(lines, network, ctx, rules, excluded)
         ready_at = now or order.placed_at
         # A transfer to the pickup store goes to a business address: no residential surcharge.
         address = dest.address if pickup is None else replace(dest.address, residential=False)
 
         def problem() -> Problem:
-            eligible = [c for c in cands if c.excluded_by is None]
+            eligible = [c for c in screened.eligible if c.excluded_by is None]
             promise = order.delivery.promise_by
             return Problem(
                 lines, eligible, rules, self.quoter, network, address, ready_at, promise, self._shared
             )
 
         p = problem()
-        quotes = solo_quotes(p)
-        if any(c.excluded_by is not None for c in p.cands):  # some cannot ship even alone: start again
+        quotes = solo_quotes(p, screened)
+        if any(q is None for q in quotes):  # some cannot ship even alone: start again without them
             p = problem()
-            quotes = solo_quotes(p)
+            quotes = solo_quotes(p, screened)
         out = Outcome(None, None, True, 0)
         seed(p, out)
         if len(lines) * len(p.cands) > rules.exact_max_size:
@@ -88,7 +88,9 @@ class Planner:
             if not single_location_is_optimal(p, out.best):
                 branch_and_bound(p, out)
             method = "branch_and_bound" if out.exact else "branch_and_bound_truncated"
-        return build_decision(order, rules, p, out, cands, lambda: rows(p, cands, quotes), unknown, method)
+        return build_decision(
+            order, rules, p, out, screened, lambda: rows(p, screened, quotes), unknown, method
+        )
 
 
 def _lines(order: OrderRequest, network: NetworkSnapshot) -> tuple[list[Line], list[Unplaced]]:
@@ -110,21 +112,6 @@ def _lines(order: OrderRequest, network: NetworkSnapshot) -> tuple[list[Line], l
             )
         )
     return lines, unknown
-
-
-def _solo_scores(p: Problem) -> dict[str, dict[str, int]]:
-    """Per eligible location code its solo cost components; excludes those no carrier takes it from."""
-    quotes = solo_quotes(p)
-    out = {}
-    for k, c in enumerate(p.cands):
-        scores = solo_scores(p, k, quotes[k]) if c.excluded_by is None else None
-        if scores is not None:
-            out[c.code] = scores
-    return out
-
-
-def _row(c: Candidate, scores: dict[str, int] | None) -> Row:
-    return row(c, scores)
 
 
 def _nothing(order: OrderRequest, rules: CompiledRules, unplaced: list[Unplaced]) -> RoutingDecision:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from core.domain.geo import EARTH_RADIUS_KM
-from core.routing.candidates import _NOTHING, Candidate, Line, OrderContext
+from core.routing.candidates import _NOTHING, Candidate, Line, OrderContext, Screened
 from core.routing.columns import TYPES, LocationColumns
 from core.routing.compiled import CompiledFence, CompiledRules
 from core.routing.snapshot import NetworkSnapshot
@@ -44,7 +44,7 @@ def screen(
     ctx: OrderContext,
     rules: CompiledRules,
     excluded: Mapping[str, str],
-) -> list[Candidate]:
+) -> Screened:
     """Every location holding any of the lines' SKUs (plus the pickup store), filtered, sorted by code."""
     cols = network.columns()
     rows = [network.stock_row(line.sku) for line in lines]
@@ -65,20 +65,14 @@ def screen(
     km = [DIAMETER_KM * asin(h) for h in np.minimum(1.0, np.sqrt(a)).tolist()]
     whole = [f for f in fences if not f.categories]  # fences of whole locations; the rest are per line
     failed = _location_filters(cols, at, km, ctx, rules, whole, excluded)
-    out = [Candidate(cols.locs[i], d, i == store) for i, d in zip(at.tolist(), km, strict=True)]
-    memo: dict[tuple[object, ...], tuple[dict[str, Any], str]] = {}
-    passing = []
-    for k, why in enumerate(failed.tolist()):
-        if why:
-            _exclude(out[k], why, ctx, rules, whole, excluded, memo)
-        else:
-            passing.append(k)
-    if passing:
+    out = _excluded(cols, at, km, failed, ctx, rules, whole, excluded)
+    passing = np.flatnonzero(failed == 0)
+    if len(passing):
         prepared = [
             _Prepared(line, tuple(f for f in fences if line.category in f.categories), rules)
             for line in lines
         ]
-        _line_filter([out[k] for k in passing], at[passing], cols, rows, prepared, network, rules)
+        _line_filter(out, passing, at[passing], store, cols, rows, prepared, network, rules)
     return out
 
 
@@ -121,49 +115,69 @@ def _location_filters(
     return failed
 
 
-def _exclude(
-    c: Candidate,
-    why: int,
+def _excluded(
+    cols: LocationColumns,
+    at: np.ndarray,
+    km: list[float],
+    failed: np.ndarray,
     ctx: OrderContext,
     rules: CompiledRules,
     fences: list[CompiledFence],
     excluded: Mapping[str, str],
-    memo: dict[tuple[object, ...], tuple[dict[str, Any], str]],
-) -> None:
-    """Record the filter that removed `c` with the values that failed."""
-    loc = c.loc
+) -> Screened:
+    """The columns, with the filter that removed each location, its values and sentence.
+
+    Most exclusions repeat within an order (every store but the pickup store, every location of a
+    type the delivery method does not use): their values and sentence are made once per filter
+    and location type. Capacity, distance and re-routing exclusions carry each location's own.
+    """
+    n = len(TYPES)
+    kinds = (failed * n + cols.type[at]).tolist()
+    shared = {kind: _shared(kind // n, TYPES[kind % n], ctx, rules, fences) for kind in set(kinds)}
+    filled = [shared[kind] for kind in kinds]
+    locs = [cols.locs[i] for i in at.tolist()]
+    out = Screened(
+        locs,
+        km,
+        [f[0] for f in filled],
+        [f[1] for f in filled],
+        [f[2] for f in filled],
+        [_NOTHING] * len(locs),
+        [0] * len(locs),
+        [],
+    )
+    for k in np.flatnonzero((failed == 1) | (failed == 7) | (failed == 8)).tolist():
+        key, loc = _LOCATION_FILTERS[failed[k] - 1], locs[k]
+        if key == "excluded":
+            values: dict[str, Any] = {"why": excluded[loc.code]}
+        elif key == "capacity":
+            values = {"used": loc.used_capacity_today, "capacity": loc.daily_capacity}
+        else:
+            values = {"distance_km": round(km[k], 1), "max_km": rules.max_km[ctx.method]}
+        out.excluded_by[k], out.values[k] = key, values
+        out.reason[k] = rules.reasons[key].format(**values)
+    return out
+
+
+def _shared(
+    why: int, loc_type: str, ctx: OrderContext, rules: CompiledRules, fences: list[CompiledFence]
+) -> tuple[str | None, dict[str, Any], str]:
+    """(filter, values, sentence) of an exclusion every location of a type shares in this order."""
+    if not why:
+        return None, _NOTHING, ""  # passed: the line filter decides
     if why >= _FENCE:
-        _same(c, rules, memo, "fence", fence=fences[why - _FENCE].name)
-        return
-    key = _LOCATION_FILTERS[why - 1]
-    if key == "excluded":
-        c.exclude(key, rules, why=excluded[loc.code])
-    elif key == "capacity":
-        c.exclude(key, rules, used=loc.used_capacity_today, capacity=loc.daily_capacity)
-    elif key == "distance":
-        c.exclude(key, rules, distance_km=round(c.distance_km, 1), max_km=rules.max_km[ctx.method])
-    elif key == "pickup_store":
-        _same(c, rules, memo, key, pickup_store=ctx.pickup_store)
-    elif key == "location_type":
-        _same(c, rules, memo, key, type=str(loc.type), method=ctx.method)
+        key, values = "fence", {"fence": fences[why - _FENCE].name}
     else:
-        _same(c, rules, memo, key)
-
-
-def _same(
-    c: Candidate,
-    rules: CompiledRules,
-    memo: dict[tuple[object, ...], tuple[dict[str, Any], str]],
-    key: str,
-    **values: Any,
-) -> None:
-    """An exclusion many locations of one order share (wrong type, not the pickup store): its
-    values and sentence are made once per order instead of once per location."""
-    memo_key = (key, *values.values())
-    found = memo.get(memo_key)
-    if found is None:
-        found = memo[memo_key] = (values, rules.reasons[key].format(**values))
-    c.excluded_by, (c.values, c.text) = key, found
+        key = _LOCATION_FILTERS[why - 1]
+        if key in ("excluded", "capacity", "distance"):
+            return key, _NOTHING, ""  # each location's own values: filled in by the caller
+        if key == "pickup_store":
+            values = {"pickup_store": ctx.pickup_store}
+        elif key == "location_type":
+            values = {"type": str(loc_type), "method": ctx.method}
+        else:
+            values = {}
+    return key, values, rules.reasons[key].format(**values)
 
 
 class _Prepared:
@@ -196,8 +210,10 @@ class _Prepared:
 
 
 def _line_filter(
-    cands: list[Candidate],
+    out: Screened,
+    passing: np.ndarray,
     at: np.ndarray,
+    store: int | None,
     cols: LocationColumns,
     rows: list[tuple[np.ndarray, np.ndarray]],
     prepared: list[_Prepared],
@@ -206,9 +222,9 @@ def _line_filter(
 ) -> None:
     """Stock after brokering safety stock and category fences, line by line; costs per unit.
 
-    `cands` passed every location filter and sit at `at`. A line a location cannot give is
-    written into its `unavailable` with the failing values; a location giving none is excluded
-    by the first line's failure.
+    The locations at columns `passing` (network indices `at`) passed every location filter. A line
+    a location cannot give is written into its `unavailable` with the failing values; a location
+    giving none is excluded by the first line's failure; the others become candidates.
     """
     types = cols.type[at]
     usable_cols, ok_cols, weight = [], [], np.zeros(len(at), np.int64)
@@ -237,33 +253,36 @@ def _line_filter(
     by_type = {t: dict.fromkeys(index, rules.labour.get(t, 0)) for t in TYPES}
     atps = [atp[at].tolist() for _, atp in rows]
     safeties = [p.safety[types].tolist() for p in prepared]
-    for k, (c, w, n) in enumerate(zip(cands, weight.tolist(), items.tolist(), strict=True)):
-        loc = c.loc
-        c.labour = rules.labour.get(loc.type, 0)
-        c.weight_g, c.items = w, n
+    eligible, locs, km, counts = out.eligible, out.locs, out.km, items.tolist()
+    for k, (column, i, w) in enumerate(zip(passing.tolist(), at.tolist(), weight.tolist(), strict=True)):
+        out.items[column] = counts[k]
         if full[k]:
-            c.usable = {i: col[k] for i, col in zip(index, usable_cols, strict=True)}
-            c.unavailable = _NOTHING
+            usable_at = {n: col[k] for n, col in zip(index, usable_cols, strict=True)}
+            unavailable = _NOTHING
         else:
             usable_at, unavailable, first = {}, {}, None
-            for n, p in enumerate(prepared):
-                if ok_cols[n][k]:
-                    usable_at[p.line.index] = usable_cols[n][k]
+            for m, p in enumerate(prepared):
+                if ok_cols[m][k]:
+                    usable_at[p.line.index] = usable_cols[m][k]
                     continue
-                fenced = fence_cols[n]
+                fenced = fence_cols[m]
                 if fenced is not None and fenced[k] >= 0:
                     values, text = p.fence_text[fenced[k]]
                     first = first or ("fence", values)
                 else:
-                    values, text = p.shortage(atps[n][k], safeties[n][k], usable_cols[n][k])
+                    values, text = p.shortage(atps[m][k], safeties[m][k], usable_cols[m][k])
                     first = first or ("stock", values)
                 unavailable[p.line.sku] = text
-            c.usable, c.unavailable = usable_at, unavailable
+            out.unavailable[column] = unavailable
             if not usable_at and first is not None:
-                c.unit_cost, c.overstock = {}, {}
-                c.excluded_by, c.values = first
-                c.text = "; ".join(unavailable.values())
+                out.excluded_by[column], out.values[column] = first
+                out.reason[column] = "; ".join(unavailable.values())
                 continue
+        loc = locs[column]
+        c = Candidate(loc, km[column], i == store, column)
+        eligible.append(c)
+        c.labour = rules.labour.get(loc.type, 0)
+        c.weight_g, c.items, c.usable, c.unavailable = w, counts[k], usable_at, unavailable
         if overstock:
             _overstock(c, prepared, network, rules)
         else:

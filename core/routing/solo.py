@@ -9,12 +9,12 @@ from the same memoised quotes.
 
 from __future__ import annotations
 
-from core.routing.candidates import Candidate
+from core.routing.candidates import _NOTHING, Screened
 from core.routing.decision import Row, amount_text, money_texts
 from core.routing.problem import Problem, Quoted
 
 
-def solo_quotes(p: Problem) -> list[Quoted]:
+def solo_quotes(p: Problem, screened: Screened) -> list[Quoted]:
     """Per candidate its quote shipping alone every usable unit; excludes those no carrier takes it from."""
     out = []
     for k, c in enumerate(p.cands):
@@ -23,7 +23,7 @@ def solo_quotes(p: Problem) -> list[Quoted]:
         out.append(found)
         if found is None:
             dest = p.destination.postal_code or f"{p.destination.latitude:.3f},{p.destination.longitude:.3f}"
-            c.exclude("no_carrier", p.rules, weight_kg=weight / 1000, destination=dest)
+            screened.drop(c.exclude("no_carrier", p.rules, weight_kg=weight / 1000, destination=dest))
     return out
 
 
@@ -57,30 +57,44 @@ def solo_scores(p: Problem, k: int, found: Quoted) -> dict[str, int] | None:
     return scores
 
 
-def row(c: Candidate, scores: dict[str, int] | None) -> Row:
-    """The candidate's JSON row (`CANDIDATE_KEYS`), money as text."""
-    loc, why, text = c.loc, c.excluded_by, c.text
-    return {
-        "location": loc.code,
-        "name": loc.name,
-        "type": str(loc.type),
-        "distance_km": round(c.distance_km, 1),
-        "eligible": why is None,
-        "excluded_by": why,
-        "reason": text if text is not None else c.template.format(**c.values) if why is not None else "",
-        "values": c.values,
-        "scores": money_texts(scores) if scores else {},
-        "total": amount_text(sum(scores.values())) if scores else None,
-        "unavailable": c.unavailable,
-        "items": c.items,
-    }
+def rows(p: Problem, screened: Screened, quotes: list[Quoted]) -> list[Row]:
+    """Every considered location's JSON row (`CANDIDATE_KEYS`), in screening order, money as text.
 
-
-def rows(p: Problem, cands: list[Candidate], quotes: list[Quoted]) -> list[Row]:
-    """Every considered location, in screening order; `quotes` are `solo_quotes(p)`."""
-    index = {id(c): k for k, c in enumerate(p.cands)}
-    out = []
-    for c in cands:
-        k = index.get(id(c))
-        out.append(row(c, None if k is None else solo_scores(p, k, quotes[k])))
-    return out
+    Made in one pass over the screening's columns; `quotes` are `solo_quotes(p)`.
+    """
+    n = len(screened.locs)
+    scores: list[dict[str, str]] = [_NOTHING] * n
+    totals: list[str | None] = [None] * n
+    for k, c in enumerate(p.cands):
+        ticks = solo_scores(p, k, quotes[k])
+        if ticks:
+            scores[c.column] = money_texts(ticks)
+            totals[c.column] = amount_text(sum(ticks.values()))
+    return [
+        {
+            "location": loc.code,
+            "name": loc.name,
+            "type": str(loc.type),
+            "distance_km": round(km, 1),
+            "eligible": why is None,
+            "excluded_by": why,
+            "reason": reason,
+            "values": values,
+            "scores": score,
+            "total": total,
+            "unavailable": unavailable,
+            "items": items,
+        }
+        for loc, km, why, reason, values, score, total, unavailable, items in zip(
+            screened.locs,
+            screened.km,
+            screened.excluded_by,
+            screened.reason,
+            screened.values,
+            scores,
+            totals,
+            screened.unavailable,
+            screened.items,
+            strict=True,
+        )
+    ]

@@ -85,8 +85,9 @@ def test_screened_distance_is_the_geo_distance_bit_for_bit(
     net = NetworkSnapshot.build([location], [("L1", "A", 1, 1, 0.0)], [])
     ctx = OrderContext("ship", "web", Destination(dlat, dlon), None)
     line = Line(0, "A", 1, 0, 1000, "", "")
-    (c,) = screen([line], net, ctx, compile_rules(default_rule_set()), {})
-    assert c.distance_km == distance_km(lat, lon, dlat, dlon)
+    screened = screen([line], net, ctx, compile_rules(default_rule_set()), {})
+    assert screened.km == [distance_km(lat, lon, dlat, dlon)]
+    assert [c.distance_km for c in screened.eligible] == screened.km
 
 
 def test_money_text_is_the_decimal_text() -> None:
