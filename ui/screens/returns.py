@@ -10,13 +10,15 @@ said in words on the sheet and in the scan banner, and nothing is recorded.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from core.domain.associates import SignedIn
-from core.domain.return_desk import OrderHit, ReceiptlessItem, ReturnableLine, ReturnOutcome, ReturnReceipt
-from core.domain.returns import ReturnQuote, ReturnRequest
+from core.domain.return_desk import OrderHit, ReturnableLine, ReturnOutcome, ReturnReceipt, TaskProgress
+from core.domain.returns import ReturnQuote
 from ui.ops import OpRunner, person_message
 from ui.return_words import money
 from ui.returns_ports import ReturnsServices
@@ -135,6 +137,8 @@ class ReturnsScreen(QWidget):
 
     def look_up(self, text: str, *, scanned: bool) -> None:
         def found(hits: list[OrderHit]) -> None:
+            if not scanned and (self.page is not self.find or self.find.field.text().strip() != text):
+                return  # typed words answered after the person moved on (or typed more)
             if scanned and len(hits) == 1:
                 self.banner.show_answer(
                     ScanAnswer("ok", f"Order {hits[0].order_id} · {hits[0].customer_name}.")
@@ -196,9 +200,9 @@ class ReturnsScreen(QWidget):
             return
         asked = self._asked
         call = (
-            self.services.quote(self.order.order_id, self._requests())
+            self.services.quote(self.order.order_id, self.sheet.order_requests())
             if sheet is self.sheet and self.order is not None
-            else self.services.quote_receiptless(self._items())
+            else self.services.quote_receiptless(self.receiptless.receiptless_items())
         )
 
         def show(quote: ReturnQuote) -> None:
@@ -217,18 +221,6 @@ class ReturnsScreen(QWidget):
             return f"Approve {money(quote.total)} credit"
         return f"Refund {money(quote.total)}"
 
-    def _requests(self) -> list[ReturnRequest]:
-        return [
-            ReturnRequest(int(r.key), r.qty, r.chosen_reason, r.chosen_condition)  # type: ignore[arg-type]
-            for r in self.sheet.chosen()
-        ]
-
-    def _items(self) -> list[ReceiptlessItem]:
-        return [
-            ReceiptlessItem(r.key, r.qty, r.chosen_reason, r.chosen_condition)  # type: ignore[arg-type]
-            for r in self.receiptless.chosen()
-        ]
-
     # ------------------------------------------------------------------ recording
 
     def _record(self) -> None:
@@ -237,7 +229,7 @@ class ReturnsScreen(QWidget):
         self.busy = True
         self.sheet.quote.hold()
         self.ops.run(
-            self.services.record(self.person, self.order.order_id, self._requests()),
+            self.services.record(self.person, self.order.order_id, self.sheet.order_requests()),
             if_alive(self, self._recorded),
             if_alive(self, lambda exc: self._refused(self.sheet, person_message(exc))),
             changes=CHANGES,
@@ -282,16 +274,14 @@ class ReturnsScreen(QWidget):
         self.pages.setCurrentWidget(self.receiptless)
 
     def _add_item(self, code: str) -> None:
-        def add(product: tuple[str, str, object] | None) -> None:
+        def add(product: tuple[str, str, Decimal] | None) -> None:
             if product is None:
                 self.banner.show_answer(
                     ScanAnswer("error", f"{code}: no product of this store has this code.")
                 )
                 return
             sku, name, price = product
-            row = self.receiptless.row(sku) or self.receiptless.add_row(
-                ReturnLineRow(sku, name, sku, price)  # type: ignore[arg-type]
-            )
+            row = self.receiptless.row(sku) or self.receiptless.add_row(ReturnLineRow(sku, name, sku, price))
             row.set_limit(row.most + 1, counted=f"{row.most + 1} scanned")
             row.set_qty(row.qty + 1)
             self.banner.show_answer(ScanAnswer("ok", f"{name}: {row.qty} to return."))
@@ -316,7 +306,7 @@ class ReturnsScreen(QWidget):
                 self._recorded(outcome.receipt)
 
         self.ops.run(
-            self.services.record_receiptless(self.person, self._items(), manager, pin),
+            self.services.record_receiptless(self.person, self.receiptless.receiptless_items(), manager, pin),
             if_alive(self, answered),
             if_alive(self, lambda exc: self._refused(self.receiptless, person_message(exc))),
             changes=CHANGES,
@@ -332,8 +322,8 @@ class ReturnsScreen(QWidget):
         if self.person is None:
             return
 
-        def done(progress: object) -> None:
-            self.banner.show_answer(ScanAnswer("ok", f"Inspection {task_id}: {progress.message}."))  # type: ignore[attr-defined]
+        def done(progress: TaskProgress) -> None:
+            self.banner.show_answer(ScanAnswer("ok", f"Inspection {task_id}: {progress.message}."))
             self.show_inspections()
 
         self.ops.run(

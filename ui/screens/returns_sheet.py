@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from core.domain.return_desk import ReturnableLine
+from core.domain.return_desk import ReceiptlessItem, ReturnableLine
+from core.domain.returns import ReturnRequest
 from ui.screens.returns_line import ReturnLineRow
 from ui.screens.returns_parts import BackHeading, refill, scroll_list, words
 from ui.screens.returns_quote import QuotePanel
@@ -97,6 +98,20 @@ class ReturnSheet(QWidget):
         if not self.chosen():
             return "Choose what comes back: units, a reason and a condition."
         return next((gap for gap in (r.missing() for r in self.rows) if gap), "")
+
+    def order_requests(self) -> list[ReturnRequest]:
+        """The chosen lines of an order (rows keyed by line number), as the services take them."""
+        return [
+            ReturnRequest(int(r.key), r.qty, r.chosen_reason, r.chosen_condition)  # type: ignore[arg-type]
+            for r in self.chosen()
+        ]
+
+    def receiptless_items(self) -> list[ReceiptlessItem]:
+        """The chosen items of a return without a receipt (rows keyed by SKU)."""
+        return [
+            ReceiptlessItem(r.key, r.qty, r.chosen_reason, r.chosen_condition)  # type: ignore[arg-type]
+            for r in self.chosen()
+        ]
 
 
 class ManagerApproval(QWidget):
