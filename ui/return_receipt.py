@@ -50,13 +50,17 @@ def _when(receipt: ReturnReceipt) -> str:
     return receipt.created_at.astimezone().strftime("%a %d %b %Y %H:%M")
 
 
+def _who(receipt: ReturnReceipt) -> str:
+    return f"{receipt.associate_name} ({receipt.associate})" if receipt.associate_name else receipt.associate
+
+
 def _facts(receipt: ReturnReceipt) -> list[tuple[str, str]]:
     order = receipt.order_id if receipt.receipt and receipt.order_id else "none (no receipt)"
     facts = [
         ("Return", receipt.return_id),
         ("Date", _when(receipt)),
         ("Order", order),
-        ("Associate", f"{receipt.associate} on {receipt.device}"),
+        ("Associate", f"{_who(receipt)} on {receipt.device}"),
     ]
     if receipt.approved_by:
         facts.append(("Approved by", f"manager {receipt.approved_by}"))

@@ -74,6 +74,7 @@ class ReturnReceipt:
     tender: str
     approved_by: str
     receipt: bool
+    associate_name: str = ""  # the associate's name when the store knows them ("" otherwise)
 
 
 @dataclass(frozen=True, slots=True)

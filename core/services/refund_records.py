@@ -18,7 +18,7 @@ from core.domain.return_desk import ReceiptLine, ReturnReceipt
 from core.domain.returns import ReturnQuote, quote_leftovers
 from core.services.orders import Actor
 from core.services.sold_orders import line_ids, sold_order
-from core.storage.models import Fulfilment, Location, Product, Return, ReturnLine
+from core.storage.models import Associate, Fulfilment, Location, Product, Return, ReturnLine
 
 
 def new_return_id(kind: str) -> str:
@@ -162,4 +162,5 @@ def return_receipt(session: Session, return_id: str) -> ReturnReceipt:
         row.tender,
         row.approved_by,
         row.receipt,
+        person.name if (person := session.get(Associate, row.actor)) is not None else "",
     )

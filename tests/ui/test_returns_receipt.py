@@ -58,7 +58,7 @@ def test_save_pdf_writes_the_receipt_a_reader_can_read(qtbot, returns_kit: Retur
         "Store S01",
         receipt.return_id,
         "W1",
-        "1001 on tablet-1",
+        "Amy Rivera (1001) on tablet-1",
         "Product SKU-1",
         "Changed mind",
         "Opened, as new, back on sale here",
