@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session
 
 from core.domain.inventory import Bucket
@@ -22,18 +22,25 @@ Key = tuple[str, str]
 BUCKETS = tuple(b.value for b in Bucket)
 
 
+def position_filters(keys: Iterable[Key], size: int = 400) -> Iterator[ColumnElement[bool]]:
+    """WHERE clauses covering `keys` in their sorted order, one location and up to `size` SKUs each:
+    PostgreSQL finds `location = X AND sku IN (…)` by the key's index, where a list of (location,
+    SKU) pairs is planned as one OR per pair."""
+    by_location: dict[str, list[str]] = {}
+    for loc, sku in sorted(set(keys)):
+        by_location.setdefault(loc, []).append(sku)
+    for loc, skus in by_location.items():
+        for chunk in chunked(skus, size):
+            yield and_(StockPosition.location_code == loc, StockPosition.sku.in_(chunk))
+
+
 def _locking(session: Session, keys: Iterable[Key]) -> Iterator[Select[Any]]:
     """Create the missing rows, then yield sorted SELECT … FOR UPDATE queries (to add columns to)."""
     ordered = sorted(set(keys))
     if ordered:
         insert_missing(session, StockPosition, [{"location_code": loc, "sku": sku} for loc, sku in ordered])
-    for chunk in chunked(ordered, 400):
-        yield (
-            select()
-            .where(tuple_(StockPosition.location_code, StockPosition.sku).in_(chunk))
-            .order_by(StockPosition.location_code, StockPosition.sku)
-            .with_for_update()
-        )
+    for where in position_filters(ordered):
+        yield select().where(where).order_by(StockPosition.location_code, StockPosition.sku).with_for_update()
 
 
 def lock_positions(session: Session, keys: Iterable[Key]) -> dict[Key, StockPosition]:

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.domain.errors import InsufficientStockError, OmsError
 from core.services.allocation import REJECTABLE, Router
 from core.services.hub.intake import reroute_lines
-from core.services.lookups import chunked
 from core.services.orders import Actor
+from core.services.positions import position_filters
 from core.storage.models import Fulfilment, FulfilmentLine, StockPosition
 
 REASON = "stock sold in store"
@@ -72,14 +72,10 @@ def _over_reserved(session: Session, keys: Sequence[tuple[str, str]]) -> list[tu
     """The keys whose reservations exceed sellable, found with one query per chunk: a push of
     hundreds of sales usually leaves none, and looking at each one alone costs two queries."""
     found: list[tuple[str, str]] = []
-    for chunk in chunked(keys, 400):
+    for where in position_filters(keys):
         query = (
             select(StockPosition.location_code, StockPosition.sku)
-            .where(
-                tuple_(StockPosition.location_code, StockPosition.sku).in_(chunk),
-                StockPosition.reserved > StockPosition.sellable,
-                StockPosition.reserved > 0,
-            )
+            .where(where, StockPosition.reserved > StockPosition.sellable, StockPosition.reserved > 0)
             .order_by(StockPosition.location_code, StockPosition.sku)
         )
         found.extend((loc, sku) for loc, sku in session.execute(query))
