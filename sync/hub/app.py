@@ -17,6 +17,7 @@ from core.storage.database import Database
 from sync.hub import errors, openapi, routes_inventory, routes_orders, routes_sync
 from sync.hub.context import Hub, HubDep
 from sync.hub.limits import BodyLimit
+from sync.hub.push_gate import PUSH_SLOTS, PushGate
 from sync.protocol import PROTOCOL_VERSION
 
 MAX_BODY = 1_000_000
@@ -30,14 +31,21 @@ fulfilments and movements, via /v1/sync), `integration` (orders, stock feeds), `
 Every error is `application/problem+json` with the failing `field`."""
 
 
-def create_app(database: Database, router: Router | None = None, *, max_body: int = MAX_BODY) -> FastAPI:
-    """The hub over an opened database; without a router, routing quotes the sample carrier sheet."""
+def create_app(
+    database: Database,
+    router: Router | None = None,
+    *,
+    max_body: int = MAX_BODY,
+    push_slots: int = PUSH_SLOTS,
+) -> FastAPI:
+    """The hub over an opened database; without a router, routing quotes the sample carrier sheet.
+    `push_slots`: pushes applied at once by this process (`sync.hub.push_gate`)."""
     router = router or Router(RateBroker(load_sample_rate_sheet()))
     with database.transaction() as session:
         active_rule_set(session)  # created once here, not raced for by the first orders
         feed_epoch(session)  # likewise the name of the feed every cursor belongs to
     app = FastAPI(title="Store OMS hub", version=f"v{PROTOCOL_VERSION}", description=DESCRIPTION)
-    app.state.hub = Hub(database=database, router=router, max_body=max_body)
+    app.state.hub = Hub(database=database, router=router, max_body=max_body, push_gate=PushGate(push_slots))
     errors.install(app)
     openapi.install(app)
     app.add_middleware(BodyLimit, max_bytes=max_body)

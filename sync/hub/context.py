@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from core.services.allocation import Router
 from core.services.hub.access import Principal, authenticate
 from core.storage.database import Database
+from sync.hub.push_gate import PushGate
 
 T = TypeVar("T")
 # deadlock, serialisation failure, and a unique key taken by a concurrent first-time insert (two
@@ -35,6 +36,7 @@ class Hub:
     database: Database
     router: Router
     max_body: int
+    push_gate: PushGate = field(default_factory=PushGate)
 
 
 def hub_of(request: Request) -> Hub:

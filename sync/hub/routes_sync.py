@@ -14,7 +14,7 @@ from core.services.hub.events import StoreEvent, apply_events
 from core.services.hub.feed import feed_epoch, needs_snapshot, read_changes
 from core.services.hub.inbox import EventOutcome
 from core.services.hub.snapshot import store_snapshot
-from sync.hub.context import Caller, HubDep, run_unit
+from sync.hub.context import Caller, Hub, HubDep, run_unit
 from sync.hub.translate import to_store_event
 from sync.protocol import (
     MAX_EVENTS_PER_PUSH,
@@ -53,11 +53,16 @@ def enroll(body: EnrollRequest, hub: HubDep) -> EnrollResponse:
 
 
 @router.post("/sync/push", response_model=PushResponse, summary="Apply a batch of store events exactly once")
-def push(body: PushEnvelope, hub: HubDep, caller: Caller) -> PushResponse:
-    """One result per event, in order; the answer is sent only after the batch committed."""
+async def push(body: PushEnvelope, hub: HubDep, caller: Caller) -> PushResponse:
+    """One result per event, in order; the answer is sent only after the batch committed. Pushes
+    wait their turn at the process's push gate, holding no thread or connection meanwhile."""
     store = caller.store()
     _check_protocol(body.protocol)
-    parsed = [to_store_event(raw, i) for i, raw in enumerate(body.events)]
+    return await hub.push_gate.run(_apply_push, hub, store, body.events)
+
+
+def _apply_push(hub: Hub, store: str, events: list[dict[str, Any]]) -> PushResponse:
+    parsed = [to_store_event(raw, i) for i, raw in enumerate(events)]
     valid = [p for p in parsed if isinstance(p, StoreEvent)]
     applied = run_unit(hub, lambda s: apply_events(s, hub.router, store, valid)) if valid else []
     in_order = iter(applied)
