@@ -12,8 +12,9 @@ store is a `SyncClient` on its own SQLite file. Figures:
   the client applying it (a `fulfilment_assigned` per change, each creating a local order);
 * `snapshot`: the size of the snapshot a new tablet of the first store receives, and the time to
   build and to apply it;
-* `catch_up`: a store records sales offline, one transaction each as a till would, then one
-  `sync_once()` pushes them all and pulls what the hub says back.
+* then, against hub processes of their own on the same database (`sync.bench_fleet`): a fleet of
+  stores pushing and pulling at once, a store catching up after a long outage, and the raw
+  insert rate of the same rows into the same database.
 
 Like every benchmark here the figures depend on the machine (and on its disk: both ends fsync),
 so they are printed, never asserted.
@@ -31,29 +32,37 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import httpx
 import uvicorn
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core.demo.network import DemoSizes, build_network
-from core.domain.inventory import MovementSpec, Reason, utc_now
+from core.domain.inventory import utc_now
 from core.routing.rates import RateBroker, load_sample_rate_sheet
 from core.services.allocation import Router
 from core.services.demo_load import load_demo_network
 from core.services.hub.access import Role, create_enrolment_code, issue_token
-from core.services.hub.feed import emit
-from core.services.store_ops import record_store_movements
+from core.services.hub.feed import emit, feed_epoch, feed_head
 from core.storage.database import Database
 from core.storage.models import StockPosition
+from sync.bench_fleet import (
+    CpuMeter,
+    Device,
+    FleetConfig,
+    HubProcesses,
+    catch_up,
+    movement_events,
+    raw_insert,
+    run_fleet,
+)
 from sync.client import SyncClient
 from sync.hub import create_app
-from sync.protocol import MovementEvent
 
 Log = Callable[[str], None]
 HUB = "http://hub.bench"
@@ -67,9 +76,9 @@ class SyncBenchConfig:
     batches: int = 20
     feed: int = 5000  # changes put in the store's feed for the pull figures
     pull_limit: int = 1000  # the protocol's maximum page
-    offline_sales: int = 1000
     loopback: bool = False
-    store: str = "S01"
+    store: str = "S01"  # the store measured alone: the network's first
+    fleet: FleetConfig = field(default_factory=FleetConfig)
 
 
 def _rate(count: int, seconds: float) -> float:
@@ -120,9 +129,14 @@ def bench_sync(
 
 async def _bench(config: SyncBenchConfig, folder: Path, hub_db: str | None, log: Log) -> dict[str, Any]:
     started = time.perf_counter()
-    hub = Database.open(hub_db or str(folder / "hub.db"))
-    network = build_network(DemoSizes(stores=config.stores, skus=config.skus))
+    hub_url = hub_db or str(folder / "hub.db")
+    hub = Database.open(hub_url)
+    stores = max(config.stores, config.fleet.stores + 2)  # one for these figures, one to catch up
+    network = build_network(DemoSizes(stores=stores, skus=config.skus))
     log(f"loading the demo retailer into the hub ({config.skus} SKUs, {len(network.locations)} locations)")
+    codes = [loc.code for loc in network.locations if loc.type == "store"]
+    config = replace(config, store=codes[0])  # S01, or S001 in a network of 100 stores or more
+    returning, fleet_stores = codes[1], codes[2 : 2 + config.fleet.stores]
     with hub.transaction() as session:
         load_demo_network(session, network)
         token = issue_token(session, Role.STORE_DEVICE, "bench raw", location=config.store)
@@ -134,6 +148,9 @@ async def _bench(config: SyncBenchConfig, folder: Path, hub_db: str | None, log:
                 .order_by(StockPosition.sku)
             )
         )
+        devices = _fleet_devices(session, fleet_stores)
+        returning_code = create_enrolment_code(session, returning)
+        feed = (feed_head(session), feed_epoch(session))
     app = create_app(hub, Router(RateBroker(load_sample_rate_sheet())))
     setup = time.perf_counter() - started
     figures: dict[str, Any] = {
@@ -155,8 +172,39 @@ async def _bench(config: SyncBenchConfig, folder: Path, hub_db: str | None, log:
     else:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), timeout=600) as http:
             figures |= await _measure(config, folder, hub, http, HUB, token, code, stocked, log)
+    fleet = config.fleet
+    with HubProcesses(hub_url, fleet.hub_processes) as servers:
+        meter = CpuMeter(servers.pids)
+        log(f"fleet: {len(devices)} stores pushing {fleet.pushes} x {fleet.batch} movements and pulling")
+        figures["fleet"] = await run_fleet(servers.urls, devices, feed, fleet, meter)
+        figures["catch_up"] = await catch_up(
+            servers.urls[0], hub, returning, returning_code, folder, fleet, meter, log
+        )
+    log("raw: the fleet's rows by batched INSERT ... ON CONFLICT DO NOTHING")
+    raw = raw_insert(hub, fleet_stores, fleet.batch, fleet.hub_processes)
+    figures["raw_insert"] = raw
+    figures["hub_vs_raw"] = (
+        round(figures["fleet"]["accepted_per_s"] / raw["rows_per_s"], 3) if raw["rows_per_s"] else None
+    )
     hub.close()
     return figures
+
+
+def _fleet_devices(session: Session, stores: list[str]) -> list[Device]:
+    """A device token per store, and the SKUs each stocks."""
+    stocked: dict[str, list[str]] = {store: [] for store in stores}
+    rows = session.execute(
+        select(StockPosition.location_code, StockPosition.sku)
+        .where(StockPosition.location_code.in_(stores), StockPosition.sellable > 0)
+        .order_by(StockPosition.location_code, StockPosition.sku)
+    )
+    for store, sku in rows:
+        stocked[store].append(sku)
+    return [
+        Device(store, issue_token(session, Role.STORE_DEVICE, f"bench {store}", location=store), skus)
+        for store, skus in stocked.items()
+        if skus
+    ]
 
 
 async def _measure(
@@ -197,35 +245,12 @@ async def _measure(
     }
 
     log(f"push: {config.batches} batches of {config.batch} events")
-    batches = [_events(config, stocked, i) for i in range(config.batches)]
+    batches = [
+        movement_events(config.store, stocked, i * config.batch, config.batch) for i in range(config.batches)
+    ]
     out["push"] = {
         "first_sight": await _push(http, url, auth, batches, "applied"),
         "retried": await _push(http, url, auth, batches, "duplicate"),
-    }
-
-    log(f"catch-up: {config.offline_sales} sales recorded offline, then one sync")
-    began = time.perf_counter()
-    for i in range(config.offline_sales):
-        sku = stocked[i % len(stocked)]
-        qty = -1 if (i // len(stocked)) % 2 == 0 else 1  # sell, then put back: stock stays positive
-        with store_db.transaction() as session:
-            record_store_movements(
-                session, [MovementSpec(config.store, sku, qty, Reason.SALE if qty < 0 else Reason.RETURN)]
-            )
-    recorded = time.perf_counter() - began
-    began, cpu = time.perf_counter(), time.process_time()
-    pushed, pulled = await client.sync_once()
-    caught_up, cpu = time.perf_counter() - began, time.process_time() - cpu
-    status = await client.status()
-    out["catch_up"] = {
-        "offline_sales": config.offline_sales,
-        "recording_ms_per_sale": round(recorded / max(config.offline_sales, 1) * 1000, 2),
-        "sync_s": round(caught_up, 2),
-        "sync_cpu_s": round(cpu, 2),
-        "events_per_s": _rate(pushed.sent, caught_up),
-        "sent": pushed.sent,
-        "pending_after": status.pending,
-        "changes_pulled": pulled.changes,
     }
 
     log(f"pull: {config.feed} changes in the store's feed")
@@ -265,29 +290,6 @@ async def _measure(
     client.close()
     store_db.close()
     return out
-
-
-def _events(config: SyncBenchConfig, stocked: list[str], batch: int) -> list[dict[str, Any]]:
-    """A store's movements: each SKU sold once and received once in turn, so stock stays where it was."""
-    events = []
-    for i in range(config.batch):
-        n = batch * config.batch + i
-        sku = stocked[(n // 2) % len(stocked)]
-        sale = n % 2 == 0
-        event = MovementEvent(
-            id=uuid.uuid4(),
-            occurred_at=utc_now(),
-            payload={
-                "location": config.store,
-                "sku": sku,
-                "qty": -1 if sale else 1,
-                "reason": "sale" if sale else "receipt",
-                "reference": f"bench {n}",
-                "device": "bench",
-            },
-        )
-        events.append(event.model_dump(mode="json"))
-    return events
 
 
 async def _push(

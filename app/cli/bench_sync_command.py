@@ -8,18 +8,22 @@ import sys
 
 from app.cli.output import print_json
 from core.domain.errors import ValidationError
+from sync.bench_fleet import FleetConfig
 from sync.benchmark import SyncBenchConfig, bench_sync
+from sync.protocol import MAX_EVENTS_PER_PUSH
 
 
 def register(kinds: argparse._SubParsersAction) -> None:
     bench = kinds.add_parser(
         "sync",
-        help="sync: push and pull throughput through the hub app, snapshot size, catch-up after offline sales",
+        help="sync: push and pull through the hub app, a fleet of stores at once, catch-up, raw insert rate",
         description="Load the demo retailer into a hub database (a temporary SQLite file, or the empty "
         "database given with --db), serve the real hub app in process (or with --loopback under uvicorn "
         "on 127.0.0.1), then measure: batches of 500 movement events pushed by a store (first sight and "
         "as retries), the store's feed pulled by raw HTTP and by the store client, the snapshot a new "
-        "tablet receives, and one sync after a store recorded sales offline. Prints JSON; progress "
+        "tablet receives; then, against hub server processes on the same database: a fleet of stores "
+        "pushing and pulling at once, one sync of a store that recorded movements offline, and the raw "
+        "rate of batched INSERT ... ON CONFLICT DO NOTHING of the fleet's rows. Prints JSON; progress "
         "goes to stderr.",
     )
     bench.add_argument("--skus", type=int, default=2000, help="products in the network (default %(default)s)")
@@ -28,10 +32,25 @@ def register(kinds: argparse._SubParsersAction) -> None:
     )
     bench.add_argument("--feed", type=int, default=5000, help="changes to pull (default %(default)s)")
     bench.add_argument(
-        "--offline-sales",
+        "--fleet", type=int, default=200, help="stores pushing and pulling at once (default %(default)s)"
+    )
+    bench.add_argument(
+        "--fleet-batch", type=int, default=200, help="movements per fleet push, 1-500 (default %(default)s)"
+    )
+    bench.add_argument(
+        "--fleet-pushes", type=int, default=5, help="pushes per fleet store (default %(default)s)"
+    )
+    bench.add_argument(
+        "--hub-processes",
         type=int,
-        default=1000,
-        help="sales made offline before catching up (default %(default)s)",
+        default=2,
+        help="hub server processes for the fleet (default %(default)s)",
+    )
+    bench.add_argument(
+        "--offline",
+        type=int,
+        default=20000,
+        help="movements a store records offline before catching up (default %(default)s)",
     )
     bench.add_argument("--loopback", action="store_true", help="serve the hub with uvicorn on 127.0.0.1")
     bench.add_argument("--db", help="an empty database URL for the hub (default: a temporary SQLite file)")
@@ -39,21 +58,38 @@ def register(kinds: argparse._SubParsersAction) -> None:
 
 
 def run_sync(args: argparse.Namespace) -> int:
-    for name in ("skus", "batches", "feed", "offline_sales"):
+    for name in (
+        "skus",
+        "batches",
+        "feed",
+        "fleet",
+        "fleet_batch",
+        "fleet_pushes",
+        "hub_processes",
+        "offline",
+    ):
         if getattr(args, name) < 1:
             raise ValidationError(
                 f"must be at least 1, not {getattr(args, name)}", field=f"--{name.replace('_', '-')}"
             )
+    if args.fleet_batch > MAX_EVENTS_PER_PUSH:
+        raise ValidationError(
+            f"a push holds at most {MAX_EVENTS_PER_PUSH} events, not {args.fleet_batch}",
+            field="--fleet-batch",
+        )
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    fleet = FleetConfig(
+        stores=args.fleet,
+        batch=args.fleet_batch,
+        pushes=args.fleet_pushes,
+        hub_processes=args.hub_processes,
+        offline=args.offline,
+    )
     config = SyncBenchConfig(
-        skus=args.skus,
-        batches=args.batches,
-        feed=args.feed,
-        offline_sales=args.offline_sales,
-        loopback=args.loopback,
+        skus=args.skus, batches=args.batches, feed=args.feed, loopback=args.loopback, fleet=fleet
     )
     print_json(bench_sync(config, hub_db=args.db, log=log))
     return 0
