@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from ui.screens.pick_task import label
@@ -68,5 +67,6 @@ class BackHeading(QHBoxLayout):
         column.setSpacing(2)
         column.addWidget(self.title)
         column.addWidget(self.subtitle)
-        self.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.subtitle.setVisible(kind != "title")  # a page title stands alone, level with the button
+        self.addWidget(self.back_button)
         self.addLayout(column, 1)
