@@ -12,9 +12,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from core.demo.network import DemoSizes, build_network
+from core.domain.network import ProductSpec
+from core.services.demo_load import load_demo_network
+from core.services.outbox import SyncKey, set_setting
 from core.storage.database import Database
 
 Shot = Callable[[str], None]
+
+
+def demo_catalog_store(database: Database) -> dict[str, list[ProductSpec]]:
+    """The demo retailer's network loaded, S01 as this store; its products by category."""
+    network = build_network(DemoSizes(stores=3, skus=200))
+    with database.transaction() as session:
+        load_demo_network(session, network)
+        set_setting(session, SyncKey.LOCATION, "S01")
+    return {
+        c: [p for p in network.products if p.category == c] for c in {p.category for p in network.products}
+    }
 
 
 def render_on_own_store(
@@ -76,7 +91,9 @@ def render_on_own_store(
             shell.main.status.stop()
             shell.scanner.detach()
             shell.close()
-            shell.main.screen(screen).close_jobs()
+            close_jobs = getattr(shell.main.screen(screen), "close_jobs", None)
+            if close_jobs is not None:  # a screen with background jobs (PDFs) stops them
+                close_jobs()
             store.ops.shutdown()
             store.client.close()
             database.close()

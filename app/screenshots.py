@@ -16,6 +16,7 @@ from pathlib import Path
 
 from app.screenshots_pack import render_pack_screenshots
 from app.screenshots_pick import pick_shots, seed_pick_demo
+from app.screenshots_pickup import render_pickup_screenshots
 from app.screenshots_returns import render_returns_screenshots
 from core.domain.inventory import utc_now
 from core.services.associates import add_demo_associates
@@ -122,5 +123,6 @@ def render_screenshots(out: Path) -> list[Path]:
         store.client.close()
         database.close()
     written += render_pack_screenshots(out)
+    written += render_pickup_screenshots(out)
     written += render_returns_screenshots(out)
     return written

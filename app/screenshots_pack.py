@@ -27,7 +27,8 @@ from core.storage.database import Database
 SHIPPING = ("Ava Kim", "60657", "Parcelway", "2DAY")
 
 
-def _assigned(seq: int, fid: str, lines: list[tuple[ProductSpec, int]], **extra: Any) -> PulledChange:
+def assigned_change(seq: int, fid: str, lines: list[tuple[ProductSpec, int]], **extra: Any) -> PulledChange:
+    """A hub-shaped `fulfilment_assigned` change for S01 (`extra`: name, email, method, due, carrier...)."""
     now = utc_now()
     payload = {
         "fulfilment_id": fid,
@@ -35,12 +36,13 @@ def _assigned(seq: int, fid: str, lines: list[tuple[ProductSpec, int]], **extra:
         "location": "S01",
         "state": "assigned",
         "customer_name": extra.get("name", SHIPPING[0]),
-        "customer_phone": "+1-555-201-3344",
+        "customer_phone": extra.get("phone", "+1-555-201-3344"),
+        "customer_email": extra.get("email", ""),
         "delivery_method": extra.get("method", "ship"),
         "ship_postal_code": extra.get("postal_code", SHIPPING[1]),
         "ship_country": "US",
         "promise_by": (now.replace(microsecond=0) + extra.get("due", now - now)).isoformat(),
-        "lines": [{"sku": p.sku, "qty": qty, "name": p.name} for p, qty in lines],
+        "lines": [{"sku": p.sku, "qty": qty, "name": p.name, "unit_price": str(p.price)} for p, qty in lines],
         "carrier": extra.get("carrier", SHIPPING[2]),
         "service": extra.get("service", SHIPPING[3]),
         "eta": extra.get("eta"),
@@ -67,11 +69,11 @@ def seed_pack_bench(database: Database) -> dict[str, str]:
     by = {c: [p for p in network.products if p.category == c] for c in {p.category for p in network.products}}
     ids = {"ship": "W0000101-S01", "pickup": "W0000102-S01", "split": "W0000103-S01"}
     changes = [
-        _assigned(1, ids["ship"], [(by["apparel"][0], 2), (by["footwear"][0], 1)], due=timedelta(days=2),
+        assigned_change(1, ids["ship"], [(by["apparel"][0], 2), (by["footwear"][0], 1)], due=timedelta(days=2),
                   eta=(utc_now() + timedelta(days=2)).date().isoformat()),
-        _assigned(2, ids["pickup"], [(by["beauty"][0], 1), (by["home"][1], 1)], name="Ben Ode", method="pickup",
+        assigned_change(2, ids["pickup"], [(by["beauty"][0], 1), (by["home"][1], 1)], name="Ben Ode", method="pickup",
                   postal_code="", carrier="", service="pickup", due=timedelta(hours=2)),
-        _assigned(3, ids["split"], _two_box_order(by["sports"] + by["garden"]), name="Maya Patel",
+        assigned_change(3, ids["split"], _two_box_order(by["sports"] + by["garden"]), name="Maya Patel",
                   postal_code="60614", carrier="SwiftPost", service="ECONOMY", due=timedelta(days=2)),
     ]  # fmt: skip
     actor = Actor("1001", "screenshots")

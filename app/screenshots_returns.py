@@ -16,14 +16,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from app.screenshot_store import demo_catalog_store
 from core.demo.network import DemoSizes, build_network
 from core.domain.inventory import utc_now
 from core.domain.network import ProductSpec
 from core.domain.orders import parse_order
 from core.domain.returns import Condition, ReturnReason, ReturnRequest
-from core.services.demo_load import load_demo_network
 from core.services.orders import Actor, create_fulfilment, create_order, transition_fulfilment
-from core.services.outbox import SyncKey, set_setting
 from core.services.returns import record_return
 from core.services.returns_extra import record_order_payment
 from core.storage.database import Database
@@ -58,11 +57,7 @@ def _delivered(
 
 def seed_returns_desk(database: Database) -> dict[str, str]:
     """The catalog, S01 as this store, three delivered orders and one unit waiting for inspection."""
-    network = build_network(DemoSizes(stores=3, skus=200))
-    with database.transaction() as session:
-        load_demo_network(session, network)
-        set_setting(session, SyncKey.LOCATION, "S01")
-    by = {c: [p for p in network.products if p.category == c] for c in {p.category for p in network.products}}
+    by = demo_catalog_store(database)
     ids = {"web": "W0000201", "marketplace": "MK-88412", "store": "S03-0000203"}
     _delivered(
         database, ids["web"], "web", [(by["apparel"][3], 2), (by["home"][2], 1), (by["beauty"][1], 1)], 6

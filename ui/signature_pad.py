@@ -26,7 +26,7 @@ class SignaturePad(QWidget):
         super().__init__(parent)
         self.strokes: list[list[QPointF]] = []
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
-        self.setMinimumSize(QSize(480, 180))
+        self.setMinimumSize(QSize(360, 160))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName("Signature: sign here with a finger")
         self.setCursor(Qt.CursorShape.CrossCursor)

@@ -52,7 +52,7 @@ def open_w1(qtbot: QtBot, kit: PickupKit) -> None:
 def key_in(qtbot: QtBot, kit: PickupKit, code: str) -> None:
     """Type the code on the on-screen keypad and press Verify."""
     pad = kit.screen.verify
-    keys = {b.text(): b for b in pad.findChildren(type(pad.code_button)) if b.objectName() == "PinKey"}
+    keys = {b.text(): b for b in pad.findChildren(type(pad.code_button)) if b.objectName() == "PadKey"}
     for digit in code:
         qtbot.mouseClick(keys[digit], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(pad.code_button, Qt.MouseButton.LeftButton)

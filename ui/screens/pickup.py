@@ -201,6 +201,11 @@ class PickupScreen(QWidget):
         if card.locked:
             self.unlock.reset()
             self.steps.setCurrentWidget(self.unlock)
+            self.banner.show_answer(
+                ScanAnswer(
+                    "warn", f"Order {card.order_id} is locked after 5 wrong codes: a manager must unlock it."
+                )
+            )
         else:
             self.verify.reset(card.attempts_left, card.proxy_name)
             self.steps.setCurrentWidget(self.verify)
@@ -359,7 +364,10 @@ class PickupScreen(QWidget):
 
         def completed(result: HandoverResult) -> None:
             self.result = result
-            self.done.show_result(result, self.collector or (self.card.customer_name if self.card else ""))
+            names = {item.sku: item.name for item in self.plan.items} if self.plan else {}
+            self.done.show_result(
+                result, self.collector or (self.card.customer_name if self.card else ""), names
+            )
             self.steps.setCurrentWidget(self.done)
             self.banner.show_answer(ScanAnswer("ok", f"Order {result.order_id}: handover recorded."))
 

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from core.domain.pickup_desk import HandoverResult
 from ui.touch import SPACING, touch_size
 
 
-def _units(counts: dict[str, int]) -> str:
-    return ", ".join(f"{qty} × {sku}" for sku, qty in sorted(counts.items()))
+def result_lines(result: HandoverResult, collector: str, names: Mapping[str, str]) -> list[str]:
+    """The visit in sentences, each a separate line on the card; `names` gives products' names by SKU."""
 
+    def _units(counts: dict[str, int]) -> str:
+        return ", ".join(f"{qty} × {names.get(sku, sku)}" for sku, qty in sorted(counts.items()))
 
-def result_lines(result: HandoverResult, collector: str) -> list[str]:
-    """The visit in sentences, each a separate line on the card."""
     who = f" by {collector}" if collector else ""
     head = "collected" if result.state == "collected" else "part collected: the rest is kept on the shelf"
     lines = [f"Order {result.order_id} {head}{who}."]
@@ -56,8 +58,8 @@ class DonePanel(QWidget):
         layout.setSpacing(SPACING)
         layout.addWidget(card)
         layout.addStretch(1)
-        layout.addWidget(self.button)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignRight)
 
-    def show_result(self, result: HandoverResult, collector: str) -> None:
+    def show_result(self, result: HandoverResult, collector: str, names: Mapping[str, str]) -> None:
         self.title.setText("✔ Collected" if result.state == "collected" else "✔ Part collected")
-        self.text.setText("\n".join(result_lines(result, collector)))
+        self.text.setText("\n".join(result_lines(result, collector, names)))

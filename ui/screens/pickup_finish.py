@@ -9,15 +9,15 @@ staying without a reason.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -43,8 +43,10 @@ def _choices(parent: QWidget, names: dict[str, str]) -> tuple[QButtonGroup, dict
     group.setExclusive(True)
     buttons: dict[str, QPushButton] = {}
     for key, text in names.items():
-        button = touch_size(QPushButton(text), width=110)
+        button = touch_size(QPushButton(text))
         button.setCheckable(True)
+        # they share their row: a checked one's bold words must not be clipped to its plain width
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         group.addButton(button)
         buttons[key] = button
     return group, buttons
@@ -57,28 +59,35 @@ class LeftRow(QWidget):
         super().__init__(parent)
         self.item = item
         self.staying = 0
-        self.count = _label("", "code")
+        self.count = QLabel("")
+        self.count.setProperty("kind", "code")
+        self.count.setFixedWidth(96)
+        self.count.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.less = touch_size(QPushButton("−"))
         self.more = touch_size(QPushButton("+"))
         self.less.setAccessibleName(f"one less of {item.name} stays")
         self.more.setAccessibleName(f"one more of {item.name} stays")
+        for button in (self.less, self.more):
+            button.setStyleSheet("padding: 6px 4px;")
         self.less.clicked.connect(lambda: self.set_staying(self.staying - 1))
         self.more.clicked.connect(lambda: self.set_staying(self.staying + 1))
         self.group, self.reasons = _choices(self, {r.value: t for r, t in REASONS.items()})
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 4, 0, 4)
-        grid.setHorizontalSpacing(8)
-        grid.addWidget(_label(f"{item.name} ({item.qty} due)"), 0, 0, 1, 6)
-        grid.addWidget(self.less, 1, 0)
-        grid.addWidget(self.count, 1, 1)
-        grid.addWidget(self.more, 1, 2)
-        for i, button in enumerate(self.reasons.values()):
-            grid.addWidget(button, 1, 3 + i)
+        for button in self.reasons.values():
+            button.setStyleSheet("padding: 6px 4px;")  # three words in a row beside the count
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        for widget in (self.less, self.count, self.more, *self.reasons.values()):
+            row.addWidget(widget)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 4, 0, 8)
+        box.setSpacing(4)
+        box.addWidget(_label(f"{item.name} ({item.qty} due)"))
+        box.addLayout(row)
         self.set_staying(0)
 
     def set_staying(self, units: int) -> None:
         self.staying = max(0, min(self.item.qty, units))
-        self.count.setText(f"{self.staying} stay")
+        self.count.setText(f"{self.staying} stay" + ("s" if self.staying == 1 else ""))
         self.less.setEnabled(self.staying > 0)
         self.more.setEnabled(self.staying < self.item.qty)
         for button in self.reasons.values():
@@ -127,6 +136,9 @@ class FinishPanel(QWidget):
         self.line_box.setContentsMargins(0, 0, 8, 0)
         self.line_box.setSpacing(4)
         scroll = QScrollArea()
+        scroll.setObjectName("LeftLines")
+        scroll.setStyleSheet("#LeftLines, #LeftLines > QWidget { background: transparent; }")
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.lines)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -141,7 +153,6 @@ class FinishPanel(QWidget):
         outcome_row.setSpacing(SPACING)
         for button in self.outcomes.values():
             outcome_row.addWidget(button)
-        outcome_row.addStretch(1)
         left_box.addLayout(outcome_row)
 
         self.back_button = touch_size(QPushButton("← Scanning"), width=160)
@@ -156,7 +167,7 @@ class FinishPanel(QWidget):
         middle = QHBoxLayout()
         middle.setSpacing(SPACING * 2)
         middle.addWidget(sign_card, 1)
-        middle.addWidget(left_card, 1)
+        middle.addWidget(left_card, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(SPACING)

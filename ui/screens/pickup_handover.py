@@ -74,9 +74,8 @@ class HandoverPanel(QWidget):
         self.rows = {}
         how = "Scan each bag label and each item" if plan.bags else "Scan each item as you hand it over"
         self.grid.addWidget(_label(how, "subtitle"), 0, 0, 1, 3)
-        entries = (
-            [("bags", f"Bags (labels BAG:…:n/{plan.bags})", "on the staging shelf")] if plan.bags else []
-        )
+        labels = ", ".join(f"{n}/{plan.bags}" for n in range(1, plan.bags + 1))
+        entries = [("bags", f"Bags {labels}", "bag labels, from the staging shelf")] if plan.bags else []
         entries += [(item.sku, item.name, item.sku) for item in plan.items]
         for i, (key, name, hint) in enumerate(entries, start=1):
             glyph = QLabel()
