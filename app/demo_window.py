@@ -66,6 +66,8 @@ def run_window(
 ) -> int:
     import qasync
 
+    from app.pickup_timer import start_pickup_timer
+    from app.settings import mail_dir
     from app.store_app import assemble
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -91,13 +93,16 @@ def run_window(
         store.shell.resize(1280, 800)
         store.shell.show()
         store.shell.start()
+        pickup_timer = start_pickup_timer(store.ops, database.transaction, store.shell)
         await _sign_in(store.shell)
         echo(
             "\nThe store app is open, signed in as Amy Rivera (PIN 1234; Ben 2468, manager Morgan 9876). "
-            f"Pick, then Pack. Labels and slips you save go to {out}. Close the window to end the demo."
+            f"Pick, then Pack. Labels and slips you save go to {out}; customers' pickup e-mails (code and "
+            f"QR code) to {mail_dir()}. Close the window to end the demo."
         )
         await closed.wait()
         stop.set()
+        pickup_timer.stop()
         for task in (relay, trickle):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 INK = QColor("#14213d")
 PAPER = QColor("#ffffff")
 PEN_WIDTH = 3.0
+MIN_STROKE = 12.0  # px a stroke must travel to count as ink
 
 
 class SignaturePad(QWidget):
@@ -33,7 +34,11 @@ class SignaturePad(QWidget):
 
     @property
     def has_ink(self) -> bool:
-        return any(len(stroke) > 1 for stroke in self.strokes)
+        """A stroke that moved: a tap (or a finger resting) leaves a dot, which is no signature."""
+        return any(
+            max(abs(p.x() - stroke[0].x()) + abs(p.y() - stroke[0].y()) for p in stroke) >= MIN_STROKE
+            for stroke in self.strokes
+        )
 
     def clear(self) -> None:
         self.strokes = []
