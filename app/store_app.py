@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QApplication
 
 from app.sync_link import SyncLink, enrolled
+from app.warm_up import WarmUp
 from core.domain.associates import Role, SignedIn
 from core.domain.errors import ValidationError
 from core.services import associates
@@ -43,6 +44,23 @@ if TYPE_CHECKING:
 
     from app.pickup_timer import PickupTimer
     from sync.client import SyncClient
+
+
+# Imported on a background thread once the first page is painted (`app.warm_up`): the sync client
+# and each screen's services and module. A screen added to `ui.main_window` adds its own here.
+WORKSPACE_MODULES = (
+    "sync.client.relay",
+    "app.store_pick",
+    "app.store_pack",
+    "app.store_pickup",
+    "app.store_returns",
+    "ui.screens.pick",
+    "ui.screens.pack",
+    "ui.screens.pickup",
+    "ui.screens.returns",
+    "ui.screens.settings",
+    "ui.screens.placeholder",
+)
 
 
 def device_name() -> str:
@@ -125,6 +143,7 @@ class StoreApp:
     sync: SyncLink
     ops: OpRunner
     shell: StoreShell
+    warm_up: WarmUp  # `done`: the workspace's modules are imported, its screens are being built
 
     @property
     def client(self) -> SyncClient:
@@ -133,6 +152,7 @@ class StoreApp:
 
     async def close(self) -> None:
         self.ops.shutdown()
+        self.warm_up.finish()
         await self.sync.close()
         self.database.close()
 
@@ -159,8 +179,11 @@ def assemble(
     ops.changed.connect(lambda _tags: sync.client().notify())  # a change was committed: push it soon
     scan_sounds = ScanSounds(app, enabled=sounds)
     shell = StoreShell(ops, services, themes, scan_sounds)
-    shell.first_page_shown.connect(scan_sounds.preload)  # Qt Multimedia starts after the first paint
-    return StoreApp(database, sync, ops, shell)
+    warm_up = WarmUp(WORKSPACE_MODULES, shell)
+    shell.first_page_shown.connect(warm_up.start)
+    warm_up.done.connect(shell.main.prepare)
+    warm_up.done.connect(scan_sounds.preload)  # Qt Multimedia starts after the first paint too
+    return StoreApp(database, sync, ops, shell, warm_up)
 
 
 def run(database_url: str, *, theme: str = "light", demo: bool = False) -> int:
@@ -186,12 +209,12 @@ def run(database_url: str, *, theme: str = "light", demo: bool = False) -> int:
         app.lastWindowClosed.connect(closed.set)
         stop = asyncio.Event()
         relays: list[asyncio.Future[None]] = []
-        if not demo:  # the sync client is made, and syncs, once the first page is painted
+        if not demo:  # the sync client is made, and syncs, once its modules are imported
 
             def start_relay() -> None:
                 relays.append(asyncio.ensure_future(store.client.run(stop)))
 
-            store.shell.first_page_shown.connect(start_relay)
+            store.warm_up.done.connect(start_relay)
         pickup_timers: list[PickupTimer] = []
 
         def start_pickup_timer() -> None:  # reminders, timeouts and e-mails, once the first page is up

@@ -5,10 +5,11 @@ Manager-only screens are hidden from associates *and* opened only after the serv
 to whichever screen is showing.
 
 Screens are built on first use, each from a factory that imports its module: the sign-in screen
-must be painted before any workspace screen's code is even loaded (cold start, issue 5). The shell
-calls `prepare` once sign-in is on screen, which builds the rest one per turn of the event loop; a
-screen opened before that is built on the spot. A new screen follows the same pattern: a factory
-in `_screen_factories`, its module imported inside it.
+must be painted before any workspace screen's code is even loaded (cold start, issue 5). The
+composition root calls `prepare` after sign-in is on screen (and the modules are imported, see
+`app.warm_up`), which builds the rest one per turn of the event loop; a screen opened before that
+is built on the spot. A new screen follows the same pattern: a factory in `_screen_factories`,
+its module imported inside it (and listed in `app.store_app.WORKSPACE_MODULES`).
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ does its own work through the operation runner. Nothing here blocks: the first q
 this store set up?) is itself an operation, and the window shows a blank page until it answers.
 
 Once the first real page (sign-in tiles or setup) is up, `first_page_shown` fires, once, on the
-next turn of the event loop: the workspace screens are built then (`MainWindow.prepare`), and the
-composition root starts what it held back (the sync client), so none of it delays the first paint.
+next turn of the event loop: the composition root then loads what it held back (the workspace's
+modules, then its screens with `MainWindow.prepare`, and the sync client), so none of it delays
+the first paint.
 """
 
 from __future__ import annotations
@@ -56,7 +57,6 @@ class StoreShell(QMainWindow):
         self.sign_in.signed_in.connect(self.enter)
         self.sign_in.tiles_shown.connect(self._page_shown)
         self._first_page_told = False
-        self.first_page_shown.connect(self.main.prepare)
         self.main.sign_out_requested.connect(self.sign_out)
         ops.failed.connect(lambda text: self.main.show_notice(text))
 
@@ -92,7 +92,11 @@ class StoreShell(QMainWindow):
         """After the page's paint (queued before this timer), tell `first_page_shown`, once."""
         if not self._first_page_told:
             self._first_page_told = True
-            QTimer.singleShot(0, self.first_page_shown.emit)
+            QTimer.singleShot(0, self._tell_first_page)
+
+    def _tell_first_page(self) -> None:
+        if self.isVisible():  # a window closed at once starts nothing more
+            self.first_page_shown.emit()
 
     def show_sign_in(self) -> None:
         self.sign_in.reset()

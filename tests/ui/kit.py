@@ -44,7 +44,8 @@ def close_kit(kit: Kit) -> None:
     kit.shell.scanner.detach()
     kit.shell.main.status.stop()
     kit.store.ops.shutdown()
-    kit.store.client.close()
+    if kit.store.sync.made:
+        kit.store.client.close()
 
 
 def sign_in(qtbot: QtBot, kit: Kit, associate_id: str, pin: str) -> None:

@@ -7,6 +7,7 @@ Pick, Pack or the others, and whatever is opened before they are prepared must s
 from __future__ import annotations
 
 from collections.abc import Iterator
+from importlib import import_module
 
 import httpx
 import pytest
@@ -22,10 +23,11 @@ from ui.theme import load_qss
 
 @pytest.fixture
 def unprepared(qtbot: QtBot, qapp: QApplication, store_db: Database) -> Iterator[Kit]:
-    """The app on its sign-in screen with the screens' preparation switched off."""
+    """The app on its sign-in screen with the warm-up (and so the screens' preparation) switched off."""
+    import_module("app.store_pick")  # imported here, before the watchdog: the test body builds only
     store = assemble(qapp, store_db, demo=True, http=httpx.AsyncClient())
     qtbot.addWidget(store.shell)
-    store.shell.first_page_shown.disconnect(store.shell.main.prepare)
+    store.shell.first_page_shown.disconnect(store.warm_up.start)
     kit = Kit(store, store_db)
     store.shell.show()
     store.shell.start()
