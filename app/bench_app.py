@@ -1,13 +1,17 @@
 """`oms bench app`: how the store app feels on a busy store, in numbers (JSON).
 
-- cold start: a fresh Python process (`python -m app.bench_app probe DB`) opens the database,
+- cold start: a fresh Python process (`python -m app.bench_app_start DB`) opens the database,
   builds the window and waits until the sign-in tiles are on screen; the parent times it from
-  spawn to the child's "ready" line, so interpreter start and imports count.
+  spawn to the child's "ready" line, so interpreter start and imports count. The child reports
+  the CPU time it used and its peak resident memory.
 - queue open: the real window on a store database with N open orders (written in bulk by
   `core.services.pick_seed`), from "show the queue" to the first page of cards painted.
 - scroll: each `fetchMore` page, from the scroll to the new rows painted.
 - scan feedback: from the scanner's Enter key to the answer painted (colour, glyph, words; the
   sound starts in the same call), through the application-level scan detector.
+- resident memory: the window part runs in its own process (`python -m app.bench_app DB SCANS
+  PAGES`), so its peak resident memory is the app's after signing in, opening the queue on the
+  big store, scrolling and scanning, not the seeding's.
 
 A watchdog timer on the UI thread records the longest stall while the queue opens and scrolls.
 Figures depend on the machine (and Qt runs offscreen here); they are printed, never asserted.
@@ -16,9 +20,12 @@ Figures depend on the machine (and Qt runs offscreen here); they are printed, ne
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import platform
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -27,10 +34,17 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.bench_app_start import cold_start, until
+from app.bench_app_start import cold_start, own_usage, until
 
 TARGETS_MS = {"cold_start": 1500, "queue_open": 300, "scan_feedback": 50}
+TARGET_RESIDENT_MB = 300
 Log = Callable[[str], None]
+
+
+def print_to_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 # PySide6 6.12.0 drops a reference to None on every static `QCoreApplication.processEvents()` and
 # `QEventLoop.exec()` call; Python 3.11's None is mortal, so a few thousand of them abort the
 # process ("none_dealloc"). The waits here use an instance loop's `processEvents`, which is clean,
@@ -118,6 +132,7 @@ def in_window(path: Path, scans: int, pages: int, log: Log) -> dict[str, Any]:
     shell.sign_in.pin.setText("1234")
     shell.sign_in.submit()
     until(app, lambda: shell.page == "main" and store.ops.pending == 0)
+    until(app, lambda: shell.main.prepared)  # the screens built after sign-in showed (a person types a PIN)
     pick = shell.main.screen("pick")
     queue, model = pick.queue, pick.queue.model
     stalls = _Stalls()
@@ -151,9 +166,9 @@ def in_window(path: Path, scans: int, pages: int, log: Log) -> dict[str, Any]:
     stalls.timer.stop()
     shell.close()
     store.ops.shutdown()
-    store.client.close()
     database.close()
     return {
+        **{f"window_process_{name}": value for name, value in own_usage().items()},
         "queue_total": model.total,
         "queue_open_ms": _stats(opened),
         "queue_search_ms": _stats(searched),
@@ -213,8 +228,9 @@ def bench_app(
         path = db or Path(tmp) / "bench-store.db"
         seeded = prepare_database(path, orders, log)
         log("cold starts …")
-        cold, phases = cold_start(path, cold_runs)  # in new processes: app.bench_app_start
-        measured = in_window(path, scans, pages, log)
+        cold, children = cold_start(path, cold_runs)  # in new processes: app.bench_app_start
+        measured = _in_window_process(path, scans, pages)
+    phases = {k: v for k, v in children[-1].items() if k.endswith("_ms") and k != "cpu_ms"}
     return {
         "benchmark": "store app",
         "machine": {
@@ -229,7 +245,32 @@ def bench_app(
         "orders_in_store": orders,
         "seed_seconds": round(seeded, 1),
         "cold_start_to_sign_in_ms": _stats(cold),
+        "cold_start_cpu_ms": _stats([child["cpu_ms"] for child in children]),
         "cold_start_phases_ms": phases,  # the last run, measured in the child after the interpreter started
+        "cold_start_peak_rss_mb": max(child["peak_rss_mb"] for child in children),
         **measured,
         "targets_ms": TARGETS_MS,
+        "target_resident_mb": TARGET_RESIDENT_MB,
     }
+
+
+def _in_window_process(path: Path, scans: int, pages: int) -> dict[str, Any]:
+    """`in_window` in a new process (progress on the shared stderr, the figures as JSON on stdout)."""
+    child = subprocess.run(
+        [sys.executable, "-m", "app.bench_app", str(path), str(scans), str(pages)],
+        stdout=subprocess.PIPE,
+        text=True,
+        timeout=3600,
+        check=False,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    if child.returncode != 0:
+        raise RuntimeError(f"the window benchmark failed (exit {child.returncode})")
+    measured: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
+    return measured
+
+
+if __name__ == "__main__":
+    figures = in_window(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), log=print_to_stderr)
+    print(json.dumps(figures), flush=True)
+    os._exit(0)  # measured: skip the interpreter's teardown (see _NONE_BALLAST)
