@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from core.domain.inventory import Bucket
 from core.domain.returns import Condition, ReturnReason, ReturnRequest
@@ -199,3 +200,32 @@ def test_the_rail_opens_returns_in_the_app_and_scans_reach_it(qtbot, kit) -> Non
     kit.shell.on_scan("W404", "enter")  # the app's scan path: an unknown receipt, said as an error
     qtbot.waitUntil(lambda: screen.banner.outcome == "error")
     assert "W404: no order with this receipt or slip code" in screen.banner.text.text()
+
+
+def test_an_item_that_needs_inspection_waits_in_quarantine_until_judged_damaged(
+    qtbot, returns_kit: ReturnsKit
+) -> None:
+    screen = returns_kit.screen
+    open_order(qtbot, returns_kit, "W1")
+    take_back(qtbot, screen.sheet.rows[2], 1, ReturnReason.NOT_AS_DESCRIBED, Condition.UNVERIFIED)
+    wait_quote(qtbot, returns_kit)
+    said = [label.text().strip() for label in screen.sheet.quote.body.findChildren(QLabel)]
+    assert "→ to quarantine for inspection" in said and "$12.00" in said  # the seller's fault: no fee
+    sellable = level(returns_kit.db, "SKU-3")
+    qtbot.mouseClick(screen.sheet.quote.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.page is screen.done)
+    assert (
+        level(returns_kit.db, "SKU-3", Bucket.QUARANTINE) == 1 and level(returns_kit.db, "SKU-3") == sellable
+    )
+
+    qtbot.mouseClick(screen.done.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.find.inspections_button.text() == "Inspections (1)")
+    qtbot.mouseClick(screen.find.inspections_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(screen.inspection.rows) == 1)
+    [row] = screen.inspection.rows.values()
+    assert row.split.text() == "0 back on sale · 1 to damaged stock" and not row.minus.isEnabled()
+    qtbot.mouseClick(row.record_button, Qt.MouseButton.LeftButton)  # not fit to sell
+    qtbot.waitUntil(lambda: not screen.inspection.rows and returns_kit.ops.pending == 0)
+    assert screen.banner.outcome == "ok" and "SKU-3: 0 sellable, 1 damaged" in screen.banner.text.text()
+    assert level(returns_kit.db, "SKU-3", Bucket.QUARANTINE) == 0
+    assert level(returns_kit.db, "SKU-3", Bucket.DAMAGED) == 1 and level(returns_kit.db, "SKU-3") == sellable
