@@ -224,6 +224,13 @@ def test_an_item_that_needs_inspection_waits_in_quarantine_until_judged_damaged(
     qtbot.waitUntil(lambda: len(screen.inspection.rows) == 1)
     [row] = screen.inspection.rows.values()
     assert row.split.text() == "0 back on sale · 1 to damaged stock" and not row.minus.isEnabled()
+    scan(returns_kit, "TASK:999")  # a label of no waiting inspection
+    assert screen.banner.outcome == "error" and "no returned item waits" in screen.banner.text.text()
+    scan(returns_kit, row.task.code)  # the label on the quarantined item
+    assert (
+        screen.banner.outcome == "ok"
+        and "Product SKU-3: how many are fit to sell?" in screen.banner.text.text()
+    )
     qtbot.mouseClick(row.record_button, Qt.MouseButton.LeftButton)  # not fit to sell
     qtbot.waitUntil(lambda: not screen.inspection.rows and returns_kit.ops.pending == 0)
     assert screen.banner.outcome == "ok" and "SKU-3: 0 sellable, 1 damaged" in screen.banner.text.text()

@@ -129,8 +129,11 @@ class ReturnsScreen(QWidget):
         if self.page is self.receiptless:
             self._add_item(code)
         elif self.page is self.inspection:
+            row = self.inspection.find(code)
             self.banner.show_answer(
-                ScanAnswer("warn", f"{code}: decide each item with its buttons, then Record.")
+                ScanAnswer("ok", f"{row.task.name}: how many are fit to sell? Then Record decision.")
+                if row is not None
+                else ScanAnswer("error", f"{code}: no returned item waits for inspection under this label.")
             )
         else:
             self.look_up(code, scanned=True)

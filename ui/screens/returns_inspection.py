@@ -79,8 +79,18 @@ class InspectionPage(QWidget):
         self.back_button = top.back_button
         self.back_button.clicked.connect(self.back)
         self.summary = words("Looking for returned items waiting for inspection…", "hint")
-        scroll, self.list = scroll_list()
-        column(self, top, self.summary, scroll)
+        self.scroll, self.list = scroll_list()
+        column(self, top, self.summary, self.scroll)
+
+    def find(self, code: str) -> InspectionRow | None:
+        """The task whose label (`TASK:<id>`) or product SKU was scanned, brought into view."""
+        wanted = code.strip().upper()
+        row = next(
+            (r for r in self.rows.values() if wanted in (r.task.code.upper(), r.task.sku.upper())), None
+        )
+        if row is not None:
+            self.scroll.ensureWidgetVisible(row)
+        return row
 
     def show_tasks(self, tasks: list[TaskCard]) -> None:
         refill(self.list)
