@@ -39,6 +39,7 @@ from core.services.store_ops import record_store_movements
 from core.storage.database import Database
 from core.storage.models import Movement, StockPosition
 from sync.client import SyncClient
+from sync.hub.push_gate import PUSH_SLOTS
 
 Log = Callable[[str], None]
 TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -50,6 +51,7 @@ class FleetConfig:
     batch: int = 200  # events per push (the store client's default batch)
     pushes: int = 5  # pushes per store
     hub_processes: int = 2
+    push_slots: int = PUSH_SLOTS  # pushes each hub process applies at once
     offline: int = 20000  # movements the catching-up store recorded offline
 
 
@@ -146,9 +148,10 @@ def _free_port() -> int:
 class HubProcesses:
     """`count` hub servers (`python -m sync.bench_hub`) on one database, each on its own port."""
 
-    def __init__(self, database_url: str, count: int) -> None:
+    def __init__(self, database_url: str, count: int, push_slots: int = PUSH_SLOTS) -> None:
         self.database_url = database_url
         self.count = count
+        self.push_slots = push_slots
         self.urls: list[str] = []
         self._procs: list[subprocess.Popen[bytes]] = []
 
@@ -159,7 +162,14 @@ class HubProcesses:
     def __enter__(self) -> HubProcesses:
         for _ in range(self.count):
             port = _free_port()
-            command = [sys.executable, "-m", "sync.bench_hub", self.database_url, str(port)]
+            command = [
+                sys.executable,
+                "-m",
+                "sync.bench_hub",
+                self.database_url,
+                str(port),
+                str(self.push_slots),
+            ]
             self._procs.append(subprocess.Popen(command))
             self.urls.append(f"http://127.0.0.1:{port}")
         deadline = time.monotonic() + 120
@@ -221,7 +231,11 @@ async def run_fleet(
     push_times: list[float] = []
     pull_times: list[float] = []
     accepted = 0
-    limits = httpx.Limits(max_connections=len(devices), max_keepalive_connections=len(devices))
+    # idle connections are let go well before the hub's keep-alive timeout closes them (a request
+    # sent on a connection the server is closing at that moment fails with a ReadError)
+    limits = httpx.Limits(
+        max_connections=len(devices), max_keepalive_connections=len(devices), keepalive_expiry=2.0
+    )
 
     def bodies(device: Device) -> list[bytes]:
         """Every push of a device as the bytes it sends, made before the clock starts."""

@@ -173,7 +173,7 @@ async def _bench(config: SyncBenchConfig, folder: Path, hub_db: str | None, log:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), timeout=600) as http:
             figures |= await _measure(config, folder, hub, http, HUB, token, code, stocked, log)
     fleet = config.fleet
-    with HubProcesses(hub_url, fleet.hub_processes) as servers:
+    with HubProcesses(hub_url, fleet.hub_processes, fleet.push_slots) as servers:
         meter = CpuMeter(servers.pids)
         log(f"fleet: {len(devices)} stores pushing {fleet.pushes} x {fleet.batch} movements and pulling")
         figures["fleet"] = await run_fleet(servers.urls, devices, feed, fleet, meter)

@@ -10,6 +10,7 @@ from app.cli.output import print_json
 from core.domain.errors import ValidationError
 from sync.bench_fleet import FleetConfig
 from sync.benchmark import SyncBenchConfig, bench_sync
+from sync.hub.push_gate import PUSH_SLOTS
 from sync.protocol import MAX_EVENTS_PER_PUSH
 
 
@@ -45,6 +46,12 @@ def register(kinds: argparse._SubParsersAction) -> None:
         type=int,
         default=2,
         help="hub server processes for the fleet (default %(default)s)",
+    )
+    bench.add_argument(
+        "--push-slots",
+        type=int,
+        default=PUSH_SLOTS,
+        help="pushes each hub process applies at once (default %(default)s)",
     )
     bench.add_argument(
         "--offline",
@@ -86,6 +93,7 @@ def run_sync(args: argparse.Namespace) -> int:
         batch=args.fleet_batch,
         pushes=args.fleet_pushes,
         hub_processes=args.hub_processes,
+        push_slots=args.push_slots,
         offline=args.offline,
     )
     config = SyncBenchConfig(

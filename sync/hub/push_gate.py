@@ -20,7 +20,7 @@ import anyio.to_thread
 from anyio import CapacityLimiter
 
 T = TypeVar("T")
-PUSH_SLOTS = 4
+PUSH_SLOTS = 2  # per process: more only adds contention for the one interpreter lock (see BENCHMARKS.md)
 
 
 class PushGate:
