@@ -33,6 +33,7 @@ from sync.client import store_io
 from sync.client.hub_api import HubApi, HubRefusedError, HubUnavailableError
 from sync.client.status import SyncStatus
 from sync.client.worker import DbWorker
+from sync.protocol import MAX_EVENTS_PER_PUSH
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -76,7 +77,7 @@ class SyncClient:
         database: Database,
         http_client: httpx.AsyncClient,
         *,
-        batch_size: int = 200,
+        batch_size: int = MAX_EVENTS_PER_PUSH,
         pull_limit: int = 500,
         interval: float = 30.0,
         retry: RetryPolicy | None = None,
