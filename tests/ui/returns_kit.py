@@ -48,8 +48,8 @@ class ReturnsKit:
 
 
 def settle_garbage() -> None:
-    """Collect the set-up's garbage now: a full collection of a test process's millions of objects
-    takes 100-200 ms on whichever thread triggers it, and belongs to the set-up, not to the test
+    """Collect garbage now: a full collection of a test process's millions of objects takes
+    100-200 ms on whichever thread triggers it, and belongs to set-up or tear-down, not to a test
     body the UI watchdog measures."""
     gc.collect()
 
@@ -71,6 +71,7 @@ def open_returns(
     yield ReturnsKit(screen, ops, db, ticking, sounds, documents)
     screen.close_jobs()
     ops.shutdown()
+    settle_garbage()  # and this test's own, so the next test's body does not pay for it
 
 
 @pytest.fixture

@@ -78,6 +78,7 @@ def counter(qtbot: QtBot, tmp_path: Path) -> Iterator[Counter]:
     ops.shutdown()
     run_async(qtbot, store.close())
     hub.close()
+    settle_garbage()
 
 
 def _confirm(qtbot: QtBot, kit: ReturnsKit) -> None:
