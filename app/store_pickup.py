@@ -25,6 +25,11 @@ def location(session: Session) -> str:
     return code
 
 
+def _reissue(session: Session, pickup_id: str, actor: Actor) -> None:
+    """The new code goes to the customer by e-mail only: the tablet never sees it."""
+    pickup.reissue_code(session, pickup_id, actor=actor)
+
+
 def pickup_services(device: str) -> PickupServices:
     def actor(person: SignedIn) -> Actor:
         return actor_of(SignedIn(person.associate_id, person.name, person.role, device))
@@ -66,6 +71,9 @@ def pickup_services(device: str) -> PickupServices:
                 s, pid, signature=signature, left=list(left), left_outcome=outcome, actor=actor(person)
             )
         ),
+        reissue_code=lambda person, pid: lambda s: _reissue(s, pid, actor(person)),
+        settings=lambda: pickup.pickup_settings,
+        save_settings=lambda person, new: lambda s: pickup.save_pickup_settings(s, new, actor=actor(person)),
         restock_tasks=lambda: lambda s: store_tasks.open_tasks(s, store_tasks.RESTOCK),
         scan_restock=lambda person, code: (
             lambda s: store_tasks.scan_restock(s, code, location=location(s), actor=actor(person))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from core.domain.associates import SignedIn
 from core.domain.handover import HandoverPlan, LeftLine
+from core.domain.pickup import PickupSettings
 from core.domain.pickup_desk import HandoverResult, HandoverScan, PickupCard, VerifyOutcome
 from core.domain.return_desk import TaskCard, TaskProgress
 from ui.ops import Op
@@ -42,5 +43,8 @@ class PickupServices:
     scan: Callable[[SignedIn, str, str], Op[HandoverScan]]  # (person, pickup id, code)
     # (person, pickup id, signature PNG, lines left, "refund" | "keep")
     complete: Callable[[SignedIn, str, bytes, Sequence[LeftLine], str], Op[HandoverResult]]
+    reissue_code: Callable[[SignedIn, str], Op[None]]  # a new code and QR e-mailed; never shown here
+    settings: Callable[[], Op[PickupSettings]]
+    save_settings: Callable[[SignedIn, PickupSettings], Op[None]]  # managers only (checked by the service)
     restock_tasks: Callable[[], Op[list[TaskCard]]]
     scan_restock: Callable[[SignedIn, str], Op[TaskProgress]]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QInputDevice
-from PySide6.QtWidgets import QAbstractScrollArea, QScroller, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QPushButton, QScroller, QWidget
 
 TARGET = 48  # px: the smallest thing a gloved finger hits reliably
 TEXT = 18  # px: body text; never below 16
@@ -30,3 +32,12 @@ def touch_size(widget: QWidget, *, width: int | None = None) -> QWidget:
     widget.setMinimumHeight(TARGET)
     widget.setMinimumWidth(max(TARGET, width or 0))
     return widget
+
+
+def primary_button(text: str, on_click: Callable[[], object], *, width: int | None = None) -> QPushButton:
+    """The one action a panel is for: a 48 px target in the theme's primary colour."""
+    button = QPushButton(text)
+    touch_size(button, width=width)
+    button.setProperty("kind", "primary")
+    button.clicked.connect(on_click)
+    return button

@@ -3,7 +3,10 @@ whose pickups were brought to the shelf through the real services (`tests.core.p
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
@@ -14,6 +17,7 @@ from core.domain.associates import Role, SignedIn
 from core.domain.barcodes import make_ean13
 from core.storage.database import Database
 from core.storage.models import AuditEntry, PickupScan
+from tests.core.pickup_kit import setup_store
 from ui.ops import OpRunner
 from ui.screens.pickup import PickupScreen
 from ui.sounds import ScanSounds
@@ -28,6 +32,28 @@ class PickupKit:
     ops: OpRunner
     screen: PickupScreen
     sounds: ScanSounds
+
+
+@contextmanager
+def store_at(tmp_path: Path) -> Iterator[Database]:
+    """S01 with its people and stock (`tests.core.pickup_kit.setup_store`) in a SQLite file."""
+    db = Database.open(str(tmp_path / "store.db"))
+    setup_store(db)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+@contextmanager
+def screen_on(qtbot: QtBot, db: Database, waiting: str = "W1-S01") -> Iterator[PickupKit]:
+    """The screen, shown once the pickup `waiting` is listed; its database thread stopped after."""
+    built = build(qtbot, db)
+    qtbot.waitUntil(lambda: waiting in built.screen.search.tiles)
+    try:
+        yield built
+    finally:
+        built.ops.shutdown()
 
 
 def build(qtbot: QtBot, db: Database) -> PickupKit:

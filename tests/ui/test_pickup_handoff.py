@@ -17,16 +17,17 @@ from core.services.pickup import StagedPickup, get_pickup
 from core.services.store_tasks import open_tasks
 from core.storage.database import Database
 from core.storage.models import Return
-from tests.core.pickup_kit import level, setup_store, staged
+from tests.core.pickup_kit import level, staged
 from tests.ui.pickup_kit import (
     BARCODES,
     PickupKit,
     audit_actions,
-    build,
     count,
     scans,
+    screen_on,
     settle,
     sign,
+    store_at,
     wait_step,
 )
 from ui.scanning import ScanDetector
@@ -36,19 +37,15 @@ SCANNER_DELAY_MS = 0  # back to back, as a scanner types (the detector's timing 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[tuple[Database, StagedPickup]]:
-    db = Database.open(str(tmp_path / "store.db"))
-    setup_store(db)
-    ready = staged(db, "W1-S01", [("SKU-1", 2), ("SKU-2", 1)], bags=1, name="Ava Kim")
-    yield db, ready
-    db.close()
+    with store_at(tmp_path) as db:
+        ready = staged(db, "W1-S01", [("SKU-1", 2), ("SKU-2", 1)], bags=1, name="Ava Kim")
+        yield db, ready
 
 
 @pytest.fixture
 def kit(qtbot: QtBot, store: tuple[Database, StagedPickup]) -> Iterator[PickupKit]:
-    built = build(qtbot, store[0])
-    qtbot.waitUntil(lambda: "W1-S01" in built.screen.search.tiles)
-    yield built
-    built.ops.shutdown()
+    with screen_on(qtbot, store[0]) as built:
+        yield built
 
 
 @pytest.fixture

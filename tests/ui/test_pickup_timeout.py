@@ -19,25 +19,21 @@ from core.domain.inventory import Bucket
 from core.services.mail_senders import FolderSender
 from core.services.pickup import get_pickup
 from core.storage.database import Database
-from tests.core.pickup_kit import T0, level, setup_store, staged
-from tests.ui.pickup_kit import BARCODES, PickupKit, build, settle
+from tests.core.pickup_kit import T0, level, staged
+from tests.ui.pickup_kit import BARCODES, PickupKit, screen_on, settle, store_at
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Database]:
-    db = Database.open(str(tmp_path / "store.db"))
-    setup_store(db)
-    staged(db, "W1-S01", [("SKU-1", 2), ("SKU-2", 1)], at=T0)
-    yield db
-    db.close()
+    with store_at(tmp_path) as db:
+        staged(db, "W1-S01", [("SKU-1", 2), ("SKU-2", 1)], at=T0)
+        yield db
 
 
 @pytest.fixture
 def kit(qtbot: QtBot, store: Database) -> Iterator[PickupKit]:
-    built = build(qtbot, store)
-    qtbot.waitUntil(lambda: "W1-S01" in built.screen.search.tiles)
-    yield built
-    built.ops.shutdown()
+    with screen_on(qtbot, store) as built:
+        yield built
 
 
 def run_timer(qtbot: QtBot, kit: PickupKit, folder: Path, days: float) -> PickupTimer:

@@ -18,30 +18,26 @@ from core.services.pickup_handover import complete_handover, scan_for_handover
 from core.services.pickup_verify import verify_qr
 from core.storage.database import Database
 from core.storage.models import AuditEntry
-from tests.core.pickup_kit import AMY, PNG, setup_store, staged
-from tests.ui.pickup_kit import PickupKit, audit_actions, build, count, settle, wait_step
+from tests.core.pickup_kit import AMY, PNG, staged
+from tests.ui.pickup_kit import PickupKit, audit_actions, count, screen_on, settle, store_at, wait_step
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[tuple[Database, StagedPickup, StagedPickup]]:
-    db = Database.open(str(tmp_path / "store.db"))
-    setup_store(db)
-    waiting = staged(db, "W1-S01", [("SKU-1", 1)], name="Ava Kim")
-    collected = staged(db, "W2-S01", [("SKU-2", 1)], name="Ben Ode", email="ben@example.com", seq=2)
-    with db.transaction() as session:
-        verify_qr(session, collected.qr_payload, location="S01", actor=AMY)
-        scan_for_handover(session, "W2-S01", bag_code("W2-S01", 1, 1), actor=AMY)
-        complete_handover(session, "W2-S01", signature=PNG, actor=AMY)
-    yield db, waiting, collected
-    db.close()
+    with store_at(tmp_path) as db:
+        waiting = staged(db, "W1-S01", [("SKU-1", 1)], name="Ava Kim")
+        collected = staged(db, "W2-S01", [("SKU-2", 1)], name="Ben Ode", email="ben@example.com", seq=2)
+        with db.transaction() as session:
+            verify_qr(session, collected.qr_payload, location="S01", actor=AMY)
+            scan_for_handover(session, "W2-S01", bag_code("W2-S01", 1, 1), actor=AMY)
+            complete_handover(session, "W2-S01", signature=PNG, actor=AMY)
+        yield db, waiting, collected
 
 
 @pytest.fixture
 def kit(qtbot: QtBot, store: tuple[Database, StagedPickup, StagedPickup]) -> Iterator[PickupKit]:
-    built = build(qtbot, store[0])
-    qtbot.waitUntil(lambda: "W1-S01" in built.screen.search.tiles)
-    yield built
-    built.ops.shutdown()
+    with screen_on(qtbot, store[0]) as built:
+        yield built
 
 
 def open_w1(qtbot: QtBot, kit: PickupKit) -> None:

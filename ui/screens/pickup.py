@@ -25,6 +25,7 @@ from ui.screens.pickup_finish import FinishPanel
 from ui.screens.pickup_handover import HandoverPanel
 from ui.screens.pickup_restock import RestockList
 from ui.screens.pickup_search import PickupSearch, day_text
+from ui.screens.pickup_settings import PickupSettingsPage
 from ui.screens.pickup_verify import UnlockPanel, VerifyPanel
 from ui.sounds import ScanSounds
 from ui.touch import SPACING, touch_size
@@ -59,6 +60,7 @@ class PickupScreen(QWidget):
         self.search.query.connect(self.run_search)
         self.search.chosen.connect(self.open_pickup)
         self.search.restock.connect(self.show_restock)
+        self.search.settings.connect(self.show_settings)
         self.restock = RestockList()
         self.restock.back.connect(self.show_search)
 
@@ -81,6 +83,7 @@ class PickupScreen(QWidget):
         self.verify.code_entered.connect(self.verify_code)
         self.verify.id_checked.connect(self.verify_id)
         self.verify.proxy_named.connect(self.name_proxy)
+        self.verify.reissue.connect(self.reissue_code)
         self.unlock = UnlockPanel()
         self.unlock.unlock.connect(self.unlock_pickup)
         self.handover = HandoverPanel()
@@ -101,8 +104,10 @@ class PickupScreen(QWidget):
         detail.addLayout(top)
         detail.addWidget(self.steps, 1)
 
+        self.settings = PickupSettingsPage(ops, services, lambda answer: self.banner.show_answer(answer))
+        self.settings.back.connect(self.show_search)
         self.pages = QStackedWidget()
-        for page in (self.search, self.detail, self.restock):
+        for page in (self.search, self.detail, self.restock, self.settings):
             self.pages.addWidget(page)
         self.banner, self.entry = scan_footer(
             self,
@@ -117,9 +122,10 @@ class PickupScreen(QWidget):
 
     @property
     def step(self) -> str:
-        """Where the screen is: search, restock, verify, unlock, handover, finish or done."""
-        if self.pages.currentWidget() is not self.detail:
-            return "restock" if self.pages.currentWidget() is self.restock else "search"
+        """Where the screen is: search, restock, settings, verify, unlock, handover, finish or done."""
+        page = self.pages.currentWidget()
+        if page is not self.detail:
+            return {self.restock: "restock", self.settings: "settings"}.get(page, "search")  # type: ignore[call-overload]
         names = {
             self.verify: "verify",
             self.unlock: "unlock",
@@ -131,6 +137,7 @@ class PickupScreen(QWidget):
     def set_person(self, person: SignedIn | None) -> None:
         self.person = person
         self.card = None
+        self.search.show_manager_tools(person is not None and person.is_manager)
         self.pages.setCurrentWidget(self.search)
 
     def showEvent(self, event: object) -> None:  # noqa: N802 - Qt's name
@@ -184,6 +191,10 @@ class PickupScreen(QWidget):
             ScanAnswer("idle", "Scan each unit's barcode, or a task label, as it goes back on the shelf."),
             sound=False,
         )
+
+    def show_settings(self) -> None:
+        self.pages.setCurrentWidget(self.settings)
+        self.settings.open(self.person)
 
     def open_pickup(self, pickup_id: str, *, then_handover: bool = False) -> None:
         def shown(card: PickupCard) -> None:
@@ -287,6 +298,24 @@ class PickupScreen(QWidget):
 
         self.ops.run(
             self.services.name_proxy(self.person, pickup_id, name), named, self._failed, changes=("pickups",)
+        )
+
+    def reissue_code(self) -> None:
+        if self.card is None or self.person is None:
+            return
+        card = self.card
+        to = card.customer_email or "the customer (no e-mail address on the order: it will not be sent)"
+
+        def sent(_none: None) -> None:
+            self.banner.show_answer(
+                ScanAnswer(
+                    "ok",
+                    f"A new code and QR code for order {card.order_id} are on their way to {to}; the old ones no longer work.",
+                )
+            )
+
+        self.ops.run(
+            self.services.reissue_code(self.person, card.pickup_id), sent, self._failed, changes=("pickups",)
         )
 
     def _refresh_card(self, card: PickupCard) -> None:

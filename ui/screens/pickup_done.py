@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from core.domain.pickup_desk import HandoverResult
-from ui.touch import SPACING, touch_size
+from ui.touch import SPACING, primary_button
 
 
 def result_lines(result: HandoverResult, collector: str, names: Mapping[str, str]) -> list[str]:
@@ -50,9 +50,7 @@ class DonePanel(QWidget):
         self.text.setWordWrap(True)
         self.box.addWidget(self.title)
         self.box.addWidget(self.text)
-        self.button = touch_size(QPushButton("Next customer"), width=220)
-        self.button.setProperty("kind", "primary")
-        self.button.clicked.connect(self.next_customer)
+        self.button = primary_button("Next customer", self.next_customer.emit, width=220)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(SPACING)

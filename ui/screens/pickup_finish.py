@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from core.domain.handover import DueItem, HandoverPlan, LeftLine
 from core.domain.pickup import LeftOutcome, LeftReason
 from ui.signature_pad import SignaturePad
-from ui.touch import SPACING, kinetic, touch_size
+from ui.touch import SPACING, kinetic, primary_button, touch_size
 
 REASONS = {LeftReason.DECLINED: "Declined", LeftReason.DAMAGED: "Damaged", LeftReason.MISSING: "Missing"}
 
@@ -156,9 +156,7 @@ class FinishPanel(QWidget):
         left_box.addLayout(outcome_row)
 
         self.back_button = touch_size(QPushButton("← Scanning"), width=160)
-        self.complete_button = touch_size(QPushButton("Complete handover"), width=240)
-        self.complete_button.setProperty("kind", "primary")
-        self.complete_button.clicked.connect(self._submit)
+        self.complete_button = primary_button("Complete handover", self._submit, width=240)
         actions = QHBoxLayout()
         actions.setSpacing(SPACING)
         actions.addWidget(self.back_button)

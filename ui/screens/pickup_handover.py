@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.domain.handover import HandoverPlan
 from ui.scan_panel import show_count
-from ui.touch import SPACING, touch_size
+from ui.touch import SPACING, primary_button
 
 REFUSALS_SHOWN = 3
 
@@ -49,9 +49,7 @@ class HandoverPanel(QWidget):
         self.refused = _label("", "error")
         self.refused.hide()
         self.status = _label("", "hint")
-        self.finish_button = touch_size(QPushButton("Next: signature"), width=220)
-        self.finish_button.setProperty("kind", "primary")
-        self.finish_button.clicked.connect(self.finish)
+        self.finish_button = primary_button("Next: signature", self.finish.emit, width=220)
         actions = QHBoxLayout()
         actions.setSpacing(SPACING)
         actions.addWidget(self.status, 1)

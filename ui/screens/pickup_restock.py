@@ -9,11 +9,12 @@ the screen; this page shows the open tasks and says how to finish each.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from core.domain.return_desk import TaskCard
+from ui.page_header import page_header
 from ui.tile_list import TileList
-from ui.touch import SPACING, touch_size
+from ui.touch import SPACING
 
 
 def task_text(task: TaskCard) -> str:
@@ -32,14 +33,7 @@ class RestockList(QWidget):
         super().__init__(parent)
         self.tasks: list[TaskCard] = []
         self.tiles: dict[int, QLabel] = {}
-        self.back_button = touch_size(QPushButton("← Pickups"), width=160)
-        self.back_button.clicked.connect(self.back)
-        heading = QLabel("Restock tasks")
-        heading.setProperty("kind", "title")
-        top = QHBoxLayout()
-        top.setSpacing(SPACING)
-        top.addWidget(self.back_button)
-        top.addWidget(heading, 1)
+        top, self.back_button = page_header("Restock tasks", "← Pickups", self.back.emit)
         self.list = TileList("Looking for units to put back…")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

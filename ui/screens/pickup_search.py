@@ -39,11 +39,12 @@ def tile_text(card: PickupCard) -> str:
 
 
 class PickupSearch(QWidget):
-    """Emits `query(text)` after a pause in typing, `chosen(pickup_id)` on a tap, `restock()`."""
+    """Emits `query(text)` after a pause in typing, `chosen(pickup_id)` on a tap, `restock()`, `settings()`."""
 
     query = Signal(str)
     chosen = Signal(str)
     restock = Signal()
+    settings = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,8 +54,13 @@ class PickupSearch(QWidget):
         heading.setProperty("kind", "title")
         self.restock_button = touch_size(QPushButton("Restock tasks"), width=200)
         self.restock_button.clicked.connect(self.restock)
+        self.settings_button = touch_size(QPushButton("Pickup settings"), width=180)
+        self.settings_button.clicked.connect(self.settings)
+        self.settings_button.hide()  # managers only (`show_manager_tools`)
         top = QHBoxLayout()
+        top.setSpacing(SPACING)
         top.addWidget(heading, 1)
+        top.addWidget(self.settings_button)
         top.addWidget(self.restock_button)
         self.field = QLineEdit()
         self.field.setPlaceholderText(
@@ -76,6 +82,9 @@ class PickupSearch(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.field)
         layout.addWidget(self.list, 1)
+
+    def show_manager_tools(self, manager: bool) -> None:
+        self.settings_button.setVisible(manager)
 
     def set_restock_count(self, count: int) -> None:
         self.restock_button.setText(f"Restock tasks ({count})" if count else "Restock tasks")

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from core.domain.pickup import CODE_DIGITS, IdType
 from ui.pickup_ports import IdCheck
-from ui.touch import SPACING, touch_size
+from ui.touch import SPACING, primary_button, touch_size
 
 ID_TYPES = {
     IdType.DRIVER_LICENCE: "Driver's licence",
@@ -71,7 +71,7 @@ class Keypad(QWidget):
         for i, key in enumerate(["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0"]):
             button = touch_size(QPushButton(key))
             button.setObjectName("PadKey")  # smaller than the sign-in keypad: it shares the panel
-            button.setMinimumHeight(56)
+            button.setMinimumHeight(48)
             button.setAccessibleName("delete" if key == "⌫" else key)
             button.clicked.connect(lambda _=False, k=key: self.press(k))
             grid.addWidget(button, i // 3, i % 3)
@@ -83,29 +83,34 @@ class Keypad(QWidget):
 
 
 class VerifyPanel(QWidget):
-    """Emits `code_entered(code)`, `id_checked(IdCheck)` and `proxy_named(name)`."""
+    """Emits `code_entered(code)`, `id_checked(IdCheck)`, `proxy_named(name)` and `reissue()`."""
 
     code_entered = Signal(str)
     id_checked = Signal(object)
     proxy_named = Signal(str)
+    reissue = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         code_card, code_box = _card()
-        code_box.addWidget(_label("Pickup code from the e-mail", "subtitle"))
+        self.reissue_button = touch_size(QPushButton("Send a new code"))
+        self.reissue_button.setAccessibleName("The customer lost the code: e-mail a new code and QR code")
+        heading = QHBoxLayout()
+        heading.setSpacing(SPACING)
+        heading.addWidget(_label("Pickup code", "subtitle"), 1)
+        heading.addWidget(self.reissue_button)
+        code_box.addLayout(heading)
         self.attempts = _label("", "hint")
         self.code = _field("6 digits", max_length=CODE_DIGITS + 2)
         self.code.setObjectName("PinField")
         self.code.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
         self.code.returnPressed.connect(self._submit_code)
-        self.code_button = touch_size(QPushButton("Verify"))
-        self.code_button.setProperty("kind", "primary")
-        self.code_button.setMinimumHeight(56)
-        self.code_button.clicked.connect(self._submit_code)
+        self.code_button = primary_button("Verify", self._submit_code)
         code_box.addWidget(self.code)
         code_box.addWidget(Keypad(self.code, self.code_button))
         code_box.addWidget(self.attempts)
         code_box.addStretch(1)
+        self.reissue_button.clicked.connect(self.reissue)
 
         id_card, id_box = _card()
         id_box.addWidget(_label("Or check a photo ID", "subtitle"))
@@ -126,9 +131,7 @@ class VerifyPanel(QWidget):
         self.holder = _field("Name on the ID")
         self.proxy = touch_size(QPushButton("The named proxy is collecting"))
         self.proxy.setCheckable(True)
-        self.id_button = touch_size(QPushButton("Check ID"), width=160)
-        self.id_button.setProperty("kind", "primary")
-        self.id_button.clicked.connect(self._submit_id)
+        self.id_button = primary_button("Check ID", self._submit_id, width=160)
         id_box.addWidget(self.last4)
         id_box.addWidget(self.holder)
         row = QHBoxLayout()
@@ -198,10 +201,7 @@ class UnlockPanel(QWidget):
         self.pin.setObjectName("PinField")
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.returnPressed.connect(self._submit)
-        self.button = touch_size(QPushButton("Unlock"))
-        self.button.setProperty("kind", "primary")
-        self.button.setMinimumHeight(56)
-        self.button.clicked.connect(self._submit)
+        self.button = primary_button("Unlock", self._submit)
         box.addWidget(self.manager)
         box.addWidget(self.pin)
         box.addStretch(1)
