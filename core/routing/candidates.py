@@ -51,7 +51,6 @@ class Candidate:
         "pickup_here",
         "priority",
         "template",
-        "text",
         "unavailable",
         "unit_cost",
         "usable",
@@ -60,25 +59,30 @@ class Candidate:
     )
 
     def __init__(
-        self, loc: LocationSnapshot, distance_km: float, pickup_here: bool = False, column: int = 0
+        self,
+        loc: LocationSnapshot,
+        distance_km: float,
+        pickup_here: bool,
+        column: int,
+        usable: dict[int, int],
+        unavailable: dict[str, str],
+        weight_g: int,
+        items: int,
     ) -> None:
         self.loc, self.distance_km, self.pickup_here = loc, distance_km, pickup_here
         self.column = column  # its position in the order's `Screened` columns
-        self.excluded_by: str | None = None
-        self.template = (
-            ""  # the rule set's reason template for `excluded_by`, filled from `values` when shown
-        )
-        self.text: str | None = None  # a reason already written out (line-level exclusions)
+        self.usable = usable  # line index -> units it may give (<= qty)
+        self.unavailable = unavailable  # sku -> why it cannot come from here
+        self.weight_g = weight_g  # what it would send alone: every usable unit
+        self.items = items  # how many lines it could supply in full
+        self.excluded_by: str | None = None  # set only when no carrier takes its parcel
+        self.template = ""  # the rule set's reason template for `excluded_by`
         self.values: dict[str, Any] = _NOTHING
-        self.usable: dict[int, int] = _NOTHING  # line index -> units it may give (<= qty)
         self.unit_cost: dict[int, int] = _NOTHING  # line index -> ticks per unit
         self.overstock: dict[int, int] = _NOTHING  # line index -> ticks per unit (<= 0)
-        self.unavailable: dict[str, str] = _NOTHING  # sku -> why it cannot come from here
         self.labour = 0  # ticks per unit
         self.priority = 0  # ticks per shipment
         self.capacity = 0  # ticks per shipment
-        self.weight_g = 0  # what it would send alone: every usable unit
-        self.items = 0  # how many lines it could supply in full
 
     @property
     def code(self) -> str:
@@ -90,8 +94,7 @@ class Candidate:
 
     @property
     def reason(self) -> str:
-        """Formatted only when someone reads it: most orders exclude dozens of far-away locations."""
-        return self.text if self.text is not None else self.template.format(**self.values)
+        return self.template.format(**self.values)
 
     def exclude(self, key: str, rules: CompiledRules, **values: Any) -> Candidate:
         self.excluded_by = key

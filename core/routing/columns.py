@@ -6,14 +6,16 @@ order is code order), the distance and every filter are one vector operation ove
 
 The columns follow the snapshot they mirror: location rows are checked against the snapshot's
 `LocationSnapshot` objects by identity on every use (they are frozen, so a change is a new object),
-and a SKU's stock row is dropped whenever `NetworkSnapshot.set_stock` or `drop_stock` touches it.
+and a SKU's stock row is updated in place whenever `NetworkSnapshot.set_stock` or `drop_stock`
+touches it (routing reserves stock of the very SKUs the next orders for popular items ask for).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import repeat
 from math import cos, radians
-from operator import is_
+from operator import attrgetter, is_
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,6 +28,7 @@ if TYPE_CHECKING:  # the snapshot holds these columns
 
 TYPES: tuple[LocationType, ...] = tuple(LocationType)
 MAX_STOCK_ROWS = 20_000  # SKUs whose rows are kept (about 1 KB each) before starting afresh
+_ATP = attrgetter("atp")
 
 
 class LocationColumns:
@@ -97,13 +100,17 @@ class StockRows:
             if len(self.rows) >= MAX_STOCK_ROWS:
                 self.rows.clear()
             n, get = len(self.columns.codes), self.columns.index.get
-            at = np.fromiter((get(code, n) for code in held), np.intp, len(held))
-            levels = np.fromiter((level.atp for level in held.values()), np.int64, len(held))
+            at = np.fromiter(map(get, held, repeat(n)), np.intp, len(held))
+            levels = np.fromiter(map(_ATP, held.values()), np.int64, len(held))
             where = np.zeros(n + 1, bool)  # index n collects locations storage no longer knows
             atp = np.zeros(n + 1, np.int64)
             where[at], atp[at] = True, levels
             found = self.rows[sku] = (where[:n], atp[:n])
         return found
 
-    def forget(self, sku: str) -> None:
-        self.rows.pop(sku, None)
+    def update(self, sku: str, code: str, level: StockLevel | None) -> None:
+        """The location's stock row for the SKU is now `level` (None: it has none)."""
+        found = self.rows.get(sku)
+        i = self.columns.index.get(code)
+        if found is not None and i is not None:
+            found[0][i], found[1][i] = level is not None, level.atp if level is not None else 0

@@ -254,10 +254,17 @@ def _line_filter(
     atps = [atp[at].tolist() for _, atp in rows]
     safeties = [p.safety[types].tolist() for p in prepared]
     eligible, locs, km, counts = out.eligible, out.locs, out.km, items.tolist()
+    labour = [rules.labour.get(t, 0) for t in TYPES]
+    labours = [labour[t] for t in types.tolist()]
+    single = index[0] if len(index) == 1 else None
+    only = usable_cols[0] if single is not None else None
     for k, (column, i, w) in enumerate(zip(passing.tolist(), at.tolist(), weight.tolist(), strict=True)):
         out.items[column] = counts[k]
         if full[k]:
-            usable_at = {n: col[k] for n, col in zip(index, usable_cols, strict=True)}
+            if only is not None:
+                usable_at = {single: only[k]}
+            else:
+                usable_at = {n: col[k] for n, col in zip(index, usable_cols, strict=True)}
             unavailable = _NOTHING
         else:
             usable_at, unavailable, first = {}, {}, None
@@ -270,7 +277,9 @@ def _line_filter(
                     values, text = p.fence_text[fenced[k]]
                     first = first or ("fence", values)
                 else:
-                    values, text = p.shortage(atps[m][k], safeties[m][k], usable_cols[m][k])
+                    atp, safety = atps[m][k], safeties[m][k]
+                    found = p.short.get((atp, safety)) or p.shortage(atp, safety, usable_cols[m][k])
+                    values, text = found
                     first = first or ("stock", values)
                 unavailable[p.line.sku] = text
             out.unavailable[column] = unavailable
@@ -279,10 +288,9 @@ def _line_filter(
                 out.reason[column] = "; ".join(unavailable.values())
                 continue
         loc = locs[column]
-        c = Candidate(loc, km[column], i == store, column)
+        c = Candidate(loc, km[column], i == store, column, usable_at, unavailable, w, counts[k])
         eligible.append(c)
-        c.labour = rules.labour.get(loc.type, 0)
-        c.weight_g, c.items, c.usable, c.unavailable = w, counts[k], usable_at, unavailable
+        c.labour = labours[k]
         if overstock:
             _overstock(c, prepared, network, rules)
         else:

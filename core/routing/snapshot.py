@@ -146,13 +146,13 @@ class NetworkSnapshot:
     def set_stock(self, code: str, sku: str, level: StockLevel) -> None:
         self.stock.setdefault(sku, {})[code] = level
         if self._stock_rows is not None:
-            self._stock_rows.forget(sku)
+            self._stock_rows.update(sku, code, level)
 
     def drop_stock(self, code: str, sku: str) -> None:
         """The location no longer has a stock row for the SKU."""
         self.stock.get(sku, {}).pop(code, None)
         if self._stock_rows is not None:
-            self._stock_rows.forget(sku)
+            self._stock_rows.update(sku, code, None)
 
     def columns(self) -> LocationColumns:
         """The locations as arrays for screening, brought up to date with `locations`."""
