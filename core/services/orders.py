@@ -214,6 +214,7 @@ def create_fulfilment(
         order_id=order_id,
         location_code=location,
         state=FulfilmentState.ASSIGNED.value,
+        promise_by=order.promise_by,
         created_at=stamp,
         updated_at=stamp,
         lines=rows,

@@ -1,9 +1,15 @@
 """The store's pick queue and one fulfilment's lines, read with SQL that filters, sorts and pages.
 
 A busy store may hold 100,000 orders, so the queue never loads them: one query returns a page of
-ids sorted by promise time (SQLite keeps a top-N sorter for ORDER BY … LIMIT), a second counts the
-matches, and the line totals and re-route notes are read for that page only. The tablet's list
-model asks for the next page when the associate scrolls near the end.
+ids sorted by promise time, a second counts the matches, and the line totals and re-route notes are
+read for that page only. The tablet's list model asks for the next page when the associate scrolls
+near the end.
+
+The page walks `ix_fulfilments_queue` (location, promise, id; only the queue's states) in order and
+stops after offset + limit rows, so the first page reads 60 rows however many are open. Two things
+keep SQLite on that index: the sort is on the fulfilment's copy of its order's promise, and the
+states are written into the SQL as literals (a partial index is used only when the query's WHERE
+visibly implies the index's, which bound parameters do not).
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.domain.errors import NotFoundError, ValidationError
@@ -39,7 +45,7 @@ from core.storage.models import (
     SyncMessage,
 )
 
-QUEUE_STATES = ("assigned", "picking")
+QUEUE_STATES = ("assigned", "picking")  # as in the index's WHERE (`models.orders.QUEUE_WHERE`)
 REASON_LIMIT = 240  # state_events.reason holds the hub's explanation cut to this length
 
 
@@ -61,7 +67,9 @@ def _filtered(query: Select, session: Session, q: QueueQuery) -> Select:
     (ILIKE there would wrap both sides in lower() and halve the speed); PostgreSQL gets ILIKE.
     """
     location = store_location(session)
-    query = query.where(Fulfilment.state.in_(QUEUE_STATES))
+    query = query.where(
+        Fulfilment.state.in_(bindparam("queue_states", QUEUE_STATES, expanding=True, literal_execute=True))
+    )
     if location:
         query = query.where(Fulfilment.location_code == location)
     wanted = []
@@ -100,7 +108,7 @@ def queue_page(session: Session, q: QueueQuery) -> QueuePage:
             Fulfilment.state,
         )
         .join(Order, Order.id == Fulfilment.order_id)
-        .order_by(Order.promise_by.is_(None), Order.promise_by, Fulfilment.id)
+        .order_by(Fulfilment.promise_by.is_(None), Fulfilment.promise_by, Fulfilment.id)
         .offset(q.offset)
         .limit(q.limit)
     )

@@ -81,6 +81,7 @@ def seed_store_orders(
         order_id, fid = f"W{n:06d}", f"W{n:06d}-{location}"
         method = "pickup" if rng.random() < 0.2 else "ship"
         placed = now - timedelta(minutes=rng.randint(5, 600))
+        promise = now + timedelta(minutes=rng.randint(-30, 3 * 24 * 60))
         orders.append(
             dict(
                 id=order_id,
@@ -93,7 +94,7 @@ def seed_store_orders(
                 ship_postal_code="",
                 ship_country="US",
                 pickup_location=location if method == "pickup" else None,
-                promise_by=now + timedelta(minutes=rng.randint(-30, 3 * 24 * 60)),
+                promise_by=promise,
                 state="in_fulfilment",
                 total=Decimal(0),
                 payload_hash="",
@@ -108,6 +109,7 @@ def seed_store_orders(
                 order_id=order_id,
                 location_code=location,
                 state=state,
+                promise_by=promise,
                 carrier="UPS",
                 service="Ground",
                 created_at=placed,

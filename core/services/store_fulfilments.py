@@ -181,6 +181,7 @@ def _create(session: Session, p: Mapping[str, Any], units: dict[str, int], now: 
         carrier=p.get("carrier") or "",
         service=p.get("service") or "",
         eta=datetime.fromisoformat(p["eta"]).date() if p.get("eta") else None,
+        promise_by=order.promise_by,
         created_at=now,
         updated_at=now,
         lines=rows,
