@@ -65,11 +65,15 @@ def rows(p: Problem, screened: Screened, quotes: list[Quoted]) -> list[Row]:
     n = len(screened.locs)
     scores: list[dict[str, str]] = [_NOTHING] * n
     totals: list[str | None] = [None] * n
+    texts: dict[tuple[tuple[str, int], ...], tuple[dict[str, str], str]] = {}  # locations alike share one
     for k, c in enumerate(p.cands):
         ticks = solo_scores(p, k, quotes[k])
         if ticks:
-            scores[c.column] = money_texts(ticks)
-            totals[c.column] = amount_text(sum(ticks.values()))
+            key = tuple(ticks.items())
+            found = texts.get(key)
+            if found is None:
+                found = texts[key] = (money_texts(ticks), amount_text(sum(ticks.values())))
+            scores[c.column], totals[c.column] = found
     return [
         {
             "location": loc.code,
