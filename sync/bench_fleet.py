@@ -407,14 +407,15 @@ def raw_insert(hub: Database, stores: Sequence[str], batch: int, connections: in
     threads = [
         threading.Thread(target=insert_share, args=(work[i::connections],)) for i in range(connections)
     ]
-    cpu = time.process_time()
+    meter = CpuMeter([])
+    meter.start()
     began = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     wall = time.perf_counter() - began
-    cpu = time.process_time() - cpu
+    cpu = meter.stop()
     metadata.drop_all(hub.engine)
     if errors:
         raise errors[0]
@@ -424,7 +425,9 @@ def raw_insert(hub: Database, stores: Sequence[str], batch: int, connections: in
         "connections": connections,
         "wall_s": round(wall, 2),
         "rows_per_s": round(len(rows) / wall, 1) if wall else 0.0,
-        "client_cpu_s": round(cpu, 1),
+        "client_cpu_s": cpu["load_generator_cpu_s"],
+        "postgres_cpu_s": cpu["postgres_cpu_s"],
+        "machine_cpu_s": cpu["machine_cpu_s"],
     }
 
 
