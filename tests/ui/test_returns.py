@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 
 from core.domain.inventory import Bucket
 from core.domain.returns import Condition, ReturnReason, ReturnRequest
@@ -196,6 +196,9 @@ def test_the_rail_opens_returns_in_the_app_and_scans_reach_it(qtbot, kit) -> Non
     kit.shell.main.rail.buttons["returns"].click()
     screen = kit.shell.main.screen("returns")
     assert isinstance(screen, ReturnsScreen) and kit.shell.main.current == "returns"
+    # building it opened no window of its own: the app keeps the keyboard (a wedge scanner types there)
+    assert QApplication.activeWindow() is kit.shell
+    assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [kit.shell]
     assert screen.person is not None and screen.person.associate_id == "1002"
     kit.shell.on_scan("W404", "enter")  # the app's scan path: an unknown receipt, said as an error
     qtbot.waitUntil(lambda: screen.banner.outcome == "error")

@@ -67,6 +67,9 @@ class BackHeading(QHBoxLayout):
         column.setSpacing(2)
         column.addWidget(self.title)
         column.addWidget(self.subtitle)
-        self.subtitle.setVisible(kind != "title")  # a page title stands alone, level with the button
+        # A page title stands alone, level with the button. (Only ever hide here: showing a label
+        # that has no parent yet would open it as a window of its own.)
+        if kind == "title":
+            self.subtitle.hide()
         self.addWidget(self.back_button)
         self.addLayout(column, 1)
