@@ -7,6 +7,7 @@ surface by module:
 - `feed`: `emit`, `read_changes`, `feed_head`, `prune_feed`, `needs_snapshot`;
 - `snapshot`: `store_snapshot` (open fulfilments, stock and catalog of one store);
 - `events`: `StoreEvent`, `FulfilmentUpdate`, `apply_events` (exactly-once push);
+- `movement_batch`: `apply_movement_batch` (a push of movements applied whole, or None);
 - `intake`: `route_order`, `reroute_lines`, `cancel_order` (routing that tells the stores);
 - `feeds`: `apply_inventory_feed` (DC / 3PL / drop-ship stock snapshots and deltas);
 - `views`: `order_view`, `stock_view` (read models for the API).
