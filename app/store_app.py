@@ -31,19 +31,20 @@ from core.domain.errors import ValidationError
 from core.services import associates
 from core.storage.database import Database
 from ui.ops import OpRunner
-from ui.pick_ports import PickServices
-from ui.pickup_ports import PickupServices
-from ui.ports import PackServices, StoreServices
-from ui.returns_ports import ReturnsServices
+from ui.ports import StoreServices
 from ui.shell import StoreShell
 from ui.sounds import ScanSounds
 from ui.theme import ThemeManager
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: the screens' ports load with their screens
     import httpx
 
     from app.pickup_timer import PickupTimer
     from sync.client import SyncClient
+    from ui.pick_ports import PickServices
+    from ui.pickup_ports import PickupServices
+    from ui.ports import PackServices
+    from ui.returns_ports import ReturnsServices
 
 
 # Imported on a background thread once the first page is painted (`app.warm_up`): the sync client
@@ -179,7 +180,7 @@ def assemble(
     ops.changed.connect(lambda _tags: sync.client().notify())  # a change was committed: push it soon
     scan_sounds = ScanSounds(app, enabled=sounds)
     shell = StoreShell(ops, services, themes, scan_sounds)
-    warm_up = WarmUp(WORKSPACE_MODULES, shell)
+    warm_up = WarmUp(WORKSPACE_MODULES, [sync.prepare], shell)
     shell.first_page_shown.connect(warm_up.start)
     warm_up.done.connect(shell.main.prepare)
     warm_up.done.connect(scan_sounds.preload)  # Qt Multimedia starts after the first paint too

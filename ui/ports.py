@@ -12,14 +12,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.domain.associates import AssociateCard, Role, SignedIn, SignInOutcome
-from core.domain.packing import PackCard, PackSheet, ShipResult
 from sync.client.status import SyncStatus
 from ui.ops import Op
-from ui.pick_ports import PickServices
-from ui.pickup_ports import PickupServices
-from ui.returns_ports import ReturnsServices
+
+if TYPE_CHECKING:  # in annotations only: each screen's ports load with the screen, after sign-in shows
+    from core.domain.packing import PackCard, PackSheet, ShipResult
+    from ui.pick_ports import PickServices
+    from ui.pickup_ports import PickupServices
+    from ui.returns_ports import ReturnsServices
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""The warm-up imports on its own thread and says so on the UI thread."""
+"""The warm-up imports and runs its jobs on its own thread, and says so on the UI thread."""
 
 from __future__ import annotations
 
@@ -19,10 +19,19 @@ def test_modules_are_imported_off_the_ui_thread_and_done_is_told_on_it(
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(sys.modules, "warm_probe", raising=False)
     told_on: list[threading.Thread] = []
-    warm_up = WarmUp(["warm_probe", "no_such_module_anywhere"])
+    jobs_on: list[threading.Thread] = []
+
+    def job() -> None:
+        jobs_on.append(threading.current_thread())
+
+    def failing_job() -> None:
+        raise RuntimeError("a failing job does not stop the warm-up")
+
+    warm_up = WarmUp(["warm_probe", "no_such_module_anywhere"], [failing_job, job])
     warm_up.done.connect(lambda: told_on.append(threading.current_thread()))
     with qtbot.waitSignal(warm_up.done, timeout=10_000):
         warm_up.start()
     warm_up.finish()
     assert sys.modules["warm_probe"].IMPORTED_ON is not threading.main_thread()
+    assert len(jobs_on) == 1 and jobs_on[0] is sys.modules["warm_probe"].IMPORTED_ON
     qtbot.waitUntil(lambda: told_on == [threading.main_thread()])
