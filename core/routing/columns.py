@@ -72,6 +72,8 @@ class LocationColumns:
                 i = self.index.get(loc.code)
                 if i is None or old.code != loc.code:
                     return False
+                if loc.type != old.type:
+                    self._fences.clear()
                 self.locs[i] = loc
                 self._set(i, loc)
         self.source = current
