@@ -39,18 +39,17 @@ class LocationColumns:
         self.locs = sorted(self.source, key=lambda loc: loc.code)
         self.codes = [loc.code for loc in self.locs]
         self.index = {code: i for i, code in enumerate(self.codes)}
-        n = len(self.locs)
-        self.lat = np.empty(n)  # radians
-        self.cos_lat = np.empty(n)
-        self.lon = np.empty(n)  # degrees, as the distance formula takes it
-        self.enabled = np.empty(n, bool)
-        self.ships = np.empty(n, bool)
-        self.pickup = np.empty(n, bool)
-        self.type = np.empty(n, np.intp)  # index into TYPES
-        self.capacity = np.empty(n, np.int64)
-        self.used = np.empty(n, np.int64)
-        for i, loc in enumerate(self.locs):
-            self._set(i, loc)
+        locs = self.locs  # the hub builds a snapshot per order: one list per column, not per cell
+        lat = [radians(loc.latitude) for loc in locs]
+        self.lat = np.array(lat, float)  # radians
+        self.cos_lat = np.array([cos(x) for x in lat], float)
+        self.lon = np.array([loc.longitude for loc in locs], float)  # degrees, as the formula takes it
+        self.enabled = np.array([loc.enabled for loc in locs], bool)
+        self.ships = np.array([loc.ships for loc in locs], bool)
+        self.pickup = np.array([loc.pickup for loc in locs], bool)
+        self.type = np.array([TYPES.index(loc.type) for loc in locs], np.intp)  # index into TYPES
+        self.capacity = np.array([loc.daily_capacity for loc in locs], np.int64)
+        self.used = np.array([loc.used_capacity_today for loc in locs], np.int64)
         self._fences: dict[CompiledFence, np.ndarray] = {}
 
     def _set(self, i: int, loc: LocationSnapshot) -> None:
