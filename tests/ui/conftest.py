@@ -125,5 +125,6 @@ def first_run_kit(qtbot, qapp: QApplication, store_db: Database) -> Iterator[Kit
     """The store app on a store that has never been enrolled: it opens on the setup screen."""
     built = build_kit(qtbot, qapp, store_db, demo=False)
     qtbot.waitUntil(lambda: built.shell.page == "setup")
+    qtbot.waitUntil(lambda: built.shell.main.prepared)  # the screens built after setup shows
     yield built
     close_kit(built)
