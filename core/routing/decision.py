@@ -167,6 +167,7 @@ class RoutingDecision:
         return self._text
 
     def to_dict(self) -> dict[str, Any]:
+        """The decision JSON; its candidate rows are the decision's own, so read, store or copy them."""
         ru = self.runner_up
         return {
             "order_id": self.order_id,
