@@ -1,7 +1,8 @@
 """Recording a refund decision and reading it back as a receipt.
 
 Both returns at the counter and units left at the pickup counter end here, as a `returns` row
-with its lines, so every refund of an order line is counted in one place. The receipt is data (the
+with its lines, so every refund of an order line is counted in one place; the same transaction
+queues it for the hub (`refund_copies`), which counts every store's refunds of an order. The receipt is data (the
 PDF is the screen's work): it is built from the stored rows, so a reprint says what was recorded.
 """
 
@@ -17,6 +18,7 @@ from core.domain.errors import NotFoundError, ValidationError
 from core.domain.return_desk import ReceiptLine, ReturnReceipt
 from core.domain.returns import ReturnQuote, quote_leftovers
 from core.services.orders import Actor
+from core.services.refund_copies import enqueue_refund
 from core.services.sold_orders import line_ids, sold_order
 from core.storage.models import Associate, Fulfilment, Location, Product, Return, ReturnLine
 
@@ -80,6 +82,7 @@ def save_refund(
         raise ValidationError(f"a refund of {row.total} is negative", field="total")
     session.add(row)
     session.flush()
+    enqueue_refund(session, row)
     return row
 
 

@@ -11,9 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from core.domain.orders import OrderRequest
 from core.services.hub.access import PermissionDeniedError, Role
 from core.services.hub.intake import cancel_order, route_order
+from core.services.hub.return_view import order_for_return
 from core.services.hub.views import order_locations, order_view
 from core.services.orders import Actor
 from sync.hub.context import Caller, HubDep, run_unit
+from sync.protocol import OrderForReturn
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 OrderId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
@@ -52,6 +54,20 @@ def get_order(order_id: OrderId, hub: HubDep, caller: Caller) -> dict[str, Any]:
         return order_view(session, order_id)
 
     return run_unit(hub, read)
+
+
+@router.get(
+    "/{order_id}/for-return",
+    response_model=OrderForReturn,
+    summary="Any order of the network as a store needs it to take units back",
+)
+def get_order_for_return(order_id: OrderId, hub: HubDep, caller: Caller) -> OrderForReturn:
+    """`order_id` may also be a fulfilment id (the packing slip's barcode). Any store device may read
+    any order this way: a customer may return at any store, whichever channel sold the order and
+    wherever it was shipped from. Channels (integration tokens) have no counter and are refused."""
+    caller.require(Role.STORE_DEVICE, Role.MANAGER)
+    document = run_unit(hub, lambda s: order_for_return(s, order_id))
+    return OrderForReturn.model_validate(document)
 
 
 @router.post("/{order_id}/cancel", summary="Cancel an order; its stores are told to stop")

@@ -18,7 +18,8 @@ from core.domain.orders import field_path
 from core.services.hub.events import StoreEvent
 from core.services.hub.fulfilment_updates import FulfilmentUpdate
 from core.services.hub.inbox import EventOutcome
-from sync.protocol import EVENT_ADAPTER, FulfilmentEvent, MovementEvent
+from core.services.hub.refunds import StoreRefund
+from sync.protocol import EVENT_ADAPTER, AnyEvent, MovementEvent, RefundEvent
 
 
 def _event_id(raw: Any, index: int) -> uuid.UUID:
@@ -38,7 +39,7 @@ def to_store_event(raw: Any, index: int) -> StoreEvent | EventOutcome:
         event = EVENT_ADAPTER.validate_python(raw)
     except pydantic.ValidationError as exc:
         first = exc.errors()[0]
-        loc = tuple(p for p in first["loc"] if p not in ("movement", "fulfilment"))
+        loc = tuple(p for p in first["loc"] if p not in ("movement", "fulfilment", "refund"))
         message = first["msg"].removeprefix("Value error, ")
         return EventOutcome(event_id, "rejected", message, field_path(loc) or None)
     document = event.model_dump(mode="json")
@@ -49,7 +50,9 @@ def to_store_event(raw: Any, index: int) -> StoreEvent | EventOutcome:
     return StoreEvent(event.id, event.kind, document, body)
 
 
-def _body(event: MovementEvent | FulfilmentEvent) -> MovementSpec | FulfilmentUpdate:
+def _body(event: AnyEvent) -> MovementSpec | FulfilmentUpdate | StoreRefund:
+    if isinstance(event, RefundEvent):
+        return StoreRefund(event.payload.model_dump(mode="json"))
     if isinstance(event, MovementEvent):
         p = event.payload
         return MovementSpec(

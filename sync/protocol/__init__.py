@@ -12,7 +12,8 @@ Direction of travel:
   change applied). `snapshot=True` means "reset your copy from these changes".
 
 Modules: `base` (version, limits, the strict `Wire` base), `push` (enrolment, events, push
-results), `pull` (changes, snapshots). Import from `sync.protocol`; the split is private.
+results), `pull` (changes, snapshots), `refunds` (a refund event's payload), `order_lookup` (an
+order of any channel as a store reads it for a return). Import from `sync.protocol`; the split is private.
 
 Stock that leaves with a fulfilment travels as the store's own `shipment` / `pickup` movement
 events; the `shipped` / `collected` steps only move state and consume the hub's reservation.
@@ -22,6 +23,14 @@ does not understand instead of misreading it.
 """
 
 from sync.protocol.base import MAX_EVENTS_PER_PUSH, MAX_PULL_LIMIT, PROTOCOL_VERSION, Code, Qty, Wire
+from sync.protocol.order_lookup import (
+    DeliveredFulfilment,
+    DeliveredLine,
+    OrderForReturn,
+    OrderLineForReturn,
+    RefundRecord,
+    RefundRecordLine,
+)
 from sync.protocol.pull import (
     PAYLOAD_MODELS,
     AssignedLine,
@@ -42,6 +51,7 @@ from sync.protocol.pull import (
 )
 from sync.protocol.push import (
     EVENT_ADAPTER,
+    AnyEvent,
     EnrollRequest,
     EnrollResponse,
     Event,
@@ -54,9 +64,11 @@ from sync.protocol.push import (
     PushResponse,
     PushResult,
     PushStatus,
+    RefundEvent,
     SkuQty,
     event_payload_json,
 )
+from sync.protocol.refunds import RefundKind, RefundLine, RefundMethod, RefundPayload
 
 __all__ = [
     "EVENT_ADAPTER",
@@ -64,6 +76,7 @@ __all__ = [
     "MAX_PULL_LIMIT",
     "PAYLOAD_MODELS",
     "PROTOCOL_VERSION",
+    "AnyEvent",
     "AssignedLine",
     "Balance",
     "Catalog",
@@ -72,6 +85,8 @@ __all__ = [
     "Change",
     "ChangeKind",
     "Code",
+    "DeliveredFulfilment",
+    "DeliveredLine",
     "EnrollRequest",
     "EnrollResponse",
     "Event",
@@ -84,12 +99,21 @@ __all__ = [
     "LinesRerouted",
     "MovementEvent",
     "MovementPayload",
+    "OrderForReturn",
+    "OrderLineForReturn",
     "PullResponse",
     "PushRequest",
     "PushResponse",
     "PushResult",
     "PushStatus",
     "Qty",
+    "RefundEvent",
+    "RefundKind",
+    "RefundLine",
+    "RefundMethod",
+    "RefundPayload",
+    "RefundRecord",
+    "RefundRecordLine",
     "Reroute",
     "SkuQty",
     "StockBalances",

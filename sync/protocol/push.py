@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, Field, TypeAdapter, field_validator, model_v
 
 from core.domain.inventory import Bucket, Reason
 from sync.protocol.base import MAX_EVENTS_PER_PUSH, PROTOCOL_VERSION, Code, Qty, Wire
+from sync.protocol.refunds import RefundPayload
 
 # --------------------------------------------------------------------------- enrolment
 
@@ -98,8 +99,16 @@ class FulfilmentEvent(_EventBase):
     payload: FulfilmentPayload
 
 
-Event = Annotated[MovementEvent | FulfilmentEvent, Field(discriminator="kind")]
-EVENT_ADAPTER: TypeAdapter[MovementEvent | FulfilmentEvent] = TypeAdapter(Event)
+class RefundEvent(_EventBase):
+    """A refund the store recorded (a return, units left at pickup); its stock moves as movements."""
+
+    kind: Literal["refund"] = "refund"
+    payload: RefundPayload
+
+
+AnyEvent = MovementEvent | FulfilmentEvent | RefundEvent
+Event = Annotated[AnyEvent, Field(discriminator="kind")]
+EVENT_ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(Event)
 
 
 class PushRequest(Wire):
@@ -129,6 +138,6 @@ class PushResponse(Wire):
     results: list[PushResult]
 
 
-def event_payload_json(event: MovementEvent | FulfilmentEvent) -> dict[str, Any]:
+def event_payload_json(event: AnyEvent) -> dict[str, Any]:
     """The canonical content of an event, hashed by the hub to tell a retry from a conflict."""
     return event.model_dump(mode="json")

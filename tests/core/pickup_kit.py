@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -91,17 +92,19 @@ def reserved(db: Database, sku: str, location: str = "S01") -> int:
         return position.reserved if position else 0
 
 
+def _event_words(payload: dict[str, Any]) -> str:
+    if "action" in payload:
+        return payload["action"]
+    if "return_id" in payload:  # a refund: its kind and total
+        return f"{payload['kind']}/{payload['total']}"
+    return f"{payload['reason']}/{payload['bucket']}/{payload['qty']}"
+
+
 def outbox(db: Database) -> list[tuple[str, str]]:
-    """(kind, action or reason/bucket) of every queued event, oldest first."""
+    """(kind, action, reason/bucket/qty or refund kind/total) of every queued event, oldest first."""
     with db.transaction() as session:
         rows = session.scalars(select(OutboxEvent).order_by(OutboxEvent.position))
-        return [
-            (
-                r.kind,
-                r.payload.get("action") or f"{r.payload['reason']}/{r.payload['bucket']}/{r.payload['qty']}",
-            )
-            for r in rows
-        ]
+        return [(r.kind, _event_words(r.payload)) for r in rows]
 
 
 def outbox_size(db: Database) -> int:

@@ -67,6 +67,7 @@ def test_each_condition_goes_to_its_bucket_and_sellable_is_queued_for_the_hub(st
         ("movement", "return/sellable/1"),
         ("movement", "return/damaged/1"),
         ("movement", "return/quarantine/1"),
+        ("refund", "return/36.99"),  # the refund itself, for the hub's count of returned units
     ]
     assert [ln.disposition for ln in receipt.lines] == ["sellable", "damaged", "inspection"]
     assert receipt.store == "S01" and receipt.order_id == "W1" and receipt.associate == "1001"

@@ -10,5 +10,7 @@ surface by module:
 - `movement_batch`: `apply_movement_batch` (a push of movements applied whole, or None);
 - `intake`: `route_order`, `reroute_lines`, `cancel_order` (routing that tells the stores);
 - `feeds`: `apply_inventory_feed` (DC / 3PL / drop-ship stock snapshots and deltas);
-- `views`: `order_view`, `stock_view` (read models for the API).
+- `views`: `order_view`, `stock_view` (read models for the API);
+- `refunds`: `StoreRefund`, `apply_refund` (the stores' refunds, counted against the order lines);
+- `return_view`: `order_for_return` (any order as a store reads it for a return).
 """

@@ -36,6 +36,7 @@ from core.services.hub.feed import emit
 from core.services.hub.fulfilment_updates import FulfilmentUpdate, LateEventError, apply_fulfilment_update
 from core.services.hub.inbox import EventOutcome, claim, content_hash, reject, seen
 from core.services.hub.movement_batch import apply_movement_batch, check_store_movement
+from core.services.hub.refunds import StoreRefund, apply_refund
 from core.services.hub.shortages import reroute_shortages
 from core.services.inventory import record_movements
 from core.services.orders import Actor
@@ -52,7 +53,7 @@ class StoreEvent:
     id: uuid.UUID
     kind: str
     document: dict[str, Any]
-    body: MovementSpec | FulfilmentUpdate
+    body: MovementSpec | FulfilmentUpdate | StoreRefund
 
 
 def _field(kind: str, name: str | None) -> str | None:
@@ -65,7 +66,7 @@ def _field(kind: str, name: str | None) -> str | None:
     return f"payload.{name}"
 
 
-def _takes_sellable(body: MovementSpec | FulfilmentUpdate) -> bool:
+def _takes_sellable(body: MovementSpec | FulfilmentUpdate | StoreRefund) -> bool:
     """A movement that took sellable stock outside a fulfilment (a sale, damage, a count)."""
     return (
         isinstance(body, MovementSpec)
@@ -140,6 +141,8 @@ def _one_by_one(
             with session.begin_nested():
                 if isinstance(event.body, MovementSpec):
                     _apply_movement(session, source, event.body, now)
+                elif isinstance(event.body, StoreRefund):
+                    apply_refund(session, source, event.body)
                 else:
                     apply_fulfilment_update(
                         session, router, source, event.body, actor=actor, now=now, event_id=event.id

@@ -30,7 +30,7 @@ class OutboxEvent(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         CheckConstraint("state IN ('pending', 'sent', 'rejected', 'discarded')", name="state"),
-        CheckConstraint("kind IN ('movement', 'fulfilment')", name="kind"),
+        CheckConstraint("kind IN ('movement', 'fulfilment', 'refund')", name="kind"),
         Index("ix_outbox_state_position", "state", "position"),
     )
 

@@ -1,0 +1,66 @@
+"""Helpers for the tests of returns across the network: fulfilments shipped by the hub's own hand
+(a DC has no tablet), and refund events built through the wire models."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from core.services.allocation import Router
+from core.services.hub.fulfilment_updates import FulfilmentUpdate, apply_fulfilment_update
+from core.services.orders import Actor, get_fulfilment
+from core.storage.database import Database
+from sync.protocol import RefundEvent
+from tests.factories import NOW
+
+
+def ship_at_hub(database: Database, router: Router, fulfilment_ids: Sequence[str], *, now: datetime) -> None:
+    """Walk each fulfilment to `shipped` as its location would report it."""
+    for fid in fulfilment_ids:
+        for action in ("picking", "picked", "packed", "shipped"):
+            with database.transaction() as session:
+                source = get_fulfilment(session, fid).location_code
+                update = FulfilmentUpdate(fulfilment_id=fid, action=action)
+                apply_fulfilment_update(session, router, source, update, actor=Actor(user="dc"), now=now)
+
+
+def refund_event(
+    location: str, order_id: str | None, lines: Sequence[tuple[str, int, str]], *, return_id: str = ""
+) -> dict[str, Any]:
+    """A refund of (SKU, units, unit price) lines to the original tender, no fees or discount."""
+    rows = [
+        {
+            "sku": sku,
+            "qty": qty,
+            "reason": "wrong_size",
+            "condition": "new",
+            "disposition": "sellable",
+            "unit_price": price,
+            "gross": str(Decimal(price) * qty),
+            "discount": "0.00",
+            "fee": "0.00",
+            "refund": str(Decimal(price) * qty),
+        }
+        for sku, qty, price in lines
+    ]
+    total = str(sum((Decimal(r["refund"]) for r in rows), Decimal("0.00")))
+    payload = {
+        "return_id": return_id or f"RET-{uuid.uuid4().hex[:12].upper()}",
+        "kind": "return",
+        "order_id": order_id,
+        "location": location,
+        "refund_method": "original_tender",
+        "tender": "original payment",
+        "merchandise": total,
+        "discount": "0.00",
+        "fees": "0.00",
+        "shipping": "0.00",
+        "total": total,
+        "actor": "1001",
+        "created_at": NOW.isoformat(),
+        "lines": rows,
+    }
+    return RefundEvent(id=uuid.uuid4(), occurred_at=NOW, payload=payload).model_dump(mode="json")  # type: ignore[arg-type]
