@@ -48,7 +48,7 @@ TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 @dataclass(frozen=True, slots=True)
 class FleetConfig:
     stores: int = 200  # devices pushing at once, one per store
-    batch: int = 200  # events per push (the store client's default batch)
+    batch: int = 200  # movements per push of each fleet store
     pushes: int = 5  # pushes per store
     hub_processes: int = 2
     push_slots: int = PUSH_SLOTS  # pushes each hub process applies at once
