@@ -106,9 +106,10 @@ def build_services(
         return pack_services(device, documents_dir=documents_dir)
 
     def returns() -> ReturnsServices:
-        from app.store_returns import returns_services
+        from app.store_returns import hub_lookup, returns_services
 
-        return returns_services(device, documents_dir=documents_dir)
+        fetch = None if demo else hub_lookup(client)
+        return returns_services(device, documents_dir=documents_dir, fetch_order=fetch)
 
     def pickup() -> PickupServices:
         from app.store_pickup import pickup_services

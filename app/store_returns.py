@@ -1,6 +1,7 @@
 """The Returns screens' service calls, bound for the UI (see `ui.returns_ports.ReturnsServices`).
 
-Kept beside the composition root so `app/store_app.py` stays a list of parts. Every write names
+Kept beside the composition root so `app/store_app.py` stays a list of parts. An order this store
+did not sell is fetched from the hub through the sync client (`hub_lookup`). Every write names
 the signed-in associate and this tablet. The policy's "today" comes from `clock`, read when each
 call runs (not when the screen opened), so a return window that closes while the customer is at
 the counter is refused at Confirm; tests hand in their own clock.
@@ -8,16 +9,19 @@ the counter is refused at Confirm; tests hand in their own clock.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from app.settings import documents_dir as default_documents_dir
 from core.domain.associates import SignedIn
+from core.domain.errors import ValidationError
 from core.domain.inventory import utc_now
+from core.domain.return_desk import OrderHit
 from core.services import returns, returns_extra, store_tasks
 from core.services.associates import actor_of
 from core.services.catalog import product_by_barcode
@@ -25,14 +29,44 @@ from core.services.orders import Actor
 from core.storage.models import Product
 from ui.returns_ports import ReturnsServices
 
+if TYPE_CHECKING:
+    from sync.client import SyncClient
+
+OFFLINE = (
+    "This order was not sold here and the hub cannot be reached; try again when online "
+    "or take a receipt-less return with a manager."
+)
+
 
 def _product(session: Session, code: str) -> tuple[str, str, Decimal] | None:
     product = product_by_barcode(session, code) or session.get(Product, code.strip())
     return (product.sku, product.name, product.price) if product is not None else None
 
 
+def hub_lookup(client: Callable[[], SyncClient]) -> Callable[[str], Awaitable[OrderHit | None]]:
+    """The hub's copy of an order this store did not sell, in words a person can act on when the
+    hub cannot be asked (offline, not enrolled, the hub says no)."""
+
+    async def fetch(code: str) -> OrderHit | None:
+        from sync.client import HubRefusedError, HubUnavailableError, NotEnrolledError
+        from sync.client.order_fetch import fetch_order_for_return
+
+        try:
+            return await fetch_order_for_return(client(), code)
+        except (HubUnavailableError, NotEnrolledError) as exc:
+            raise ValidationError(OFFLINE, field="order_id") from exc
+        except HubRefusedError as exc:
+            raise ValidationError(f"The hub refused the lookup: {exc.detail}", field="order_id") from exc
+
+    return fetch
+
+
 def returns_services(
-    device: str, *, clock: Callable[[], datetime] = utc_now, documents_dir: Path | None = None
+    device: str,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    documents_dir: Path | None = None,
+    fetch_order: Callable[[str], Awaitable[OrderHit | None]] | None = None,
 ) -> ReturnsServices:
     def actor(person: SignedIn) -> Actor:
         return actor_of(SignedIn(person.associate_id, person.name, person.role, device))
@@ -58,4 +92,5 @@ def returns_services(
             )
         ),
         documents_dir=documents_dir or default_documents_dir(),
+        fetch_order=fetch_order,
     )

@@ -1,14 +1,15 @@
 """What the Returns screens need, handed in by the composition root (`app/store_returns.py` binds it).
 
 Same rule as `ui.ports`: the UI may not import `core.services`, so each entry is a bound call that
-returns an `Op` for `ui.ops.OpRunner`, and the values it answers with live in `core.domain`. Calls
+returns an `Op` for `ui.ops.OpRunner` (or, for the hub, an awaitable), and the values it answers
+with live in `core.domain`. Calls
 that write take the signed-in person, so the refund, the stock movements and the audit trail name
 who took the return on which tablet.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -40,3 +41,7 @@ class ReturnsServices:
     inspections: Callable[[], Op[list[TaskCard]]]
     resolve_inspection: Callable[[SignedIn, int, int, int], Op[TaskProgress]]  # (task, sellable, damaged)
     documents_dir: Path  # where "Save PDF" writes receipts
+    # An order this store did not sell, fetched from the hub and copied here (None: the hub has no
+    # such order; raises with words to show when the hub cannot be reached). Runs on the asyncio
+    # loop, as the sync client's calls do. None: no hub (the demo), only this store's orders.
+    fetch_order: Callable[[str], Awaitable[OrderHit | None]] | None = None

@@ -106,12 +106,12 @@ def create_order(
         ],
     )
     session.add(order)
-    _audit(session, "order", order.id, None, OrderState.CREATED, actor, "received", stamp)
+    record_state_event(session, "order", order.id, None, OrderState.CREATED, actor, "received", stamp)
     session.flush()
     return order, True
 
 
-def _audit(
+def record_state_event(
     session: Session,
     entity: str,
     entity_id: str,
@@ -121,6 +121,7 @@ def _audit(
     reason: str,
     at: datetime,
 ) -> None:
+    """The audit row of a state change; `oms check` compares each state with the last of these."""
     session.add(
         StateEvent(
             entity=entity,
@@ -149,7 +150,7 @@ def _move(
     stamp = now or utc_now()
     row.state = wanted.value
     row.updated_at = stamp
-    _audit(session, machine.name, row.id, current.value, wanted.value, actor, reason, stamp)
+    record_state_event(session, machine.name, row.id, current.value, wanted.value, actor, reason, stamp)
     session.flush()
 
 
@@ -220,7 +221,7 @@ def create_fulfilment(
         lines=rows,
     )
     session.add(fulfilment)
-    _audit(
+    record_state_event(
         session,
         "fulfilment",
         fulfilment.id,

@@ -1,4 +1,4 @@
-"""The three hub calls the store makes, and what a failure of each one means.
+"""The hub calls the store makes, and what a failure of each one means.
 
 The one rule that matters: when a request times out or the connection drops, the client cannot
 know whether the hub committed. That is `HubUnavailableError` ("outcome unknown"): the events stay
@@ -10,6 +10,7 @@ so retrying the same request at once would only say no again.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from pydantic import ValidationError
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 from sync.protocol import (
     EnrollRequest,
     EnrollResponse,
+    OrderForReturn,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -74,6 +76,12 @@ class HubApi:
             params["epoch"] = epoch
         response = await self._call("GET", _join(hub_url, "/v1/sync/pull"), token=token, params=params)
         return _parse(PullResponse, response)
+
+    async def order_for_return(self, hub_url: str, token: str, code: str) -> OrderForReturn:
+        """Any order of the network by order or fulfilment id; an unknown one is `HubRefusedError` 404."""
+        path = f"/v1/orders/{quote(code, safe='')}/for-return"
+        response = await self._call("GET", _join(hub_url, path), token=token)
+        return _parse(OrderForReturn, response)
 
 
 def _join(hub_url: str, path: str) -> str:

@@ -1,5 +1,5 @@
-"""Helpers for the tests of returns across the network: fulfilments shipped by the hub's own hand
-(a DC has no tablet), and refund events built through the wire models."""
+"""Helpers for the tests of returns across the network: a hub whose stock is at the DC, fulfilments
+shipped by the hub's own hand (a DC has no tablet), and refund events built through the wire models."""
 
 from __future__ import annotations
 
@@ -7,14 +7,26 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from core.domain.inventory import MovementSpec, Reason
 from core.services.allocation import Router
 from core.services.hub.fulfilment_updates import FulfilmentUpdate, apply_fulfilment_update
+from core.services.inventory import record_movements
 from core.services.orders import Actor, get_fulfilment
 from core.storage.database import Database
 from sync.protocol import RefundEvent
 from tests.factories import NOW
+from tests.sync.hub_harness import Hub
+
+
+def dc_only_hub(path: Path) -> Hub:
+    """The in-process hub with stock at the DC alone, so a web order is shipped from there."""
+    hub = Hub(path, stock=0)
+    with hub.db.transaction() as session:
+        record_movements(session, [MovementSpec("DC1", f"SKU-{i}", 10, Reason.INITIAL) for i in (1, 2, 3)])
+    return hub
 
 
 def ship_at_hub(database: Database, router: Router, fulfilment_ids: Sequence[str], *, now: datetime) -> None:

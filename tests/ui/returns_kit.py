@@ -4,7 +4,7 @@ them and a clock the test moves (the return window is counted from delivery)."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from app.store_returns import returns_services
 from core.domain.associates import Role, SignedIn
+from core.domain.return_desk import OrderHit
 from core.domain.returns import Condition, ReturnReason
 from core.storage.database import Database
 from core.storage.models import Movement, Return
@@ -55,13 +56,20 @@ def settle_garbage() -> None:
 
 
 def open_returns(
-    qtbot: QtBot, db: Database, documents: Path, clock: Clock | None = None
+    qtbot: QtBot,
+    db: Database,
+    documents: Path,
+    clock: Clock | None = None,
+    *,
+    fetch_order: Callable[[str], Awaitable[OrderHit | None]] | None = None,
 ) -> Iterator[ReturnsKit]:
-    """The screen, signed in as Amy, 1280 × 800, on `db`; closed (threads and all) afterwards."""
+    """The screen, signed in as Amy, 1280 × 800, on `db`; closed (threads and all) afterwards.
+    `fetch_order` asks a hub for orders the store did not sell (`app.store_returns.hub_lookup`)."""
     ticking = clock or Clock()
     ops = OpRunner(db.transaction)
     sounds = ScanSounds(enabled=False)
-    screen = ReturnsScreen(ops, returns_services("tablet-1", clock=ticking, documents_dir=documents), sounds)
+    services = returns_services("tablet-1", clock=ticking, documents_dir=documents, fetch_order=fetch_order)
+    screen = ReturnsScreen(ops, services, sounds)
     qtbot.addWidget(screen)
     screen.resize(1180, 800)
     screen.show()
@@ -120,6 +128,13 @@ def take_back(
     for _ in range(units):
         qtbot.mouseClick(row.plus, Qt.MouseButton.LeftButton)
     row.choose(reason, condition)
+
+
+def confirm(qtbot: QtBot, kit: ReturnsKit) -> None:
+    """Wait for the quote, tap Refund, wait for the receipt page."""
+    wait_quote(qtbot, kit)
+    qtbot.mouseClick(kit.screen.sheet.quote.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kit.screen.page is kit.screen.done and kit.ops.pending == 0)
 
 
 def wait_quote(qtbot: QtBot, kit: ReturnsKit, sheet: object = None) -> None:

@@ -25,7 +25,7 @@ from tests.core.pickup_kit import PNG
 from tests.sync.client_support import assert_consistent, balances, ledger_ids
 from tests.sync.hub_harness import Hub, Store, pickup_order
 from tests.ui.pick_kit import run_async
-from tests.ui.returns_kit import AMY, Clock, ReturnsKit, open_order, settle_garbage, take_back, wait_quote
+from tests.ui.returns_kit import AMY, Clock, ReturnsKit, confirm, open_order, settle_garbage, take_back
 from ui.ops import OpRunner
 from ui.screens.returns import ReturnsScreen
 from ui.sounds import ScanSounds
@@ -81,12 +81,6 @@ def counter(qtbot: QtBot, tmp_path: Path) -> Iterator[Counter]:
     settle_garbage()
 
 
-def _confirm(qtbot: QtBot, kit: ReturnsKit) -> None:
-    wait_quote(qtbot, kit)
-    qtbot.mouseClick(kit.screen.sheet.quote.confirm_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: kit.screen.page is kit.screen.done and kit.ops.pending == 0)
-
-
 def test_each_condition_reaches_the_hubs_stock_after_one_sync(qtbot: QtBot, counter: Counter) -> None:
     kit, screen = counter.kit, counter.kit.screen
     sellable, damaged = counter.at_hub("sellable"), counter.at_hub("damaged")
@@ -94,7 +88,7 @@ def test_each_condition_reaches_the_hubs_stock_after_one_sync(qtbot: QtBot, coun
 
     open_order(qtbot, kit, "W9")  # opened, as new: back on sale here at once
     take_back(qtbot, screen.sheet.rows[0], 1, ReturnReason.WRONG_SIZE, Condition.OPENED)
-    _confirm(qtbot, kit)
+    confirm(qtbot, kit)
     assert balances(kit.db, "S01")["SKU-1"] == 10  # sellable in the store at once
     counter.sync(qtbot)
     assert counter.at_hub("sellable")["SKU-1"] == 10  # and in the network after one sync
@@ -105,7 +99,7 @@ def test_each_condition_reaches_the_hubs_stock_after_one_sync(qtbot: QtBot, coun
     assert not screen.sheet.rows[0].controls.isVisibleTo(screen.sheet.rows[0])  # SKU-1 is back already
     take_back(qtbot, screen.sheet.rows[1], 1, ReturnReason.DAMAGED_IN_TRANSIT, Condition.DAMAGED)
     take_back(qtbot, screen.sheet.rows[2], 1, ReturnReason.DEFECTIVE, Condition.UNVERIFIED)
-    _confirm(qtbot, kit)
+    confirm(qtbot, kit)
     assert "inspection task" in screen.done.units.text()
     counter.sync(qtbot)
     assert counter.at_hub("damaged").get("SKU-2", 0) == damaged.get("SKU-2", 0) + 1

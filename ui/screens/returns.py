@@ -10,6 +10,7 @@ said in words on the sheet and in the scan banner, and nothing is recorded.
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 
 from PySide6.QtCore import QTimer
@@ -55,8 +56,10 @@ class ReturnsScreen(QWidget):
         self.receipt: ReturnReceipt | None = None
         self.busy = False
         self._asked = 0  # number of the latest quote question
+        self.hub_task: asyncio.Future[None] | None = None  # asking the hub for an order not sold here
         self.find = FindPage()
         self.find.search.connect(lambda text: self.look_up(text, scanned=False))
+        self.find.submitted.connect(lambda text: self.look_up(text, scanned=True))
         self.find.chosen.connect(self._choose_hit)
         self.find.no_receipt.connect(self.start_receiptless)
         self.find.inspections.connect(self.show_inspections)
@@ -151,7 +154,9 @@ class ReturnsScreen(QWidget):
             if self.page is not self.find:
                 self.pages.setCurrentWidget(self.find)
             self.find.show_hits(hits, text)
-            if scanned:
+            if scanned and not hits and self.services.fetch_order is not None:
+                self.ask_hub(text)
+            elif scanned:
                 self.banner.show_answer(
                     ScanAnswer(
                         "error", f"{text}: no order with this receipt or slip code in this store's records."
@@ -159,6 +164,37 @@ class ReturnsScreen(QWidget):
                 )
 
         self.ops.run(self.services.find_orders(text), if_alive(self, found), if_alive(self, self._failed))
+
+    def ask_hub(self, code: str) -> None:
+        """Not sold here: the order may be from any channel or store, so the hub is asked (once at a
+        time) and its copy opened as if it were this store's own."""
+        if self.hub_task is not None and not self.hub_task.done():
+            return
+        self.banner.show_answer(ScanAnswer("idle", f"{code}: not sold here. Asking the hub…"), sound=False)
+        self.hub_task = asyncio.ensure_future(self._from_hub(code))
+
+    async def _from_hub(self, code: str) -> None:
+        assert self.services.fetch_order is not None
+        try:
+            hit = await self.services.fetch_order(code)
+        except Exception as exc:  # said on the banner; nothing was copied
+            if_alive(self, self._failed)(exc)
+            return
+        if_alive(self, self._hub_answered)((code, hit))
+
+    def _hub_answered(self, answer: tuple[str, OrderHit | None]) -> None:
+        code, hit = answer
+        if self.page is not self.find:
+            return  # the person moved on meanwhile
+        if hit is None:
+            self.banner.show_answer(
+                ScanAnswer("error", f"{code}: no order with this receipt or slip code here or at the hub.")
+            )
+            return
+        self.banner.show_answer(
+            ScanAnswer("ok", f"Order {hit.order_id} · {hit.customer_name} (from the hub: sold elsewhere).")
+        )
+        self.open_order(hit)
 
     def _choose_hit(self, order_id: str) -> None:
         hit = next((h for h in self.find.hits if h.order_id == order_id), None)

@@ -2,8 +2,9 @@
 
 The scan is handled by the screen (it can arrive with any widget focused); this page holds the
 search box, which asks the database after a pause in typing, and the orders found as big tiles.
-Orders from every channel are here (web, marketplace, another store) as long as this store's
-database holds them. The way to a return without a receipt and to the inspection list starts here.
+Typing searches this store's database; a scanned or entered code (Enter) that is not there is asked
+of the hub by the screen, so an order from any channel or store can come back here. The way to a
+return without a receipt and to the inspection list starts here.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ def hit_text(hit: OrderHit) -> str:
 
 
 class FindPage(QWidget):
-    """`search(text)` after a pause in typing; `chosen(order id)` when a tile is tapped."""
+    """`search(text)` after a pause in typing, `submitted(text)` on Enter (a code, looked up like a
+    scan); `chosen(order id)` when a tile is tapped."""
 
     search = Signal(str)
+    submitted = Signal(str)
     chosen = Signal(str)
     no_receipt = Signal()
     inspections = Signal()
@@ -57,9 +60,16 @@ class FindPage(QWidget):
         self._pause.setInterval(SEARCH_PAUSE_MS)
         self._pause.timeout.connect(self._search_now)
         self.field.textChanged.connect(lambda _t: self._pause.start())
+        self.field.returnPressed.connect(self._submit)
         self.summary = words("Scan the barcode on the customer's receipt or packing slip.", "hint")
         scroll, self.rows = scroll_list()
         column(self, top, self.field, self.summary, scroll)
+
+    def _submit(self) -> None:
+        text = self.field.text().strip()
+        if len(text) >= 2:
+            self._pause.stop()
+            self.submitted.emit(text)
 
     def _search_now(self) -> None:
         text = self.field.text().strip()
