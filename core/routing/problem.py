@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+import numpy as np
+
 from core.routing.candidates import Candidate, Line
 from core.routing.compiled import CompiledRules, to_ticks
 from core.routing.shipping import Address, RateQuote, ShipmentRequest, ShippingQuoter
@@ -88,6 +90,22 @@ class Problem:
         self._lane: list[int | None] = [None] * len(cands)
         self._rows: list[list[Quoted] | None] = [None] * len(cands)
         self._shared: dict[int, list[Quoted]] = {} if shared is None else shared
+        if self._lanes is not None:
+            self._find_lanes()
+
+    def _find_lanes(self) -> None:
+        """Every shipping candidate's lane and its row of converted quotes, found for all at once."""
+        lanes, cands, address = self._lanes, self.cands, self.network.address
+        shipping = [k for k, c in enumerate(cands) if not c.pickup_here]
+        ids = lanes.lanes(  # type: ignore[union-attr]
+            [address(cands[k].code) for k in shipping], [cands[k].distance_km for k in shipping]
+        )
+        shared, classes = self._shared, lanes.classes  # type: ignore[union-attr]
+        for k, lane in zip(shipping, ids, strict=True):
+            row = shared.get(lane)
+            if row is None:
+                row = shared[lane] = [_MISS] * classes  # type: ignore[list-item]
+            self._lane[k], self._rows[k] = lane, row
 
     def ship(self, k: int, weight_g: int) -> int | None:
         """Ticks to send `weight_g` from candidate k (shipping × weight + promise penalty), None if no carrier."""
@@ -96,6 +114,17 @@ class Problem:
         if found is _MISS:
             found = self.quote(k, weight_g)
         return None if found is None else found[0]  # type: ignore[index]
+
+    def quotes_at(self, ks: list[int], weights_g: list[int]) -> list[Quoted]:
+        """`quote(k, w)` for each candidate k and its weight w: the weight classes in one array step."""
+        if self._lanes is None:
+            return [self.quote(k, w) for k, w in zip(ks, weights_g, strict=True)]
+        rows = self._rows
+        classes = self._lanes.weight_classes(np.array(weights_g, np.int64)).tolist()
+        found = [row[i] if (row := rows[k]) is not None else _MISS for k, i in zip(ks, classes, strict=True)]
+        for j in [j for j, q in enumerate(found) if q is _MISS]:
+            found[j] = self.quote(ks[j], weights_g[j])
+        return found  # type: ignore[return-value]
 
     def quote(self, k: int, weight_g: int) -> Quoted:
         row = self._rows[k]
@@ -106,13 +135,6 @@ class Problem:
                 found = row[i] = self._ticks(self._lanes.quote(self._lane[k], i))  # type: ignore[union-attr, arg-type]
             return found
         c = self.cands[k]
-        if self._lanes is not None and not c.pickup_here:
-            lane = self._lane[k] = self._lanes.lane(self.network.address(c.code), c.distance_km)
-            row = self._shared.get(lane)
-            if row is None:
-                row = self._shared[lane] = [_MISS] * self._lanes.classes  # type: ignore[list-item]
-            self._rows[k] = row
-            return self.quote(k, weight_g)
         key = weight_g * len(self.cands) + k
         found = self.quotes.get(key, _MISS)
         if found is not _MISS:

@@ -7,42 +7,56 @@ no plan with more parcels could beat the best of them, so the search need not ru
 
 from __future__ import annotations
 
-from core.routing.problem import Part, Plan, Problem
+import numpy as np
+
+from core.routing.problem import Plan, Problem
 from core.routing.search import Outcome
 
 
 def seed(p: Problem, out: Outcome) -> None:
     """Offer every single-location plan: cheap to price, and usually the answer or the runner-up.
 
-    Priced here directly (the same sums as `Problem.evaluate` for one location), and a `Plan` is
-    only built when its (unplaced, cost) could still make it the best or the runner-up.
+    Priced here for all locations at once (the same sums as `Problem.evaluate` for one location,
+    as array steps over the candidates), and a `Plan` is only built for the locations whose
+    (unplaced, cost) is at most the second least: no other can end as the best or the runner-up.
     """
-    bundles, fixed, total = p.bundles, p.fixed, p.total_units
-    for k in range(len(p.cands)):
-        parts: list[Part] = []
-        placed = weight = cost = 0
-        for b, bundle in enumerate(bundles):
-            if k in bundle.option_set:
-                if bundle.splittable:
-                    qty = bundle.usable[k]
-                    weight += bundle.weight_g // bundle.units * qty
-                    cost += bundle.unit_cost[k] * qty
-                else:
-                    qty = bundle.units
-                    weight += bundle.weight_g
-                    cost += bundle.unit_cost[k]
-                parts.append((b, k, qty))
-                placed += qty
-        if not parts:
-            continue
-        ship = p.ship(k, weight)
-        if ship is None:
-            continue
-        head = (total - placed, cost + ship + fixed[k])
-        ru = out.runner_up
-        if ru is not None and head > ru.key[:2]:
-            continue  # worse than the runner-up (hence than the best) before any tie-break
-        out.offer(Plan(head + p.tie_values([k], parts), tuple(parts), frozenset((k,))))
+    n, bundles = len(p.cands), p.bundles
+    placed, weight, cost = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
+    parts = np.zeros(n, bool)
+    for bundle in bundles:
+        ks = np.fromiter(bundle.unit_cost, np.intp, len(bundle.unit_cost))  # the bundle's options
+        unit = np.fromiter(bundle.unit_cost.values(), np.int64, len(ks))
+        if bundle.splittable:
+            qty = np.fromiter(bundle.usable.values(), np.int64, len(ks))  # filled alongside unit_cost
+            weight[ks] += bundle.weight_g // bundle.units * qty
+            cost[ks] += unit * qty
+            placed[ks] += qty
+        else:
+            weight[ks] += bundle.weight_g
+            cost[ks] += unit
+            placed[ks] += bundle.units
+        parts[ks] = True
+    at = np.flatnonzero(parts)
+    quoted = p.quotes_at(at.tolist(), weight[at].tolist())
+    ships = [q is not None for q in quoted]
+    at = at[ships]
+    if not len(at):
+        return
+    ship = np.array([q[0] for q in quoted if q is not None], np.int64)
+    unplaced = p.total_units - placed[at]
+    total = cost[at] + ship + np.array(p.fixed, np.int64)[at]
+    if len(at) > 1:
+        second = np.lexsort((total, unplaced))[1]
+        u, c = unplaced[second], total[second]
+        keep = (unplaced < u) | ((unplaced == u) & (total <= c))
+        at, unplaced, total = at[keep], unplaced[keep], total[keep]
+    for k, head in zip(at.tolist(), zip(unplaced.tolist(), total.tolist(), strict=True), strict=True):
+        plan = tuple(
+            (b, k, bd.usable[k] if bd.splittable else bd.units)
+            for b, bd in enumerate(bundles)
+            if k in bd.option_set
+        )
+        out.offer(Plan(head + p.tie_values([k], plan), plan, frozenset((k,))))
 
 
 def single_location_is_optimal(p: Problem, best: Plan | None) -> bool:

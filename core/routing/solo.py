@@ -16,14 +16,12 @@ from core.routing.problem import Problem, Quoted
 
 def solo_quotes(p: Problem, screened: Screened) -> list[Quoted]:
     """Per candidate its quote shipping alone every usable unit; excludes those no carrier takes it from."""
-    out = []
-    for k, c in enumerate(p.cands):
-        weight = c.weight_g  # the line filter summed it: every usable unit of every line
-        found = p.quote(k, weight)
-        out.append(found)
-        if found is None:
-            dest = p.destination.postal_code or f"{p.destination.latitude:.3f},{p.destination.longitude:.3f}"
-            screened.drop(c.exclude("no_carrier", p.rules, weight_kg=weight / 1000, destination=dest))
+    cands = p.cands
+    out = p.quotes_at(list(range(len(cands))), [c.weight_g for c in cands])  # every usable unit
+    for k in [k for k, found in enumerate(out) if found is None]:
+        c, weight = cands[k], cands[k].weight_g
+        dest = p.destination.postal_code or f"{p.destination.latitude:.3f},{p.destination.longitude:.3f}"
+        screened.drop(c.exclude("no_carrier", p.rules, weight_kg=weight / 1000, destination=dest))
     return out
 
 

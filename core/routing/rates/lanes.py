@@ -19,9 +19,12 @@ cached quote is never returned for another ready day, cut-off side or promise.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from datetime import date, datetime
 from decimal import Decimal
+from math import floor
+
+import numpy as np
 
 from core.domain.geo import distance_km
 from core.routing.rates.broker import RateBroker, best_quote
@@ -38,13 +41,15 @@ class LaneTable:
     confused with a different lane; it is simply recomputed.
     """
 
-    __slots__ = ("bounds_g", "cutoffs", "edges", "ids", "next_id", "quotes", "reps", "weights")
+    __slots__ = ("bounds_g", "cutoffs", "edges", "floors_g", "ids", "next_id", "quotes", "reps", "weights")
 
     def __init__(self, broker: RateBroker) -> None:
         self.cutoffs = broker.cutoffs
-        self.edges = broker.band_edges
+        self.edges = np.array(broker.band_edges, float)  # exact: distances and edges are floats
         self.weights: tuple[Decimal, ...] = broker.weight_bounds
         self.bounds_g = tuple(w * 1000 for w in self.weights)
+        # For whole grams g, bound < g exactly when floor(bound) < g: classes of many weights at once.
+        self.floors_g = np.array([floor(b) for b in self.bounds_g], np.int64)
         self.ids: dict[_Lane, int] = {}
         self.reps: dict[int, tuple[_Lane, datetime]] = {}
         self.quotes: dict[int, RateQuote | None] = {}
@@ -98,24 +103,34 @@ class LaneQuoter:
 
         `km`, when given, must be exactly `core.domain.geo.distance_km(origin, destination)`.
         """
-        table = self._table
         if km is None:
             dest = self.destination
             km = distance_km(origin.latitude, origin.longitude, dest.latitude, dest.longitude)
-        zip3 = origin.postal_code[:3]
-        seen = (
-            origin.country,
-            zip3 if zip3 in self._charted else "",
-            bisect_right(table.edges, km),
-            origin.timezone,
-        )
-        found = self._seen.get(seen)
-        if found is not None:
-            return found
+        return self.lanes([origin], [km])[0]
+
+    def lanes(self, origins: list[Address], km: list[float]) -> list[int]:
+        """`lane` of each origin at its exact distance, the distance bands found in one array step.
+
+        An order asks for ~150 origins, most of them sharing a country, time zone and band, so
+        only the first origin of each such group goes through the broker.
+        """
+        bands = np.searchsorted(self._table.edges, km, side="right").tolist()
+        charted, seen = self._charted, self._seen
+        keys = [
+            (o.country, o.postal_code[:3] if o.postal_code[:3] in charted else "", band, o.timezone)
+            for o, band in zip(origins, bands, strict=True)
+        ]
+        return [
+            seen[key] if key in seen else self._new_lane(key, origin, d)
+            for key, origin, d in zip(keys, origins, km, strict=True)
+        ]
+
+    def _new_lane(self, seen: tuple[str, str, int, str], origin: Address, km: float) -> int:
+        table = self._table
         ready = self._ready.get(origin.timezone)
         if ready is None:
             local = self._broker.local_ready(origin, self._ready_at)
-            past = bisect_left(self._table.cutoffs, local.time())  # cut-offs strictly before
+            past = bisect_left(table.cutoffs, local.time())  # cut-offs strictly before
             ready = self._ready[origin.timezone] = (local, local.date(), past)
         key: _Lane = (
             self._broker.zones(origin, self.destination, km),
@@ -143,6 +158,10 @@ class LaneQuoter:
 
     def weight_class(self, weight_g: int) -> int:
         return bisect_left(self._table.bounds_g, weight_g)
+
+    def weight_classes(self, weights_g: np.ndarray) -> np.ndarray:
+        """`weight_class` of many whole-gram weights in one array step."""
+        return np.searchsorted(self._table.floors_g, weights_g, side="left")
 
     def quote(self, lane: int, wclass: int) -> RateQuote | None:
         """The broker's quote for any request in this lane and weight class."""
