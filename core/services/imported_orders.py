@@ -4,9 +4,10 @@ A customer may return anywhere: a web order shipped from a DC or collected at an
 looked up at the hub (`GET /v1/orders/{id}/for-return`) and its answer stored here as a sold order
 (the order and its lines in the hub's numbering, the delivered fulfilments, the network's refunds
 as `returns` rows, the payment), so the return rules and the refund arithmetic run on it unchanged
-(`core.services.sold_orders`). Copying again adds what is new (fulfilments and refunds by id, the
-state) and never duplicates. An order this store holds as its own copy from the feed (its lines
-numbered for this store's fulfilment) is left as it is. The copied refunds are never pushed back:
+(`core.services.sold_orders`). Copying again adds what is new (fulfilments and refunds by id) and
+never duplicates; the order's state stays the store's (the feed may move an order of its own). An
+order this store holds as its own copy from the feed with other lines (numbered for this store's
+fulfilment) is left as it is. The copied refunds are never pushed back:
 only a refund recorded here writes an outbox row.
 """
 
@@ -121,9 +122,6 @@ def import_order_for_return(
         order = _new_order(session, doc, stamp)
     elif not _same_lines(order, doc):
         return OrderHit(order.id, order.channel, order.customer_name, order.placed_at, order.total)
-    elif order.state != doc["state"]:
-        record_state_event(session, "order", order.id, order.state, doc["state"], HUB, COPIED, stamp)
-        order.state, order.updated_at = doc["state"], stamp
     ids = {ln.line_no: ln.id for ln in order.lines}
     _add_fulfilments(session, order, doc, ids)
     _add_refunds(session, doc, ids)

@@ -15,9 +15,11 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.store_returns import OFFLINE, hub_lookup
-from core.domain.returns import Condition, ReturnReason
+from core.domain.returns import Condition, ReturnReason, ReturnRequest
 from core.services.associates import add_demo_associates
+from core.services.returns import record_return
 from core.storage.models import Return
+from sync.client.order_fetch import fetch_order_for_return
 from tests.factories import NOW, order_json
 from tests.sync.client_support import assert_consistent, balances
 from tests.sync.hub_harness import Hub, Store
@@ -80,3 +82,29 @@ def test_offline_the_associate_is_told_what_to_do(qtbot: QtBot, counter: Counter
     finally:
         run_async(qtbot, api.http.aclose())
         api.http = online
+
+
+@pytest.fixture
+def stale_copy(qtbot: QtBot, counter: Counter, tmp_path: Path) -> Counter:
+    """S01 copied W1 from the hub; afterwards a unit of it came back at S02, which synced."""
+    run_async(qtbot, fetch_order_for_return(counter.store.client, "W1"))
+    s02 = Store(tmp_path / "s02.db", counter.hub.asgi)
+    try:
+        run_async(qtbot, s02.enroll(counter.hub, "S02"))
+        run_async(qtbot, fetch_order_for_return(s02.client, "W1"))
+        with s02.db.transaction() as session:
+            record_return(session, "W1", [ReturnRequest(1, 1, "wrong_size", "new")], now=counter.kit.clock())
+        run_async(qtbot, s02.client.sync_once())
+    finally:
+        run_async(qtbot, s02.close())
+    return counter
+
+
+def test_an_order_copied_before_is_brought_up_to_date_when_scanned_again(
+    qtbot: QtBot, stale_copy: Counter
+) -> None:
+    kit, screen = stale_copy.kit, stale_copy.kit.screen
+    open_order(qtbot, kit, "W1")  # S01's copy opens at once, then the hub's news arrives
+    qtbot.waitUntil(lambda: "Updated from the hub" in screen.banner.text.text())
+    qtbot.waitUntil(lambda: not screen.sheet.building and kit.ops.pending == 0)
+    assert screen.sheet.rows[0].most == 1  # S02's unit counts here too

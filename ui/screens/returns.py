@@ -10,7 +10,6 @@ said in words on the sheet and in the scan banner, and nothing is recorded.
 
 from __future__ import annotations
 
-import asyncio
 from decimal import Decimal
 
 from PySide6.QtCore import QTimer
@@ -27,6 +26,7 @@ from ui.scan_panel import ManualEntry, ScanAnswer, ScanBanner
 from ui.screens.pick_model import if_alive
 from ui.screens.returns_done import PREVIEW_WIDTH, DonePage
 from ui.screens.returns_find import FindPage
+from ui.screens.returns_hub import HubAsker
 from ui.screens.returns_inspection import InspectionPage
 from ui.screens.returns_line import ReturnLineRow
 from ui.screens.returns_paper import ReceiptPaper
@@ -53,10 +53,14 @@ class ReturnsScreen(QWidget):
         self.ops, self.services = ops, services
         self.person: SignedIn | None = None
         self.order: OrderHit | None = None
+        self.lines: list[ReturnableLine] = []  # the order's lines as shown
         self.receipt: ReturnReceipt | None = None
         self.busy = False
         self._asked = 0  # number of the latest quote question
-        self.hub_task: asyncio.Future[None] | None = None  # asking the hub for an order not sold here
+        self.hub = HubAsker(services.fetch_order, self)
+        self.hub.found.connect(self._hub_answered)
+        self.hub.failed.connect(self._failed)
+        self.hub.updated.connect(self._reload_lines)
         self.find = FindPage()
         self.find.search.connect(lambda text: self.look_up(text, scanned=False))
         self.find.submitted.connect(lambda text: self.look_up(text, scanned=True))
@@ -150,12 +154,15 @@ class ReturnsScreen(QWidget):
                     ScanAnswer("ok", f"Order {hits[0].order_id} · {hits[0].customer_name}.")
                 )
                 self.open_order(hits[0])
+                self.hub.refresh(hits[0])  # units other stores took back since it was copied
                 return
             if self.page is not self.find:
                 self.pages.setCurrentWidget(self.find)
             self.find.show_hits(hits, text)
-            if scanned and not hits and self.services.fetch_order is not None:
-                self.ask_hub(text)
+            if scanned and not hits and self.hub.ask(text):  # not sold here: any channel, any store
+                self.banner.show_answer(
+                    ScanAnswer("idle", f"{text}: not sold here. Asking the hub…"), sound=False
+                )
             elif scanned:
                 self.banner.show_answer(
                     ScanAnswer(
@@ -165,25 +172,22 @@ class ReturnsScreen(QWidget):
 
         self.ops.run(self.services.find_orders(text), if_alive(self, found), if_alive(self, self._failed))
 
-    def ask_hub(self, code: str) -> None:
-        """Not sold here: the order may be from any channel or store, so the hub is asked (once at a
-        time) and its copy opened as if it were this store's own."""
-        if self.hub_task is not None and not self.hub_task.done():
-            return
-        self.banner.show_answer(ScanAnswer("idle", f"{code}: not sold here. Asking the hub…"), sound=False)
-        self.hub_task = asyncio.ensure_future(self._from_hub(code))
+    def _reload_lines(self, hit: OrderHit) -> None:
+        """The hub brought the copy up to date: the lines again, if that changed what may come back."""
 
-    async def _from_hub(self, code: str) -> None:
-        assert self.services.fetch_order is not None
-        try:
-            hit = await self.services.fetch_order(code)
-        except Exception as exc:  # said on the banner; nothing was copied
-            if_alive(self, self._failed)(exc)
-            return
-        if_alive(self, self._hub_answered)((code, hit))
+        def show(lines: list[ReturnableLine]) -> None:  # operations answer in order: this is the newest
+            if self.order is hit and self.page is self.sheet and lines != self.lines:
+                self.lines = lines
+                self.sheet.show_order_lines(lines)
+                self.banner.show_answer(
+                    ScanAnswer("warn", "Updated from the hub: units returned at other stores are counted.")
+                )
 
-    def _hub_answered(self, answer: tuple[str, OrderHit | None]) -> None:
-        code, hit = answer
+        self.ops.run(
+            self.services.returnable(hit.order_id), if_alive(self, show), if_alive(self, self._failed)
+        )
+
+    def _hub_answered(self, code: str, hit: OrderHit | None) -> None:
         if self.page is not self.find:
             return  # the person moved on meanwhile
         if hit is None:
@@ -214,6 +218,7 @@ class ReturnsScreen(QWidget):
 
         def show(lines: list[ReturnableLine]) -> None:
             if self.order is hit:
+                self.lines = lines
                 self.sheet.show_order_lines(lines)
 
         self.ops.run(
