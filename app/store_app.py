@@ -106,10 +106,13 @@ def build_services(
         return pack_services(device, documents_dir=documents_dir)
 
     def returns() -> ReturnsServices:
-        from app.store_returns import hub_lookup, returns_services
+        from app.store_returns import hub_lookup, hub_search, returns_services
 
-        fetch = None if demo else hub_lookup(client)
-        return returns_services(device, documents_dir=documents_dir, fetch_order=fetch)
+        if demo:  # no hub: only this store's orders
+            return returns_services(device, documents_dir=documents_dir)
+        return returns_services(
+            device, documents_dir=documents_dir, fetch_order=hub_lookup(client), search_hub=hub_search(client)
+        )
 
     def pickup() -> PickupServices:
         from app.store_pickup import pickup_services

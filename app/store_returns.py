@@ -1,7 +1,8 @@
 """The Returns screens' service calls, bound for the UI (see `ui.returns_ports.ReturnsServices`).
 
 Kept beside the composition root so `app/store_app.py` stays a list of parts. An order this store
-did not sell is fetched from the hub through the sync client (`hub_lookup`). Every write names
+did not sell is fetched from the hub through the sync client (`hub_lookup`, by its code;
+`hub_search`, by the customer). Every write names
 the signed-in associate and this tablet. The policy's "today" comes from `clock`, read when each
 call runs (not when the screen opened), so a return window that closes while the customer is at
 the counter is refused at Confirm; tests hand in their own clock.
@@ -13,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -32,6 +33,7 @@ from ui.returns_ports import ReturnsServices
 if TYPE_CHECKING:
     from sync.client import SyncClient
 
+T = TypeVar("T")
 OFFLINE = (
     "This order was not sold here and the hub cannot be reached; try again when online "
     "or take a receipt-less return with a manager."
@@ -43,22 +45,39 @@ def _product(session: Session, code: str) -> tuple[str, str, Decimal] | None:
     return (product.sku, product.name, product.price) if product is not None else None
 
 
+async def _asking_hub(work: Awaitable[T]) -> T:
+    """The hub's answer, or words a person can act on when the hub cannot be asked (offline, not
+    enrolled, the hub says no)."""
+    from sync.client import HubRefusedError, HubUnavailableError, NotEnrolledError
+
+    try:
+        return await work
+    except (HubUnavailableError, NotEnrolledError) as exc:
+        raise ValidationError(OFFLINE, field="order_id") from exc
+    except HubRefusedError as exc:
+        raise ValidationError(f"The hub refused the lookup: {exc.detail}", field="order_id") from exc
+
+
 def hub_lookup(client: Callable[[], SyncClient]) -> Callable[[str], Awaitable[OrderHit | None]]:
-    """The hub's copy of an order this store did not sell, in words a person can act on when the
-    hub cannot be asked (offline, not enrolled, the hub says no)."""
+    """The hub's copy of an order this store did not sell, by its code, copied here."""
 
     async def fetch(code: str) -> OrderHit | None:
-        from sync.client import HubRefusedError, HubUnavailableError, NotEnrolledError
         from sync.client.order_fetch import fetch_order_for_return
 
-        try:
-            return await fetch_order_for_return(client(), code)
-        except (HubUnavailableError, NotEnrolledError) as exc:
-            raise ValidationError(OFFLINE, field="order_id") from exc
-        except HubRefusedError as exc:
-            raise ValidationError(f"The hub refused the lookup: {exc.detail}", field="order_id") from exc
+        return await _asking_hub(fetch_order_for_return(client(), code))
 
     return fetch
+
+
+def hub_search(client: Callable[[], SyncClient]) -> Callable[[str], Awaitable[list[OrderHit]]]:
+    """Orders of any channel by the customer's name, e-mail or phone, as the hub finds them."""
+
+    async def search(words: str) -> list[OrderHit]:
+        from sync.client.order_fetch import search_orders_at_hub
+
+        return await _asking_hub(search_orders_at_hub(client(), words))
+
+    return search
 
 
 def returns_services(
@@ -67,6 +86,7 @@ def returns_services(
     clock: Callable[[], datetime] = utc_now,
     documents_dir: Path | None = None,
     fetch_order: Callable[[str], Awaitable[OrderHit | None]] | None = None,
+    search_hub: Callable[[str], Awaitable[list[OrderHit]]] | None = None,
 ) -> ReturnsServices:
     def actor(person: SignedIn) -> Actor:
         return actor_of(SignedIn(person.associate_id, person.name, person.role, device))
@@ -93,4 +113,5 @@ def returns_services(
         ),
         documents_dir=documents_dir or default_documents_dir(),
         fetch_order=fetch_order,
+        search_hub=search_hub,
     )

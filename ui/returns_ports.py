@@ -45,3 +45,5 @@ class ReturnsServices:
     # such order; raises with words to show when the hub cannot be reached). Runs on the asyncio
     # loop, as the sync client's calls do. None: no hub (the demo), only this store's orders.
     fetch_order: Callable[[str], Awaitable[OrderHit | None]] | None = None
+    # Orders of any channel by the customer's name, e-mail or phone, at the hub (nothing copied yet).
+    search_hub: Callable[[str], Awaitable[list[OrderHit]]] | None = None

@@ -19,6 +19,7 @@ from sync.protocol import (
     EnrollRequest,
     EnrollResponse,
     OrderForReturn,
+    OrderSearchResult,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -82,6 +83,12 @@ class HubApi:
         path = f"/v1/orders/{quote(code, safe='')}/for-return"
         response = await self._call("GET", _join(hub_url, path), token=token)
         return _parse(OrderForReturn, response)
+
+    async def search_orders(self, hub_url: str, token: str, words: str, limit: int) -> OrderSearchResult:
+        """Orders of any channel by the customer's name, e-mail or phone (at least 3 characters)."""
+        params: dict[str, str | int] = {"q": words, "limit": limit}
+        response = await self._call("GET", _join(hub_url, "/v1/orders"), token=token, params=params)
+        return _parse(OrderSearchResult, response)
 
 
 def _join(hub_url: str, path: str) -> str:

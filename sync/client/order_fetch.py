@@ -1,4 +1,5 @@
-"""Fetching an order this store did not sell from the hub, for a return at the counter.
+"""Fetching an order this store did not sell from the hub, for a return at the counter, by its code
+or by the customer's name, e-mail or phone.
 
 A customer may bring back a web order shipped from a DC or collected at another store; the store's
 database does not hold it, so the Returns screen asks the hub (`GET /v1/orders/{id}/for-return`)
@@ -16,16 +17,32 @@ from sync.client.hub_api import HubRefusedError
 from sync.client.relay import NotEnrolledError, SyncClient
 
 
-async def fetch_order_for_return(client: SyncClient, code: str) -> OrderHit | None:
-    """The order (by order or fulfilment id) copied into the store database; None when the hub has
-    no such order. Raises `HubUnavailableError` offline, `NotEnrolledError` before enrolment."""
+async def _credentials(client: SyncClient) -> store_io.Credentials:
     creds = await client.db.run(store_io.credentials)
     if creds is None:
         raise NotEnrolledError("this store is not enrolled with a hub yet")
+    return creds
+
+
+async def fetch_order_for_return(client: SyncClient, code: str) -> OrderHit | None:
+    """The order (by order or fulfilment id) copied into the store database; None when the hub has
+    no such order (or the code cannot be one, e.g. words typed with spaces). Raises
+    `HubUnavailableError` offline, `NotEnrolledError` before enrolment."""
+    creds = await _credentials(client)
     try:
         answer = await client.api.order_for_return(creds.hub_url, creds.token, code.strip())
     except HubRefusedError as exc:
-        if exc.status == 404:
+        if exc.status in (404, 422):
             return None
         raise
     return await client.db.run(import_order_for_return, answer.model_dump(mode="json"))
+
+
+async def search_orders_at_hub(client: SyncClient, words: str, *, limit: int = 20) -> list[OrderHit]:
+    """Orders of any channel whose customer's name, e-mail or phone matches, newest first; nothing
+    is copied until one is chosen (`fetch_order_for_return`). Fewer than 3 characters find nothing."""
+    if len(words.strip()) < 3:
+        return []
+    creds = await _credentials(client)
+    answer = await client.api.search_orders(creds.hub_url, creds.token, words.strip(), limit)
+    return [OrderHit(o.id, o.channel, o.customer_name, o.placed_at, o.total) for o in answer.orders]

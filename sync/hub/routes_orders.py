@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.domain.orders import OrderRequest
 from core.services.hub.access import PermissionDeniedError, Role
 from core.services.hub.intake import cancel_order, route_order
-from core.services.hub.return_view import order_for_return
+from core.services.hub.return_view import order_for_return, search_orders
 from core.services.hub.views import order_locations, order_view
 from core.services.orders import Actor
 from sync.hub.context import Caller, HubDep, run_unit
-from sync.protocol import OrderForReturn
+from sync.protocol import OrderForReturn, OrderSearchResult
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 OrderId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
@@ -42,6 +42,23 @@ def post_order(order: OrderRequest, hub: HubDep, caller: Caller) -> JSONResponse
     body = result.decision.to_dict()
     body["fulfilments"] = list(result.fulfilment_ids)
     return JSONResponse(body, status_code=200 if result.replayed else 201)
+
+
+@router.get(
+    "",
+    response_model=OrderSearchResult,
+    summary="Orders of any channel by the customer's name, e-mail or phone (for a return)",
+)
+def get_order_search(
+    hub: HubDep,
+    caller: Caller,
+    q: Annotated[str, Query(min_length=3, max_length=100, description="name, e-mail or phone digits")],
+    limit: Annotated[int, Query(ge=1, le=20)] = 20,
+) -> OrderSearchResult:
+    """For the returns counter (store devices) and managers; newest first, at most 20 orders."""
+    caller.require(Role.STORE_DEVICE, Role.MANAGER)
+    hits = run_unit(hub, lambda s: search_orders(s, q, limit=limit))
+    return OrderSearchResult.model_validate({"orders": hits})
 
 
 @router.get("/{order_id}", summary="An order with its fulfilments, decisions and explanations")

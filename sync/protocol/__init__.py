@@ -28,6 +28,8 @@ from sync.protocol.order_lookup import (
     DeliveredLine,
     OrderForReturn,
     OrderLineForReturn,
+    OrderSearchHit,
+    OrderSearchResult,
     RefundRecord,
     RefundRecordLine,
 )
@@ -101,6 +103,8 @@ __all__ = [
     "MovementPayload",
     "OrderForReturn",
     "OrderLineForReturn",
+    "OrderSearchHit",
+    "OrderSearchResult",
     "PullResponse",
     "PushRequest",
     "PushResponse",

@@ -70,3 +70,18 @@ class OrderForReturn(Wire):
     lines: Annotated[list[OrderLineForReturn], Field(min_length=1)]
     fulfilments: list[DeliveredFulfilment]  # delivered ones only
     refunds: list[RefundRecord]  # every refund of this order the hub holds, oldest first
+
+
+class OrderSearchHit(Wire):
+    id: Annotated[str, Field(min_length=1, max_length=64)]
+    channel: Annotated[str, Field(max_length=16)]
+    customer_name: Annotated[str, Field(max_length=200)]
+    placed_at: AwareDatetime
+    total: Money
+
+
+class OrderSearchResult(Wire):
+    """Orders of any channel matching a customer's name, e-mail or phone, newest first (a few only)."""
+
+    protocol: int = PROTOCOL_VERSION
+    orders: list[OrderSearchHit]

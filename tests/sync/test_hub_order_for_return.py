@@ -91,3 +91,21 @@ def test_refunds_beyond_the_order_or_for_another_store_are_rejected(
     assert unknown["field"] == "payload.order_id"
     with hub_db.transaction() as session:
         assert session.query(Return).count() == 1  # nothing of the refused ones was kept
+
+
+def test_a_store_finds_orders_of_any_channel_by_the_customer(hub: HubClient, router: Router) -> None:
+    _shipped_order(hub, router)
+    _shipped_order(hub, router, "W2")
+    for words in ("ava k", "ava@example", "kim"):
+        response = hub.http.get("/v1/orders", params={"q": words, "limit": 1}, headers=hub.as_store("S02"))
+        assert response.status_code == 200, response.text
+        [found] = response.json()["orders"]
+        assert found["customer_name"] == "Ava Kim" and found["id"] in ("W1", "W2")
+    nobody = hub.http.get("/v1/orders", params={"q": "Zed Quux"}, headers=hub.auth(hub.manager))
+    assert nobody.status_code == 200 and nobody.json()["orders"] == []
+    short = hub.http.get("/v1/orders", params={"q": "av"}, headers=hub.as_store("S01"))
+    assert short.status_code == 422 and short.json()["field"] == "q"
+    many = hub.http.get("/v1/orders", params={"q": "ava", "limit": 500}, headers=hub.as_store("S01"))
+    assert many.status_code == 422 and many.json()["field"] == "limit"
+    channel = hub.http.get("/v1/orders", params={"q": "ava"}, headers=hub.auth(hub.integration))
+    assert channel.status_code == 403

@@ -62,13 +62,17 @@ def open_returns(
     clock: Clock | None = None,
     *,
     fetch_order: Callable[[str], Awaitable[OrderHit | None]] | None = None,
+    search_hub: Callable[[str], Awaitable[list[OrderHit]]] | None = None,
 ) -> Iterator[ReturnsKit]:
     """The screen, signed in as Amy, 1280 × 800, on `db`; closed (threads and all) afterwards.
-    `fetch_order` asks a hub for orders the store did not sell (`app.store_returns.hub_lookup`)."""
+    `fetch_order` and `search_hub` ask a hub for orders the store did not sell
+    (`app.store_returns.hub_lookup`, `hub_search`)."""
     ticking = clock or Clock()
     ops = OpRunner(db.transaction)
     sounds = ScanSounds(enabled=False)
-    services = returns_services("tablet-1", clock=ticking, documents_dir=documents, fetch_order=fetch_order)
+    services = returns_services(
+        "tablet-1", clock=ticking, documents_dir=documents, fetch_order=fetch_order, search_hub=search_hub
+    )
     screen = ReturnsScreen(ops, services, sounds)
     qtbot.addWidget(screen)
     screen.resize(1180, 800)

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.store_returns import OFFLINE, hub_lookup
+from app.store_returns import OFFLINE, hub_lookup, hub_search
 from core.domain.returns import Condition, ReturnReason, ReturnRequest
 from core.services.associates import add_demo_associates
 from core.services.returns import record_return
@@ -45,7 +46,13 @@ def counter(qtbot: QtBot, tmp_path: Path) -> Iterator[Counter]:
     with store.db.transaction() as session:
         add_demo_associates(session)
     run_async(qtbot, store.enroll(hub, "S01"))
-    kits = open_returns(qtbot, store.db, tmp_path / "docs", fetch_order=hub_lookup(lambda: store.client))
+    kits = open_returns(
+        qtbot,
+        store.db,
+        tmp_path / "docs",
+        fetch_order=hub_lookup(lambda: store.client),
+        search_hub=hub_search(lambda: store.client),
+    )
     yield Counter(next(kits), hub, store)
     next(kits, None)  # the screen and its threads closed
     run_async(qtbot, store.close())
@@ -67,6 +74,18 @@ def test_a_web_order_shipped_from_the_dc_is_fetched_and_returned(qtbot: QtBot, c
         assert (kept.id, kept.location_code) == (screen.receipt.return_id, "S01")
     assert_consistent(kit.db)
     assert_consistent(counter.hub.db)
+
+
+def test_an_order_sold_elsewhere_is_found_by_the_customers_name(qtbot: QtBot, counter: Counter) -> None:
+    kit, screen = counter.kit, counter.kit.screen
+    scan(kit, "Ava Kim")  # typed and entered: not a code, and no order of hers here
+    qtbot.waitUntil(lambda: "W1" in screen.find.tiles)
+    assert "found at the hub" in screen.banner.text.text()
+    qtbot.mouseClick(screen.find.tiles["W1"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: screen.page is screen.sheet and bool(screen.sheet.rows) and not screen.sheet.building
+    )
+    assert screen.sheet.title.text() == "Order W1 · Ava Kim" and screen.sheet.rows[0].most == 2
 
 
 def test_offline_the_associate_is_told_what_to_do(qtbot: QtBot, counter: Counter) -> None:

@@ -54,11 +54,13 @@ class ReturnsScreen(QWidget):
         self.person: SignedIn | None = None
         self.order: OrderHit | None = None
         self.lines: list[ReturnableLine] = []  # the order's lines as shown
+        self.hub_hits: set[str] = set()  # orders listed from the hub's search, not copied here yet
         self.receipt: ReturnReceipt | None = None
         self.busy = False
         self._asked = 0  # number of the latest quote question
-        self.hub = HubAsker(services.fetch_order, self)
+        self.hub = HubAsker(services.fetch_order, services.search_hub, self)
         self.hub.found.connect(self._hub_answered)
+        self.hub.searched.connect(self._hub_searched)
         self.hub.failed.connect(self._failed)
         self.hub.updated.connect(self._reload_lines)
         self.find = FindPage()
@@ -158,6 +160,7 @@ class ReturnsScreen(QWidget):
                 return
             if self.page is not self.find:
                 self.pages.setCurrentWidget(self.find)
+            self.hub_hits = set()
             self.find.show_hits(hits, text)
             if scanned and not hits and self.hub.ask(text):  # not sold here: any channel, any store
                 self.banner.show_answer(
@@ -190,6 +193,9 @@ class ReturnsScreen(QWidget):
     def _hub_answered(self, code: str, hit: OrderHit | None) -> None:
         if self.page is not self.find:
             return  # the person moved on meanwhile
+        if hit is None and self.hub.search(code):  # not a code: perhaps the customer's name or phone
+            self.banner.show_answer(ScanAnswer("idle", f"Asking the hub for “{code}”…"), sound=False)
+            return
         if hit is None:
             self.banner.show_answer(
                 ScanAnswer("error", f"{code}: no order with this receipt or slip code here or at the hub.")
@@ -200,9 +206,22 @@ class ReturnsScreen(QWidget):
         )
         self.open_order(hit)
 
+    def _hub_searched(self, words: str, hits: list[OrderHit]) -> None:
+        if self.page is not self.find:
+            return
+        self.hub_hits = {hit.order_id for hit in hits}
+        self.find.show_hits(hits, words)
+        self.banner.show_answer(
+            ScanAnswer("ok", f"{len(hits)} order(s) sold elsewhere, found at the hub. Tap the customer's.")
+            if hits
+            else ScanAnswer("error", f"No order matches “{words}” here or at the hub.")
+        )
+
     def _choose_hit(self, order_id: str) -> None:
         hit = next((h for h in self.find.hits if h.order_id == order_id), None)
-        if hit is not None:
+        if hit is not None and order_id in self.hub_hits:
+            self.hub.ask(order_id)  # copied here first, then opened like the store's own
+        elif hit is not None:
             self.open_order(hit)
 
     def open_order(self, hit: OrderHit) -> None:

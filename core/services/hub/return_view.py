@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.domain.errors import NotFoundError
+from core.domain.errors import NotFoundError, ValidationError
 from core.services.refund_copies import refund_document
+from core.services.returns import find_orders_for_return
 from core.services.sold_orders import DELIVERED, sold_order
 from core.storage.models import Fulfilment, Order, OrderPayment, Return
 
@@ -28,6 +29,24 @@ def find_order(session: Session, code: str) -> Order:
     if order is None:
         raise NotFoundError(f"no order or fulfilment {code}", field="order_id")
     return order
+
+
+def search_orders(session: Session, text: str, *, limit: int = 20) -> list[dict[str, Any]]:
+    """Orders whose customer's name, e-mail or phone matches, newest first: the counter's search
+    for a customer without a receipt or slip, as the store searches its own orders. At least three
+    characters, and a few orders only, so the search cannot list the network's customers."""
+    if len(text.strip()) < 3:
+        raise ValidationError("type at least 3 characters of a name, e-mail or phone", field="q")
+    return [
+        {
+            "id": hit.order_id,
+            "channel": hit.channel,
+            "customer_name": hit.customer_name,
+            "placed_at": hit.placed_at.isoformat(),
+            "total": str(hit.total),
+        }
+        for hit in find_orders_for_return(session, text, limit=limit)
+    ]
 
 
 def order_for_return(session: Session, code: str) -> dict[str, Any]:
