@@ -40,6 +40,7 @@ class Candidate:
     """
 
     __slots__ = (
+        "bonus",
         "capacity",
         "column",
         "distance_km",
@@ -53,6 +54,7 @@ class Candidate:
         "template",
         "unavailable",
         "unit_cost",
+        "units",
         "usable",
         "values",
         "weight_g",
@@ -67,6 +69,7 @@ class Candidate:
         usable: dict[int, int],
         unavailable: dict[str, str],
         weight_g: int,
+        units: int,
         items: int,
     ) -> None:
         self.loc, self.distance_km, self.pickup_here = loc, distance_km, pickup_here
@@ -74,12 +77,14 @@ class Candidate:
         self.usable = usable  # line index -> units it may give (<= qty)
         self.unavailable = unavailable  # sku -> why it cannot come from here
         self.weight_g = weight_g  # what it would send alone: every usable unit
+        self.units = units  # how many units that is
         self.items = items  # how many lines it could supply in full
         self.excluded_by: str | None = None  # set only when no carrier takes its parcel
         self.template = ""  # the rule set's reason template for `excluded_by`
         self.values: dict[str, Any] = _NOTHING
         self.unit_cost: dict[int, int] = _NOTHING  # line index -> ticks per unit
         self.overstock: dict[int, int] = _NOTHING  # line index -> ticks per unit (<= 0)
+        self.bonus = 0  # the overstock bonus sending every usable unit (ticks, <= 0)
         self.labour = 0  # ticks per unit
         self.priority = 0  # ticks per shipment
         self.capacity = 0  # ticks per shipment

@@ -227,7 +227,8 @@ def _line_filter(
     giving none is excluded by the first line's failure; the others become candidates.
     """
     types = cols.type[at]
-    usable_cols, ok_cols, weight = [], [], np.zeros(len(at), np.int64)
+    usable_cols, ok_cols = [], []
+    weight, units = np.zeros(len(at), np.int64), np.zeros(len(at), np.int64)
     every, items = np.ones(len(at), bool), np.zeros(len(at), np.intp)
     fence_cols: list[list[int] | None] = []
     for p, (_, atp) in zip(prepared, rows, strict=True):
@@ -240,7 +241,9 @@ def _line_filter(
                 first[cols.fence_mask(p.fences[j])[at]] = j
             ok &= first < 0
             fenced = first.tolist()
-        weight += np.where(ok, usable, 0) * p.line.weight_g
+        given = np.where(ok, usable, 0)
+        weight += given * p.line.weight_g
+        units += given
         every &= ok
         items += ok & (usable >= p.line.qty)
         usable_cols.append(usable.tolist())
@@ -258,7 +261,8 @@ def _line_filter(
     labours = [labour[t] for t in types.tolist()]
     single = index[0] if len(index) == 1 else None
     only = usable_cols[0] if single is not None else None
-    for k, (column, i, w) in enumerate(zip(passing.tolist(), at.tolist(), weight.tolist(), strict=True)):
+    sums = zip(passing.tolist(), at.tolist(), weight.tolist(), units.tolist(), strict=True)
+    for k, (column, i, w, n) in enumerate(sums):
         out.items[column] = counts[k]
         if full[k]:
             if only is not None:
@@ -288,7 +292,7 @@ def _line_filter(
                 out.reason[column] = "; ".join(unavailable.values())
                 continue
         loc = locs[column]
-        c = Candidate(loc, km[column], i == store, column, usable_at, unavailable, w, counts[k])
+        c = Candidate(loc, km[column], i == store, column, usable_at, unavailable, w, n, counts[k])
         eligible.append(c)
         c.labour = labours[k]
         if overstock:
@@ -313,4 +317,5 @@ def _overstock(
             bonus = rules.overstock_ticks(level.on_hand, level.daily_sales) if level is not None else 0
             bonuses[index] = bonus
             unit_cost[index] = c.labour + bonus
+            c.bonus += bonus * c.usable[index]
     c.unit_cost, c.overstock = unit_cost, bonuses

@@ -25,52 +25,34 @@ def solo_quotes(p: Problem, screened: Screened) -> list[Quoted]:
     return out
 
 
-def solo_scores(p: Problem, k: int, found: Quoted) -> dict[str, int] | None:
-    """Candidate k's cost components (ticks) shipping alone as `found` quotes; None if no carrier.
-
-    Components are listed in `COMPONENTS` order and zero ones left out, as explanations show them.
-    """
-    if found is None:
-        return None
-    ticks, quote = found
-    c = p.cands[k]
-    miss = 0 if quote.meets_promise or p.promise_by is None else p.rules.promise_miss
-    scores = {"shipping": ticks - miss}
-    if miss:
-        scores["promise_miss"] = miss
-    if c.priority:
-        scores["priority"] = c.priority
-    usable = c.usable
-    if c.labour:
-        labour = c.labour * sum(usable.values())
-        if labour:
-            scores["labour"] = labour
-    if c.capacity:
-        scores["capacity"] = c.capacity
-    overstock = c.overstock
-    if any(overstock.values()):
-        bonus = sum(overstock[i] * n for i, n in usable.items())
-        if bonus:
-            scores["overstock"] = bonus
-    return scores
-
-
 def rows(p: Problem, screened: Screened, quotes: list[Quoted]) -> list[Row]:
     """Every considered location's JSON row (`CANDIDATE_KEYS`), in screening order, money as text.
 
-    Made in one pass over the screening's columns; `quotes` are `solo_quotes(p)`.
+    Made in one pass over the screening's columns; `quotes` are `solo_quotes(p)`. An eligible
+    location's cost components shipping alone are keyed by their values, so locations alike (most
+    of them: one lane, one labour rate) share one dictionary and its money texts.
     """
     n = len(screened.locs)
     scores: list[dict[str, str]] = [_NOTHING] * n
     totals: list[str | None] = [None] * n
-    texts: dict[tuple[tuple[str, int], ...], tuple[dict[str, str], str]] = {}  # locations alike share one
-    for k, c in enumerate(p.cands):
-        ticks = solo_scores(p, k, quotes[k])
-        if ticks:
-            key = tuple(ticks.items())
-            found = texts.get(key)
-            if found is None:
-                found = texts[key] = (money_texts(ticks), amount_text(sum(ticks.values())))
+    miss = p.rules.promise_miss if p.promise_by is not None else 0
+    keys = [
+        None
+        if found is None
+        else (
+            found[0],
+            0 if found[1].meets_promise else miss,
+            c.priority,
+            c.labour * c.units,
+            c.capacity,
+            c.bonus,
+        )
+        for c, found in zip(p.cands, quotes, strict=True)
+    ]
+    texts: dict[_Key, tuple[dict[str, str], str]] = {}
+    for c, key in zip(p.cands, keys, strict=True):
+        if key is not None:
+            found = texts.get(key) or _texts(texts, key)
             scores[c.column], totals[c.column] = found
     return [
         {
@@ -100,3 +82,25 @@ def rows(p: Problem, screened: Screened, quotes: list[Quoted]) -> list[Row]:
             strict=True,
         )
     ]
+
+
+_Key = tuple[
+    int, int, int, int, int, int
+]  # shipping and penalty ticks, priority, labour, capacity, overstock
+
+
+def _texts(texts: dict[_Key, tuple[dict[str, str], str]], key: _Key) -> tuple[dict[str, str], str]:
+    """A location's cost components alone, in `COMPONENTS` order without the zero ones, as money text."""
+    ticks, miss, priority, labour, capacity, bonus = key
+    scores = {"shipping": ticks - miss}
+    for name, value in (
+        ("promise_miss", miss),
+        ("priority", priority),
+        ("labour", labour),
+        ("capacity", capacity),
+        ("overstock", bonus),
+    ):
+        if value:
+            scores[name] = value
+    found = texts[key] = (money_texts(scores), amount_text(sum(scores.values())))
+    return found
