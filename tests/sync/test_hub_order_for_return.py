@@ -4,13 +4,17 @@ return, and the refunds stores push are kept once and counted as units returned 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
+
+import pytest
 
 from core.services.allocation import Router
+from core.services.hub import events
 from core.storage.database import Database
 from core.storage.models import Return
 from tests.factories import NOW, order_json
 from tests.sync import hub_kit
-from tests.sync.hub_kit import HubClient, statuses
+from tests.sync.hub_kit import HubClient, movement, statuses
 from tests.sync.refund_kit import refund_event, ship_at_hub
 
 hub, hub_db, router = hub_kit.hub, hub_kit.hub_db, hub_kit.router  # fixtures, used by name
@@ -109,3 +113,24 @@ def test_a_store_finds_orders_of_any_channel_by_the_customer(hub: HubClient, rou
     assert many.status_code == 422 and many.json()["field"] == "limit"
     channel = hub.http.get("/v1/orders", params={"q": "ava"}, headers=hub.auth(hub.integration))
     assert channel.status_code == 403
+
+
+def test_refunds_among_movements_leave_the_movements_to_the_whole_batch(
+    hub: HubClient, router: Router, hub_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _shipped_order(hub, router)
+    one_by_one = events._one_by_one
+    seen: list[list[str]] = []
+
+    def spy(session: Any, router: Router, source: str, batch: Any, *args: Any) -> Any:
+        seen.append([e.kind for e in batch])
+        return one_by_one(session, router, source, batch, *args)
+
+    monkeypatch.setattr(events, "_one_by_one", spy)
+    refund = refund_event("S02", "W1", [("SKU-1", 1, "19.99")])
+    batch = [movement("S02", "SKU-1", 1, "return"), refund, movement("S02", "SKU-2", -1)]
+    assert statuses(hub.push("S02", *batch)) == ["applied", "applied", "applied"]
+    assert seen == [["refund"]]  # the movements went whole
+    assert statuses(hub.push("S02", *batch)) == ["duplicate", "duplicate", "duplicate"]
+    with hub_db.transaction() as session:
+        assert session.query(Return).count() == 1

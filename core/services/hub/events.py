@@ -101,14 +101,20 @@ def apply_events(
 ) -> list[EventOutcome]:
     """Apply a store's batch (oldest first) exactly once; one outcome per event, in order.
 
-    A batch of movements alone is first tried whole (`movement_batch`); anything else, or a batch
-    that cannot be applied whole, goes event by event."""
+    A batch of movements, with any refunds among them, is first tried whole (`movement_batch`; the
+    refunds, which touch no stock, then event by event); anything else, or a batch that cannot be
+    applied whole, goes event by event."""
     now = now or utc_now()
     actor = Actor(user=f"store:{source}", device="")
     movements = [(e.id, e.document, e.body) for e in events if isinstance(e.body, MovementSpec)]
+    refunds = [e for e in events if isinstance(e.body, StoreRefund)]
     outcomes = None
-    if movements and len(movements) == len(events):
-        outcomes = apply_movement_batch(session, source, movements, now)
+    distinct = len({e.id for e in events}) == len(events)  # answers are matched back by id
+    if movements and len(movements) + len(refunds) == len(events) and distinct:
+        applied = apply_movement_batch(session, source, movements, now)
+        if applied is not None:
+            by_id = {o.id: o for o in applied + _one_by_one(session, router, source, refunds, actor, now)}
+            outcomes = [by_id[e.id] for e in events]
     if outcomes is None:
         outcomes = _one_by_one(session, router, source, events, actor, now)
     short = {
