@@ -67,13 +67,17 @@ def run_unit(hub: Hub, work: Callable[[Session], T]) -> T:
 _bearer = HTTPBearer(auto_error=False, description="a store-device, integration or manager token")
 
 
-def principal(
-    request: Request,
+def bearer_secret(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    hub = hub_of(request)
-    secret = credentials.credentials if credentials else None
-    with hub.database.transaction() as session:
+) -> str | None:
+    return credentials.credentials if credentials else None
+
+
+BearerSecret = Annotated[str | None, Depends(bearer_secret)]
+
+
+def principal(request: Request, secret: BearerSecret) -> Principal:
+    with hub_of(request).database.transaction() as session:
         return authenticate(session, secret)
 
 

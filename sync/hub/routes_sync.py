@@ -11,10 +11,10 @@ from core.domain.errors import ValidationError
 from core.domain.inventory import utc_now
 from core.services.hub.access import enrol
 from core.services.hub.events import StoreEvent, apply_events
-from core.services.hub.feed import feed_epoch, needs_snapshot, read_changes
 from core.services.hub.inbox import EventOutcome
+from core.services.hub.pull_read import read_pull
 from core.services.hub.snapshot import store_snapshot
-from sync.hub.context import Caller, Hub, HubDep, run_unit
+from sync.hub.context import BearerSecret, Caller, Hub, HubDep, run_unit
 from sync.hub.translate import to_store_event
 from sync.protocol import (
     MAX_EVENTS_PER_PUSH,
@@ -75,25 +75,30 @@ def _apply_push(hub: Hub, store: str, events: list[dict[str, Any]]) -> PushRespo
 @router.get("/sync/pull", response_model=PullResponse, summary="Changes for this store after a cursor")
 def pull(
     hub: HubDep,
-    caller: Caller,
+    secret: BearerSecret,
     cursor: Annotated[int, Query(ge=0, description="seq of the last change applied; 0 on a new device")] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 200,
     epoch: Annotated[
         str | None, Query(max_length=64, description="the `epoch` of the answer the cursor came from")
     ] = None,
 ) -> PullResponse:
-    store = caller.store()
+    """The caller is authenticated by the same statement that reads its page (`read_pull`), not
+    in a transaction of its own as on other routes: a pull is a few round trips in all."""
 
     def read(session: Any) -> PullResponse:
-        current = feed_epoch(session)
-        if needs_snapshot(session, cursor, epoch):
+        found = read_pull(session, secret, cursor, limit)
+        store = found.caller.store()
+        current = found.facts.epoch
+        if found.facts.needs_snapshot(cursor, epoch):
             entries, head = store_snapshot(session, store)
             changes = [Change(seq=head, kind=kind, payload=payload) for kind, payload in entries]
             return PullResponse(changes=changes, cursor=head, more=False, snapshot=True, epoch=current)
-        rows, more = read_changes(session, store, cursor, limit)
-        changes = [Change(seq=r.seq, kind=r.kind, payload=r.payload) for r in rows]
+        changes = [Change(seq=seq, kind=kind, payload=payload) for seq, kind, payload in found.entries]
         return PullResponse(
-            changes=changes, cursor=rows[-1].seq if rows else cursor, more=more, epoch=current
+            changes=changes,
+            cursor=changes[-1].seq if changes else cursor,
+            more=found.more,
+            epoch=current,
         )
 
     return run_unit(hub, read)

@@ -4,7 +4,8 @@
 surface by module:
 
 - `access`: roles, `issue_token`, `authenticate`, `create_enrolment_code`, `enrol`;
-- `feed`: `emit`, `read_changes`, `feed_head`, `prune_feed`, `needs_snapshot`;
+- `feed`: `emit`, `feed_head`, `prune_feed`, `FeedFacts` (when a cursor needs a snapshot);
+- `pull_read`: `read_pull` (a pull's token, feed facts and page in one statement);
 - `snapshot`: `store_snapshot` (open fulfilments, stock and catalog of one store);
 - `events`: `StoreEvent`, `FulfilmentUpdate`, `apply_events` (exactly-once push);
 - `movement_batch`: `apply_movement_batch` (a push of movements applied whole, or None);

@@ -89,13 +89,22 @@ def issue_token(
     return secret
 
 
-def authenticate(session: Session, secret: str | None) -> Principal:
+def token_hash(secret: str | None) -> str:
+    """The stored hash a bearer secret is looked up by; a request without one is refused here."""
     if not secret:
         raise AuthenticationError("send 'Authorization: Bearer <token>'", field="authorization")
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    return _digest(secret)
+
+
+def token_principal(row: ApiToken | None) -> Principal:
+    """The caller a looked-up token row stands for (or the refusal), wherever the row was read."""
     if row is None or row.revoked_at is not None:
         raise AuthenticationError("unknown or revoked token", field="authorization")
     return Principal(row.id, Role(row.role), row.name, row.location_code)
+
+
+def authenticate(session: Session, secret: str | None) -> Principal:
+    return token_principal(session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(secret))))
 
 
 def revoke_token(session: Session, token_id: int, *, now: datetime | None = None) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -49,19 +49,6 @@ def emit(
         ChangeFeedEntry(location_code=location, kind=kind, payload=payload, created_at=now or utc_now())
     )
     session.flush()
-
-
-def read_changes(
-    session: Session, location: str, after: int, limit: int
-) -> tuple[Sequence[ChangeFeedEntry], bool]:
-    """Up to `limit` changes of the location after the cursor, oldest first, and whether more wait."""
-    rows = session.scalars(
-        select(ChangeFeedEntry)
-        .where(ChangeFeedEntry.location_code == location, ChangeFeedEntry.seq > after)
-        .order_by(ChangeFeedEntry.seq)
-        .limit(limit + 1)
-    ).all()
-    return rows[:limit], len(rows) > limit
 
 
 def feed_head(session: Session) -> int:
@@ -107,12 +94,20 @@ def feed_epoch(session: Session) -> str:
     return row.value
 
 
-def needs_snapshot(session: Session, cursor: int, epoch: str | None = None) -> bool:
-    """No epoch and cursor 0 (a fresh or reset device), another feed's epoch, a cursor behind what
-    was pruned, or beyond the head (a database from another hub, or restored from a backup)."""
-    if epoch:
-        if epoch != feed_epoch(session):
+@dataclass(frozen=True, slots=True)
+class FeedFacts:
+    """What says whether a cursor is still good, read with each pull (`pull_read`)."""
+
+    epoch: str
+    pruned_through: int
+    head: int
+
+    def needs_snapshot(self, cursor: int, epoch: str | None = None) -> bool:
+        """No epoch and cursor 0 (a fresh or reset device), another feed's epoch, a cursor behind
+        what was pruned, or beyond the head (a database from another hub, or restored from a backup)."""
+        if epoch:
+            if epoch != self.epoch:
+                return True
+        elif cursor == 0:
             return True
-    elif cursor == 0:
-        return True
-    return cursor < pruned_through(session) or cursor > feed_head(session)
+        return cursor < self.pruned_through or cursor > self.head
