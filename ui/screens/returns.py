@@ -223,6 +223,7 @@ class ReturnsScreen(QWidget):
             self.hub.ask(order_id)  # copied here first, then opened like the store's own
         elif hit is not None:
             self.open_order(hit)
+            self.hub.refresh(hit)
 
     def open_order(self, hit: OrderHit) -> None:
         self.order = hit
