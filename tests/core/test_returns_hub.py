@@ -1,6 +1,7 @@
 """End to end with the real hub in process: a click-and-collect order routed to S01 is picked,
 packed, staged, verified by its code and handed over; a unit comes back at the counter. After one
-sync each time, the hub sees the collection and the returned unit in S01's sellable stock."""
+sync each time, the hub sees the collection, the returned unit in S01's sellable stock and the
+refund."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from core.services.pickup import stage_for_pickup
 from core.services.pickup_handover import complete_handover, scan_for_handover
 from core.services.pickup_verify import verify_code
 from core.services.returns import record_return
+from core.services.sold_orders import sold_order
 from core.services.store_ops import record_fulfilment_action
-from core.storage.models import Fulfilment, Order
+from core.storage.models import Fulfilment, Order, Return
 from tests.core.pickup_kit import PNG
 from tests.sync.client_support import assert_consistent, balances, ledger_ids
 from tests.sync.hub_harness import Hub, Store, pickup_order
@@ -56,6 +58,9 @@ def test_a_collected_and_returned_unit_is_back_at_the_hub_after_one_sync(tmp_pat
             assert balances(store.db, "S01")["SKU-1"] == 9  # sellable in the store at once
             await store.client.sync_once()
             assert hub.balances("S01")["SKU-1"] == 9  # and in the network after one sync
+            with hub.db.transaction() as session:  # the refund too, counted against the hub's line
+                assert sold_order(session, "W9").lines[0].returned == 1
+                assert session.get(Return, receipt.return_id).total == Decimal("9.99")
             assert ledger_ids(store.db, "S01") == hub.ledger_ids("S01")
             with hub.db.transaction() as session:
                 states = session.scalars(select(Order.state).where(Order.id == "W9")).all()
