@@ -14,6 +14,16 @@ from decimal import Decimal
 from core.domain.returns import Condition, ReturnReason
 
 TASK_PREFIX = "TASK:"
+PHONE_DIGITS = range(7, 12)  # a local number up to one with its country code; barcodes have 12+
+
+
+def names_a_customer(text: str) -> bool:
+    """Words that find a customer (a name, an e-mail, a phone number) rather than a code a scanner
+    read: only these are searched across the network, so a product barcode scanned at the returns
+    counter by mistake does not list strangers whose phone holds four of its digits."""
+    if any(ch.isalpha() or ch == "@" for ch in text):
+        return True
+    return len([ch for ch in text if ch.isdigit()]) in PHONE_DIGITS
 
 
 @dataclass(frozen=True, slots=True)

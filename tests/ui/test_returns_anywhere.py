@@ -88,6 +88,12 @@ def test_an_order_sold_elsewhere_is_found_by_the_customers_name(qtbot: QtBot, co
     assert screen.sheet.title.text() == "Order W1 · Ava Kim" and screen.sheet.rows[0].most == 2
 
 
+def test_an_unknown_code_is_not_searched_as_a_customer(qtbot: QtBot, counter: Counter) -> None:
+    scan(counter.kit, "4006381333931")  # a product's barcode, scanned at the wrong moment
+    qtbot.waitUntil(lambda: "here or at the hub" in counter.kit.screen.banner.text.text())
+    assert counter.kit.screen.find.hits == []
+
+
 def test_offline_the_associate_is_told_what_to_do(qtbot: QtBot, counter: Counter) -> None:
     def unreachable(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("no route to the hub", request=request)

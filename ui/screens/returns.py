@@ -17,7 +17,14 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from core.domain.associates import SignedIn
-from core.domain.return_desk import OrderHit, ReturnableLine, ReturnOutcome, ReturnReceipt, TaskProgress
+from core.domain.return_desk import (
+    OrderHit,
+    ReturnableLine,
+    ReturnOutcome,
+    ReturnReceipt,
+    TaskProgress,
+    names_a_customer,
+)
 from core.domain.returns import ReturnQuote
 from ui.ops import OpRunner, person_message
 from ui.return_words import money
@@ -193,7 +200,7 @@ class ReturnsScreen(QWidget):
     def _hub_answered(self, code: str, hit: OrderHit | None) -> None:
         if self.page is not self.find:
             return  # the person moved on meanwhile
-        if hit is None and self.hub.search(code):  # not a code: perhaps the customer's name or phone
+        if hit is None and names_a_customer(code) and self.hub.search(code):  # a name, e-mail or phone
             self.banner.show_answer(ScanAnswer("idle", f"Asking the hub for “{code}”…"), sound=False)
             return
         if hit is None:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.domain.errors import NotFoundError, ValidationError
+from core.domain.return_desk import names_a_customer
 from core.services.refund_copies import refund_document
 from core.services.returns import find_orders_for_return
 from core.services.sold_orders import DELIVERED, sold_order
@@ -34,9 +35,12 @@ def find_order(session: Session, code: str) -> Order:
 def search_orders(session: Session, text: str, *, limit: int = 20) -> list[dict[str, Any]]:
     """Orders whose customer's name, e-mail or phone matches, newest first: the counter's search
     for a customer without a receipt or slip, as the store searches its own orders. At least three
-    characters, and a few orders only, so the search cannot list the network's customers."""
-    if len(text.strip()) < 3:
-        raise ValidationError("type at least 3 characters of a name, e-mail or phone", field="q")
+    characters of a name or e-mail or a whole phone number, and a few orders only, so the search
+    cannot list the network's customers (four digits alone would match many phones)."""
+    if len(text.strip()) < 3 or not names_a_customer(text):
+        raise ValidationError(
+            "type at least 3 characters of a name or e-mail, or a phone number (7 to 11 digits)", field="q"
+        )
     return [
         {
             "id": hit.order_id,
