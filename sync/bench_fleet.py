@@ -4,7 +4,8 @@ store catching up after a long outage, and what the same database does with the 
 * `fleet`: every store's device pushes batches of movements (`POST /v1/sync/push`) and pulls its
   feed after each push (`GET /v1/sync/pull`), all stores at once from one asyncio httpx client
   against hub processes of their own (`sync.bench_hub`, uvicorn on loopback): movements accepted
-  per second, and push and pull latency under that load;
+  per second, and push and pull latency under that load. With `pull_processes`, the pulls go to
+  hub processes that take no pushes, as a deployment routing pulls apart would;
 * `catch_up`: a `SyncClient` on its own SQLite file records movements offline (its outbox), then
   one `sync_once()` pushes them all and pulls; converged means its balances equal the hub's;
 * `raw_insert`: the movement rows the fleet wrote, inserted again into a scratch table with the
@@ -50,8 +51,11 @@ class FleetConfig:
     stores: int = 200  # devices pushing at once, one per store
     batch: int = 200  # movements per push of each fleet store
     pushes: int = 5  # pushes per store
-    hub_processes: int = 2
+    hub_processes: int = 2  # serving the pushes (and the pulls, unless there are pull processes)
+    pull_processes: int = 0  # hub processes serving only the fleet's pulls (HUB.md, "Running it")
     push_slots: int = PUSH_SLOTS  # pushes each hub process applies at once
+    polls: int = 5  # pulls per store on their own, before the fleet pushes (`bench_polls`)
+    poll_interval: float = 5.0  # seconds between a store's polls (a tablet's default is 30)
     offline: int = 20000  # movements the catching-up store recorded offline
 
 
@@ -197,7 +201,7 @@ class HubProcesses:
                 proc.wait()
 
 
-def _ms(values: list[float], share: float) -> float:
+def percentile_ms(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return round(ordered[min(int(len(ordered) * share), len(ordered) - 1)] * 1000, 1) if ordered else 0.0
 
@@ -222,12 +226,14 @@ def movement_events(store: str, skus: Sequence[str], start: int, count: int) -> 
 
 async def run_fleet(
     urls: Sequence[str],
+    pull_urls: Sequence[str],
     devices: Sequence[Device],
     feed: tuple[int, str],
     config: FleetConfig,
     meter: CpuMeter,
 ) -> dict[str, Any]:
-    """Every device pushes `pushes` batches and pulls after each, all devices at once."""
+    """Every device pushes `pushes` batches to `urls` and pulls from `pull_urls` after each, all
+    devices at once (device i of the fleet uses the i-th server of each, round robin)."""
     push_times: list[float] = []
     pull_times: list[float] = []
     accepted = 0
@@ -246,7 +252,9 @@ async def run_fleet(
             for n in range(config.pushes)
         ]
 
-    async def device_loop(http: httpx.AsyncClient, url: str, device: Device, pushes: list[bytes]) -> None:
+    async def device_loop(
+        http: httpx.AsyncClient, url: str, pull_url: str, device: Device, pushes: list[bytes]
+    ) -> None:
         nonlocal accepted
         headers = {"Authorization": f"Bearer {device.token}", "Content-Type": "application/json"}
         cursor, epoch = feed
@@ -261,7 +269,7 @@ async def run_fleet(
             accepted += config.batch
             began = time.perf_counter()
             params: dict[str, Any] = {"cursor": cursor, "epoch": epoch, "limit": 500}
-            response = await http.get(f"{url}/v1/sync/pull", params=params, headers=headers)
+            response = await http.get(f"{pull_url}/v1/sync/pull", params=params, headers=headers)
             pull_times.append(time.perf_counter() - began)
             response.raise_for_status()
             cursor = response.json()["cursor"]
@@ -272,7 +280,10 @@ async def run_fleet(
         meter.start()
         began = time.perf_counter()
         await asyncio.gather(
-            *(device_loop(http, urls[i % len(urls)], d, prepared[i]) for i, d in enumerate(devices))
+            *(
+                device_loop(http, urls[i % len(urls)], pull_urls[i % len(pull_urls)], d, prepared[i])
+                for i, d in enumerate(devices)
+            )
         )
         wall = time.perf_counter() - began
         cpu = meter.stop()
@@ -281,14 +292,15 @@ async def run_fleet(
         "batch": config.batch,
         "pushes_per_store": config.pushes,
         "hub_processes": len(urls),
+        "pull_processes": len(set(pull_urls) - set(urls)),
         "movements": accepted,
         "wall_s": round(wall, 1),
         "accepted_per_s": round(accepted / wall, 1),
-        "push_ms_p50": _ms(push_times, 0.5),
-        "push_ms_p99": _ms(push_times, 0.99),
+        "push_ms_p50": percentile_ms(push_times, 0.5),
+        "push_ms_p99": percentile_ms(push_times, 0.99),
         "pulls": len(pull_times),
-        "pull_ms_p50": _ms(pull_times, 0.5),
-        "pull_ms_p99": _ms(pull_times, 0.99),
+        "pull_ms_p50": percentile_ms(pull_times, 0.5),
+        "pull_ms_p99": percentile_ms(pull_times, 0.99),
         "load_average_before": loads,
         "load_average_after": [round(x, 1) for x in os.getloadavg()],
         **cpu,

@@ -12,9 +12,10 @@ store is a `SyncClient` on its own SQLite file. Figures:
   the client applying it (a `fulfilment_assigned` per change, each creating a local order);
 * `snapshot`: the size of the snapshot a new tablet of the first store receives, and the time to
   build and to apply it;
-* then, against hub processes of their own on the same database (`sync.bench_fleet`): a fleet of
-  stores pushing and pulling at once, a store catching up after a long outage, and the raw
-  insert rate of the same rows into the same database.
+* then, against hub processes of their own on the same database: a fleet of stores polling their
+  feeds, up to date and with a page of changes waiting (`sync.bench_polls`); the same stores
+  pushing and pulling at once, a store catching up after a long outage, and the raw insert rate of
+  the same rows into the same database (`sync.bench_fleet`).
 
 Like every benchmark here the figures depend on the machine (and on its disk: both ends fsync),
 so they are printed, never asserted.
@@ -58,14 +59,17 @@ from sync.bench_fleet import (
     HubProcesses,
     catch_up,
     movement_events,
+    percentile_ms,
     raw_insert,
     run_fleet,
 )
+from sync.bench_polls import run_polls
 from sync.client import SyncClient
 from sync.hub import create_app
 
 Log = Callable[[str], None]
 HUB = "http://hub.bench"
+POLL_PAGE = 20  # changes waiting in each fleet store's feed for the polls that find a page
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +87,6 @@ class SyncBenchConfig:
 
 def _rate(count: int, seconds: float) -> float:
     return round(count / seconds, 1) if seconds > 0 else 0.0
-
-
-def _ms(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return round(ordered[min(int(len(ordered) * share), len(ordered) - 1)] * 1000, 1) if ordered else 0.0
 
 
 class _LoopbackHub:
@@ -150,6 +149,11 @@ async def _bench(config: SyncBenchConfig, folder: Path, hub_db: str | None, log:
         )
         devices = _fleet_devices(session, fleet_stores)
         returning_code = create_enrolment_code(session, returning)
+        before_page = feed_head(session)
+        for device in devices:
+            for n in range(POLL_PAGE):
+                payload = _assigned(device.store, device.skus[n % len(device.skus)], n)
+                emit(session, device.store, "fulfilment_assigned", payload)
         feed = (feed_head(session), feed_epoch(session))
     app = create_app(hub, Router(RateBroker(load_sample_rate_sheet())))
     setup = time.perf_counter() - started
@@ -173,10 +177,25 @@ async def _bench(config: SyncBenchConfig, folder: Path, hub_db: str | None, log:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), timeout=600) as http:
             figures |= await _measure(config, folder, hub, http, HUB, token, code, stocked, log)
     fleet = config.fleet
-    with HubProcesses(hub_url, fleet.hub_processes, fleet.push_slots) as servers:
+    with HubProcesses(hub_url, fleet.hub_processes + fleet.pull_processes, fleet.push_slots) as servers:
         meter = CpuMeter(servers.pids)
+        push_urls = servers.urls[: fleet.hub_processes]
+        pull_urls = servers.urls[fleet.hub_processes :] or push_urls
+        log(f"polls: {len(devices)} stores pulling {fleet.polls} times each, up to date and with a page")
+        figures["polls"] = {
+            name: await run_polls(
+                pull_urls,
+                devices,
+                cursor,
+                feed[1],
+                polls=fleet.polls,
+                interval=fleet.poll_interval,
+                meter=meter,
+            )
+            for name, cursor in (("up_to_date", feed[0]), ("page", before_page))
+        }
         log(f"fleet: {len(devices)} stores pushing {fleet.pushes} x {fleet.batch} movements and pulling")
-        figures["fleet"] = await run_fleet(servers.urls, devices, feed, fleet, meter)
+        figures["fleet"] = await run_fleet(push_urls, pull_urls, devices, feed, fleet, meter)
         figures["catch_up"] = await catch_up(
             servers.urls[0], hub, returning, returning_code, folder, fleet, meter, log
         )
@@ -281,8 +300,8 @@ async def _measure(
         "page_limit": config.pull_limit,
         "http_changes_per_s": _rate(total, raw),
         "http_mb_per_s": round(size / raw / 1e6, 2) if raw else 0.0,
-        "page_ms_p50": _ms(times, 0.5),
-        "page_ms_max": _ms(times, 1.0),
+        "page_ms_p50": percentile_ms(times, 0.5),
+        "page_ms_max": percentile_ms(times, 1.0),
         "client_apply_changes_per_s": _rate(report.changes, applied),
         "client_apply_changes_per_cpu_s": _rate(report.changes, cpu),
         "client_pages": report.pages,
@@ -311,8 +330,8 @@ async def _push(
         "events": count,
         "events_per_s": _rate(count, total),
         "events_per_cpu_s": _rate(count, cpu),  # hub and client share this process: less load-bound
-        "batch_ms_p50": _ms(times, 0.5),
-        "batch_ms_p95": _ms(times, 0.95),
+        "batch_ms_p50": percentile_ms(times, 0.5),
+        "batch_ms_p95": percentile_ms(times, 0.95),
         "batch_ms_mean": round(statistics.fmean(times) * 1000, 1) if times else 0.0,
     }
 

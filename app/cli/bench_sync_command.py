@@ -48,6 +48,26 @@ def register(kinds: argparse._SubParsersAction) -> None:
         help="hub server processes for the fleet (default %(default)s)",
     )
     bench.add_argument(
+        "--pull-processes",
+        type=int,
+        default=0,
+        help="hub server processes serving only the fleet's pulls; 0: the --hub-processes serve them "
+        "(default %(default)s)",
+    )
+    bench.add_argument(
+        "--polls",
+        type=int,
+        default=5,
+        help="pulls per fleet store on their own, before the fleet pushes (default %(default)s)",
+    )
+    bench.add_argument(
+        "--poll-interval",
+        type=float,
+        default=5.0,
+        help="seconds between one store's polls: the fleet offers --fleet / this pulls a second "
+        "(default %(default)s)",
+    )
+    bench.add_argument(
         "--push-slots",
         type=int,
         default=PUSH_SLOTS,
@@ -73,12 +93,17 @@ def run_sync(args: argparse.Namespace) -> int:
         "fleet_batch",
         "fleet_pushes",
         "hub_processes",
+        "polls",
         "offline",
     ):
         if getattr(args, name) < 1:
             raise ValidationError(
                 f"must be at least 1, not {getattr(args, name)}", field=f"--{name.replace('_', '-')}"
             )
+    if args.poll_interval <= 0:
+        raise ValidationError(f"must be above 0, not {args.poll_interval}", field="--poll-interval")
+    if args.pull_processes < 0:
+        raise ValidationError(f"must be 0 or more, not {args.pull_processes}", field="--pull-processes")
     if args.fleet_batch > MAX_EVENTS_PER_PUSH:
         raise ValidationError(
             f"a push holds at most {MAX_EVENTS_PER_PUSH} events, not {args.fleet_batch}",
@@ -93,7 +118,10 @@ def run_sync(args: argparse.Namespace) -> int:
         batch=args.fleet_batch,
         pushes=args.fleet_pushes,
         hub_processes=args.hub_processes,
+        pull_processes=args.pull_processes,
         push_slots=args.push_slots,
+        polls=args.polls,
+        poll_interval=args.poll_interval,
         offline=args.offline,
     )
     config = SyncBenchConfig(

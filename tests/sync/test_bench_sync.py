@@ -11,14 +11,27 @@ from sync.benchmark import SyncBenchConfig, bench_sync
 
 
 def test_the_sync_benchmark_measures_every_part_on_a_tiny_network() -> None:
-    fleet = FleetConfig(stores=3, batch=10, pushes=2, hub_processes=1, offline=25)
+    fleet = FleetConfig(
+        stores=3,
+        batch=10,
+        pushes=2,
+        hub_processes=1,
+        pull_processes=1,
+        polls=2,
+        poll_interval=0.1,
+        offline=25,
+    )
     config = SyncBenchConfig(skus=30, stores=2, batch=40, batches=2, feed=30, pull_limit=20, fleet=fleet)
     figures = bench_sync(config)
     assert figures["push"]["first_sight"]["events"] == figures["push"]["retried"]["events"] == 80
     assert figures["pull"]["changes"] == 30 and figures["pull"]["client_pages"] == 2
     assert figures["snapshot"]["entries"]["catalog"] == 1 and figures["snapshot"]["bytes"] > 0
+    polls = figures["polls"]
+    assert (polls["up_to_date"]["pulls"], polls["up_to_date"]["changes_per_pull"]) == (3 * 2, 0)
+    assert (polls["page"]["pulls"], polls["page"]["changes_per_pull"]) == (3 * 2, 20)
     run = figures["fleet"]
     assert (run["stores"], run["movements"], run["pulls"]) == (3, 3 * 2 * 10, 3 * 2)
+    assert (run["hub_processes"], run["pull_processes"]) == (1, 1)
     assert run["accepted_per_s"] > 0 and run["pull_ms_p99"] >= run["pull_ms_p50"] > 0
     assert {"load_generator_cpu_s", "hub_processes_cpu_s", "postgres_cpu_s", "machine_cpu_s"} <= set(run)
     back = figures["catch_up"]
