@@ -71,6 +71,9 @@ class Candidate:
         weight_g: int,
         units: int,
         items: int,
+        labour: int,
+        unit_cost: dict[int, int],
+        overstock: dict[int, int],
     ) -> None:
         self.loc, self.distance_km, self.pickup_here = loc, distance_km, pickup_here
         self.column = column  # its position in the order's `Screened` columns
@@ -82,10 +85,10 @@ class Candidate:
         self.excluded_by: str | None = None  # set only when no carrier takes its parcel
         self.template = ""  # the rule set's reason template for `excluded_by`
         self.values: dict[str, Any] = _NOTHING
-        self.unit_cost: dict[int, int] = _NOTHING  # line index -> ticks per unit
-        self.overstock: dict[int, int] = _NOTHING  # line index -> ticks per unit (<= 0)
+        self.unit_cost = unit_cost  # line index -> ticks per unit
+        self.overstock = overstock  # line index -> ticks per unit (<= 0)
         self.bonus = 0  # the overstock bonus sending every usable unit (ticks, <= 0)
-        self.labour = 0  # ticks per unit
+        self.labour = labour  # ticks per unit
         self.priority = 0  # ticks per shipment
         self.capacity = 0  # ticks per shipment
 

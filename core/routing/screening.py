@@ -249,60 +249,92 @@ def _line_filter(
         usable_cols.append(usable.tolist())
         ok_cols.append(ok.tolist())
         fence_cols.append(fenced)
-    full = every.tolist() if prepared else [False] * len(at)
-    overstock = bool(rules.overstock_per_day and rules.overstock_max_days)
     index = [p.line.index for p in prepared]
     zero = dict.fromkeys(index, 0)  # shared, read-only: per-unit figures of lines without a bonus
-    by_type = {t: dict.fromkeys(index, rules.labour.get(t, 0)) for t in TYPES}
+    labour = [rules.labour.get(t, 0) for t in TYPES]
+    unit_cost = [dict.fromkeys(index, per_unit) for per_unit in labour]  # shared per type, read-only
     atps = [atp[at].tolist() for _, atp in rows]
     safeties = [p.safety[types].tolist() for p in prepared]
-    eligible, locs, km, counts = out.eligible, out.locs, out.km, items.tolist()
-    labour = [rules.labour.get(t, 0) for t in TYPES]
-    labours = [labour[t] for t in types.tolist()]
-    single = index[0] if len(index) == 1 else None
-    only = usable_cols[0] if single is not None else None
-    sums = zip(passing.tolist(), at.tolist(), weight.tolist(), units.tolist(), strict=True)
-    for k, (column, i, w, n) in enumerate(sums):
-        out.items[column] = counts[k]
-        if full[k]:
-            if only is not None:
-                usable_at = {single: only[k]}
-            else:
-                usable_at = {n: col[k] for n, col in zip(index, usable_cols, strict=True)}
-            unavailable = _NOTHING
-        else:
-            usable_at, unavailable, first = {}, {}, None
-            for m, p in enumerate(prepared):
-                if ok_cols[m][k]:
-                    usable_at[p.line.index] = usable_cols[m][k]
-                    continue
-                fenced = fence_cols[m]
-                if fenced is not None and fenced[k] >= 0:
-                    values, text = p.fence_text[fenced[k]]
-                    first = first or ("fence", values)
-                else:
-                    atp, safety = atps[m][k], safeties[m][k]
-                    found = p.short.get((atp, safety)) or p.shortage(atp, safety, usable_cols[m][k])
-                    values, text = found
-                    first = first or ("stock", values)
-                unavailable[p.line.sku] = text
-            out.unavailable[column] = unavailable
-            if not usable_at and first is not None:
-                out.excluded_by[column], out.values[column] = first
-                out.reason[column] = "; ".join(unavailable.values())
+    counted = np.zeros(len(out.locs), np.intp)
+    counted[passing] = items
+    out.items = counted.tolist()
+    columns, full = passing.tolist(), every.tolist()
+    usables: list[dict[int, int] | None]
+    if not prepared:
+        usables = [None] * len(at)
+    elif len(index) == 1:
+        usables = [{index[0]: u} if f else None for u, f in zip(usable_cols[0], full, strict=True)]
+    else:
+        usables = [
+            dict(zip(index, u, strict=True)) if f else None
+            for u, f in zip(zip(*usable_cols, strict=True), full, strict=True)
+        ]
+    unavailables: list[dict[str, str]] = [_NOTHING] * len(at)
+    for k in np.flatnonzero(~every).tolist() if prepared else range(len(at)):
+        column = columns[k]
+        usable_at, unavailable, first = {}, {}, None
+        for m, p in enumerate(prepared):
+            if ok_cols[m][k]:
+                usable_at[p.line.index] = usable_cols[m][k]
                 continue
-        loc = locs[column]
-        c = Candidate(loc, km[column], i == store, column, usable_at, unavailable, w, n, counts[k])
-        eligible.append(c)
-        c.labour = labours[k]
-        if overstock:
-            _overstock(c, prepared, network, rules)
+            fenced = fence_cols[m]
+            if fenced is not None and fenced[k] >= 0:
+                values, text = p.fence_text[fenced[k]]
+                first = first or ("fence", values)
+            else:
+                atp, safety = atps[m][k], safeties[m][k]
+                values, text = p.short.get((atp, safety)) or p.shortage(atp, safety, usable_cols[m][k])
+                first = first or ("stock", values)
+            unavailable[p.line.sku] = text
+        out.unavailable[column] = unavailable
+        if not usable_at and first is not None:
+            out.excluded_by[column], out.values[column] = first
+            out.reason[column] = "; ".join(unavailable.values())
         else:
-            c.unit_cost, c.overstock = by_type[loc.type], zero
-        if rules.priority_cost and loc.priority > 0:
-            c.priority = rules.priority_cost * loc.priority
-        if rules.capacity_penalty and loc.daily_capacity > 0:
-            c.capacity = round(rules.capacity_penalty * (loc.used_capacity_today + 1) / loc.daily_capacity)
+            usables[k], unavailables[k] = usable_at, unavailable
+    keep = [k for k, u in enumerate(usables) if u is not None]
+    locs, km, kept = out.locs, out.km, np.array(keep, np.intp)
+    made = [
+        Candidate(
+            locs[column],
+            km[column],
+            i == store,
+            column,
+            usables[k],
+            unavailables[k],
+            w,
+            n,
+            count,
+            labour[t],
+            unit_cost[t],
+            zero,
+        )
+        for k, column, i, w, n, count, t in zip(
+            keep,
+            passing[kept].tolist(),
+            at[kept].tolist(),
+            weight[kept].tolist(),
+            units[kept].tolist(),
+            items[kept].tolist(),
+            types[kept].tolist(),
+            strict=True,
+        )
+    ]
+    out.eligible.extend(made)
+    if rules.overstock_per_day and rules.overstock_max_days:
+        for c in made:
+            _overstock(c, prepared, network, rules)
+    if rules.priority_cost:
+        for c in made:
+            if c.loc.priority > 0:
+                c.priority = rules.priority_cost * c.loc.priority
+    if rules.capacity_penalty:
+        for c in made:
+            loc = c.loc
+            if loc.daily_capacity > 0:
+                c.capacity = round(
+                    rules.capacity_penalty * (loc.used_capacity_today + 1) / loc.daily_capacity
+                )
 
 
 def _overstock(
