@@ -12,6 +12,8 @@ import numpy as np
 from core.routing.problem import Plan, Problem
 from core.routing.search import Outcome
 
+_NONE = np.iinfo(np.int64).max  # no piece: the location takes nothing
+
 
 def seed(p: Problem, out: Outcome) -> None:
     """Offer every single-location plan: cheap to price, and usually the answer or the runner-up.
@@ -76,22 +78,19 @@ def single_location_is_optimal(p: Problem, best: Plan | None) -> bool:
     placeable = [bd for bd in bundles if bd.options]
     if p.rules.max_shipments < 2 or (len(placeable) == 1 and not placeable[0].splittable):
         return True  # every plan is a single location, and `seed` priced them all
-    lightest: dict[int, int] = {}
+    # Each location's lightest piece, and the least a parcel of it costs: all locations at once.
+    lightest = np.full(len(p.cands), _NONE, np.int64)
     for bd in placeable:
-        w = bd.weight_g // bd.units if bd.splittable else bd.weight_g
-        for k in bd.options:
-            if w < lightest.get(k, w + 1):
-                lightest[k] = w
-    first = second = None
-    for k, w in lightest.items():
-        s = p.ship(k, w)
-        floor = p.fixed[k] + (s if s is not None else 0)  # as the search does: no carrier is no bound
-        if first is None or floor < first:
-            first, second = floor, first
-        elif second is None or floor < second:
-            second = floor
-    if first is None or second is None:
+        ks = np.fromiter(bd.unit_cost, np.intp, len(bd.unit_cost))  # the bundle's options
+        lightest[ks] = np.minimum(lightest[ks], bd.weight_g // bd.units if bd.splittable else bd.weight_g)
+    at = np.flatnonzero(lightest != _NONE)
+    if len(at) < 2:
         return True  # fewer than two locations could take anything
+    ks, fixed = at.tolist(), np.array(p.fixed, np.int64)[at]
+    quoted = p.quotes_at(ks, lightest[at].tolist())
+    # As the search does: no carrier is no bound.
+    floors = fixed + np.array([q[0] if q is not None else 0 for q in quoted], np.int64)
+    first, second = np.partition(floors, 1)[:2].tolist()
     pen, units = p.rules.shipment_penalty, sum(bd.min_cost for bd in placeable)
     if first + second + pen + units > best.cost:
         return True
@@ -104,11 +103,10 @@ def single_location_is_optimal(p: Problem, best: Plan | None) -> bool:
     )
     for s in range(2, p.rules.max_shipments + 1):
         heavy = max(max(pieces), -(-total // s))
-        dearest = None
-        for k in lightest:
-            ship = p.ship(k, heavy)
-            if ship is not None and (dearest is None or ship + p.fixed[k] < dearest):
-                dearest = ship + p.fixed[k]
+        quoted = p.quotes_at(ks, [heavy] * len(ks))
+        dearest = min(
+            (q[0] + f for q, f in zip(quoted, fixed.tolist(), strict=True) if q is not None), default=None
+        )
         if dearest is not None and dearest + (s - 1) * (first + pen) + units <= best.cost:
             return False
     return True
