@@ -56,6 +56,7 @@ class OpRunner(QObject):
             int, tuple[Callable[[Any], None] | None, Callable[[BaseException], None] | None, frozenset[str]]
         ] = {}
         self._finished.connect(self._deliver)
+        self._closed = False
 
     @property
     def pending(self) -> int:
@@ -90,6 +91,8 @@ class OpRunner(QObject):
             self._finished.emit(number, result, True)
 
     def _deliver(self, number: int, payload: object, succeeded: bool) -> None:
+        if self._closed:  # an answer queued before shutdown: its screen may be gone already
+            return
         on_done, on_error, changes = self._waiting.pop(number, (None, None, frozenset()))
         if not self._waiting:
             self.busy_changed.emit(False)
@@ -105,7 +108,9 @@ class OpRunner(QObject):
 
     def shutdown(self) -> None:
         """Finish queued work and stop the thread (at exit; pending answers are dropped)."""
+        self._closed = True
         self._pool.shutdown(wait=True, cancel_futures=False)
+        self._waiting.clear()
 
 
 def run_op(

@@ -4,9 +4,9 @@ Every location holding any of the order's items is considered (about 170 of 200 
 network), so the distance and the location filters are computed for all of them at once, in the
 documented order, each location keeping the first filter that removed it. Only the locations a
 filter removed, and the lines a location cannot give, are then written out one by one with the
-values that failed. The distance is the same float `core.domain.geo.distance_km` gives (numpy's
-arcsine can differ from the C library's in the last bit, so that one step stays in `math`): the
-rate broker keys lanes on it.
+values that failed. The distance is `core.domain.geo.distance_km`'s to the last bits (numpy's sine
+may round the last bit differently from the C library's; the arcsine stays in `math`), and the
+rate broker is handed this distance for the order's lanes rather than working out its own.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from core.domain.errors import NotFoundError
@@ -60,3 +61,20 @@ def test_changes_are_broadcast_after_success(qtbot: QtBot, store_db: Database) -
         runner.run(lambda s: None, changes=["associates"])
     assert changed.args == [frozenset({"associates"})]
     runner.shutdown()
+
+
+def test_answers_queued_before_shutdown_are_dropped(qtbot: QtBot, store_db: Database) -> None:
+    """A screen torn down with work in flight must not hear back from it (its widgets are gone)."""
+    runner = OpRunner(store_db.transaction)
+    answers: list[int] = []
+    ran = threading.Event()
+
+    def op(session: object) -> int:
+        ran.set()
+        return 1
+
+    runner.run(op, answers.append)
+    assert ran.wait(5)
+    runner.shutdown()  # the answer's signal is queued on the UI thread, not yet delivered
+    QApplication.processEvents()  # delivers the queued answer's signal
+    assert answers == [] and runner.pending == 0
