@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from core.domain.errors import IllegalTransitionError, ValidationError
@@ -50,6 +50,19 @@ from core.storage.models import (
 )
 
 REJECTABLE = {FulfilmentState.ASSIGNED, FulfilmentState.PICKING, FulfilmentState.PICKED}
+ROUTING_LOCK_KEY = 0x4F4D53_0001  # "OMS" + 1: PostgreSQL advisory lock of routing decisions
+
+
+def hold_routing_lock(session: Session) -> None:
+    """Routing decisions that reserve are taken one at a time, until this transaction ends.
+
+    A decision reads capacity used today and stock from a snapshot and then writes fulfilments
+    against it; two hub processes deciding at once on PostgreSQL would both see the last unit of a
+    store's daily capacity free and both take it. A transaction-scoped advisory lock makes the read
+    and the write one step (SQLite already lets one writer in at a time). Dry runs take no lock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ROUTING_LOCK_KEY})
 
 
 @dataclass(frozen=True)
@@ -112,6 +125,7 @@ class Router:
                 return RoutingResult(
                     RoutingDecision.from_dict(latest.document), latest.id, ids, replayed=True
                 )
+        hold_routing_lock(session)
         decision = self.plan(session, request, rules=rules, now=now)
         return _allocate(session, order, decision, replaces=None, reason="new order", actor=actor, now=now)
 
@@ -127,6 +141,7 @@ class Router:
     ) -> RoutingResult:
         """A location cannot supply some units (`None` = all of them): release, exclude, route them again."""
         now = now or utc_now()
+        hold_routing_lock(session)  # before the release below locks stock rows: one lock order
         fulfilment = get_fulfilment(session, fulfilment_id)
         if FulfilmentState(fulfilment.state) not in REJECTABLE:
             raise IllegalTransitionError(

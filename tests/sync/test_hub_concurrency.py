@@ -19,13 +19,14 @@ from core.domain.inventory import MovementSpec, Reason, utc_now
 from core.domain.orders import parse_order
 from core.routing.rates import RateBroker, load_sample_rate_sheet
 from core.services.allocation import Router
+from core.services.catalog import upsert_locations
 from core.services.checks import run_checks
 from core.services.hub.events import StoreEvent, apply_events
 from core.services.hub.intake import route_order
 from core.storage.database import Database
-from core.storage.models import Movement, StockPosition
+from core.storage.models import Fulfilment, Movement, StockPosition
 from sync.hub.context import Hub, run_unit
-from tests.factories import order_json, small_network
+from tests.factories import order_json, small_network, store
 
 SKUS = ("SKU-1", "SKU-2", "SKU-3")
 
@@ -122,3 +123,28 @@ def test_the_same_event_pushed_at_once_by_two_threads_is_applied_once(postgresql
     with db.transaction() as session:
         assert session.get(StockPosition, ("S01", "SKU-1")).sellable == 0
         assert run_checks(session) == []
+
+
+def test_orders_routed_at_once_never_overbook_a_store_s_daily_capacity(postgresql_db: Database) -> None:
+    """Each decision reads the capacity used today and writes against it: two at once must not both
+    take a store's last slot (the routing lock makes read and write one step)."""
+    db = postgresql_db
+    with db.transaction() as session:
+        small_network(session, stock=100)
+        upsert_locations(session, [store("S01", "60601", daily_capacity=3), store("S02", enabled=False)])
+    router = Router(RateBroker(load_sample_rate_sheet()))
+    hub = Hub(db, router, 1_000_000)
+
+    def shop(prefix: str) -> Callable[[], None]:
+        def work() -> None:
+            for i in range(3):
+                order = parse_order(order_json(f"{prefix}{i}"))
+                run_unit(hub, lambda s, o=order: route_order(s, router, o))
+
+        return work
+
+    assert run_threads([shop(p) for p in "ABCD"]) == []
+    with db.transaction() as session:
+        at = Counter(session.scalars(select(Fulfilment.location_code)))
+        assert run_checks(session) == []
+    assert at["S01"] == 3 and at["DC1"] == 9  # the nearest store until full, then the DC
