@@ -59,6 +59,17 @@ def run_threads(workers: list[Callable[[], Any]]) -> list[BaseException]:
     return errors
 
 
+def shop(hub: Hub, prefix: str, orders: int) -> Callable[[], None]:
+    """A web shop sending `orders` orders one after another through the hub's intake."""
+
+    def work() -> None:
+        for i in range(orders):
+            order = parse_order(order_json(f"{prefix}{i}"))
+            run_unit(hub, lambda s, o=order: route_order(s, hub.router, o))
+
+    return work
+
+
 def test_concurrent_pushes_and_orders_neither_deadlock_nor_lose_units(postgresql_db: Database) -> None:
     db = postgresql_db
     with db.transaction() as session:
@@ -84,16 +95,8 @@ def test_concurrent_pushes_and_orders_neither_deadlock_nor_lose_units(postgresql
 
         return work
 
-    def shop(prefix: str) -> Callable[[], None]:
-        def work() -> None:
-            for i in range(4):
-                order = parse_order(order_json(f"{prefix}{i}"))
-                run_unit(hub, lambda s, o=order: route_order(s, router, o))
-
-        return work
-
     workers = [device("S01", 1), device("S01", 2), device("S01", 3), device("S02", 4), device("S02", 5)]
-    errors = run_threads([*workers, shop("A"), shop("B")])
+    errors = run_threads([*workers, shop(hub, "A", 4), shop(hub, "B", 4)])
     assert errors == []
     with db.transaction() as session:
         assert run_checks(session) == []
@@ -135,15 +138,7 @@ def test_orders_routed_at_once_never_overbook_a_store_s_daily_capacity(postgresq
     router = Router(RateBroker(load_sample_rate_sheet()))
     hub = Hub(db, router, 1_000_000)
 
-    def shop(prefix: str) -> Callable[[], None]:
-        def work() -> None:
-            for i in range(3):
-                order = parse_order(order_json(f"{prefix}{i}"))
-                run_unit(hub, lambda s, o=order: route_order(s, router, o))
-
-        return work
-
-    assert run_threads([shop(p) for p in "ABCD"]) == []
+    assert run_threads([shop(hub, p, 3) for p in "ABCD"]) == []
     with db.transaction() as session:
         at = Counter(session.scalars(select(Fulfilment.location_code)))
         assert run_checks(session) == []
