@@ -25,7 +25,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from app.screenshots import SIZE, settle
+from app.screenshots import SIZE, camera, settle
 from core.services.orders import Actor
 from core.services.store_ops import record_fulfilment_action
 from core.storage.database import Database
@@ -168,12 +168,7 @@ def run_headless(database: Database, out: Path, echo: Echo) -> HeadlessReport:
     shell = store.shell
     shell.resize(*SIZE)
     shell.show()
-
-    def shot(name: str) -> None:
-        settle(lambda: store.ops.pending == 0 and not shell.themes.switching)
-        path = out / f"{name}.png"
-        shell.grab().save(str(path))
-        report.pictures.append(path)
+    shot = camera(store, out, report.pictures)
 
     try:
         shell.start()

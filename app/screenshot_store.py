@@ -48,10 +48,9 @@ def render_on_own_store(
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from app.screenshots import SIZE, demo_status, settle
+    from app.screenshots import camera, settle, show_with_demo_status
     from app.store_app import assemble
     from core.services.associates import add_demo_associates
-    from sync.client.status import SyncStatus
 
     app = QApplication.instance() or QApplication(["oms-screenshots"])
     assert isinstance(app, QApplication)
@@ -66,18 +65,8 @@ def render_on_own_store(
         store = assemble(app, database, demo=True, sounds=False, documents_dir=Path(tmp) / "documents")
         shell = store.shell
 
-        async def status() -> SyncStatus:
-            return demo_status()
-
-        shell.main.status._status_call = status
-        shell.resize(*SIZE)
-        shell.show()
-
-        def shot(name: str) -> None:
-            settle(lambda: store.ops.pending == 0 and not shell.themes.switching)
-            path = out / f"{name}.png"
-            shell.grab().save(str(path))
-            written.append(path)
+        show_with_demo_status(store)
+        shot = camera(store, out, written)
 
         try:
             shell.start()

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.screenshots_pack import render_pack_screenshots
 from app.screenshots_pick import pick_shots, seed_pick_demo
@@ -22,6 +23,9 @@ from core.domain.inventory import utc_now
 from core.services.associates import add_demo_associates
 from core.storage.database import Database
 from sync.client.status import SyncStatus
+
+if TYPE_CHECKING:
+    from app.store_app import StoreApp
 
 SIZE = (1280, 800)  # a 10" tablet in landscape
 
@@ -53,6 +57,29 @@ def demo_status() -> SyncStatus:
     )
 
 
+def show_with_demo_status(store: StoreApp) -> None:
+    """Show the window at tablet size with a status bar that says online, as a live store would."""
+
+    async def status() -> SyncStatus:
+        return demo_status()
+
+    store.shell.main.status._status_call = status
+    store.shell.resize(*SIZE)
+    store.shell.show()
+
+
+def camera(store: StoreApp, out: Path, written: list[Path]) -> Callable[[str], None]:
+    """`shot(name)`: once the window has settled, save it as `out/name.png` and note the file."""
+
+    def shot(name: str) -> None:
+        settle(lambda: store.ops.pending == 0 and not store.shell.themes.switching)
+        path = out / f"{name}.png"
+        store.shell.grab().save(str(path))
+        written.append(path)
+
+    return shot
+
+
 def render_screenshots(out: Path) -> list[Path]:
     """Write setup, sign-in, main (light and dark), the Pick screens and the self-test PNGs into `out`."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -74,18 +101,8 @@ def render_screenshots(out: Path) -> list[Path]:
         store = assemble(app, database, demo=True, sounds=False)
         shell = store.shell
 
-        async def status() -> SyncStatus:
-            return demo_status()
-
-        shell.main.status._status_call = status
-        shell.resize(*SIZE)
-        shell.show()
-
-        def shot(name: str) -> None:
-            settle(lambda: store.ops.pending == 0 and not shell.themes.switching)
-            path = out / f"{name}.png"
-            shell.grab().save(str(path))
-            written.append(path)
+        show_with_demo_status(store)
+        shot = camera(store, out, written)
 
         shell.pages.setCurrentWidget(shell.setup)
         shell.setup.hub.setText("https://hub.northwind.example")
