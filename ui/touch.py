@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtGui import QInputDevice
-from PySide6.QtWidgets import QAbstractScrollArea, QPushButton, QScroller, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QPushButton, QScroller, QWidget
 
 TARGET = 48  # px: the smallest thing a gloved finger hits reliably
 TEXT = 18  # px: body text; never below 16
@@ -41,3 +41,12 @@ def primary_button(text: str, on_click: Callable[[], object], *, width: int | No
     button.setProperty("kind", "primary")
     button.clicked.connect(on_click)
     return button
+
+
+def text_label(text: str = "", kind: str | None = None) -> QLabel:
+    """A word-wrapped label styled by its `kind` (the theme's `QLabel[kind=...]` rules)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    if kind:
+        label.setProperty("kind", kind)
+    return label

@@ -18,17 +18,9 @@ from core.domain.packing import PackSheet, Verification
 from ui.scan_panel import show_count
 from ui.screens.pack_list import due_text
 from ui.theme import repolish
-from ui.touch import SPACING, touch_size
+from ui.touch import SPACING, text_label, touch_size
 
 PREVIEW_WIDTH = 300
-
-
-def _label(text: str = "", kind: str | None = None) -> QLabel:
-    label = QLabel(text)
-    if kind:
-        label.setProperty("kind", kind)
-    label.setWordWrap(True)
-    return label
 
 
 class PackBench(QWidget):
@@ -44,8 +36,8 @@ class PackBench(QWidget):
         self.verification: Verification | None = None
         self.back_button = touch_size(QPushButton("← Orders"), width=140)
         self.back_button.clicked.connect(self.back)
-        self.title = _label("", "subtitle")
-        self.subtitle = _label("", "hint")
+        self.title = text_label("", "subtitle")
+        self.subtitle = text_label("", "hint")
         heading = QVBoxLayout()
         heading.setSpacing(2)
         heading.addWidget(self.title)
@@ -66,8 +58,8 @@ class PackBench(QWidget):
         self.box_card.setObjectName("Card")
         box_layout = QVBoxLayout(self.box_card)
         box_layout.setContentsMargins(20, 12, 20, 12)
-        box_heading = _label("Box", "subtitle")
-        self.box_text = _label()
+        box_heading = text_label("Box", "subtitle")
+        self.box_text = text_label()
         box_layout.addWidget(box_heading)
         box_layout.addWidget(self.box_text)
 
@@ -136,7 +128,7 @@ class PackBench(QWidget):
             if item is not None and item.widget() is not None:
                 item.widget().deleteLater()
         self.rows = {}
-        self.grid.addWidget(_label("Scan each item", "subtitle"), 0, 0, 1, 3)
+        self.grid.addWidget(text_label("Scan each item", "subtitle"), 0, 0, 1, 3)
         for i, line in enumerate(sheet.lines, start=1):
             glyph = QLabel()
             glyph.setObjectName("CheckGlyph")
@@ -145,9 +137,9 @@ class PackBench(QWidget):
             words = QVBoxLayout(name)
             words.setContentsMargins(0, 0, 0, 0)
             words.setSpacing(0)
-            words.addWidget(_label(line.name))
-            words.addWidget(_label(line.sku, "hint"))
-            count = _label("", "code")
+            words.addWidget(text_label(line.name))
+            words.addWidget(text_label(line.sku, "hint"))
+            count = text_label("", "code")
             count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.grid.addWidget(glyph, i, 0)
             self.grid.addWidget(name, i, 1)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -29,21 +28,13 @@ from ui.pick_ports import PickServices
 from ui.screens.pick_card import ChoiceButton
 from ui.screens.pick_model import if_alive
 from ui.theme import repolish
-from ui.touch import SPACING, touch_size
+from ui.touch import SPACING, text_label, touch_size
 
 REASONS = (
     (ShortReason.NOT_FOUND, "Not found"),
     (ShortReason.DAMAGED, "Damaged"),
     (ShortReason.OTHER, "Other"),
 )
-
-
-def _label(text: str = "", kind: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    if kind:
-        label.setProperty("kind", kind)
-    return label
 
 
 class ShortPickPanel(QFrame):
@@ -63,13 +54,13 @@ class ShortPickPanel(QFrame):
         self.preview: ShortPickPreview | None = None
         self._asked = 0
 
-        self.title = _label("", "subtitle")
-        self.look = _label("", "hint")
+        self.title = text_label("", "subtitle")
+        self.look = text_label("", "hint")
         self.found_button = touch_size(QPushButton("Found it: back to scanning"), width=260)
         self.found_button.clicked.connect(self.closed)
         self.minus = touch_size(QPushButton("−"), width=64)
         self.plus = touch_size(QPushButton("+"), width=64)
-        self.count = _label("", "subtitle")
+        self.count = text_label("", "subtitle")
         self.minus.clicked.connect(lambda: self.set_qty(self.qty - 1))
         self.plus.clicked.connect(lambda: self.set_qty(self.qty + 1))
         self.reason_group = QButtonGroup(self)
@@ -86,8 +77,8 @@ class ShortPickPanel(QFrame):
         self.note = QLineEdit()
         self.note.setPlaceholderText("What happened? (needed for Other)")
         self.note.textChanged.connect(lambda _t: self._update_confirm())
-        self.effects = _label("Choose a reason to see what this does.", "hint")
-        self.message = _label("", "error")
+        self.effects = text_label("Choose a reason to see what this does.", "hint")
+        self.message = text_label("", "error")
         self.cancel_button = touch_size(QPushButton("Cancel"), width=140)
         self.cancel_button.clicked.connect(self.closed)
         self.confirm_button = touch_size(QPushButton("Confirm short pick"), width=240)
@@ -96,7 +87,7 @@ class ShortPickPanel(QFrame):
 
         stepper = QHBoxLayout()
         stepper.setSpacing(SPACING)
-        stepper.addWidget(_label("Units short:"))
+        stepper.addWidget(text_label("Units short:"))
         stepper.addWidget(self.minus)
         stepper.addWidget(self.count)
         stepper.addWidget(self.plus)
@@ -116,7 +107,7 @@ class ShortPickPanel(QFrame):
         layout.addLayout(stepper)
         layout.addLayout(reasons)
         layout.addWidget(self.note)
-        layout.addWidget(_label("What this does", "subtitle"))
+        layout.addWidget(text_label("What this does", "subtitle"))
         layout.addWidget(self.effects)
         layout.addStretch(1)
         layout.addLayout(buttons)

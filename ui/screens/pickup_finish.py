@@ -25,17 +25,9 @@ from PySide6.QtWidgets import (
 from core.domain.handover import DueItem, HandoverPlan, LeftLine
 from core.domain.pickup import LeftOutcome, LeftReason
 from ui.signature_pad import SignaturePad
-from ui.touch import SPACING, kinetic, primary_button, touch_size
+from ui.touch import SPACING, kinetic, primary_button, text_label, touch_size
 
 REASONS = {LeftReason.DECLINED: "Declined", LeftReason.DAMAGED: "Damaged", LeftReason.MISSING: "Missing"}
-
-
-def _label(text: str = "", kind: str | None = None) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    if kind:
-        label.setProperty("kind", kind)
-    return label
 
 
 def _choices(parent: QWidget, names: dict[str, str]) -> tuple[QButtonGroup, dict[str, QPushButton]]:
@@ -81,7 +73,7 @@ class LeftRow(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 4, 0, 8)
         box.setSpacing(4)
-        box.addWidget(_label(f"{item.name} ({item.qty} due)"))
+        box.addWidget(text_label(f"{item.name} ({item.qty} due)"))
         box.addLayout(row)
         self.set_staying(0)
 
@@ -119,7 +111,7 @@ class FinishPanel(QWidget):
         sign_box = QVBoxLayout(sign_card)
         sign_box.setContentsMargins(20, 14, 20, 14)
         sign_box.setSpacing(SPACING)
-        self.sign_title = _label("Customer's signature", "subtitle")
+        self.sign_title = text_label("Customer's signature", "subtitle")
         sign_box.addWidget(self.sign_title)
         sign_box.addWidget(self.pad, 1)
         sign_box.addWidget(self.clear_button)
@@ -129,7 +121,7 @@ class FinishPanel(QWidget):
         left_box = QVBoxLayout(left_card)
         left_box.setContentsMargins(20, 14, 20, 14)
         left_box.setSpacing(SPACING)
-        left_box.addWidget(_label("Anything staying behind?", "subtitle"))
+        left_box.addWidget(text_label("Anything staying behind?", "subtitle"))
         self.lines = QWidget()
         self.lines.setObjectName("LineWords")
         self.line_box = QVBoxLayout(self.lines)
@@ -144,7 +136,7 @@ class FinishPanel(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         kinetic(scroll)
         left_box.addWidget(scroll, 1)
-        left_box.addWidget(_label("What stays is", "hint"))
+        left_box.addWidget(text_label("What stays is", "hint"))
         self.outcome_group, self.outcomes = _choices(
             self, {LeftOutcome.REFUND.value: "Refunded", LeftOutcome.KEEP.value: "Kept for later"}
         )

@@ -15,17 +15,9 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 
 from core.domain.handover import HandoverPlan
 from ui.scan_panel import show_count
-from ui.touch import SPACING, primary_button
+from ui.touch import SPACING, primary_button, text_label
 
 REFUSALS_SHOWN = 3
-
-
-def _label(text: str = "", kind: str | None = None) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    if kind:
-        label.setProperty("kind", kind)
-    return label
 
 
 class HandoverPanel(QWidget):
@@ -46,9 +38,9 @@ class HandoverPanel(QWidget):
         self.grid.setHorizontalSpacing(SPACING)
         self.grid.setVerticalSpacing(8)
         self.rows: dict[str, tuple[QLabel, QLabel]] = {}
-        self.refused = _label("", "error")
+        self.refused = text_label("", "error")
         self.refused.hide()
-        self.status = _label("", "hint")
+        self.status = text_label("", "hint")
         self.finish_button = primary_button("Next: signature", self.finish.emit, width=220)
         actions = QHBoxLayout()
         actions.setSpacing(SPACING)
@@ -71,7 +63,7 @@ class HandoverPanel(QWidget):
                 item.widget().deleteLater()
         self.rows = {}
         how = "Scan each bag label and each item" if plan.bags else "Scan each item as you hand it over"
-        self.grid.addWidget(_label(how, "subtitle"), 0, 0, 1, 3)
+        self.grid.addWidget(text_label(how, "subtitle"), 0, 0, 1, 3)
         labels = ", ".join(f"{n}/{plan.bags}" for n in range(1, plan.bags + 1))
         entries = [("bags", f"Bags {labels}", "bag labels, from the staging shelf")] if plan.bags else []
         entries += [(item.sku, item.name, item.sku) for item in plan.items]
@@ -83,9 +75,9 @@ class HandoverPanel(QWidget):
             box = QVBoxLayout(words)
             box.setContentsMargins(0, 0, 0, 0)
             box.setSpacing(0)
-            box.addWidget(_label(name))
-            box.addWidget(_label(hint, "hint"))
-            count = _label("", "code")
+            box.addWidget(text_label(name))
+            box.addWidget(text_label(hint, "hint"))
+            count = text_label("", "code")
             count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.grid.addWidget(glyph, i, 0)
             self.grid.addWidget(words, i, 1)

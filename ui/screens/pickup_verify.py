@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from core.domain.pickup import CODE_DIGITS, IdType
 from ui.pickup_ports import IdCheck
-from ui.touch import SPACING, primary_button, touch_size
+from ui.touch import SPACING, primary_button, text_label, touch_size
 
 ID_TYPES = {
     IdType.DRIVER_LICENCE: "Driver's licence",
@@ -32,14 +31,6 @@ ID_TYPES = {
     IdType.PASSPORT: "Passport",
     IdType.OTHER: "Other photo ID",
 }
-
-
-def _label(text: str, kind: str | None = None) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    if kind:
-        label.setProperty("kind", kind)
-    return label
 
 
 def _field(placeholder: str, *, max_length: int = 120) -> QLineEdit:
@@ -97,10 +88,10 @@ class VerifyPanel(QWidget):
         self.reissue_button.setAccessibleName("The customer lost the code: e-mail a new code and QR code")
         heading = QHBoxLayout()
         heading.setSpacing(SPACING)
-        heading.addWidget(_label("Pickup code", "subtitle"), 1)
+        heading.addWidget(text_label("Pickup code", "subtitle"), 1)
         heading.addWidget(self.reissue_button)
         code_box.addLayout(heading)
-        self.attempts = _label("", "hint")
+        self.attempts = text_label("", "hint")
         self.code = _field("6 digits", max_length=CODE_DIGITS + 2)
         self.code.setObjectName("PinField")
         self.code.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
@@ -113,7 +104,7 @@ class VerifyPanel(QWidget):
         self.reissue_button.clicked.connect(self.reissue)
 
         id_card, id_box = _card()
-        id_box.addWidget(_label("Or check a photo ID", "subtitle"))
+        id_box.addWidget(text_label("Or check a photo ID", "subtitle"))
         self.id_group = QButtonGroup(self)
         self.id_group.setExclusive(True)
         types = QGridLayout()
@@ -139,7 +130,7 @@ class VerifyPanel(QWidget):
         row.addWidget(self.proxy, 1)
         row.addWidget(self.id_button)
         id_box.addLayout(row)
-        id_box.addWidget(_label("Someone the customer sends to collect:", "hint"))
+        id_box.addWidget(text_label("Someone the customer sends to collect:", "hint"))
         self.proxy_field = _field("Their full name (they show their own photo ID)")
         self.proxy_button = touch_size(QPushButton("Name proxy"), width=160)
         self.proxy_button.clicked.connect(lambda: self.proxy_named.emit(self.proxy_field.text().strip()))
@@ -189,9 +180,9 @@ class UnlockPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         card, box = _card()
-        box.addWidget(_label("Locked: five wrong codes", "subtitle"))
+        box.addWidget(text_label("Locked: five wrong codes", "subtitle"))
         box.addWidget(
-            _label(
+            text_label(
                 "Nobody can verify this order until a manager unlocks it. Ask a manager to type "
                 "their id and PIN here (a wrong PIN counts toward the manager's own lockout).",
             )
