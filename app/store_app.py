@@ -17,7 +17,6 @@ import contextlib
 import os
 import socket
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,7 +69,7 @@ def device_name() -> str:
 
 
 def build_services(
-    client: Callable[[], SyncClient],
+    sync: SyncLink,
     *,
     device: str,
     demo: bool = False,
@@ -85,14 +84,14 @@ def build_services(
         from sync.client import HubRefusedError, HubUnavailableError
 
         try:
-            location = await client().enroll(hub_url, code, device)
+            location = await sync.client().enroll(hub_url, code, device)
         except HubUnavailableError as exc:
             raise ValidationError(
                 f"could not reach the hub at {hub_url} ({exc}); check the address and the network"
             ) from exc
         except HubRefusedError as exc:
             raise ValidationError(f"the hub refused the enrolment: {exc.detail}") from exc
-        client().notify()
+        sync.client().notify()
         return location
 
     def pick() -> PickServices:
@@ -111,7 +110,7 @@ def build_services(
         if demo:  # no hub: only this store's orders
             return returns_services(device, documents_dir=documents_dir)
         return returns_services(
-            device, documents_dir=documents_dir, fetch_order=hub_lookup(client), search_hub=hub_search(client)
+            device, documents_dir=documents_dir, fetch_order=hub_lookup(sync.client), search_hub=hub_search(sync.client)
         )
 
     def pickup() -> PickupServices:
@@ -130,7 +129,7 @@ def build_services(
             lambda s: associates.require_role(s, associates.actor_of(with_device(person)), Role(role))
         ),
         is_set_up=lambda: (lambda _s: True) if demo else enrolled,
-        sync_status=lambda: client().status(),
+        sync_status=sync.status,
         enroll=enroll,
         device=device,
         pack=pack,
@@ -180,13 +179,14 @@ def assemble(
     sync = SyncLink(database, http)
     ops = OpRunner(database.transaction)
     themes = ThemeManager(app, theme)
-    services = build_services(sync.client, device=device_name(), demo=demo, documents_dir=documents_dir)
-    ops.changed.connect(lambda _tags: sync.client().notify())  # a change was committed: push it soon
+    services = build_services(sync, device=device_name(), demo=demo, documents_dir=documents_dir)
+    ops.changed.connect(lambda _tags: sync.notify())  # a change was committed: push it soon
     scan_sounds = ScanSounds(app, enabled=sounds)
     shell = StoreShell(ops, services, themes, scan_sounds)
     warm_up = WarmUp(WORKSPACE_MODULES, [sync.prepare], shell)
     shell.first_page_shown.connect(warm_up.start)
     warm_up.done.connect(shell.main.prepare)
+    warm_up.done.connect(sync.client)  # its modules and HTTP client are ready: the status bar can ask it
     warm_up.done.connect(scan_sounds.preload)  # Qt Multimedia starts after the first paint too
     return StoreApp(database, sync, ops, shell, warm_up)
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import httpx
 
     from sync.client import SyncClient
+    from sync.client.status import SyncStatus
 
 
 def enrolled(session: Session) -> bool:
@@ -55,6 +56,20 @@ class SyncLink:
             assert self._http is not None
             self._client = SyncClient(self._database, self._http)
         return self._client
+
+    def notify(self) -> None:
+        """A change was committed: push it soon. Before the client is made there is nothing to wake;
+        the relay pushes what is waiting when it starts."""
+        if self._client is not None:
+            self._client.notify()
+
+    async def status(self) -> SyncStatus | None:
+        """The client's status, or None ("checking…") while it is not made.
+
+        Asking must not make it: that would import the network stack on the UI thread when someone
+        signs in before the warm-up has made the client (a 100 ms stall).
+        """
+        return None if self._client is None else await self._client.status()
 
     async def close(self) -> None:
         if self._http is not None:

@@ -47,7 +47,7 @@ class StoreServices:
     require_role: Callable[[SignedIn, Role], Op[None]]  # raises PermissionDeniedError
     is_set_up: Callable[[], Op[bool]]
     # The sync client's own calls run on the asyncio loop (it has its own database thread):
-    sync_status: Callable[[], Awaitable[SyncStatus]]
+    sync_status: Callable[[], Awaitable[SyncStatus | None]]
     enroll: Callable[[str, str], Awaitable[str]]  # (hub URL, enrolment code) -> store code
     device: str = "tablet"
     # A screen's calls come from a factory it calls when it is built (`ui.main_window`), so their

@@ -59,6 +59,19 @@ def test_signing_in_before_the_screens_are_prepared_opens_pick(qtbot: QtBot, unp
     assert set(main.screens) == {"pick"}
 
 
+def test_the_status_bar_waits_for_the_sync_client_rather_than_making_it(qtbot: QtBot, unprepared: Kit) -> None:
+    """Making it would import the network stack on the UI thread: the warm-up's job."""
+    sign_in(qtbot, unprepared, "1001", "1234")
+    status = unprepared.shell.main.status
+    qtbot.waitUntil(lambda: status._task is not None and status._task.done())
+    assert status.sync.text() == "Sync: checking…"
+    assert not unprepared.store.sync.made
+    unprepared.store.warm_up.start()
+    qtbot.waitUntil(lambda: unprepared.store.sync.made, timeout=10000)
+    status.poll()
+    qtbot.waitUntil(lambda: status.sync.text() != "Sync: checking…")
+
+
 def test_a_screen_built_after_a_theme_switch_takes_the_new_theme(qtbot: QtBot, unprepared: Kit) -> None:
     unprepared.shell.themes.apply("dark")
     qtbot.waitUntil(lambda: not unprepared.shell.themes.switching)
