@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputDevice
-from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QPushButton, QScroller, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QHBoxLayout, QLabel, QPushButton, QScroller, QWidget
 
 TARGET = 48  # px: the smallest thing a gloved finger hits reliably
 TEXT = 18  # px: body text; never below 16
@@ -50,3 +51,24 @@ def text_label(text: str = "", kind: str | None = None) -> QLabel:
     if kind:
         label.setProperty("kind", kind)
     return label
+
+
+def button_row(actions: Sequence[tuple[QPushButton, Callable[[], object]]]) -> QHBoxLayout:
+    """A panel's buttons side by side, spaced for a finger, left-aligned, each wired to its action."""
+    row = QHBoxLayout()
+    row.setSpacing(SPACING)
+    for button, action in actions:
+        button.clicked.connect(action)
+        row.addWidget(button)
+    row.addStretch(1)
+    return row
+
+
+def paper_preview(placeholder: str, name: str, width: int, height_per_width: float) -> QLabel:
+    """The frame a printed document's preview image is shown in, sized like its paper."""
+    preview = QLabel(placeholder)
+    preview.setObjectName("LabelPreview")
+    preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    preview.setFixedSize(width + 2, round(width * height_per_width) + 2)
+    preview.setAccessibleName(name)
+    return preview

@@ -18,7 +18,7 @@ from core.domain.packing import PackSheet, Verification
 from ui.scan_panel import show_count
 from ui.screens.pack_list import due_text
 from ui.theme import repolish
-from ui.touch import SPACING, text_label, touch_size
+from ui.touch import SPACING, button_row, paper_preview, text_label, touch_size
 
 PREVIEW_WIDTH = 300
 
@@ -68,17 +68,14 @@ class PackBench(QWidget):
         self.save_button = touch_size(QPushButton("Save PDFs"), width=150)
         self.finish_button = touch_size(QPushButton("Mark shipped"), width=190)
         self.finish_button.setProperty("kind", "primary")
-        actions = QHBoxLayout()
-        actions.setSpacing(SPACING)
-        for button, signal in (
-            (self.print_label_button, self.print_label),
-            (self.print_slip_button, self.print_slip),
-            (self.save_button, self.save_pdfs),
-            (self.finish_button, self.finish),
-        ):
-            button.clicked.connect(signal)
-            actions.addWidget(button)
-        actions.addStretch(1)
+        actions = button_row(
+            [
+                (self.print_label_button, self.print_label),
+                (self.print_slip_button, self.print_slip),
+                (self.save_button, self.save_pdfs),
+                (self.finish_button, self.finish),
+            ]
+        )
 
         left = QVBoxLayout()
         left.setSpacing(SPACING)
@@ -86,11 +83,7 @@ class PackBench(QWidget):
         left.addWidget(self.box_card)
         left.addStretch(1)
         left.addLayout(actions)
-        self.preview = QLabel("Label preview…")
-        self.preview.setObjectName("LabelPreview")
-        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview.setFixedSize(PREVIEW_WIDTH + 2, round(PREVIEW_WIDTH * 1.5) + 2)
-        self.preview.setAccessibleName("Label preview")
+        self.preview = paper_preview("Label preview…", "Label preview", PREVIEW_WIDTH, 1.5)
         middle = QHBoxLayout()
         middle.setSpacing(SPACING * 2)
         middle.addLayout(left, 1)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from core.domain.return_desk import ReturnReceipt
 from ui.return_words import condition_text, goes_to, money, tender_text
 from ui.screens.returns_parts import words
-from ui.touch import SPACING, touch_size
+from ui.touch import SPACING, button_row, paper_preview, touch_size
 
 PREVIEW_WIDTH = 360
 
@@ -44,16 +44,13 @@ class DonePage(QWidget):
         self.save_button = touch_size(QPushButton("Save PDF"), width=150)
         self.next_button = touch_size(QPushButton("Next return"), width=180)
         self.next_button.setProperty("kind", "primary")
-        actions = QHBoxLayout()
-        actions.setSpacing(SPACING)
-        for button, signal in (
-            (self.print_button, self.print_receipt),
-            (self.save_button, self.save_pdf),
-            (self.next_button, self.next_return),
-        ):
-            button.clicked.connect(signal)
-            actions.addWidget(button)
-        actions.addStretch(1)
+        actions = button_row(
+            [
+                (self.print_button, self.print_receipt),
+                (self.save_button, self.save_pdf),
+                (self.next_button, self.next_return),
+            ]
+        )
         left = QVBoxLayout()
         left.setSpacing(SPACING)
         left.addWidget(self.title)
@@ -61,11 +58,7 @@ class DonePage(QWidget):
         left.addWidget(self.units)
         left.addStretch(1)
         left.addLayout(actions)
-        self.preview = QLabel("Receipt preview…")
-        self.preview.setObjectName("LabelPreview")
-        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview.setFixedSize(PREVIEW_WIDTH + 2, round(PREVIEW_WIDTH * 792 / 612) + 2)
-        self.preview.setAccessibleName("Return receipt preview")
+        self.preview = paper_preview("Receipt preview…", "Return receipt preview", PREVIEW_WIDTH, 792 / 612)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(SPACING * 2)
