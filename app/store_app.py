@@ -110,7 +110,10 @@ def build_services(
         if demo:  # no hub: only this store's orders
             return returns_services(device, documents_dir=documents_dir)
         return returns_services(
-            device, documents_dir=documents_dir, fetch_order=hub_lookup(sync.client), search_hub=hub_search(sync.client)
+            device,
+            documents_dir=documents_dir,
+            fetch_order=hub_lookup(sync.client),
+            search_hub=hub_search(sync.client),
         )
 
     def pickup() -> PickupServices:

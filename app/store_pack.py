@@ -21,10 +21,10 @@ from core.services.pickup import stage_for_pickup
 from ui.ports import PackServices
 
 
-def _stage(session: object, fulfilment_id: str, actor: Actor) -> ShipResult:
-    """A packed pickup goes onto the store's staging shelf in one bag, and the customer is e-mailed
-    the code and QR (`pickup.stage_for_pickup`), not merely marked ready."""
-    stage_for_pickup(session, fulfilment_id, bags=1, actor=actor)  # type: ignore[arg-type]
+def _stage(session: object, fulfilment_id: str, bags: int, actor: Actor) -> ShipResult:
+    """A packed pickup goes onto the store's staging shelf in the bags tagged at the bench, and the
+    customer is e-mailed the code and QR (`pickup.stage_for_pickup`), not merely marked ready."""
+    stage_for_pickup(session, fulfilment_id, bags=bags, actor=actor)  # type: ignore[arg-type]
     return ShipResult(fulfilment_id, "ready_for_pickup", None, 0)
 
 
@@ -41,6 +41,6 @@ def pack_services(
         sheet=lambda fid: lambda s: packing.pack_sheet(s, fid, box_list),
         packed=lambda person, fid, box: lambda s: packing.record_packed(s, fid, box, actor=actor(person)),
         shipped=lambda person, fid: lambda s: packing.mark_shipped(s, fid, actor=actor(person)),
-        ready_for_pickup=lambda person, fid: lambda s: _stage(s, fid, actor(person)),
+        ready_for_pickup=lambda person, fid, bags: lambda s: _stage(s, fid, bags, actor(person)),
         documents_dir=documents_dir or default_documents_dir(),
     )

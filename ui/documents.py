@@ -6,7 +6,8 @@ maps the logical page onto whatever device it is given, keeping the aspect ratio
 
 * **Label**: 4 × 6 inches, the size every thermal label printer takes. A ship order gets the
   carrier service the rate broker chose, the ship-to, and the tracking number as Code 128; a pickup
-  order gets a bag tag with the customer's name and the order number as Code 128.
+  order gets a tag per bag with the customer's name and the bag's code as Code 128
+  (`BAG:<fulfilment>:<n>/<bags>`, what the pickup counter scans at the handover).
 * **Packing slip**: US Letter, the lines with a tick box each, the box used, and where to return.
 
 PDFs are written with `QPdfWriter`; `write_pdf` is safe on a worker thread (Qt paints on
@@ -91,17 +92,15 @@ def paint_label(
     for i, line in enumerate(sheet.ship_from.lines[:3]):
         draw_text(painter, QRectF(m, 32 + 12 * i, 180, 12), line, doc_font(9))
     parcels = sheet.box.parcels
-    parcel = parcels[parcel_index] if parcel_index < len(parcels) else None
+    parcel = parcels[parcel_index] if parcel_index < len(parcels) and not sheet.is_pickup else None
+    # Top right: a bag's place among the bags the associate chose, or what the carrier weighs
+    corner = f"Bag {parcel_index + 1} of {sheet.bag_count}" if sheet.is_pickup else None
     if parcel is not None:
-        draw_text(
-            painter,
-            QRectF(180, 10, w - 180 - m, 22),
-            f"{parcel.weight_kg:.2f} kg",
-            doc_font(16, bold=True),
-            AlignRight,
-        )
+        corner = f"{parcel.weight_kg:.2f} kg"
         which = f"Box {parcel_index + 1} of {len(parcels)} · " if len(parcels) > 1 else ""
         draw_text(painter, QRectF(120, 34, w - 120 - m, 26), which + parcel.box.name, doc_font(9), AlignRight)
+    if corner is not None:
+        draw_text(painter, QRectF(180, 10, w - 180 - m, 22), corner, doc_font(16, bold=True), AlignRight)
     rule(painter, 72, 0, w)
     # Service band: what the sorting belt reads first
     band = QRectF(0, 74, w, 46)
@@ -134,11 +133,11 @@ def paint_label(
     draw_text(painter, QRectF(m, 264, w - 2 * m, 14), f"Fulfilment {sheet.fulfilment_id}", doc_font(9))
     rule(painter, 284, 0, w, 1.0)
     # The barcode
-    code = sheet.order_id if sheet.is_pickup else sheet.parcel_tracking(parcel_index)
+    code = sheet.bag_tag(parcel_index) if sheet.is_pickup else sheet.parcel_tracking(parcel_index)
     draw_text(
         painter,
         QRectF(m, 288, w - 2 * m, 12),
-        "ORDER" if sheet.is_pickup else "TRACKING #",
+        "BAG · SCAN AT HANDOVER" if sheet.is_pickup else "TRACKING #",
         doc_font(8, bold=True),
     )
     paint_code128(painter, QRectF(m, 304, w - 2 * m, 84), code, snap=not preview)
@@ -151,8 +150,8 @@ def paint_label(
 
 
 def paint_labels(painter: QPainter, device: QRect, sheet: PackSheet, new_page: Callable[[], object]) -> None:
-    """Every box's label, one page each."""
-    for index in range(sheet.parcel_count):
+    """Every box's label or every bag's tag, one page each."""
+    for index in range(sheet.label_count):
         if index:
             new_page()
         paint_label(painter, device, sheet, parcel_index=index)

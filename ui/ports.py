@@ -33,7 +33,7 @@ class PackServices:
     sheet: Callable[[str], Op[PackSheet]]  # fulfilment id
     packed: Callable[[SignedIn, str, str], Op[str]]  # (person, fulfilment id, box used) -> state
     shipped: Callable[[SignedIn, str], Op[ShipResult]]
-    ready_for_pickup: Callable[[SignedIn, str], Op[ShipResult]]
+    ready_for_pickup: Callable[[SignedIn, str, int], Op[ShipResult]]  # person, fulfilment, bags
     documents_dir: Path  # where "Save PDF" writes labels and slips
 
 

@@ -13,7 +13,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from core.domain.boxes import BoxChoice
+from core.domain.handover import bag_code
 from core.domain.tracking import tracking_number
+
+MAX_BAGS = 20  # what `core.services.pickup.stage_for_pickup` accepts
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,7 @@ class PackSheet:
     tracking_number: str
     lines: tuple[PackLine, ...]
     box: BoxChoice
+    bags: int = 0  # pickup orders: bags chosen at the bench; 0 = one per suggested box
 
     @property
     def is_pickup(self) -> bool:
@@ -80,6 +84,19 @@ class PackSheet:
     def parcel_count(self) -> int:
         """Labels to print: one per box (at least one, even when no box fits)."""
         return max(1, len(self.box.parcels))
+
+    @property
+    def bag_count(self) -> int:
+        return self.bags or self.parcel_count
+
+    @property
+    def label_count(self) -> int:
+        """Pages of labels: a tag per bag for a pickup order, a label per box for a ship order."""
+        return self.bag_count if self.is_pickup else self.parcel_count
+
+    def bag_tag(self, index: int) -> str:
+        """Bag `index`'s barcode, the one the pickup counter scans at the handover (`core.domain.handover`)."""
+        return bag_code(self.fulfilment_id, index + 1, self.bag_count)
 
     def parcel_tracking(self, index: int) -> str:
         """Box 1 carries the fulfilment's own number (the one the hub is told); each further box

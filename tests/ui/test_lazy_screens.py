@@ -59,7 +59,9 @@ def test_signing_in_before_the_screens_are_prepared_opens_pick(qtbot: QtBot, unp
     assert set(main.screens) == {"pick"}
 
 
-def test_the_status_bar_waits_for_the_sync_client_rather_than_making_it(qtbot: QtBot, unprepared: Kit) -> None:
+def test_the_status_bar_waits_for_the_sync_client_rather_than_making_it(
+    qtbot: QtBot, unprepared: Kit
+) -> None:
     """Making it would import the network stack on the UI thread: the warm-up's job."""
     sign_in(qtbot, unprepared, "1001", "1234")
     status = unprepared.shell.main.status

@@ -4,6 +4,7 @@ sees (Qt's PDF renderer), written on a worker thread as the Pack screen does."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +14,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtPdf import QPdfDocument
 
 from core.domain.boxes import Fit, Item, choose_box, load_boxes
+from core.domain.handover import HandoverPlan, judge_scan
 from core.domain.packing import Address, PackLine, PackSheet
 from core.domain.tracking import is_valid_tracking_number, tracking_number
 from ui.documents import label_image, write_pdf
@@ -68,6 +70,29 @@ def test_a_split_order_gets_a_label_per_box_each_with_its_own_number(qtbot, tmp_
     pages, size, first = off_thread(qtbot, read, path)
     assert path.read_bytes().startswith(b"%PDF") and (pages, size) == (2, QSize(288, 432))
     assert ink(first) > 500
+
+
+def page_texts(path: Path) -> list[str]:
+    doc = QPdfDocument()
+    doc.load(str(path))
+    try:
+        return [doc.getAllText(page).text() for page in range(doc.pageCount())]
+    finally:
+        doc.close()
+
+
+def test_a_pickup_order_gets_a_tag_per_bag_with_the_code_the_counter_scans(qtbot, tmp_path: Path) -> None:
+    heavy = sheet(HEAVY, "pickup")
+    assert heavy.bag_count == heavy.parcel_count == 2  # one bag per suggested box unless chosen
+    three = replace(heavy, bags=3)
+    path = off_thread(qtbot, write_pdf, tmp_path / "tags.pdf", "label", three)
+    texts = off_thread(qtbot, page_texts, path)
+    codes = [f"BAG:W9-S01:{n}/3" for n in (1, 2, 3)]
+    assert len(texts) == 3
+    for n, (text, code) in enumerate(zip(texts, codes, strict=True), start=1):
+        assert code in text and f"Bag {n} of 3" in text and "Maya Patel" in text
+    plan = HandoverPlan("W9-S01", "W9", (), bags=3)
+    assert [judge_scan(plan, code, {}, set()).bag for code in codes] == [1, 2, 3]
 
 
 def test_a_long_slip_runs_onto_a_second_page(qtbot, tmp_path: Path) -> None:

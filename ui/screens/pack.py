@@ -56,6 +56,7 @@ class PackScreen(QWidget):
         self.bench.print_slip.connect(lambda: self.print_document("slip"))
         self.bench.save_pdfs.connect(self.save_pdfs)
         self.bench.finish.connect(self.finish)
+        self.bench.sheet_changed.connect(self._sheet_changed)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.list)
         self.pages.addWidget(self.bench)
@@ -112,6 +113,16 @@ class PackScreen(QWidget):
         )
         self.jobs.run(lambda: label_image(sheet, PREVIEW_WIDTH), self._preview_ready(sheet))
         if sheet.state == "packed":
+            self._prepare_later("label")
+
+    def _sheet_changed(self) -> None:
+        """Another bag count: preview the new first tag; dialogs built for the old tags go."""
+        sheet = self.bench.sheet
+        if sheet is None:
+            return
+        self._drop_prepared()
+        self.jobs.run(lambda: label_image(sheet, PREVIEW_WIDTH), self._preview_ready(sheet))
+        if sheet.state == "packed" or self.bench.finish_button.isEnabled():
             self._prepare_later("label")
 
     def _preview_ready(self, sheet: PackSheet):
@@ -225,9 +236,12 @@ class PackScreen(QWidget):
         sheet = self.bench.sheet
         if sheet is None or self.person is None:
             return
-        call = self.services.ready_for_pickup if sheet.is_pickup else self.services.shipped
+        if sheet.is_pickup:
+            call = self.services.ready_for_pickup(self.person, sheet.fulfilment_id, sheet.bag_count)
+        else:
+            call = self.services.shipped(self.person, sheet.fulfilment_id)
         self.busy = True
-        self.ops.run(call(self.person, sheet.fulfilment_id), self._finished, self._failed, changes=CHANGES)
+        self.ops.run(call, self._finished, self._failed, changes=CHANGES)
 
     def _finished(self, result: ShipResult) -> None:
         self.busy = False

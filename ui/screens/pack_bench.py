@@ -4,19 +4,24 @@ Display only: the screen (`ui.screens.pack`) owns the operations. The check list
 with a glyph and words ("2 of 2 checked"), never colour alone. The label preview is the same
 painting as the PDF and the print-out (`ui.documents`), so what the associate sees is what the
 carrier gets. Print, save and finish stay disabled until every unit has been checked and `packed`
-is recorded, so a label cannot leave for a box that was never verified.
+is recorded, so a label cannot leave for a box that was never verified. A pickup order goes into
+as many bags as the box suggestion has boxes unless the associate steps the count; each bag gets a
+tag whose code the pickup counter scans at the handover.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from core.domain.boxes import Fit
-from core.domain.packing import PackSheet, Verification
+from core.domain.packing import MAX_BAGS, PackSheet, Verification
 from ui.scan_panel import show_count
 from ui.screens.pack_list import due_text
+from ui.stepper import Stepper
 from ui.theme import repolish
 from ui.touch import SPACING, button_row, paper_preview, text_label, touch_size
 
@@ -29,6 +34,7 @@ class PackBench(QWidget):
     print_slip = Signal()
     save_pdfs = Signal()
     finish = Signal()
+    sheet_changed = Signal()  # the bag count changed: the tags to print are not the same
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +68,16 @@ class PackBench(QWidget):
         self.box_text = text_label()
         box_layout.addWidget(box_heading)
         box_layout.addWidget(self.box_text)
+        self.bags = Stepper("bag")
+        self.bags.changed.connect(self._bags_chosen)
+        self.bags_row = QWidget()
+        bags_layout = QHBoxLayout(self.bags_row)
+        bags_layout.setContentsMargins(0, 4, 0, 0)
+        bags_layout.setSpacing(SPACING)
+        bags_layout.addWidget(text_label("Bags (a tag for each):"))
+        bags_layout.addWidget(self.bags)
+        bags_layout.addStretch(1)
+        box_layout.addWidget(self.bags_row)
 
         self.print_label_button = touch_size(QPushButton("Print label"), width=150)
         self.print_slip_button = touch_size(QPushButton("Print slip"), width=150)
@@ -108,6 +124,9 @@ class PackBench(QWidget):
         self.finish_button.setText("Ready for pickup" if sheet.is_pickup else "Mark shipped")
         self.print_label_button.setText("Print bag tag" if sheet.is_pickup else "Print label")
         self.box_text.setText(sheet.box.text)
+        self.bags_row.setVisible(sheet.is_pickup)
+        self.bags.set_range(1, MAX_BAGS)
+        self.bags.set_value(sheet.bag_count)
         self.box_text.setProperty("kind", "warn" if sheet.box.fit is not Fit.ONE_BOX else None)
         repolish(self.box_text)
         self._build_rows(sheet)
@@ -147,6 +166,11 @@ class PackBench(QWidget):
         for sku, (glyph, count) in self.rows.items():
             have, need = self.verification.count(sku), self.verification.needed(sku)
             show_count(glyph, count, have, need, f"{sku}: {have} of {need} checked")
+
+    def _bags_chosen(self, bags: int) -> None:
+        if self.sheet is not None:
+            self.sheet = replace(self.sheet, bags=bags)
+            self.sheet_changed.emit()
 
     def set_packed(self, packed: bool) -> None:
         for button in (self.print_label_button, self.print_slip_button, self.save_button, self.finish_button):
