@@ -107,19 +107,30 @@ def pack_screenshots(shell: Any, ids: dict[str, str], out: Path, shot: Callable[
 
     open_order(ids["split"])
     shot("pack_box")
+    def item_codes() -> list[str]:
+        return [line.barcodes[0] for line in screen.sheet.lines for _ in range(line.qty)]
+
+    def check(codes: list[str]) -> None:
+        for code in codes:
+            shell.on_scan(code, "enter")
+        settle(lambda: screen.bench.finish_button.isEnabled() and screen.jobs.pending == 0)
+
     open_order(ids["ship"])
-    sheet = screen.sheet
-    codes = [line.barcodes[0] for line in sheet.lines for _ in range(line.qty)]
+    codes = item_codes()
     shell.on_scan(codes[0], "enter")
     shell.on_scan("4006381333931", "enter")  # not in this order: refused, nothing recorded
     shot("pack_verify")
-    for code in codes[1:]:
-        shell.on_scan(code, "enter")
-    settle(lambda: screen.bench.finish_button.isEnabled() and screen.jobs.pending == 0)
+    check(codes[1:])
     shot("pack_label")
     screen.save_pdfs()  # into the run's temporary documents folder
     settle(lambda: len(screen.saved) == 2)
-    return [render_pdf_page(screen.saved[0], out / "pack_label_pdf.png", 576)]
+    label = render_pdf_page(screen.saved[0], out / "pack_label_pdf.png", 576)
+    open_order(ids["pickup"])
+    check(item_codes())
+    screen.bench.bags.plus.click()  # the customer's two items go in two bags, a tag on each
+    settle(lambda: screen.sheet.bag_count == 2 and screen.jobs.pending == 0)
+    shot("pack_pickup_bags")
+    return [label]
 
 
 def render_pack_screenshots(out: Path) -> list[Path]:
