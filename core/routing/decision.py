@@ -6,10 +6,13 @@ Text is rendered on demand: routing thousands of orders a second should not form
 nobody reads. Amounts other than carrier prices are integer ticks (1/10,000 of the currency unit,
 see `core.routing.compiled`); JSON shows them as decimal strings.
 
-Candidates are held as their JSON rows (`candidate_rows`), made once by the planner or read back
-from storage: one dictionary per considered location is the least an explanation of ~170
-locations can cost, and explanations read the rows directly. `CandidateReport` objects, with
-money back in ticks, are made only for whoever asks (`candidates`, `candidate(code)`).
+Candidates are held as columns (`core.routing.candidate_columns`), made once by the planner or
+read back from storage, and the text is rendered from them. Two forms leave the decision:
+`to_dict()`, DESIGN.md's JSON with one row per considered location (the CLI and the hub's API
+answers), and `to_stored()`, what the hub's database keeps: the same document with the candidates
+as one list per key (`explanation.candidate_columns`), which `expand_stored` (or `from_dict`) turns
+back into exactly that JSON. `CandidateReport` objects, with money back in ticks, are made only for
+whoever asks (`candidates`, `candidate(code)`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,10 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
+
+from core.routing.candidate_columns import CandidateColumns, Row
+
+STORED_CANDIDATES = "candidate_columns"  # the stored form's key in place of "candidates"
 
 
 class Status(StrEnum):
@@ -45,7 +52,8 @@ class Shipment:
 class CandidateReport:
     """A considered location: `excluded_by` names the filter, else `scores` price what it alone could take.
 
-    Its fields are the explanation's JSON keys, in order (`CANDIDATE_KEYS`), with money in ticks.
+    Its fields are the explanation's JSON keys, in order (`candidate_columns.CANDIDATE_KEYS`), with
+    money in ticks.
     """
 
     location: str
@@ -80,23 +88,6 @@ class CandidateReport:
         )
 
 
-CANDIDATE_KEYS = (
-    "location",
-    "name",
-    "type",
-    "distance_km",
-    "eligible",
-    "excluded_by",
-    "reason",
-    "values",
-    "scores",
-    "total",
-    "unavailable",
-    "items",
-)
-Row = dict[str, Any]  # a candidate as the decision JSON shows it: CANDIDATE_KEYS, money as text
-
-
 @dataclass(frozen=True, slots=True)
 class RunnerUp:
     locations: tuple[str, ...]
@@ -120,7 +111,7 @@ class RoutingDecision:
     rule_set_id: str
     rule_set_version: int
     shipments: list[Shipment]
-    rows: list[Row] | Callable[[], list[Row]]  # candidate rows; a callable is called on first use
+    columns: CandidateColumns | Callable[[], CandidateColumns]  # a callable is called on first use
     runner_up: RunnerUp | None
     unplaced: list[Unplaced]
     total: int | None
@@ -129,23 +120,30 @@ class RoutingDecision:
     method: str
     line_count: int = 0
     _text: tuple[str, str] | None = field(default=None, repr=False, compare=False)
-    _by_code: dict[str, Row] | None = field(default=None, repr=False, compare=False)
+    _rows: list[Row] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def candidate_columns(self) -> CandidateColumns:
+        """Every considered location, in screening order (by code)."""
+        if callable(self.columns):
+            self.columns = self.columns()
+        return self.columns
 
     @property
     def candidate_rows(self) -> list[Row]:
         """Every considered location's JSON row, in screening order (by code)."""
-        if callable(self.rows):
-            self.rows = self.rows()
-        return self.rows
+        if self._rows is None:
+            self._rows = self.candidate_columns.rows()
+        return self._rows
 
     @property
     def candidates(self) -> list[CandidateReport]:
         return [CandidateReport.from_row(c) for c in self.candidate_rows]
 
     def row(self, code: str) -> Row | None:
-        if self._by_code is None:
-            self._by_code = {c["location"]: c for c in self.candidate_rows}
-        return self._by_code.get(code)
+        cols = self.candidate_columns
+        i = cols.find(code)
+        return None if i is None else cols.row(i)
 
     def candidate(self, code: str) -> CandidateReport | None:
         found = self.row(code)
@@ -168,6 +166,13 @@ class RoutingDecision:
 
     def to_dict(self) -> dict[str, Any]:
         """The decision JSON; its candidate rows are the decision's own, so read, store or copy them."""
+        return self._document("candidates", list(self.candidate_rows))
+
+    def to_stored(self) -> dict[str, Any]:
+        """What the hub keeps: `to_dict()` with the candidates as columns; `expand_stored` undoes it."""
+        return self._document(STORED_CANDIDATES, self.candidate_columns.to_stored())
+
+    def _document(self, key: str, candidates: object) -> dict[str, Any]:
         ru = self.runner_up
         return {
             "order_id": self.order_id,
@@ -188,7 +193,7 @@ class RoutingDecision:
             ],
             "explanation": {
                 "summary": self.summary,
-                "candidates": list(self.candidate_rows),
+                key: candidates,
                 "runner_up": None
                 if ru is None
                 else {
@@ -233,7 +238,9 @@ class RoutingDecision:
                 )
                 for s in d["shipments"]
             ],
-            rows=[_complete(c) for c in ex["candidates"]],
+            columns=CandidateColumns.from_stored(ex[STORED_CANDIDATES])
+            if STORED_CANDIDATES in ex
+            else CandidateColumns.from_rows(ex["candidates"]),
             runner_up=None
             if ru is None
             else RunnerUp(
@@ -257,12 +264,18 @@ class RoutingDecision:
         return cls.from_dict(json.loads(text))
 
 
-def _complete(c: Row) -> Row:
-    """A stored row with every key in order: rows stored before a key existed lack it."""
-    if len(c) == len(CANDIDATE_KEYS):
-        return c
-    empty = {"name": "", "type": "", "distance_km": 0.0, "reason": "", "items": 0}
-    return {key: c[key] if key in c else empty.get(key, {}) for key in CANDIDATE_KEYS}
+def expand_stored(document: dict[str, Any]) -> dict[str, Any]:
+    """The decision JSON of a stored document (`to_stored`); documents stored with rows are as they were."""
+    ex = document["explanation"]
+    if STORED_CANDIDATES not in ex:
+        return document
+    explanation = {}
+    for k, v in ex.items():  # the keys keep their order
+        if k == STORED_CANDIDATES:
+            explanation["candidates"] = CandidateColumns.from_stored(v).rows()
+        else:
+            explanation[k] = v
+    return {k: explanation if k == "explanation" else v for k, v in document.items()}
 
 
 def amount(ticks: int) -> Decimal:

@@ -58,10 +58,10 @@ def _routed(d: RoutingDecision) -> str:
         s = d.shipments[0]
         c = d.row(s.location)
         kind = TYPE_NAMES.get(c["type"], "location") if c else "location"
-        holders = [x for x in d.candidate_rows if x["eligible"] and x["items"] == d.line_count]
+        holders = _holders(d)
         if len(holders) == 1:
             adjective = "only"
-        elif all(x["distance_km"] >= s.distance_km for x in holders):
+        elif all(km >= s.distance_km for km in holders):
             adjective = "closest"
         else:
             adjective = "lowest-cost"
@@ -71,9 +71,19 @@ def _routed(d: RoutingDecision) -> str:
         f"{label(d.row(s.location), s.location)} ships " + ", ".join(f"{sku} × {q}" for sku, q in s.lines)
         for s in d.shipments
     ]
-    whole = any(x["eligible"] and x["items"] == d.line_count for x in d.candidate_rows)
+    whole = bool(_holders(d))
     why = "splitting was cheapest" if whole else "no single eligible location had every item"
     return f"Split into {len(d.shipments)} shipments because {why}: " + "; ".join(parts)
+
+
+def _holders(d: RoutingDecision) -> list[float]:
+    """The distances of the eligible locations that could supply every line in full."""
+    cols, n = d.candidate_columns, d.line_count
+    return [
+        km
+        for km, eligible, items in zip(cols.distance_km, cols.eligible, cols.items, strict=True)
+        if eligible and items == n
+    ]
 
 
 def _skip_reason(c: Row, d: RoutingDecision) -> str:
@@ -93,13 +103,20 @@ def render(d: RoutingDecision) -> tuple[str, str]:
     sentences = [first]
     if d.status == Status.PARTIALLY_ROUTED:
         sentences += [f"{u.qty} × {u.sku} could not be placed: {u.reason}." for u in d.unplaced]
+    cols = d.candidate_columns
     skipped = sorted(
-        (c for c in d.candidate_rows if not c["eligible"] and c["excluded_by"] not in DULL),
-        key=lambda c: (c["distance_km"], c["location"]),
+        (
+            (km, code, i)
+            for i, (km, code, eligible, why) in enumerate(
+                zip(cols.distance_km, cols.location, cols.eligible, cols.excluded_by, strict=True)
+            )
+            if not eligible and why not in DULL
+        )
     )
-    for c in skipped[:MAX_SKIPPED]:
-        sentences.append(f"{label(c, c['location'])} was skipped: {_skip_reason(c, d)}.")
-    rest = sum(1 for c in d.candidate_rows if not c["eligible"]) - min(len(skipped), MAX_SKIPPED)
+    for _, code, i in skipped[:MAX_SKIPPED]:
+        c = cols.row(i)
+        sentences.append(f"{label(c, code)} was skipped: {_skip_reason(c, d)}.")
+    rest = cols.eligible.count(False) - min(len(skipped), MAX_SKIPPED)
     if rest > 0:
         sentences.append(f"{rest} other location{'s were' if rest > 1 else ' was'} filtered out.")
     if not d.exact:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from core.domain.orders import OrderRequest
+from core.routing.candidate_columns import CandidateColumns
 from core.routing.candidates import Screened
 from core.routing.compiled import CompiledRules
-from core.routing.decision import RoutingDecision, Row, RunnerUp, Shipment, Status, Unplaced
+from core.routing.decision import RoutingDecision, RunnerUp, Shipment, Status, Unplaced
 from core.routing.problem import COMPONENTS, Plan, Problem
 from core.routing.search import Outcome
 
@@ -20,7 +21,7 @@ def build_decision(
     p: Problem,
     out: Outcome,
     screened: Screened,
-    rows: Callable[[], list[Row]],
+    rows: Callable[[], CandidateColumns],
     unknown: list[Unplaced],
     method: str,
 ) -> RoutingDecision:

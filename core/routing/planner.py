@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from core.domain.orders import DeliveryMethod, OrderRequest
+from core.routing.candidate_columns import CandidateColumns
 from core.routing.candidates import Line, OrderContext
 from core.routing.compiled import CompiledRules, compile_rules, to_ticks
 from core.routing.decision import RoutingDecision, Status, Unplaced
@@ -121,7 +122,7 @@ def _nothing(order: OrderRequest, rules: CompiledRules, unplaced: list[Unplaced]
         rules.rule_set_id,
         rules.version,
         [],
-        [],
+        CandidateColumns.from_rows([]),
         None,
         unplaced,
         None,

@@ -9,8 +9,9 @@ from the same memoised quotes.
 
 from __future__ import annotations
 
+from core.routing.candidate_columns import CandidateColumns
 from core.routing.candidates import _NOTHING, Screened
-from core.routing.decision import Row, amount_text, money_texts
+from core.routing.decision import amount_text, money_texts
 from core.routing.problem import Problem, Quoted
 
 
@@ -25,12 +26,12 @@ def solo_quotes(p: Problem, screened: Screened) -> list[Quoted]:
     return out
 
 
-def rows(p: Problem, screened: Screened, quotes: list[Quoted]) -> list[Row]:
-    """Every considered location's JSON row (`CANDIDATE_KEYS`), in screening order, money as text.
+def rows(p: Problem, screened: Screened, quotes: list[Quoted]) -> CandidateColumns:
+    """Every considered location's entry of the explanation, in screening order, money as text.
 
-    Made in one pass over the screening's columns; `quotes` are `solo_quotes(p)`. An eligible
-    location's cost components shipping alone are keyed by their values, so locations alike (most
-    of them: one lane, one labour rate) share one dictionary and its money texts.
+    Made from the screening's columns; `quotes` are `solo_quotes(p)`. An eligible location's cost
+    components shipping alone are keyed by their values, so locations alike (most of them: one
+    lane, one labour rate) share one dictionary and its money texts.
     """
     n = len(screened.locs)
     scores: list[dict[str, str]] = [_NOTHING] * n
@@ -54,34 +55,21 @@ def rows(p: Problem, screened: Screened, quotes: list[Quoted]) -> list[Row]:
         if key is not None:
             found = texts.get(key) or _texts(texts, key)
             scores[c.column], totals[c.column] = found
-    return [
-        {
-            "location": loc.code,
-            "name": loc.name,
-            "type": str(loc.type),
-            "distance_km": round(km, 1),
-            "eligible": why is None,
-            "excluded_by": why,
-            "reason": reason,
-            "values": values,
-            "scores": score,
-            "total": total,
-            "unavailable": unavailable,
-            "items": items,
-        }
-        for loc, km, why, reason, values, score, total, unavailable, items in zip(
-            screened.locs,
-            screened.km,
-            screened.excluded_by,
-            screened.reason,
-            screened.values,
-            scores,
-            totals,
-            screened.unavailable,
-            screened.items,
-            strict=True,
-        )
-    ]
+    locs, why = screened.locs, screened.excluded_by
+    return CandidateColumns(
+        [loc.code for loc in locs],
+        [loc.name for loc in locs],
+        [str(loc.type) for loc in locs],
+        [round(km, 1) for km in screened.km],
+        [w is None for w in why],
+        why,
+        screened.reason,
+        screened.values,
+        scores,
+        totals,
+        screened.unavailable,
+        screened.items,
+    )
 
 
 _Key = tuple[

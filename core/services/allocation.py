@@ -290,7 +290,7 @@ def _allocate(
         status=decision.status.value,
         rule_set_id=decision.rule_set_id,
         rule_set_version=decision.rule_set_version,
-        document=decision.to_dict(),
+        document=decision.to_stored(),  # candidates as columns: expand_stored gives the JSON
         reason=reason,
         replaces_id=replaces,
         created_at=now,

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from core.domain.errors import IllegalTransitionError, ValidationError
 from core.domain.lifecycle import FulfilmentState
 from core.domain.orders import parse_order
+from core.routing.decision import expand_stored
 from core.routing.rates import RateBroker, load_sample_rate_sheet
 from core.routing.rules import default_rule_set
 from core.services.allocation import Router, decisions_for
@@ -117,7 +118,7 @@ def test_daily_capacity_is_used_up_across_orders(net: Database, router: Router) 
     assert sorted(p for p in places if p) == ["DC1", "S01", "S02"]
     assert places[-1] is None
     with net.transaction() as s:
-        last = decisions_for(s, "W3")[0].document
+        last = expand_stored(decisions_for(s, "W3")[0].document)
         reasons = {c["location"]: c["excluded_by"] for c in last["explanation"]["candidates"]}
         assert set(reasons.values()) == {"capacity"}
 
@@ -136,7 +137,9 @@ def test_rejected_lines_are_routed_again_elsewhere(net: Database, router: Router
         assert old.state == "rejected" and old.lines[0].rejected_qty == 2
         chain = decisions_for(s, "W1")
         assert chain[1].replaces_id == chain[0].id and "rejected 2 unit(s): not found" in chain[1].reason
-        excluded = {c["location"]: c for c in chain[1].document["explanation"]["candidates"]}[store]
+        excluded = {c["location"]: c for c in expand_stored(chain[1].document)["explanation"]["candidates"]}[
+            store
+        ]
         assert excluded["excluded_by"] == "excluded" and "not found" in excluded["reason"]
         assert s.get(Order, "W1").state == "routed"
         assert s.scalars(select(Reservation).where(Reservation.fulfilment_id == old.id)).one().status == (

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from core.routing.decision import expand_stored
 from core.services.allocation import decisions_for
 from core.services.inventory import network_stock
 from core.services.orders import get_order
@@ -57,7 +58,7 @@ def order_view(session: Session, order_id: str) -> dict[str, Any]:
                 "created_at": d.created_at.isoformat(),
                 "reason": d.reason,
                 "replaces": str(d.replaces_id) if d.replaces_id else None,
-                "decision": d.document,
+                "decision": expand_stored(d.document),
             }
             for d in decisions_for(session, order.id)
         ],

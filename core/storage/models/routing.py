@@ -58,6 +58,8 @@ class RoutingDecisionRecord(Base):
     status: Mapped[str] = mapped_column(String(20))
     rule_set_id: Mapped[str] = mapped_column(String(64))
     rule_set_version: Mapped[int] = mapped_column(Integer)
+    # RoutingDecision.to_stored(): the decision JSON with its candidates as columns (expand_stored);
+    # documents stored before hold the candidates as rows, and both read back alike.
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(String(240), default="")
     replaces_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("routing_decisions.id"))

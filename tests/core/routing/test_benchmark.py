@@ -26,6 +26,7 @@ def test_small_benchmark_reports_every_figure_and_the_planner_is_never_behind() 
             set(figures["latency_ms"]) == set(figures["cpu_ms"]) == {"p50", "p99", "max", "p99_1_to_5_lines"}
         )
         assert figures["orders_per_s"] > 0 and figures["orders_per_cpu_s"] > 0
+        assert set(figures["expand_to_json_cpu_ms"]) == {"mean", "p50", "p99"}
         assert 0 <= figures["split_rate"] <= 1
     assert planner["exact_share"] == 1.0 and baseline["exact_share"] == 0.0
     assert sample["orders"] + sample["optimum_too_large"] > 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from core.routing.decision import RoutingDecision
+from core.routing.decision import STORED_CANDIDATES, RoutingDecision, expand_stored
 from core.routing.explain import why_not
 from tests.core.routing.planner_kit import item, loc, network, order, route
 
@@ -77,6 +77,18 @@ def test_json_has_the_documented_shape_and_round_trips() -> None:
     again = RoutingDecision.from_json(d.to_json())
     assert again.to_dict() == d.to_dict()
     assert why_not(again, "DC1") == why_not(d, "DC1")
+
+
+def test_stored_form_holds_candidates_as_columns_and_expands_to_the_same_json() -> None:
+    d = _scenario()
+    stored = json.loads(json.dumps(d.to_stored(), ensure_ascii=False))
+    columns = stored["explanation"][STORED_CANDIDATES]
+    assert "candidates" not in stored["explanation"] and columns["location"] == ["DC1", "S03", "S07", "S09"]
+    assert json.dumps(expand_stored(stored)) == d.to_json()
+    again = RoutingDecision.from_dict(stored)
+    assert again.to_dict() == d.to_dict() and again.to_stored() == stored
+    assert why_not(again, "S09") == why_not(d, "S09")
+    assert expand_stored(d.to_dict()) == d.to_dict()  # documents stored as rows are read as they are
 
 
 def test_why_not_answers_for_every_kind_of_location() -> None:
