@@ -129,6 +129,9 @@ class Screened:
     """
 
     locs: list[LocationSnapshot]
+    codes: list[str]
+    names: list[str]
+    types: list[str]
     km: list[float]
     excluded_by: list[str | None]
     values: list[dict[str, Any]]

@@ -40,6 +40,10 @@ class LocationColumns:
         self.codes = [loc.code for loc in self.locs]
         self.index = {code: i for i, code in enumerate(self.codes)}
         locs = self.locs  # the hub builds a snapshot per order: one list per column, not per cell
+        # What the explanation shows of each location, taken for an order's locations in one step.
+        self.code_col = np.array(self.codes, object)
+        self.name_col = np.array([loc.name for loc in locs], object)
+        self.type_col = np.array([str(loc.type) for loc in locs], object)
         lat = [radians(loc.latitude) for loc in locs]
         self.lat = np.array(lat, float)  # radians
         self.cos_lat = np.array([cos(x) for x in lat], float)
@@ -57,6 +61,7 @@ class LocationColumns:
         self.lat[i], self.cos_lat[i], self.lon[i] = lat, cos(lat), loc.longitude
         self.enabled[i], self.ships[i], self.pickup[i] = loc.enabled, loc.ships, loc.pickup
         self.type[i] = TYPES.index(loc.type)
+        self.name_col[i], self.type_col[i] = loc.name, str(loc.type)
         self.capacity[i], self.used[i] = loc.daily_capacity, loc.used_capacity_today
 
     def follows(self, locations: Mapping[str, LocationSnapshot]) -> bool:

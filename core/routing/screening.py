@@ -138,6 +138,9 @@ def _excluded(
     locs = [cols.locs[i] for i in at.tolist()]
     out = Screened(
         locs,
+        cols.code_col[at].tolist(),
+        cols.name_col[at].tolist(),
+        cols.type_col[at].tolist(),
         km,
         [f[0] for f in filled],
         [f[1] for f in filled],

@@ -9,7 +9,7 @@ from the same memoised quotes.
 
 from __future__ import annotations
 
-from core.routing.candidate_columns import CandidateColumns
+from core.routing.candidate_columns import CandidateColumns, tenths
 from core.routing.candidates import _NOTHING, Screened
 from core.routing.decision import amount_text, money_texts
 from core.routing.problem import Problem, Quoted
@@ -55,12 +55,12 @@ def rows(p: Problem, screened: Screened, quotes: list[Quoted]) -> CandidateColum
         if key is not None:
             found = texts.get(key) or _texts(texts, key)
             scores[c.column], totals[c.column] = found
-    locs, why = screened.locs, screened.excluded_by
+    why = screened.excluded_by
     return CandidateColumns(
-        [loc.code for loc in locs],
-        [loc.name for loc in locs],
-        [str(loc.type) for loc in locs],
-        [round(km, 1) for km in screened.km],
+        screened.codes,
+        screened.names,
+        screened.types,
+        tenths(screened.km),
         [w is None for w in why],
         why,
         screened.reason,
