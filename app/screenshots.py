@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.screenshots_inventory import render_inventory_screenshots
 from app.screenshots_pack import render_pack_screenshots
 from app.screenshots_pick import pick_shots, seed_pick_demo
 from app.screenshots_pickup import render_pickup_screenshots
@@ -142,4 +143,5 @@ def render_screenshots(out: Path) -> list[Path]:
     written += render_pack_screenshots(out)
     written += render_pickup_screenshots(out)
     written += render_returns_screenshots(out)
+    written += render_inventory_screenshots(out)
     return written

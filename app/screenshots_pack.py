@@ -107,6 +107,7 @@ def pack_screenshots(shell: Any, ids: dict[str, str], out: Path, shot: Callable[
 
     open_order(ids["split"])
     shot("pack_box")
+
     def item_codes() -> list[str]:
         return [line.barcodes[0] for line in screen.sheet.lines for _ in range(line.qty)]
 

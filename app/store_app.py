@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # annotations only: the screens' ports load with their screen
 
     from app.pickup_timer import PickupTimer
     from sync.client import SyncClient
+    from ui.inventory_ports import InventoryServices
     from ui.pick_ports import PickServices
     from ui.pickup_ports import PickupServices
     from ui.ports import PackServices
@@ -54,10 +55,12 @@ WORKSPACE_MODULES = (
     "app.store_pack",
     "app.store_pickup",
     "app.store_returns",
+    "app.store_inventory",
     "ui.screens.pick",
     "ui.screens.pack",
     "ui.screens.pickup",
     "ui.screens.returns",
+    "ui.screens.inventory",
     "ui.screens.settings",
     "ui.screens.placeholder",
 )
@@ -121,6 +124,11 @@ def build_services(
 
         return pickup_services(device)
 
+    def inventory() -> InventoryServices:
+        from app.store_inventory import hub_nearby, inventory_services
+
+        return inventory_services(None if demo else hub_nearby(sync.client))
+
     def with_device(person: SignedIn) -> SignedIn:
         return SignedIn(person.associate_id, person.name, person.role, device)
 
@@ -139,6 +147,7 @@ def build_services(
         pick=pick,
         returns=returns,
         pickup=pickup,
+        inventory=inventory,
     )
 
 

@@ -14,13 +14,13 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from app.hub_asking import asking_hub
 from app.settings import documents_dir as default_documents_dir
 from core.domain.associates import SignedIn
-from core.domain.errors import ValidationError
 from core.domain.inventory import utc_now
 from core.domain.return_desk import OrderHit
 from core.services import returns, returns_extra, store_tasks
@@ -33,7 +33,6 @@ from ui.returns_ports import ReturnsServices
 if TYPE_CHECKING:
     from sync.client import SyncClient
 
-T = TypeVar("T")
 OFFLINE = (
     "This order was not sold here and the hub cannot be reached; try again when online "
     "or take a receipt-less return with a manager."
@@ -45,26 +44,13 @@ def _product(session: Session, code: str) -> tuple[str, str, Decimal] | None:
     return (product.sku, product.name, product.price) if product is not None else None
 
 
-async def _asking_hub(work: Awaitable[T]) -> T:
-    """The hub's answer, or words a person can act on when the hub cannot be asked (offline, not
-    enrolled, the hub says no)."""
-    from sync.client import HubRefusedError, HubUnavailableError, NotEnrolledError
-
-    try:
-        return await work
-    except (HubUnavailableError, NotEnrolledError) as exc:
-        raise ValidationError(OFFLINE, field="order_id") from exc
-    except HubRefusedError as exc:
-        raise ValidationError(f"The hub refused the lookup: {exc.detail}", field="order_id") from exc
-
-
 def hub_lookup(client: Callable[[], SyncClient]) -> Callable[[str], Awaitable[OrderHit | None]]:
     """The hub's copy of an order this store did not sell, by its code, copied here."""
 
     async def fetch(code: str) -> OrderHit | None:
         from sync.client.order_fetch import fetch_order_for_return
 
-        return await _asking_hub(fetch_order_for_return(client(), code))
+        return await asking_hub(fetch_order_for_return(client(), code), offline=OFFLINE, field="order_id")
 
     return fetch
 
@@ -75,7 +61,7 @@ def hub_search(client: Callable[[], SyncClient]) -> Callable[[str], Awaitable[li
     async def search(words: str) -> list[OrderHit]:
         from sync.client.order_fetch import search_orders_at_hub
 
-        return await _asking_hub(search_orders_at_hub(client(), words))
+        return await asking_hub(search_orders_at_hub(client(), words), offline=OFFLINE, field="order_id")
 
     return search
 

@@ -141,6 +141,16 @@ class MainWindow(QWidget):
 
             factories["pickup"] = pickup
 
+        inventory_services = services.inventory
+        if inventory_services is not None:
+
+            def inventory() -> QWidget:
+                from ui.screens.inventory import InventoryScreen
+
+                return InventoryScreen(ops, inventory_services(), sounds)
+
+            factories["inventory"] = inventory
+
         def settings() -> QWidget:
             from ui.screens.settings import SettingsScreen
 

@@ -20,6 +20,7 @@ from ui.ops import Op
 
 if TYPE_CHECKING:  # in annotations only: each screen's ports load with the screen, after sign-in shows
     from core.domain.packing import PackCard, PackSheet, ShipResult
+    from ui.inventory_ports import InventoryServices
     from ui.pick_ports import PickServices
     from ui.pickup_ports import PickupServices
     from ui.returns_ports import ReturnsServices
@@ -57,3 +58,4 @@ class StoreServices:
     pick: Callable[[], PickServices] | None = None
     returns: Callable[[], ReturnsServices] | None = None
     pickup: Callable[[], PickupServices] | None = None
+    inventory: Callable[[], InventoryServices] | None = None

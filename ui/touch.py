@@ -6,7 +6,16 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputDevice
-from PySide6.QtWidgets import QAbstractScrollArea, QHBoxLayout, QLabel, QPushButton, QScroller, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScroller,
+    QVBoxLayout,
+    QWidget,
+)
 
 TARGET = 48  # px: the smallest thing a gloved finger hits reliably
 TEXT = 18  # px: body text; never below 16
@@ -72,3 +81,13 @@ def paper_preview(placeholder: str, name: str, width: int, height_per_width: flo
     preview.setFixedSize(width + 2, round(width * height_per_width) + 2)
     preview.setAccessibleName(name)
     return preview
+
+
+def card(spacing: int = SPACING) -> tuple[QFrame, QVBoxLayout]:
+    """A theme `Card` panel and the column its contents go in."""
+    frame = QFrame()
+    frame.setObjectName("Card")
+    column = QVBoxLayout(frame)
+    column.setContentsMargins(20, 14, 20, 14)
+    column.setSpacing(spacing)
+    return frame, column

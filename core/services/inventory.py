@@ -19,9 +19,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core.domain.errors import ConflictError, InsufficientStockError, ValidationError
-from core.domain.inventory import Bucket, MovementSpec, Reason, available_to_promise, utc_now
+from core.domain.inventory import Bucket, MovementSpec, Reason, utc_now
 from core.domain.network import StockLevel
 from core.domain.parsing import require_quantity
+from core.domain.stock_lookup import StockLine
 from core.services.lookups import chunked, require_locations, require_products
 from core.services.positions import lock_positions
 from core.storage.bulk import insert_missing
@@ -218,24 +219,6 @@ def set_safety_stock(session: Session, location: str, sku: str, units: int) -> N
     require_locations(session, [location])
     require_products(session, [sku])
     lock_positions(session, [(location, sku)])[(location, sku)].safety_stock = units
-
-
-@dataclass(frozen=True, slots=True)
-class StockLine:
-    location: str
-    name: str
-    type: str
-    sellable: int
-    damaged: int
-    quarantine: int
-    in_transit: int
-    reserved: int
-    safety_stock: int
-    bin: str | None
-
-    @property
-    def atp(self) -> int:
-        return available_to_promise(self.sellable, self.reserved, self.safety_stock)
 
 
 def network_stock(session: Session, sku: str) -> list[StockLine]:

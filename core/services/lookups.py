@@ -1,4 +1,4 @@
-"""Bulk existence checks that name what is missing, shared by every service that takes codes."""
+"""Bulk existence checks that name what is missing, and text search patterns, shared by the services."""
 
 from __future__ import annotations
 
@@ -13,6 +13,12 @@ from core.storage.models import Location, Product
 
 T = TypeVar("T")
 CHUNK = 900  # well under SQLite's bound-parameter limit, also with two columns per key
+
+
+def like_pattern(text: str) -> str:
+    """`%text%` for LIKE with the wildcards in `text` escaped (use with `escape="\\"`)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def chunked(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:

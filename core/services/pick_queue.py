@@ -31,6 +31,7 @@ from core.domain.picking import (
     QueueRow,
     Shelf,
 )
+from core.services.lookups import like_pattern
 from core.services.outbox import SyncKey, get_setting
 from core.storage.models import (
     Bin,
@@ -54,11 +55,6 @@ def store_location(session: Session) -> str | None:
     return get_setting(session, SyncKey.LOCATION)
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _filtered(query: Select, session: Session, q: QueueQuery) -> Select:
     """The WHERE of the queue, shared by the page and the count so they always agree.
 
@@ -79,7 +75,7 @@ def _filtered(query: Select, session: Session, q: QueueQuery) -> Select:
         wanted.append(Order.delivery_method == q.method)
     text = q.text.strip()
     if text:
-        pattern = _like(text)
+        pattern = like_pattern(text)
         sqlite = session.get_bind().dialect.name == "sqlite"
         op = "like" if sqlite else "ilike"
         wanted.append(

@@ -107,4 +107,6 @@ def apply_catalog(session: Session, payload: Mapping[str, Any]) -> None:
         row.pickup, row.returns, row.ships = bool(item["pickup"]), bool(item["returns"]), bool(item["ships"])
         row.address = item.get("address") or row.address
         row.postal_code = item.get("postal_code") or row.postal_code
+        if item.get("latitude") is not None and item.get("longitude") is not None:
+            row.latitude, row.longitude = float(item["latitude"]), float(item["longitude"])
     session.flush()

@@ -24,6 +24,7 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
 )
+from sync.protocol.stock import NetworkStock
 
 
 class HubUnavailableError(Exception):
@@ -83,6 +84,13 @@ class HubApi:
         path = f"/v1/orders/{quote(code, safe='')}/for-return"
         response = await self._call("GET", _join(hub_url, path), token=token)
         return _parse(OrderForReturn, response)
+
+    async def network_stock(self, hub_url: str, token: str, sku: str) -> NetworkStock:
+        """Every location's stock of a SKU; an unknown SKU is `HubRefusedError` 404."""
+        response = await self._call(
+            "GET", _join(hub_url, f"/v1/inventory/{quote(sku, safe='')}"), token=token
+        )
+        return _parse(NetworkStock, response)
 
     async def search_orders(self, hub_url: str, token: str, words: str, limit: int) -> OrderSearchResult:
         """Orders of any channel by the customer's name, e-mail or phone (at least 3 characters)."""

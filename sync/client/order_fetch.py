@@ -17,7 +17,8 @@ from sync.client.hub_api import HubRefusedError
 from sync.client.relay import NotEnrolledError, SyncClient
 
 
-async def _credentials(client: SyncClient) -> store_io.Credentials:
+async def hub_credentials(client: SyncClient) -> store_io.Credentials:
+    """For a one-off lookup at the hub; refuses before enrolment."""
     creds = await client.db.run(store_io.credentials)
     if creds is None:
         raise NotEnrolledError("this store is not enrolled with a hub yet")
@@ -28,7 +29,7 @@ async def fetch_order_for_return(client: SyncClient, code: str) -> OrderHit | No
     """The order (by order or fulfilment id) copied into the store database; None when the hub has
     no such order (or the code cannot be one, e.g. words typed with spaces). Raises
     `HubUnavailableError` offline, `NotEnrolledError` before enrolment."""
-    creds = await _credentials(client)
+    creds = await hub_credentials(client)
     try:
         answer = await client.api.order_for_return(creds.hub_url, creds.token, code.strip())
     except HubRefusedError as exc:
@@ -43,6 +44,6 @@ async def search_orders_at_hub(client: SyncClient, words: str, *, limit: int = 2
     is copied until one is chosen (`fetch_order_for_return`). Fewer than 3 characters find nothing."""
     if len(words.strip()) < 3:
         return []
-    creds = await _credentials(client)
+    creds = await hub_credentials(client)
     answer = await client.api.search_orders(creds.hub_url, creds.token, words.strip(), limit)
     return [OrderHit(o.id, o.channel, o.customer_name, o.placed_at, o.total) for o in answer.orders]

@@ -13,6 +13,7 @@ from core.services.hub.feeds import FeedLine, apply_inventory_feed
 from core.services.hub.views import stock_view
 from sync.hub.context import Caller, HubDep, run_unit
 from sync.protocol import Code
+from sync.protocol.stock import NetworkStock
 
 router = APIRouter(prefix="/v1/inventory", tags=["inventory"])
 
@@ -78,6 +79,6 @@ def post_feed(body: FeedRequest, hub: HubDep, caller: Caller) -> FeedResponse:
     )
 
 
-@router.get("/{sku}", summary="Where a SKU is across the network (any token)")
+@router.get("/{sku}", response_model=NetworkStock, summary="Where a SKU is across the network (any token)")
 def get_stock(sku: Annotated[str, Path(max_length=32)], hub: HubDep, caller: Caller) -> dict[str, Any]:
     return run_unit(hub, lambda s: stock_view(s, sku))

@@ -130,6 +130,9 @@ class CatalogLocation(Wire):
     ships: bool
     address: str = ""  # the sender on a store's shipping labels
     postal_code: str = ""
+    # Where it is, so a store can say how far another location is (Inventory's "nearby" list)
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class Catalog(Wire):

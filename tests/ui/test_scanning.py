@@ -89,10 +89,11 @@ def test_a_short_fast_burst_is_typing_not_a_scan(
 
 
 def test_a_scan_reaches_the_screen_in_front_wherever_focus_is(qtbot: QtBot, kit: Kit) -> None:
-    sign_in(qtbot, kit, "1001", "1234")
+    sign_in(qtbot, kit, "9001", "9876")  # a manager, for Routing
     qtbot.waitUntil(lambda: kit.shell.page == "main")
-    kit.shell.main.open_screen("inventory")  # a placeholder: it checks any barcode it is given
-    screen = kit.shell.main.screen("inventory")
+    kit.shell.main.open_screen("routing")  # a placeholder: it checks any barcode it is given
+    qtbot.waitUntil(lambda: kit.shell.main.current == "routing")
+    screen = kit.shell.main.screen("routing")
     screen.entry.field.setFocus()  # focus in a text field: the scan must still not land in it
     scan(qtbot, screen.entry.field, "4006381333931")
     qtbot.waitUntil(lambda: screen.banner.outcome == "ok")
@@ -104,15 +105,16 @@ def test_a_scan_reaches_the_screen_in_front_wherever_focus_is(qtbot: QtBot, kit:
     kit.shell.main.rail.buttons["pack"].setFocus()  # focus on a button: Enter must not press it
     scan(qtbot, kit.shell.main.rail.buttons["pack"], "4006381333932")
     qtbot.waitUntil(lambda: screen.banner.outcome == "error")
-    assert kit.shell.main.current == "inventory"
+    assert kit.shell.main.current == "routing"
     assert "check digit" in screen.banner.text.text() and screen.banner.glyph.text() == "✖"
 
 
 def test_manual_entry_is_the_same_as_a_scan(qtbot: QtBot, kit: Kit) -> None:
-    sign_in(qtbot, kit, "1001", "1234")
+    sign_in(qtbot, kit, "9001", "9876")
     qtbot.waitUntil(lambda: kit.shell.page == "main")
-    kit.shell.main.open_screen("inventory")
-    screen = kit.shell.main.screen("inventory")
+    kit.shell.main.open_screen("routing")
+    qtbot.waitUntil(lambda: kit.shell.main.current == "routing")
+    screen = kit.shell.main.screen("routing")
     screen.entry.field.setText("036000291452")
     qtbot.mouseClick(screen.entry.button, Qt.MouseButton.LeftButton)
     assert screen.banner.outcome == "ok" and "UPC-A" in screen.banner.text.text()

@@ -12,18 +12,16 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from core.domain.pickup import CODE_DIGITS, IdType
 from ui.pickup_ports import IdCheck
-from ui.touch import SPACING, primary_button, text_label, touch_size
+from ui.touch import SPACING, card, primary_button, text_label, touch_size
 
 ID_TYPES = {
     IdType.DRIVER_LICENCE: "Driver's licence",
@@ -39,15 +37,6 @@ def _field(placeholder: str, *, max_length: int = 120) -> QLineEdit:
     field.setMaxLength(max_length)
     field.setMinimumHeight(48)
     return field
-
-
-def _card() -> tuple[QFrame, QVBoxLayout]:
-    frame = QFrame()
-    frame.setObjectName("Card")
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(20, 14, 20, 14)
-    layout.setSpacing(SPACING)
-    return frame, layout
 
 
 class Keypad(QWidget):
@@ -83,7 +72,7 @@ class VerifyPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        code_card, code_box = _card()
+        code_card, code_box = card()
         self.reissue_button = touch_size(QPushButton("Send a new code"))
         self.reissue_button.setAccessibleName("The customer lost the code: e-mail a new code and QR code")
         heading = QHBoxLayout()
@@ -103,7 +92,7 @@ class VerifyPanel(QWidget):
         code_box.addStretch(1)
         self.reissue_button.clicked.connect(self.reissue)
 
-        id_card, id_box = _card()
+        id_card, id_box = card()
         id_box.addWidget(text_label("Or check a photo ID", "subtitle"))
         self.id_group = QButtonGroup(self)
         self.id_group.setExclusive(True)
@@ -179,7 +168,7 @@ class UnlockPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        card, box = _card()
+        panel, box = card()
         box.addWidget(text_label("Locked: five wrong codes", "subtitle"))
         box.addWidget(
             text_label(
@@ -199,8 +188,8 @@ class UnlockPanel(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(SPACING * 2)
-        layout.addWidget(card, 3)
-        pad_card, pad_box = _card()
+        layout.addWidget(panel, 3)
+        pad_card, pad_box = card()
         pad_box.addWidget(Keypad(self.pin, self.button))
         pad_box.addStretch(1)
         layout.addWidget(pad_card, 2)

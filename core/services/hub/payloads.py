@@ -180,6 +180,8 @@ def catalog(products: Iterable[Product], locations: Iterable[Location]) -> dict[
                 "ships": loc.ships,
                 "address": loc.address,
                 "postal_code": loc.postal_code,
+                "latitude": loc.latitude,
+                "longitude": loc.longitude,
             }
             for loc in locations
         ],
