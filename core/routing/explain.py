@@ -6,6 +6,8 @@ so yesterday's decision explains itself the same way today.
 
 from __future__ import annotations
 
+from heapq import nsmallest
+
 from core.routing.decision import RoutingDecision, Row, Status, amount
 
 COMPONENT_NAMES = {
@@ -104,16 +106,13 @@ def render(d: RoutingDecision) -> tuple[str, str]:
     if d.status == Status.PARTIALLY_ROUTED:
         sentences += [f"{u.qty} × {u.sku} could not be placed: {u.reason}." for u in d.unplaced]
     cols = d.candidate_columns
-    skipped = sorted(
-        (
-            (km, code, i)
-            for i, (km, code, eligible, why) in enumerate(
-                zip(cols.distance_km, cols.location, cols.eligible, cols.excluded_by, strict=True)
-            )
-            if not eligible and why not in DULL
-        )
-    )
-    for _, code, i in skipped[:MAX_SKIPPED]:
+    km, codes = cols.distance_km, cols.location
+    skipped = [
+        i
+        for i, (eligible, why) in enumerate(zip(cols.eligible, cols.excluded_by, strict=True))
+        if not eligible and why not in DULL
+    ]
+    for _, code, i in nsmallest(MAX_SKIPPED, [(km[i], codes[i], i) for i in skipped]):
         c = cols.row(i)
         sentences.append(f"{label(c, code)} was skipped: {_skip_reason(c, d)}.")
     rest = cols.eligible.count(False) - min(len(skipped), MAX_SKIPPED)

@@ -75,10 +75,12 @@ class Problem:
         """`shared` keeps converted lane quotes across orders; only for one rule set and one quoter."""
         self.rules, self.cands, self.quoter, self.network = rules, cands, quoter, network
         self.destination, self.ready_at, self.promise_by = destination, ready_at, promise_by
-        self.codes = [c.code for c in cands]
+        locs = [c.loc for c in cands]
+        self.codes = [loc.code for loc in locs]
         self.fixed = [c.priority + c.capacity for c in cands]
-        self.dist = [round(c.distance_km * 10) for c in cands]
-        self.prio = [max(c.loc.priority, 0) for c in cands]
+        # round(km * 10) of each, in one step: both round the same float half to even
+        self.dist = np.rint(np.array([c.distance_km for c in cands], float) * 10).astype(np.int64).tolist()
+        self.prio = [max(loc.priority, 0) for loc in locs]
         self.quotes: dict[int, Quoted] = {}  # weight_g * candidates + candidate (quoters without lanes)
         self.bundles = _bundles(lines, cands, rules)
         self.total_units = sum(b.units for b in self.bundles)
