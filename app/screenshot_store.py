@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.demo.network import DemoSizes, build_network
 from core.domain.network import ProductSpec
 from core.services.demo_load import load_demo_network
 from core.services.outbox import SyncKey, set_setting
 from core.storage.database import Database
+
+if TYPE_CHECKING:
+    import httpx
 
 Shot = Callable[[str], None]
 
@@ -39,9 +42,12 @@ def render_on_own_store(
     drive: Callable[[Any, Database, Any, Path, Shot], list[Path]],
     *,
     person: tuple[str, str] = ("1001", "1234"),
+    http: httpx.AsyncClient | None = None,
 ) -> list[Path]:
     """`seed(database)` fills the store and returns what `drive(shell, database, seeded, out, shot)`
-    needs; `drive` photographs with `shot(name)` and returns any further files it wrote into `out`."""
+    needs; `drive` photographs with `shot(name)` and returns any further files it wrote into `out`.
+    With `http` (a client reaching a hub, which `seed` enrolled the store at) the app talks to that
+    hub instead of running in demo mode."""
     import asyncio
     import tempfile
 
@@ -62,7 +68,8 @@ def render_on_own_store(
         with database.transaction() as session:
             add_demo_associates(session)
         seeded = seed(database)
-        store = assemble(app, database, demo=True, sounds=False, documents_dir=Path(tmp) / "documents")
+        documents = Path(tmp) / "documents"
+        store = assemble(app, database, demo=http is None, http=http, sounds=False, documents_dir=documents)
         shell = store.shell
 
         show_with_demo_status(store)

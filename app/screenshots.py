@@ -20,6 +20,7 @@ from app.screenshots_pack import render_pack_screenshots
 from app.screenshots_pick import pick_shots, seed_pick_demo
 from app.screenshots_pickup import render_pickup_screenshots
 from app.screenshots_returns import render_returns_screenshots
+from app.screenshots_routing import render_routing_screenshots
 from core.domain.inventory import utc_now
 from core.services.associates import add_demo_associates
 from core.storage.database import Database
@@ -144,4 +145,5 @@ def render_screenshots(out: Path) -> list[Path]:
     written += render_pickup_screenshots(out)
     written += render_returns_screenshots(out)
     written += render_inventory_screenshots(out)
+    written += render_routing_screenshots(out)
     return written

@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # annotations only: the screens' ports load with their screen
     from ui.pickup_ports import PickupServices
     from ui.ports import PackServices
     from ui.returns_ports import ReturnsServices
+    from ui.routing_ports import RoutingServices
 
 
 # Imported on a background thread once the first page is painted (`app.warm_up`): the sync client
@@ -56,11 +57,13 @@ WORKSPACE_MODULES = (
     "app.store_pickup",
     "app.store_returns",
     "app.store_inventory",
+    "app.store_routing",
     "ui.screens.pick",
     "ui.screens.pack",
     "ui.screens.pickup",
     "ui.screens.returns",
     "ui.screens.inventory",
+    "ui.screens.routing",
     "ui.screens.settings",
     "ui.screens.placeholder",
 )
@@ -129,6 +132,11 @@ def build_services(
 
         return inventory_services(None if demo else hub_nearby(sync.client))
 
+    def routing() -> RoutingServices:
+        from app.store_routing import routing_services
+
+        return routing_services(sync.client, device)
+
     def with_device(person: SignedIn) -> SignedIn:
         return SignedIn(person.associate_id, person.name, person.role, device)
 
@@ -148,6 +156,7 @@ def build_services(
         returns=returns,
         pickup=pickup,
         inventory=inventory,
+        routing=None if demo else routing,
     )
 
 

@@ -151,6 +151,16 @@ class MainWindow(QWidget):
 
             factories["inventory"] = inventory
 
+        routing_services = services.routing
+        if routing_services is not None:
+
+            def routing() -> QWidget:
+                from ui.screens.routing import RoutingScreen
+
+                return RoutingScreen(routing_services(), sounds)
+
+            factories["routing"] = routing
+
         def settings() -> QWidget:
             from ui.screens.settings import SettingsScreen
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # in annotations only: each screen's ports load with the scre
     from ui.pick_ports import PickServices
     from ui.pickup_ports import PickupServices
     from ui.returns_ports import ReturnsServices
+    from ui.routing_ports import RoutingServices
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +60,4 @@ class StoreServices:
     returns: Callable[[], ReturnsServices] | None = None
     pickup: Callable[[], PickupServices] | None = None
     inventory: Callable[[], InventoryServices] | None = None
+    routing: Callable[[], RoutingServices] | None = None  # None: no hub to steer (the demo)

@@ -13,9 +13,9 @@ class Stepper(QWidget):
 
     changed = Signal(int)
 
-    def __init__(self, what: str, parent: QWidget | None = None) -> None:
+    def __init__(self, what: str, *, step: int = 1, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.low, self.high, self.value = 0, 0, 0
+        self.low, self.high, self.value, self.step = 0, 0, 0, step
         self.minus = touch_size(QPushButton("−"), width=64)
         self.plus = touch_size(QPushButton("+"), width=64)
         for button in (self.minus, self.plus):
@@ -25,8 +25,8 @@ class Stepper(QWidget):
         self.plus.setAccessibleName(f"One more {what}")
         self.count = text_label("0", "code")
         self.count.setMinimumWidth(40)
-        self.minus.clicked.connect(lambda: self._step(-1))
-        self.plus.clicked.connect(lambda: self._step(1))
+        self.minus.clicked.connect(lambda: self._step(-self.step))
+        self.plus.clicked.connect(lambda: self._step(self.step))
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(SPACING)

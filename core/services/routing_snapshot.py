@@ -37,7 +37,8 @@ def _local_midnight(now: datetime, timezone: str) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _used_today(session: Session, locations: list[Location], now: datetime) -> dict[str, int]:
+def used_today(session: Session, locations: list[Location], now: datetime) -> dict[str, int]:
+    """Live fulfilments each location was given since its own local midnight (its capacity used)."""
     since = now - timedelta(hours=26)  # covers every zone's "today"; the exact cut is per location below
     midnight = {loc.code: _local_midnight(now, loc.timezone) for loc in locations}
     rows = session.execute(
@@ -54,7 +55,7 @@ def _used_today(session: Session, locations: list[Location], now: datetime) -> d
 
 def location_snapshots(session: Session, now: datetime) -> list[LocationSnapshot]:
     locations = list(session.scalars(select(Location).order_by(Location.code)))
-    used = _used_today(session, locations, now)
+    used = used_today(session, locations, now)
     return [
         LocationSnapshot(
             code=loc.code,

@@ -24,6 +24,7 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
 )
+from sync.protocol.location_routing import LocationRoutingView, SteerRequest
 from sync.protocol.stock import NetworkStock
 
 
@@ -91,6 +92,18 @@ class HubApi:
             "GET", _join(hub_url, f"/v1/inventory/{quote(sku, safe='')}"), token=token
         )
         return _parse(NetworkStock, response)
+
+    async def location_routing(self, hub_url: str, token: str, location: str) -> LocationRoutingView:
+        path = f"/v1/locations/{quote(location, safe='')}/routing"
+        return _parse(LocationRoutingView, await self._call("GET", _join(hub_url, path), token=token))
+
+    async def steer_location(
+        self, hub_url: str, token: str, location: str, request: SteerRequest
+    ) -> LocationRoutingView:
+        path = f"/v1/locations/{quote(location, safe='')}/routing"
+        body = request.model_dump(mode="json", exclude_none=True)
+        response = await self._call("PUT", _join(hub_url, path), token=token, json=body)
+        return _parse(LocationRoutingView, response)
 
     async def search_orders(self, hub_url: str, token: str, words: str, limit: int) -> OrderSearchResult:
         """Orders of any channel by the customer's name, e-mail or phone (at least 3 characters)."""

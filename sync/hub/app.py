@@ -14,7 +14,7 @@ from core.services.allocation import Router
 from core.services.hub.feed import feed_epoch
 from core.services.rule_sets import active_rule_set
 from core.storage.database import Database
-from sync.hub import errors, openapi, routes_inventory, routes_orders, routes_sync
+from sync.hub import errors, openapi, routes_inventory, routes_locations, routes_orders, routes_sync
 from sync.hub.context import Hub, HubDep
 from sync.hub.limits import BodyLimit
 from sync.hub.push_gate import PUSH_SLOTS, PushGate
@@ -55,6 +55,7 @@ def create_app(
     app.include_router(routes_sync.router)
     app.include_router(routes_orders.router)
     app.include_router(routes_inventory.router)
+    app.include_router(routes_locations.router)
 
     @app.get("/healthz", tags=["ops"], summary="Liveness and database reachability (no token)")
     def healthz(hub: HubDep) -> dict[str, Any]:

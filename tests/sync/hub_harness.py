@@ -105,6 +105,14 @@ class Store:
         await self.client.enroll(HUB_URL, hub.code(location), device_name=f"tablet-{location}")
         await self.client.sync_once()
 
+    def go_offline(self) -> None:
+        """The cable is pulled: every request from now on fails to connect."""
+
+        def no_network(request: httpx.Request) -> httpx.Response:
+            raise httpx.ConnectError("the store's network is down", request=request)
+
+        self.http._transport = httpx.MockTransport(no_network)
+
     async def close(self) -> None:
         self.client.close()
         await self.http.aclose()

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -129,11 +128,7 @@ def test_offline_the_store_stock_stands_and_the_list_says_why(
     qtbot: QtBot, counter: tuple[InventoryScreen, Hub, Store]
 ) -> None:
     screen, _hub, store = counter
-
-    def no_network(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("the store's network is down", request=request)
-
-    store.http._transport = httpx.MockTransport(no_network)  # the cable is pulled
+    store.go_offline()
     screen.handle_scan("SKU-2", "enter")
     qtbot.waitUntil(lambda: screen.panel.nearby.text() == OFFLINE)
     assert screen.panel.promise.text() == "10 units to promise"
