@@ -78,6 +78,10 @@ def inventory_screenshots(shell: Any, database: Database, seeded: tuple[str, str
     screen.tiles[sku].click()
     settle(lambda: screen.stock is not None and "km away" in screen.panel.nearby.text())
     shot("inventory")
+    card = screen.panel.count_card
+    screen.scroll.ensureWidgetVisible(card.frame)
+    card.stepper.minus.click()  # one fewer on the shelves than the books say
+    shot("inventory_count")
     return []
 
 

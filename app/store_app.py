@@ -130,7 +130,7 @@ def build_services(
     def inventory() -> InventoryServices:
         from app.store_inventory import hub_nearby, inventory_services
 
-        return inventory_services(None if demo else hub_nearby(sync.client))
+        return inventory_services(device, None if demo else hub_nearby(sync.client))
 
     def routing() -> RoutingServices:
         from app.store_routing import routing_services

@@ -1,6 +1,7 @@
 """The Inventory screen's calls, bound for the UI (see `ui.inventory_ports.InventoryServices`).
 
-Looking stock up writes nothing, so no call names a person. The nearby list asks the hub through
+Looking stock up writes nothing; a shelf count names the associate and this tablet on its
+movement. The nearby list asks the hub through
 the sync client; offline, or before enrolment, it says so in words and the screen keeps showing
 this store's own stock, which comes from the local database either way.
 """
@@ -10,9 +11,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from sqlalchemy.orm import Session
+
 from app.hub_asking import asking_hub
-from core.domain.stock_lookup import NearbyStock
+from core.domain.associates import SignedIn
+from core.domain.stock_lookup import NearbyStock, StoreStock
 from core.services import stock_lookup
+from core.services.associates import actor_of
 from ui.inventory_ports import InventoryServices
 
 if TYPE_CHECKING:
@@ -31,10 +36,15 @@ def hub_nearby(client: Callable[[], SyncClient]) -> Callable[[str], Awaitable[li
 
 
 def inventory_services(
-    nearby: Callable[[str], Awaitable[list[NearbyStock]]] | None = None,
+    device: str, nearby: Callable[[str], Awaitable[list[NearbyStock]]] | None = None
 ) -> InventoryServices:
+    def count(person: SignedIn, sku: str, counted: int, expected: int) -> Callable[[Session], StoreStock]:
+        who = actor_of(SignedIn(person.associate_id, person.name, person.role, device))
+        return lambda s: stock_lookup.count_shelves(s, sku, counted, expected=expected, actor=who)
+
     return InventoryServices(
         find=lambda text: lambda s: stock_lookup.find_products(s, text),
         stock=lambda sku: lambda s: stock_lookup.store_stock(s, sku),
+        count=count,
         nearby=nearby,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from core.domain.associates import SignedIn
 from core.domain.stock_lookup import NearbyStock, ProductHit, StoreStock
 from ui.ops import Op
 
@@ -18,4 +19,6 @@ from ui.ops import Op
 class InventoryServices:
     find: Callable[[str], Op[list[ProductHit]]]  # a scanned barcode, a SKU or words of the name
     stock: Callable[[str], Op[StoreStock]]  # SKU -> this store's stock of it
+    # (person, SKU, units counted on the shelves, units the screen said they should hold)
+    count: Callable[[SignedIn, str, int, int], Op[StoreStock]]
     nearby: Callable[[str], Awaitable[list[NearbyStock]]] | None = None  # SKU -> other locations

@@ -58,11 +58,33 @@ class StockLine:
 
 
 @dataclass(frozen=True, slots=True)
+class ShelfCount:
+    """What the shelves should hold, so a count of them can be turned into one ledger movement.
+
+    Units picked for an order, packed, or bagged for a pickup are still sellable on the books
+    until they leave, but they are not on the shelves: they are taken off before comparing. While
+    an order with the SKU is being picked, units may be in a tote, so the count waits for it.
+    """
+
+    on_books: int  # sellable in the ledger
+    off_shelf: int
+    being_picked: tuple[str, ...] = ()  # orders whose walk with this SKU is under way
+
+    @property
+    def expected(self) -> int:
+        return self.on_books - self.off_shelf
+
+    def variance(self, counted: int) -> int:
+        return counted - self.expected
+
+
+@dataclass(frozen=True, slots=True)
 class StoreStock:
     """One SKU at this store: the balance by bucket, where it sits, and what moved it lately."""
 
     product: ProductHit
     levels: StockLine
+    shelves: ShelfCount
     home: Shelf | None
     other_bins: tuple[OtherBin, ...]
     recent: tuple[MovementLine, ...]

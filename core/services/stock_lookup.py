@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from core.domain.actors import Actor
 from core.domain.errors import NotFoundError, ValidationError
 from core.domain.geo import distance_km
 from core.domain.picking import Shelf
@@ -23,6 +24,7 @@ from core.services.catalog import product_by_barcode
 from core.services.lookups import like_pattern
 from core.services.pick_queue import store_location
 from core.services.pick_walk import other_bins
+from core.services.shelf_count import record_count, shelf_count
 from core.storage.models import Bin, Location, Movement, Product, StockPosition
 
 RECENT_MOVEMENTS = 8
@@ -65,6 +67,15 @@ def _here(session: Session, location: str | None) -> str:
     return here
 
 
+def count_shelves(
+    session: Session, sku: str, counted: int, *, expected: int, actor: Actor, location: str | None = None
+) -> StoreStock:
+    """Record a count of this store's shelves (`shelf_count.record_count`) and read the stock again."""
+    here = _here(session, location)
+    record_count(session, here, sku, counted, expected=expected, actor=actor)
+    return store_stock(session, sku, location=here)
+
+
 def store_stock(session: Session, sku: str, *, location: str | None = None) -> StoreStock:
     """One SKU at this store; a SKU the store never held shows zeros, an unknown one is an error."""
     product = session.get(Product, sku)
@@ -98,6 +109,7 @@ def store_stock(session: Session, sku: str, *, location: str | None = None) -> S
     return StoreStock(
         product=_hit(product),
         levels=levels,
+        shelves=shelf_count(session, here, sku, levels.sellable),
         home=home,
         other_bins=other_bins(session, here, sku, besides=home.code if home is not None else ""),
         recent=tuple(MovementLine(m.occurred_at, m.bucket, m.qty, m.reason, m.reference) for m in moves),

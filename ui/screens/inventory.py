@@ -31,11 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.domain.associates import SignedIn
 from core.domain.stock_lookup import MovementLine, NearbyStock, ProductHit, StoreStock
 from ui.inventory_ports import InventoryServices
 from ui.ops import OpRunner, person_message
 from ui.return_words import money
 from ui.scan_panel import ScanAnswer, ScanBanner
+from ui.screens.inventory_count import ShelfCountCard
 from ui.sounds import ScanSounds
 from ui.tile_list import TileList
 from ui.touch import SPACING, card, kinetic, text_label
@@ -84,6 +86,7 @@ class StockPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.stock: StoreStock | None = None
+        self.can_count = False  # someone is signed in to name on the count
         self.title = text_label("Scan a product or search for it to see its stock.", "subtitle")
         self.detail = text_label("", "hint")
         self.promise = text_label("", "title")
@@ -112,6 +115,7 @@ class StockPanel(QWidget):
         nearby.addWidget(text_label("Other locations", "subtitle"))
         self.nearby = text_label("")
         nearby.addWidget(self.nearby)
+        self.count_card = ShelfCountCard()
         self.moves_card, moves = card(6)
         moves.addWidget(text_label("Latest movements here", "subtitle"))
         self.moves = text_label("")
@@ -121,14 +125,14 @@ class StockPanel(QWidget):
         layout.setSpacing(SPACING)
         # At least as tall as the cards' text: the scroll area scrolls instead of squeezing them
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
-        for panel in (self.summary_card, self.where_card, self.nearby_card, self.moves_card):
+        for panel in (self.summary_card, self.where_card, self.nearby_card, self.count_card, self.moves_card):
             layout.addWidget(panel)
         layout.addStretch(1)
         self.show_stock(None)
 
     def show_stock(self, stock: StoreStock | None) -> None:
         self.stock = stock
-        for panel in (self.where_card, self.nearby_card, self.moves_card):
+        for panel in (self.where_card, self.count_card, self.nearby_card, self.moves_card):
             panel.setVisible(stock is not None)
         self.promise.setVisible(stock is not None)
         if stock is None:
@@ -156,6 +160,7 @@ class StockPanel(QWidget):
             count.show()
             count.setText(str(getattr(levels, field)))
         self.where.setText(self._where_text(stock))
+        self.count_card.show_shelves(stock.shelves, can_save=self.can_count)
         self.moves.setText(
             "\n".join(movement_text(m) for m in stock.recent) or "Nothing has moved this product here yet."
         )
@@ -199,6 +204,7 @@ class InventoryScreen(QWidget):
     ) -> None:
         super().__init__(parent)
         self.ops, self.services = ops, services
+        self.person: SignedIn | None = None
         self.hits: list[ProductHit] = []
         self.tiles: dict[str, QPushButton] = {}
         self._generation = 0  # of the search
@@ -217,11 +223,12 @@ class InventoryScreen(QWidget):
         self.field.textEdited.connect(lambda _text: self.timer.start())
         self.results = TileList("Products matching your search are listed here.")
         self.panel = StockPanel()
-        scroll = kinetic_panel(self.panel)
+        self.panel.count_card.save.connect(self.count)
+        self.scroll = kinetic_panel(self.panel)
         body = QHBoxLayout()
         body.setSpacing(SPACING * 2)
         body.addWidget(self.results, 2)
-        body.addWidget(scroll, 3)
+        body.addWidget(self.scroll, 3)
         self.banner = ScanBanner(sounds)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
@@ -234,6 +241,39 @@ class InventoryScreen(QWidget):
     @property
     def stock(self) -> StoreStock | None:
         return self.panel.stock
+
+    def set_person(self, person: SignedIn | None) -> None:
+        """Told by the main window at sign-in and sign-out; a count names who made it."""
+        self.person = person
+        self.panel.can_count = person is not None
+
+    def count(self, counted: int, expected: int) -> None:
+        stock = self.stock
+        if stock is None or self.person is None:
+            return
+        sku, where = stock.product.sku, stock.location
+        asked = self._showing
+
+        def recorded(fresh: StoreStock) -> None:
+            if not shiboken6.isValid(self):
+                return
+            difference = counted - expected
+            if asked == self._showing:
+                self._display(fresh, asked)
+            text = (
+                f"Counted {counted}: it matches, nothing recorded."
+                if difference == 0
+                else f"Counted {counted}: recorded {difference:+d} for {sku} at {where}; the hub hears of it at the next sync."
+            )
+            self.banner.show_answer(ScanAnswer("ok" if difference == 0 else "warn", text), sound=False)
+
+        def refused(exc: BaseException) -> None:  # said on the banner; the numbers are read again
+            if shiboken6.isValid(self):
+                self._failed(exc)
+                self._read(sku, announce=False)
+
+        call = self.services.count(self.person, sku, counted, expected)
+        self.ops.run(call, recorded, refused, changes={"stock", "outbox"})
 
     def handle_scan(self, code: str, suffix: str | None) -> None:
         """A scan searches at once; a barcode names one product, which opens."""
@@ -281,20 +321,27 @@ class InventoryScreen(QWidget):
     def open_product(self, sku: str) -> None:
         for key, tile in self.tiles.items():
             tile.setChecked(key == sku)
+        self._read(sku, announce=True)
+
+    def _read(self, sku: str, *, announce: bool) -> None:
+        """This store's stock of `sku`, then the hub's nearby list; `announce` says it on the banner."""
         self._showing += 1
         asked = self._showing
 
         def answered(stock: StoreStock) -> None:
             if asked != self._showing or not shiboken6.isValid(self):
                 return
-            self.panel.show_stock(stock)
-            tone = "ok" if stock.atp > 0 else "warn"
-            self.banner.show_answer(
-                ScanAnswer(tone, f"{stock.product.name}: {max(stock.atp, 0)} to promise here"), sound=False
-            )
-            self._ask_nearby(sku, asked)
+            self._display(stock, asked)
+            if announce:
+                tone = "ok" if stock.atp > 0 else "warn"
+                text = f"{stock.product.name}: {max(stock.atp, 0)} to promise here"
+                self.banner.show_answer(ScanAnswer(tone, text), sound=False)
 
         self.ops.run(self.services.stock(sku), answered, self._failed)
+
+    def _display(self, stock: StoreStock, asked: int) -> None:
+        self.panel.show_stock(stock)
+        self._ask_nearby(stock.product.sku, asked)
 
     def _ask_nearby(self, sku: str, asked: int) -> None:
         nearby = self.services.nearby
