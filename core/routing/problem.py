@@ -97,10 +97,10 @@ class Problem:
 
     def _find_lanes(self) -> None:
         """Every shipping candidate's lane and its row of converted quotes, found for all at once."""
-        lanes, cands, address = self._lanes, self.cands, self.network.address
+        lanes, cands = self._lanes, self.cands
         shipping = [k for k, c in enumerate(cands) if not c.pickup_here]
         ids = lanes.lanes(  # type: ignore[union-attr]
-            [address(cands[k].code) for k in shipping], [cands[k].distance_km for k in shipping]
+            [cands[k].loc for k in shipping], [cands[k].distance_km for k in shipping]
         )
         shared, classes = self._shared, lanes.classes  # type: ignore[union-attr]
         for k, lane in zip(shipping, ids, strict=True):

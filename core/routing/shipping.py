@@ -12,6 +12,21 @@ from decimal import Decimal
 from typing import Protocol
 
 
+class Place(Protocol):
+    """Where a parcel leaves from, as far as its lane goes: an `Address`, or a location that has one."""
+
+    @property
+    def postal_code(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def latitude(self) -> float: ...
+    @property
+    def longitude(self) -> float: ...
+    @property
+    def timezone(self) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Address:
     postal_code: str

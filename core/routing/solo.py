@@ -37,24 +37,18 @@ def rows(p: Problem, screened: Screened, quotes: list[Quoted]) -> CandidateColum
     scores: list[dict[str, str]] = [_NOTHING] * n
     totals: list[str | None] = [None] * n
     miss = p.rules.promise_miss if p.promise_by is not None else 0
-    keys = [
-        None
-        if found is None
-        else (
-            found[0],
-            0 if found[1].meets_promise else miss,
-            c.priority,
-            c.labour * c.units,
-            c.capacity,
-            c.bonus,
-        )
-        for c, found in zip(p.cands, quotes, strict=True)
-    ]
     texts: dict[_Key, tuple[dict[str, str], str]] = {}
-    for c, key in zip(p.cands, keys, strict=True):
-        if key is not None:
-            found = texts.get(key) or _texts(texts, key)
-            scores[c.column], totals[c.column] = found
+    for c, found in zip(p.cands, quotes, strict=True):
+        if found is not None:
+            key = (
+                found[0],
+                0 if found[1].meets_promise else miss,
+                c.priority,
+                c.labour * c.units,
+                c.capacity,
+                c.bonus,
+            )
+            scores[c.column], totals[c.column] = texts.get(key) or _texts(texts, key)
     why = screened.excluded_by
     return CandidateColumns(
         screened.codes,

@@ -19,7 +19,7 @@ from core.domain.errors import ValidationError
 from core.domain.geo import distance_km
 from core.routing.rates.compiled import Option, Price, compile_carrier
 from core.routing.rates.sheet import RateSheet
-from core.routing.shipping import Address, RateQuote, ShipmentRequest
+from core.routing.shipping import Address, Place, RateQuote, ShipmentRequest
 
 if TYPE_CHECKING:
     from core.routing.rates.lanes import LaneQuoter, LaneTable
@@ -82,7 +82,7 @@ class RateBroker:
         zones = self.zones(origin, destination)
         return self.priced_in(zones, weight, local_ready, promise, destination.residential)
 
-    def local_ready(self, origin: Address, ready_at: datetime) -> datetime:
+    def local_ready(self, origin: Place, ready_at: datetime) -> datetime:
         """When the parcel is ready, on the origin's clock (cut-offs are local times)."""
         return _aware(ready_at, "ready_at").astimezone(self._zone(origin.timezone, "origin"))
 
@@ -93,7 +93,7 @@ class RateBroker:
         due = _aware(promise_by, "promise_by")
         return due.astimezone(self._zone(destination.timezone, "destination")).date()
 
-    def zones(self, origin: Address, destination: Address, km: float | None = None) -> tuple[str | None, ...]:
+    def zones(self, origin: Place, destination: Address, km: float | None = None) -> tuple[str | None, ...]:
         """Per carrier, the zone of this origin-destination pair (None: the carrier does not serve it).
 
         Everything a quote depends on besides weight, dates and the residential flag: two pairs with

@@ -20,6 +20,7 @@ cached quote is never returned for another ready day, cut-off side or promise.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from math import floor
@@ -28,7 +29,7 @@ import numpy as np
 
 from core.domain.geo import distance_km
 from core.routing.rates.broker import RateBroker, best_quote
-from core.routing.shipping import Address, RateQuote
+from core.routing.shipping import Address, Place, RateQuote
 
 MAX_LANES = 50_000  # distinct lanes kept per broker before the tables start afresh
 _Lane = tuple[tuple[str | None, ...], date, int, date | None, bool]
@@ -98,7 +99,7 @@ class LaneQuoter:
         self._charted = broker.postal_origins(destination)
         self._seen: dict[tuple[str, str, int, str], int] = {}
 
-    def lane(self, origin: Address, km: float | None = None) -> int:
+    def lane(self, origin: Place, km: float | None = None) -> int:
         """The id of the lane from `origin`: equal ids, equal quotes for equal weight classes.
 
         `km`, when given, must be exactly `core.domain.geo.distance_km(origin, destination)`.
@@ -108,7 +109,7 @@ class LaneQuoter:
             km = distance_km(origin.latitude, origin.longitude, dest.latitude, dest.longitude)
         return self.lanes([origin], [km])[0]
 
-    def lanes(self, origins: list[Address], km: list[float]) -> list[int]:
+    def lanes(self, origins: Sequence[Place], km: list[float]) -> list[int]:
         """`lane` of each origin at its exact distance, the distance bands found in one array step.
 
         An order asks for ~150 origins, most of them sharing a country, time zone and band, so
@@ -125,7 +126,7 @@ class LaneQuoter:
             for key, origin, d in zip(keys, origins, km, strict=True)
         ]
 
-    def _new_lane(self, seen: tuple[str, str, int, str], origin: Address, km: float) -> int:
+    def _new_lane(self, seen: tuple[str, str, int, str], origin: Place, km: float) -> int:
         table = self._table
         ready = self._ready.get(origin.timezone)
         if ready is None:
