@@ -7,10 +7,10 @@ which runs in process and pays no round trip per row).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 from sqlalchemy import bindparam, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -33,7 +33,9 @@ def _recordset(session: Session, table: Any) -> str:
 
 
 def _json_rows(rows: Sequence[dict[str, Any]]) -> dict[str, str]:
-    return {"rows": json.dumps(list(rows), default=str)}  # UUIDs and aware datetimes as PostgreSQL reads them
+    """orjson writes UUIDs, enums and aware datetimes natively as PostgreSQL reads them (anything
+    else, such as a Decimal, as its text) at a tenth of the json module's cost per row."""
+    return {"rows": orjson.dumps(list(rows), default=str, option=orjson.OPT_NON_STR_KEYS).decode()}
 
 
 def insert_missing(session: Session, model: type, rows: Sequence[dict[str, Any]]) -> None:

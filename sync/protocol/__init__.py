@@ -53,6 +53,7 @@ from sync.protocol.pull import (
 )
 from sync.protocol.push import (
     EVENT_ADAPTER,
+    EVENTS_ADAPTER,
     AnyEvent,
     EnrollRequest,
     EnrollResponse,
@@ -73,6 +74,7 @@ from sync.protocol.push import (
 from sync.protocol.refunds import RefundKind, RefundLine, RefundMethod, RefundPayload
 
 __all__ = [
+    "EVENTS_ADAPTER",
     "EVENT_ADAPTER",
     "MAX_EVENTS_PER_PUSH",
     "MAX_PULL_LIMIT",

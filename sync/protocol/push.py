@@ -109,6 +109,8 @@ class RefundEvent(_EventBase):
 AnyEvent = MovementEvent | FulfilmentEvent | RefundEvent
 Event = Annotated[AnyEvent, Field(discriminator="kind")]
 EVENT_ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(Event)
+# A whole batch in one call: per event, validating and dumping from Python costs more than the work.
+EVENTS_ADAPTER: TypeAdapter[list[AnyEvent]] = TypeAdapter(list[Event])
 
 
 class PushRequest(Wire):

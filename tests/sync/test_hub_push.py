@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from core.services.checks import run_checks
 from core.storage.database import Database
 from core.storage.models import EventConflict, Fulfilment, Movement, Order, Reservation, StockPosition
+from sync.protocol import PushResponse
 from tests.factories import order_json
 from tests.sync import hub_kit
 from tests.sync.hub_kit import HubClient, movement, pickup_at, statuses, step
@@ -36,6 +37,18 @@ def test_the_same_batch_twice_is_applied_once(hub: HubClient, hub_db: Database) 
             == 3
         )
         assert run_checks(session) == []
+
+
+def test_the_answer_is_the_protocols_push_response(hub: HubClient) -> None:
+    sale, unknown = movement("S01", "SKU-1", -1), movement("S01", "NO-SUCH-SKU", -1)
+    response = hub.http.post("/v1/sync/push", json={"events": [sale, unknown]}, headers=hub.as_store("S01"))
+    assert response.headers["content-type"] == "application/json"
+    answer = PushResponse.model_validate_json(response.content)
+    assert [(str(r.id), r.status, r.field) for r in answer.results] == [
+        (sale["id"], "applied", None),
+        (unknown["id"], "rejected", "payload.sku"),
+    ]
+    assert answer.results[0].reason == "" and "NO-SUCH-SKU" in answer.results[1].reason
 
 
 def test_same_id_with_other_content_is_a_conflict_kept_for_review(hub: HubClient, hub_db: Database) -> None:

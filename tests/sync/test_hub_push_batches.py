@@ -20,10 +20,10 @@ from core.services.hub.movement_batch import apply_movement_batch
 from core.services.inventory import record_movements
 from core.storage.database import Database
 from core.storage.models import EventConflict, InboundEvent, Movement, StockPosition
-from sync.hub.translate import to_store_event
+from sync.hub.translate import to_store_event, to_store_events
 from tests.factories import small_network
 from tests.sync import hub_kit
-from tests.sync.hub_kit import movement
+from tests.sync.hub_kit import movement, step
 
 hub_db, router = hub_kit.hub_db, hub_kit.router  # fixtures, used by name
 
@@ -56,6 +56,21 @@ def position(db: Database, store: str, sku: str) -> tuple[int, int]:
 def claims(db: Database) -> int:
     with db.transaction() as session:
         return session.scalar(select(func.count()).select_from(InboundEvent)) or 0
+
+
+def test_a_push_validated_whole_reads_exactly_as_event_by_event() -> None:
+    raw = [
+        movement("S01", "SKU-1", -1, reference="till 2", device="tablet"),
+        step("W1-a", "picking"),
+        movement("S01", "SKU-2", 3, "receipt", bucket="damaged"),
+    ]
+    alone = [to_store_event(r, i) for i, r in enumerate(raw)]
+    assert to_store_events(raw) == alone  # the same documents, so the same hashes and answers
+    assert [e.document for e in alone] == raw  # type: ignore[union-attr]
+    broken = {**raw[0], "payload": {**raw[0]["payload"], "qty": 0}}
+    mixed = to_store_events([raw[1], broken, raw[2]])
+    assert mixed == [alone[1], to_store_event(broken, 1), alone[2]]
+    assert (mixed[1].status, mixed[1].field) == ("rejected", "payload.qty")  # type: ignore[union-attr]
 
 
 def test_a_clean_batch_is_applied_whole_and_a_retry_is_answered_whole(hub_db: Database) -> None:
