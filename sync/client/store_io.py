@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from core.domain.inventory import utc_now
 from core.services.outbox import (
     EventOutcome,
+    PendingEvent,
     SyncKey,
     get_setting,
     outbox_counts,
@@ -29,7 +30,7 @@ from core.services.outbox import (
     unread_messages,
 )
 from core.services.store_catalog import ensure_location
-from sync.protocol import EVENT_ADAPTER
+from sync.protocol import EVENT_ADAPTER, EVENTS_ADAPTER
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,15 +100,31 @@ class Batch:
 
 
 def next_batch(session: Session, limit: int) -> Batch:
-    """The oldest pending events as wire JSON; malformed ones are rejected here, not sent."""
-    events, ids, refused = [], [], []
-    for row in pending_batch(session, limit):
-        body = {
+    """The oldest pending events as wire JSON; malformed ones are rejected here, not sent.
+
+    The batch is validated in one call; only a batch holding a malformed event is validated again
+    row by row, to find it and name its field."""
+    rows = pending_batch(session, limit)
+    bodies = [
+        {
             "id": str(row.event_id),
             "kind": row.kind,
             "occurred_at": row.occurred_at.isoformat(),
             "payload": row.payload,
         }
+        for row in rows
+    ]
+    try:
+        events = EVENTS_ADAPTER.dump_python(EVENTS_ADAPTER.validate_python(bodies), mode="json")
+    except ValidationError:
+        return _valid_ones(session, rows, bodies)
+    return Batch(events, [row.event_id for row in rows], 0)
+
+
+def _valid_ones(session: Session, rows: list[PendingEvent], bodies: list[dict[str, Any]]) -> Batch:
+    """Each row on its own: the malformed ones go to the review list, the rest are sent."""
+    events, ids, refused = [], [], []
+    for row, body in zip(rows, bodies, strict=True):
         try:
             event = EVENT_ADAPTER.validate_python(body)
         except ValidationError as exc:
@@ -118,8 +135,7 @@ def next_batch(session: Session, limit: int) -> Batch:
             continue
         events.append(event.model_dump(mode="json"))
         ids.append(row.event_id)
-    if refused:
-        record_outcomes(session, refused)
+    record_outcomes(session, refused)
     return Batch(events, ids, len(refused))
 
 

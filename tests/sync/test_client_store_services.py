@@ -54,6 +54,25 @@ def test_movement_and_its_event_commit_together_with_the_same_id(store: Database
     assert_consistent(store)
 
 
+def test_answers_mark_rows_once_and_count_every_attempt(store: Database) -> None:
+    sales = [MovementSpec("S01", f"SKU-{n}", -1, Reason.SALE) for n in (1, 2, 3)]
+    with store.transaction() as session:
+        record_store_movements(session, sales)
+        applied = [EventOutcome(sales[0].id, "applied"), EventOutcome(sales[1].id, "duplicate")]
+        assert record_outcomes(session, applied) == 2
+        assert record_outcomes(session, applied[:1]) == 0  # answered again: sent already
+        refused = EventOutcome(sales[2].id, "rejected", "unknown SKU", "payload.sku")
+        assert record_outcomes(session, [refused, refused]) == 1
+    rows = {row.event_id: row for row in _outbox(store)}
+    assert [(rows[s.id].state, rows[s.id].attempts) for s in sales] == [
+        ("sent", 2),
+        ("sent", 1),
+        ("rejected", 2),
+    ]
+    with store.transaction() as session:
+        assert [m.event_id for m in unread_messages(session)] == [sales[2].id]
+
+
 def test_a_refused_change_leaves_no_event(store: Database) -> None:
     with pytest.raises(InsufficientStockError), store.transaction() as session:
         record_store_movements(session, [MovementSpec("S01", "SKU-1", -11, Reason.SALE)])
