@@ -17,7 +17,7 @@ from core.storage.database import Database
 from sync.hub import errors, openapi, routes_inventory, routes_locations, routes_orders, routes_sync
 from sync.hub.context import Hub, HubDep
 from sync.hub.limits import BodyLimit
-from sync.hub.push_gate import PUSH_SLOTS, PushGate
+from sync.hub.push_gate import PUSH_SLOTS, PushGate, switching_often
 from sync.protocol import PROTOCOL_VERSION
 
 MAX_BODY = 1_000_000
@@ -44,7 +44,12 @@ def create_app(
     with database.transaction() as session:
         active_rule_set(session)  # created once here, not raced for by the first orders
         feed_epoch(session)  # likewise the name of the feed every cursor belongs to
-    app = FastAPI(title="Store OMS hub", version=f"v{PROTOCOL_VERSION}", description=DESCRIPTION)
+    app = FastAPI(
+        title="Store OMS hub",
+        version=f"v{PROTOCOL_VERSION}",
+        description=DESCRIPTION,
+        lifespan=switching_often,
+    )
     app.state.hub = Hub(database=database, router=router, max_body=max_body, push_gate=PushGate(push_slots))
     errors.install(app)
     openapi.install(app)

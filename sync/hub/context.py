@@ -43,6 +43,13 @@ def hub_of(request: Request) -> Hub:
     return request.app.state.hub
 
 
+async def _hub(request: Request) -> Hub:
+    """`hub_of` as a dependency. Dependencies that do no I/O are coroutines: the framework runs a
+    plain function on a worker thread, and each trip there and back waits for the interpreter lock
+    that running pushes hold (a pull would make two such trips more than it needs)."""
+    return hub_of(request)
+
+
 def _retryable(exc: DBAPIError) -> bool:
     """PostgreSQL's codes above; SQLite's "database is locked" when a read transaction had to
     become a writer after another writer committed (the busy timeout cannot wait that out)."""
@@ -67,7 +74,7 @@ def run_unit(hub: Hub, work: Callable[[Session], T]) -> T:
 _bearer = HTTPBearer(auto_error=False, description="a store-device, integration or manager token")
 
 
-def bearer_secret(
+async def bearer_secret(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str | None:
     return credentials.credentials if credentials else None
@@ -81,5 +88,5 @@ def principal(request: Request, secret: BearerSecret) -> Principal:
         return authenticate(session, secret)
 
 
-HubDep = Annotated[Hub, Depends(hub_of)]
+HubDep = Annotated[Hub, Depends(_hub)]
 Caller = Annotated[Principal, Depends(principal)]

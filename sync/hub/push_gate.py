@@ -1,4 +1,4 @@
-"""Pushes are admitted a few at a time per hub process, on worker threads of their own.
+"""Pushes are admitted a few at a time per hub process, on threads of their own at a lower priority.
 
 A fleet of stores coming back online sends hundreds of pushes at once, and each is seconds of
 CPU and database work holding a pooled connection. Run all at once they would take every worker
@@ -6,37 +6,66 @@ thread and connection of the process, so a pull, an order or a stock read would 
 (tens of seconds under load) and a push could outwait the connection pool's timeout. Admitted
 `slots` at a time, waiting pushes hold neither a thread nor a connection, everything else is
 served beside them, and the pushes themselves finish no later: the CPU was the limit anyway.
+
+Served beside them, a pull still competes with the running pushes twice, and both were measured
+to decide its latency under a push fleet (`oms bench sync`, BENCHMARKS.md):
+
+* for the interpreter lock: each time a pull comes back from the network or the database it waits
+  for a push to hand the lock over, by default up to 5 ms, a dozen times per pull. While the
+  server runs the hub asks for the lock every `SWITCH_INTERVAL` instead (`switching_often`);
+* for a core: the pushes keep both cores of a small host busy, and a pull, its database backend
+  and its client each waited for the scheduler in turn. Push threads therefore run at a lower
+  priority (`PUSH_NICENESS`, Linux only): a pull's work is run first, and the pushes take what is
+  left, which under a fleet is nearly all of it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
-import weakref
-from collections.abc import Callable
+import os
+import sys
+import threading
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-import anyio.to_thread
-from anyio import CapacityLimiter
-
 T = TypeVar("T")
-PUSH_SLOTS = 2  # per process: more only adds contention for the one interpreter lock (see BENCHMARKS.md)
+PUSH_SLOTS = 1  # per process; 2 pushed no faster and tripled the pulls' p99 (BENCHMARKS.md, "Sync")
+PUSH_NICENESS = 10  # added to the push threads' nice value
+SWITCH_INTERVAL = 0.0005  # seconds a thread waiting for the interpreter lock waits before asking for it
+
+
+@contextlib.asynccontextmanager
+async def switching_often(_app: object) -> AsyncIterator[None]:
+    """The server's lifespan: the process's switch interval while it serves, restored after."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
+
+
+def _lower_priority(niceness: int) -> None:
+    """Once per push thread. A raised nice value cannot be lowered again without privileges, so the
+    threads are the gate's own and never serve other requests."""
+    if niceness and sys.platform.startswith("linux"):  # a thread id names one thread only on Linux
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
 
 
 class PushGate:
-    """A capacity limiter per event loop (tests drive an app from a new loop per request)."""
+    """`slots` push threads; pushes beyond them wait in the queue, in the order they came."""
 
-    def __init__(self, slots: int = PUSH_SLOTS) -> None:
+    def __init__(self, slots: int = PUSH_SLOTS, niceness: int = PUSH_NICENESS) -> None:
         if slots < 1:
             raise ValueError(f"push slots must be at least 1, not {slots}")
         self.slots = slots
-        self._limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter] = (
-            weakref.WeakKeyDictionary()
+        self._threads = ThreadPoolExecutor(
+            slots, thread_name_prefix="oms-push", initializer=_lower_priority, initargs=(niceness,)
         )
 
     async def run(self, work: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
-        limiter = self._limiters.get(loop)
-        if limiter is None:
-            limiter = self._limiters[loop] = CapacityLimiter(self.slots)
-        return await anyio.to_thread.run_sync(functools.partial(work, *args), limiter=limiter)
+        return await loop.run_in_executor(self._threads, functools.partial(work, *args))

@@ -1,0 +1,64 @@
+"""The push gate: pushes on threads of their own, a few at a time, at a lower priority; and the
+serving hub's shorter switch interval, so a pull waits less for the interpreter lock."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import threading
+
+import pytest
+
+from core.services.allocation import Router
+from core.storage.database import Database
+from sync.hub.push_gate import SWITCH_INTERVAL, PushGate
+from tests.sync import hub_kit
+from tests.sync.hub_kit import TestClient, create_app
+
+hub_db, router = hub_kit.hub_db, hub_kit.router  # fixtures, used by name
+
+
+def _niceness() -> int:
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+
+def test_pushes_run_at_most_slots_at_once_on_the_gates_own_threads() -> None:
+    gate = PushGate(slots=2, niceness=0)
+    lock, running, most = threading.Lock(), [0], [0]
+    release = threading.Event()
+
+    def push() -> str:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        release.wait(30)
+        with lock:
+            running[0] -= 1
+        return threading.current_thread().name
+
+    async def fleet() -> list[str]:
+        pushes = [asyncio.ensure_future(gate.run(push)) for _ in range(5)]
+        await asyncio.sleep(0.05)
+        release.set()
+        return await asyncio.gather(*pushes)
+
+    names = asyncio.run(fleet())
+    assert most[0] <= 2 and all(name.startswith("oms-push") for name in names)
+    assert len(set(names)) <= 2
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority is Linux's")
+def test_push_threads_run_at_a_lower_priority_and_the_caller_keeps_its_own() -> None:
+    before = _niceness()
+    gate = PushGate(slots=1, niceness=3)
+    assert asyncio.run(gate.run(_niceness)) == min(before + 3, 19)
+    assert _niceness() == before
+
+
+def test_a_serving_hub_asks_for_the_interpreter_lock_often(hub_db: Database, router: Router) -> None:
+    before = sys.getswitchinterval()
+    with TestClient(create_app(hub_db, router)) as served:
+        assert sys.getswitchinterval() == SWITCH_INTERVAL
+        assert served.get("/healthz").status_code == 200
+    assert sys.getswitchinterval() == before
