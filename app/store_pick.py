@@ -7,7 +7,7 @@ the signed-in associate and this tablet, so the audit trail and the hub's events
 from __future__ import annotations
 
 from core.domain.associates import SignedIn
-from core.services import pick_queue, pick_short, pick_walk
+from core.services import pick_progress, pick_queue, pick_short, pick_walk
 from core.services.associates import actor_of
 from core.services.catalog import product_by_barcode
 from core.services.orders import Actor
@@ -28,6 +28,7 @@ def pick_services(device: str) -> PickServices:
         detail=lambda fid: lambda s: pick_queue.fulfilment_detail(s, fid),
         start_walk=lambda person, ids: lambda s: pick_walk.start_walk(s, list(ids), actor=actor(person)),
         finish_walk=lambda person, picked: lambda s: pick_walk.finish_walk(s, picked, actor=actor(person)),
+        save_in_tote=lambda fid, sku, units: lambda s: pick_progress.save_in_tote(s, fid, sku, units),
         preview_short=lambda lines, reason: lambda s: pick_short.preview_short_pick(s, lines, reason),
         confirm_short=lambda person, lines, reason, note: (
             lambda s: pick_short.confirm_short_pick(s, lines, reason, note=note, actor=actor(person))

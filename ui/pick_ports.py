@@ -33,6 +33,8 @@ class PickServices:
     start_walk: Callable[[SignedIn, Sequence[str]], Op[PickWalk]]
     # (person, fulfilment id -> SKU -> units in its tote)
     finish_walk: Callable[[SignedIn, Mapping[str, Mapping[str, int]]], Op[FinishResult]]
+    # (fulfilment id, SKU, units now in its tote): written as each unit is counted
+    save_in_tote: Callable[[str, str, int], Op[None]]
     preview_short: Callable[[Sequence[ShortLine], ShortReason], Op[ShortPickPreview]]
     confirm_short: Callable[[SignedIn, Sequence[ShortLine], ShortReason, str], Op[ShortPickResult]]
     product_name: Callable[[str], Op[str | None]]  # barcode -> "name (SKU)", None when unknown

@@ -32,6 +32,17 @@ class WalkProgress:
         for index, task in enumerate(walk.tasks):
             for code in task.barcodes:
                 self._by_code.setdefault(code, index)
+        self._restore(walk.in_totes)
+
+    def _restore(self, in_totes: tuple[tuple[str, str, int], ...]) -> None:
+        """Units already in the totes from an earlier session of this walk, within what is still due."""
+        index_of = {task.sku: index for index, task in enumerate(self.walk.tasks)}
+        for fulfilment_id, sku, units in in_totes:
+            index = index_of.get(sku)
+            if index is not None and units > 0:
+                due = self.remaining(index, fulfilment_id)
+                if due > 0:
+                    self._picked[(index, fulfilment_id)] = min(units, due)
 
     # ------------------------------------------------------------------ reading
     def picked(self, index: int, fulfilment_id: str | None = None) -> int:

@@ -127,6 +127,7 @@ class PickWalk:
     badges: tuple[tuple[str, str, str], ...]  # (fulfilment id, order id, badge), earliest promise first
     taps_allowed: bool  # may an item without a barcode be confirmed by a counted tap?
     note: str = ""  # e.g. fulfilments left out because another device took them
+    in_totes: tuple[tuple[str, str, int], ...] = ()  # (fulfilment, SKU, units) picked before the app closed
 
 
 @dataclass(frozen=True, slots=True)

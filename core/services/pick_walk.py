@@ -23,6 +23,7 @@ from core.domain.picking import FinishResult, OtherBin, PickTask, PickWalk, Port
 from core.services.associates import require_role
 from core.services.orders import SYSTEM, Actor
 from core.services.outbox import get_setting, set_setting
+from core.services.pick_progress import empty_totes, in_totes
 from core.services.pick_queue import barcodes, product_names, shelves, store_location
 from core.services.store_ops import record_fulfilment_action
 from core.storage.models import Bin, BinStock, Fulfilment, SyncMessage
@@ -85,7 +86,9 @@ def build_walk(session: Session, ids: Sequence[str], *, note: str = "") -> PickW
         for sku in skus
     ]
     tasks.sort(key=lambda t: (t.shelf.walk_key, t.sku))
-    return PickWalk(tuple(tasks), badges, taps_allowed(session), note)
+    return PickWalk(
+        tuple(tasks), badges, taps_allowed(session), note, in_totes(session, [f.id for f in rows])
+    )
 
 
 def start_walk(session: Session, ids: Sequence[str], *, actor: Actor = SYSTEM) -> PickWalk:
@@ -118,7 +121,7 @@ def finish_walk(
     The hub may have moved units away while the walk went on (sync runs meanwhile); those orders
     are named with what to put back instead of being marked picked with the wrong contents.
     """
-    done, skipped = [], []
+    done, skipped, emptied = [], [], []
     for fulfilment in _fulfilments(session, list(picked)):
         live: dict[str, int] = {}
         for line in fulfilment.lines:
@@ -132,11 +135,13 @@ def finish_walk(
             skipped.append(
                 f"Order {fulfilment.order_id} was {fulfilment.state} meanwhile: put its items back."
             )
+            emptied.append(fulfilment.id)
         elif extra:
             back = ", ".join(f"{qty} × {sku}" for sku, qty in sorted(extra.items()))
             skipped.append(
                 f"Order {fulfilment.order_id} changed while you picked: put back {back}, then pick it again."
             )
+            emptied.append(fulfilment.id)
         elif any(live.get(sku, 0) > picked[fulfilment.id].get(sku, 0) for sku in live):
             skipped.append(f"Order {fulfilment.order_id} still has units to pick; it stays in the queue.")
         else:
@@ -144,6 +149,7 @@ def finish_walk(
                 record_fulfilment_action(session, fulfilment.id, "picking", actor=actor)
             record_fulfilment_action(session, fulfilment.id, "picked", actor=actor)
             done.append(fulfilment.id)
+    empty_totes(session, done + emptied)  # what stays in the queue keeps its totes for next time
     return FinishResult(tuple(done), tuple(skipped))
 
 

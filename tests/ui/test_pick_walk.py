@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from core.storage.database import Database
-from core.storage.models import Fulfilment, OutboxEvent
+from core.storage.models import Fulfilment, OutboxEvent, PickProgress
 from tests.ui.kit import Kit
 from tests.ui.pick_kit import barcode, open_queue, scan, seed_pick_store, start
 
@@ -143,3 +143,28 @@ def test_every_pick_target_is_at_least_48_px(qtbot: QtBot, kit: Kit) -> None:
     for button in buttons:
         assert button.height() >= 48 and button.width() >= 48, button.text()
     assert screen.queue.view.sizeHintForRow(0) >= 96  # a card is two targets tall
+
+
+def test_a_walk_left_or_lost_carries_on_from_the_totes(qtbot: QtBot, kit: Kit) -> None:
+    """Leaving the walk drops its progress from memory, as closing the app would: starting the
+    order again must take what is in the tote from the database."""
+    screen = open_queue(qtbot, kit, rows=3)
+    start(qtbot, kit, screen, "W1-S01")
+    scan(qtbot, barcode("SKU-1"))  # one of two mugs in the tote
+    qtbot.waitUntil(lambda: screen.walk.banner.outcome == "ok" and kit.store.ops.pending == 0)
+    qtbot.mouseClick(screen.walk.leave_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.walk.leave_button, Qt.MouseButton.LeftButton)  # tap again to leave
+    qtbot.waitUntil(lambda: not screen.walking)
+
+    start(qtbot, kit, screen, "W1-S01")  # still `picking`: the walk carries on
+    walk = screen.walk
+    assert walk.banner.text.text().startswith("Carrying on: 1 unit already in the totes.")
+    assert walk.bin.text() == "A-01-2" and walk.qty.text() == "1"  # one mug left, not two
+    scan(qtbot, barcode("SKU-1"))
+    scan(qtbot, barcode("SKU-2"))
+    qtbot.waitUntil(lambda: walk.finish_button.isEnabled())
+    qtbot.mouseClick(walk.finish_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not screen.walking and kit.store.ops.pending == 0)
+    assert _state(kit.db, "W1-S01") == "picked"
+    with kit.db.transaction() as session:
+        assert session.scalars(select(PickProgress)).all() == []  # the totes are handed on

@@ -9,6 +9,8 @@ cards carry the latest note of their own order.
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
@@ -25,6 +27,7 @@ from ui.sounds import ScanSounds
 from ui.theme import repolish
 from ui.touch import SPACING, touch_size
 
+log = logging.getLogger(__name__)
 NOTICE_POLL_MS = 5000  # unread hub notes: one indexed query
 QUEUE_REFRESH_MS = 30000  # new assignments arrive by sync; re-read the visible page now and then
 
@@ -43,6 +46,7 @@ class PickScreen(QWidget):
         self.walk.finish_requested.connect(self.finish_walk)
         self.walk.leave_requested.connect(self.show_queue)
         self.walk.short_panel.confirmed.connect(self.confirm_short)
+        self.walk.unit_counted.connect(self.save_in_tote)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.queue)
         self.pages.addWidget(self.walk)
@@ -169,6 +173,10 @@ class PickScreen(QWidget):
         self.pages.setCurrentWidget(self.walk)
         self.queue.refresh()
 
+    def save_in_tote(self, fulfilment_id: str, sku: str, units: int) -> None:
+        """Behind every counted unit, so a walk survives the app closing; the scan was answered already."""
+        self._ops.run(self._services.save_in_tote(fulfilment_id, sku, units), None, _tote_not_saved)
+
     def confirm_short(self, lines: list[ShortLine], reason: str, note: str) -> None:
         if self.person is None:
             return
@@ -256,3 +264,8 @@ class PickScreen(QWidget):
     def _taps_refused(self, exc: BaseException) -> None:
         self.say(person_message(exc))
         self._ops.run(self._services.taps_allowed(), if_alive(self, self._show_taps), ignore_error)
+
+
+def _tote_not_saved(exc: BaseException) -> None:
+    """The walk goes on from memory; only a restart of this walk would miss the unit."""
+    log.warning("could not save a tote's progress: %s", exc)

@@ -38,6 +38,7 @@ class PickWalkScreen(QWidget):
 
     finish_requested = Signal(dict)
     leave_requested = Signal()
+    unit_counted = Signal(str, str, int)  # fulfilment, SKU, units now in its tote: saved in the background
 
     def __init__(
         self, ops: OpRunner, services: PickServices, sounds: ScanSounds | None, parent: QWidget | None = None
@@ -120,7 +121,13 @@ class PickWalkScreen(QWidget):
             )
         else:
             self.totes.setText(f"Order {walk.badges[0][1]}")
-        self._idle(walk.note or "Scan each item as you take it.")
+        carried = self.progress.units_done
+        resumed = (
+            f"Carrying on: {carried} unit{'s' if carried != 1 else ''} already in the totes. "
+            if carried
+            else ""
+        )
+        self._idle(walk.note or f"{resumed}Scan each item as you take it.")
         self.refresh()
 
     def _idle(self, text: str) -> None:
@@ -194,6 +201,12 @@ class PickWalkScreen(QWidget):
     def _answer(self, verdict: ScanVerdict) -> None:
         self.banner.show_answer(ScanAnswer(verdict.outcome, verdict.text))
         self.refresh()
+        portion, progress = verdict.portion, self.progress
+        if portion is not None and progress is not None:
+            sku = next(t.sku for t in progress.walk.tasks if portion in t.portions)
+            self.unit_counted.emit(
+                portion.fulfilment_id, sku, progress.picked_units(portion.fulfilment_id)[sku]
+            )
 
     def _name_unknown(self, code: str, verdict: ScanVerdict) -> None:
         self._lookups += 1

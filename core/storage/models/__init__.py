@@ -14,6 +14,7 @@ from core.storage.models.hub import (
 from core.storage.models.inventory import Movement, Reservation, ReservationStatus, StockPosition
 from core.storage.models.network import Bin, Location, Product, ProductBarcode
 from core.storage.models.orders import Fulfilment, FulfilmentLine, Order, OrderLine, StateEvent
+from core.storage.models.pick_progress import PickProgress
 from core.storage.models.pickup import (
     Notification,
     Pickup,
@@ -48,6 +49,7 @@ __all__ = [
     "OrderPayment",
     "OutboxEvent",
     "OutboxState",
+    "PickProgress",
     "Pickup",
     "PickupLine",
     "PickupScan",
