@@ -136,6 +136,12 @@ def render_screenshots(out: Path) -> list[Path]:
         shell.main.open_screen("settings")
         shell.main.handle_scan("SCQN&é\"'(-è_çà", "tab")
         shot("scanner_self_test")
+        settings, people = shell.main.settings, shell.main.settings.people
+        settle(lambda: len(people.rows) == 3)
+        people.open_pin(people.rows[0])  # a new PIN for the first person, half typed
+        people.new_pin.setText("2580")
+        settings.verticalScrollBar().setValue(settings.verticalScrollBar().maximum())
+        shot("settings_people")
 
         shell.close()
         store.ops.shutdown()

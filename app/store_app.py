@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # annotations only: the screens' ports load with their screen
     from app.pickup_timer import PickupTimer
     from sync.client import SyncClient
     from ui.inventory_ports import InventoryServices
+    from ui.people_ports import PeopleServices
     from ui.pick_ports import PickServices
     from ui.pickup_ports import PickupServices
     from ui.ports import PackServices
@@ -58,12 +59,14 @@ WORKSPACE_MODULES = (
     "app.store_returns",
     "app.store_inventory",
     "app.store_routing",
+    "app.store_people",
     "ui.screens.pick",
     "ui.screens.pack",
     "ui.screens.pickup",
     "ui.screens.returns",
     "ui.screens.inventory",
     "ui.screens.routing",
+    "ui.screens.people",
     "ui.screens.settings",
     "ui.screens.placeholder",
 )
@@ -137,6 +140,11 @@ def build_services(
 
         return routing_services(sync.client, device)
 
+    def people() -> PeopleServices:
+        from app.store_people import people_services
+
+        return people_services(device)
+
     def with_device(person: SignedIn) -> SignedIn:
         return SignedIn(person.associate_id, person.name, person.role, device)
 
@@ -157,6 +165,7 @@ def build_services(
         pickup=pickup,
         inventory=inventory,
         routing=None if demo else routing,
+        people=people,
     )
 
 

@@ -161,10 +161,14 @@ class MainWindow(QWidget):
 
             factories["routing"] = routing
 
+        people_services = services.people
+
         def settings() -> QWidget:
+            from ui.screens.people import PeopleCard
             from ui.screens.settings import SettingsScreen
 
-            return SettingsScreen(themes, sounds)
+            people = PeopleCard(ops, people_services()) if people_services is not None else None
+            return SettingsScreen(themes, sounds, people)
 
         factories[SETTINGS.key] = settings
         return factories

@@ -21,6 +21,7 @@ from ui.ops import Op
 if TYPE_CHECKING:  # in annotations only: each screen's ports load with the screen, after sign-in shows
     from core.domain.packing import PackCard, PackSheet, ShipResult
     from ui.inventory_ports import InventoryServices
+    from ui.people_ports import PeopleServices
     from ui.pick_ports import PickServices
     from ui.pickup_ports import PickupServices
     from ui.returns_ports import ReturnsServices
@@ -61,3 +62,4 @@ class StoreServices:
     pickup: Callable[[], PickupServices] | None = None
     inventory: Callable[[], InventoryServices] | None = None
     routing: Callable[[], RoutingServices] | None = None  # None: no hub to steer (the demo)
+    people: Callable[[], PeopleServices] | None = None  # managers' People card on Settings

@@ -32,6 +32,18 @@ class AssociateCard:
 
 
 @dataclass(frozen=True, slots=True)
+class PersonRow:
+    """One person as a manager sees them on the People card: may they sign in, and are they locked out."""
+
+    associate_id: str
+    name: str
+    role: Role
+    active: bool
+    locked_until: datetime | None = None
+    last_sign_in_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SignedIn:
     """The person using the tablet now; every service call they make names them in the audit trail."""
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.domain.actors import SYSTEM, Actor
-from core.domain.associates import AssociateCard, Role, SignedIn, SignInOutcome
+from core.domain.associates import AssociateCard, PersonRow, Role, SignedIn, SignInOutcome
 from core.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.domain.inventory import utc_now
 from core.domain.pins import burn_equal_time, check_pin, hash_pin, validate_pin
@@ -94,6 +94,16 @@ def list_associates(session: Session) -> list[AssociateCard]:
     """Active associates by name: the tiles of the sign-in screen."""
     rows = session.scalars(select(Associate).where(Associate.active).order_by(Associate.name, Associate.id))
     return [_card(row) for row in rows]
+
+
+def everyone(session: Session, *, by: Actor) -> list[PersonRow]:
+    """Everyone who has a PIN here, active or not, by name (manager only): the People card."""
+    require_role(session, by, Role.MANAGER)
+    rows = session.scalars(select(Associate).order_by(Associate.active.desc(), Associate.name, Associate.id))
+    return [
+        PersonRow(row.id, row.name, Role(row.role), row.active, row.locked_until, row.last_sign_in_at)
+        for row in rows
+    ]
 
 
 def _attempt(
@@ -221,6 +231,7 @@ def change_pin(
     """A person changes their own PIN; a manager may set anyone's."""
     if by.user != associate_id:
         require_role(session, by, Role.MANAGER)
+    validate_pin(new_pin)
     row = _get(session, associate_id)
     row.pin_hash = hash_pin(new_pin)
     row.failed_attempts, row.locked_until = 0, None

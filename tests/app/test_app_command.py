@@ -32,7 +32,13 @@ def test_screenshots_renders_every_screen_offscreen(tmp_path: Path) -> None:
     names = sorted(p.name for p in tmp_path.glob("*.png"))
     expected = {"main_dark.png", "main_light.png", "scanner_self_test.png", "setup.png", "sign_in.png"}
     expected |= {"pack_list.png", "pack_verify.png", "pack_box.png", "pack_label.png", "pack_label_pdf.png"}
-    expected |= {"pack_pickup_bags.png", "inventory.png", "inventory_count.png", "routing.png"}
+    expected |= {
+        "pack_pickup_bags.png",
+        "inventory.png",
+        "inventory_count.png",
+        "routing.png",
+        "settings_people.png",
+    }
     expected |= {
         f"returns_{name}.png"
         for name in ("find", "lines", "quote", "refused", "done", "receiptless", "inspection", "receipt_pdf")

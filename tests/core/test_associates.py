@@ -12,8 +12,10 @@ from core.services.associates import (
     add_demo_associates,
     change_pin,
     create_associate,
+    everyone,
     list_associates,
     require_role,
+    set_active,
     sign_in,
 )
 from core.services.orders import SYSTEM, Actor
@@ -65,3 +67,23 @@ def test_people_change_their_own_pin_and_only_managers_change_others(sqlite_db: 
             change_pin(session, "1002", "0000", by=Actor("1001"))
         change_pin(session, "1002", "0000", by=Actor("9001"))
         require_role(session, SYSTEM, Role.MANAGER)  # the command line acts as the system
+
+
+def test_a_new_pin_is_checked_like_the_first_one(sqlite_db: Database) -> None:
+    with sqlite_db.transaction() as session:
+        add_demo_associates(session)
+        for bad in ("12", "12ab", "123456789"):
+            with pytest.raises(ValidationError) as refused:
+                change_pin(session, "1001", bad, by=Actor("9001"))
+            assert refused.value.field == "pin"
+        assert sign_in(session, "1001", "1234").ok  # the old PIN still works
+
+
+def test_only_managers_see_everyone_including_who_may_not_sign_in(sqlite_db: Database) -> None:
+    with sqlite_db.transaction() as session:
+        add_demo_associates(session)
+        set_active(session, "1002", False, by=Actor("9001"))
+        rows = everyone(session, by=Actor("9001"))
+        assert [(r.associate_id, r.active) for r in rows] == [("1001", True), ("9001", True), ("1002", False)]
+        with pytest.raises(PermissionDeniedError):
+            everyone(session, by=Actor("1001"))

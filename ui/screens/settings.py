@@ -1,10 +1,12 @@
-"""Settings: light or dark, and the scanner self-test."""
+"""Settings: light or dark, the scanner self-test, and for managers the People card."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from core.domain.associates import SignedIn
 from ui.scanner_test import ScannerSelfTest
+from ui.screens.people import PeopleCard
 from ui.sounds import ScanSounds
 from ui.theme import ThemeManager
 from ui.touch import kinetic, touch_size
@@ -12,10 +14,15 @@ from ui.touch import kinetic, touch_size
 
 class SettingsScreen(QScrollArea):
     def __init__(
-        self, themes: ThemeManager, sounds: ScanSounds | None, parent: QWidget | None = None
+        self,
+        themes: ThemeManager,
+        sounds: ScanSounds | None,
+        people: PeopleCard | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._themes = themes
+        self.people = people
         body = QWidget()
         heading = QLabel("Settings")
         heading.setProperty("kind", "title")
@@ -44,10 +51,17 @@ class SettingsScreen(QScrollArea):
         layout.addWidget(heading)
         layout.addWidget(theme_card)
         layout.addWidget(self.self_test)
+        if people is not None:
+            layout.addWidget(people)
         layout.addStretch(1)
         self.setWidget(body)
         self.setWidgetResizable(True)
         kinetic(self)
+
+    def set_person(self, person: SignedIn | None) -> None:
+        """Told by the main window at sign-in and sign-out: the People card is for managers."""
+        if self.people is not None:
+            self.people.set_person(person)
 
     def choose_theme(self, name: str) -> None:
         self._themes.apply(name)

@@ -1,0 +1,20 @@
+"""What the People card needs (managers adding staff, resetting PINs, unlocking), handed in by
+the composition root (`app/store_people.py`). Every call names the manager acting; the services
+check the role and write the audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from core.domain.associates import PersonRow, Role, SignedIn
+from ui.ops import Op
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleServices:
+    everyone: Callable[[SignedIn], Op[list[PersonRow]]]
+    add: Callable[[SignedIn, str, str, Role, str], Op[object]]  # (manager, id, name, role, PIN)
+    unlock: Callable[[SignedIn, str], Op[None]]
+    set_active: Callable[[SignedIn, str, bool], Op[None]]
+    set_pin: Callable[[SignedIn, str, str], Op[None]]  # (manager, id, new PIN)
