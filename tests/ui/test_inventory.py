@@ -14,12 +14,12 @@ from pytestqt.qtbot import QtBot
 
 from app.store_inventory import OFFLINE, hub_nearby, inventory_services
 from core.domain.inventory import MovementSpec, Reason
-from core.services.associates import add_demo_associates
 from core.services.inventory import record_movements, reserve
 from core.services.outbox import SyncKey, set_setting
 from core.storage.database import Database
 from tests.factories import make_ean13
 from tests.sync.hub_harness import Hub, Store
+from tests.ui.hub_store import enrolled_s01, on_screen
 from tests.ui.kit import Kit, build_kit, close_kit, sign_in
 from tests.ui.pack_kit import seed_store
 from tests.ui.pick_kit import run_async
@@ -110,22 +110,15 @@ def test_typed_words_list_the_matches_to_tap(qtbot: QtBot, kit: Kit) -> None:
 @pytest.fixture
 def counter(qtbot: QtBot, tmp_path: Path) -> Iterator[tuple[InventoryScreen, Hub, Store]]:
     """S01's tablet enrolled at a real hub (in process), the screen bound to its sync client."""
-    hub = Hub(tmp_path / "hub.db")
-    store = Store(tmp_path / "s01.db", hub.asgi)
-    with store.db.transaction() as session:
-        add_demo_associates(session)
-    run_async(qtbot, store.enroll(hub, "S01"))
-    ops = OpRunner(store.db.transaction)
-    screen = InventoryScreen(ops, inventory_services("tablet-S01", hub_nearby(lambda: store.client)), None)
-    qtbot.addWidget(screen)
-    screen.set_person(AMY)
-    screen.resize(1180, 800)
-    screen.show()
-    settle_garbage()
-    yield screen, hub, store
-    ops.shutdown()
-    run_async(qtbot, store.close())
-    hub.close()
+    with enrolled_s01(qtbot, tmp_path) as (hub, store):
+        ops = OpRunner(store.db.transaction)
+        screen = InventoryScreen(
+            ops, inventory_services("tablet-S01", hub_nearby(lambda: store.client)), None
+        )
+        on_screen(qtbot, screen, AMY)
+        settle_garbage()
+        yield screen, hub, store
+        ops.shutdown()
 
 
 def test_other_locations_come_from_the_hub_nearest_with_stock_first(

@@ -16,7 +16,6 @@ from pytestqt.qtbot import QtBot
 from app.store_returns import returns_services
 from core.domain.handover import bag_code
 from core.domain.returns import Condition, ReturnReason
-from core.services.associates import add_demo_associates
 from core.services.pickup import stage_for_pickup
 from core.services.pickup_handover import complete_handover, scan_for_handover
 from core.services.pickup_verify import verify_code
@@ -24,6 +23,7 @@ from core.services.store_ops import record_fulfilment_action
 from tests.core.pickup_kit import PNG
 from tests.sync.client_support import assert_consistent, balances, ledger_ids
 from tests.sync.hub_harness import Hub, Store, pickup_order
+from tests.ui.hub_store import enrolled_s01, on_screen
 from tests.ui.pick_kit import run_async
 from tests.ui.returns_kit import AMY, Clock, ReturnsKit, confirm, open_order, settle_garbage, take_back
 from ui.ops import OpRunner
@@ -47,37 +47,30 @@ class Counter:
 @pytest.fixture
 def counter(qtbot: QtBot, tmp_path: Path) -> Iterator[Counter]:
     """S01 enrolled at the hub; order W9 (one each of SKU-1, SKU-2, SKU-3) collected there, synced."""
-    hub = Hub(tmp_path / "hub.db")
-    store = Store(tmp_path / "s01.db", hub.asgi)
-    with store.db.transaction() as session:
-        add_demo_associates(session)
-    run_async(qtbot, store.enroll(hub, "S01"))
-    [fid] = hub.route(pickup_order("W9", "S01", [("SKU-1", 1), ("SKU-2", 1), ("SKU-3", 1)]))
-    run_async(qtbot, store.client.sync_once())
-    with store.db.transaction() as session:
-        for action in ("picking", "picked", "packed"):
-            record_fulfilment_action(session, fid, action)
-        code = stage_for_pickup(session, fid, bags=1).code
-    with store.db.transaction() as session:
-        assert verify_code(session, fid, code).ok
-        scan_for_handover(session, fid, bag_code(fid, 1, 1))
-        complete_handover(session, fid, signature=PNG)
-    run_async(qtbot, store.client.sync_once())
-    ops = OpRunner(store.db.transaction)
-    screen = ReturnsScreen(ops, returns_services("tablet-S01", documents_dir=tmp_path / "docs"), None)
-    qtbot.addWidget(screen)
-    screen.resize(1180, 800)
-    screen.show()
-    screen.set_person(AMY)
-    qtbot.waitUntil(lambda: ops.pending == 0)
-    settle_garbage()
-    yield Counter(
-        ReturnsKit(screen, ops, store.db, Clock(), ScanSounds(enabled=False), tmp_path / "docs"), hub, store
-    )
-    screen.close_jobs()
-    ops.shutdown()
-    run_async(qtbot, store.close())
-    hub.close()
+    with enrolled_s01(qtbot, tmp_path) as (hub, store):
+        [fid] = hub.route(pickup_order("W9", "S01", [("SKU-1", 1), ("SKU-2", 1), ("SKU-3", 1)]))
+        run_async(qtbot, store.client.sync_once())
+        with store.db.transaction() as session:
+            for action in ("picking", "picked", "packed"):
+                record_fulfilment_action(session, fid, action)
+            code = stage_for_pickup(session, fid, bags=1).code
+        with store.db.transaction() as session:
+            assert verify_code(session, fid, code).ok
+            scan_for_handover(session, fid, bag_code(fid, 1, 1))
+            complete_handover(session, fid, signature=PNG)
+        run_async(qtbot, store.client.sync_once())
+        ops = OpRunner(store.db.transaction)
+        screen = ReturnsScreen(ops, returns_services("tablet-S01", documents_dir=tmp_path / "docs"), None)
+        on_screen(qtbot, screen, AMY)
+        qtbot.waitUntil(lambda: ops.pending == 0)
+        settle_garbage()
+        yield Counter(
+            ReturnsKit(screen, ops, store.db, Clock(), ScanSounds(enabled=False), tmp_path / "docs"),
+            hub,
+            store,
+        )
+        screen.close_jobs()
+        ops.shutdown()
     settle_garbage()
 
 

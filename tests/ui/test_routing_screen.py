@@ -15,10 +15,9 @@ from sqlalchemy import select
 
 from app.store_routing import OFFLINE, routing_services
 from core.domain.associates import Role, SignedIn
-from core.services.associates import add_demo_associates
 from core.storage.models import Location, StateEvent
 from tests.sync.hub_harness import Hub, Store
-from tests.ui.pick_kit import run_async
+from tests.ui.hub_store import enrolled_s01, on_screen
 from tests.ui.returns_kit import settle_garbage
 from ui.screens.routing import RoutingScreen
 
@@ -29,21 +28,12 @@ AMY = SignedIn("1001", "Amy Rivera", Role.ASSOCIATE, "tablet-S01")
 @pytest.fixture
 def counter(qtbot: QtBot, tmp_path: Path) -> Iterator[tuple[RoutingScreen, Hub, Store]]:
     """S01's tablet enrolled at a real hub, the Routing screen bound to its sync client, Morgan on it."""
-    hub = Hub(tmp_path / "hub.db")
-    store = Store(tmp_path / "s01.db", hub.asgi)
-    with store.db.transaction() as session:
-        add_demo_associates(session)
-    run_async(qtbot, store.enroll(hub, "S01"))
-    screen = RoutingScreen(routing_services(lambda: store.client, "tablet-S01"), None)
-    qtbot.addWidget(screen)
-    screen.set_person(MORGAN)
-    screen.resize(1180, 800)
-    screen.show()
-    qtbot.waitUntil(lambda: screen.status is not None and not screen.busy)
-    settle_garbage()
-    yield screen, hub, store
-    run_async(qtbot, store.close())
-    hub.close()
+    with enrolled_s01(qtbot, tmp_path) as (hub, store):
+        screen = RoutingScreen(routing_services(lambda: store.client, "tablet-S01"), None)
+        on_screen(qtbot, screen, MORGAN)
+        qtbot.waitUntil(lambda: screen.status is not None and not screen.busy)
+        settle_garbage()
+        yield screen, hub, store
 
 
 def hub_s01(hub: Hub) -> tuple[bool, int]:
