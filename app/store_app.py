@@ -166,6 +166,7 @@ def build_services(
         inventory=inventory,
         routing=None if demo else routing,
         people=people,
+        idle_minutes=lambda: associates.idle_sign_out_minutes,
     )
 
 

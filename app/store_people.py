@@ -20,4 +20,8 @@ def people_services(device: str) -> PeopleServices:
         unlock=lambda person, pid: lambda s: associates.unlock_associate(s, pid, by=by(person)),
         set_active=lambda person, pid, active: lambda s: associates.set_active(s, pid, active, by=by(person)),
         set_pin=lambda person, pid, pin: lambda s: associates.change_pin(s, pid, pin, by=by(person)),
+        idle_minutes=lambda: associates.idle_sign_out_minutes,
+        set_idle_minutes=lambda person, minutes: (
+            lambda s: associates.set_idle_sign_out_minutes(s, minutes, by=by(person))
+        ),
     )

@@ -18,3 +18,5 @@ class PeopleServices:
     unlock: Callable[[SignedIn, str], Op[None]]
     set_active: Callable[[SignedIn, str, bool], Op[None]]
     set_pin: Callable[[SignedIn, str, str], Op[None]]  # (manager, id, new PIN)
+    idle_minutes: Callable[[], Op[int]]  # the store's sign-out-when-idle policy
+    set_idle_minutes: Callable[[SignedIn, int], Op[int]]

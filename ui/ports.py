@@ -63,3 +63,4 @@ class StoreServices:
     inventory: Callable[[], InventoryServices] | None = None
     routing: Callable[[], RoutingServices] | None = None  # None: no hub to steer (the demo)
     people: Callable[[], PeopleServices] | None = None  # managers' People card on Settings
+    idle_minutes: Callable[[], Op[int]] | None = None  # sign out after this long without input

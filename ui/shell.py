@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from core.domain.associates import SignedIn
+from ui.idle import IdleWatch
 from ui.main_window import MainWindow
 from ui.ops import OpRunner, person_message
 from ui.ports import StoreServices
@@ -42,6 +43,7 @@ class StoreShell(QMainWindow):
         self.setMinimumSize(1024, 700)
         self.ops, self.services, self.themes = ops, services, themes
         self.person: SignedIn | None = None
+        self.idle_minutes = 0  # the store's policy, read at each sign-in
         self.pages = QStackedWidget()
         self.loading = QWidget()  # blank until the first question (is this store set up?) is answered
         QVBoxLayout(self.loading).addWidget(QLabel("Starting…"), 0, Qt.AlignmentFlag.AlignCenter)
@@ -65,6 +67,8 @@ class StoreShell(QMainWindow):
         self.scanner = ScanDetector(app, self)
         self.scanner.scanned.connect(self.on_scan)
         self.scanner.burst_without_suffix.connect(self.on_burst_without_suffix)
+        self.idle = IdleWatch(app, self)
+        self.idle.timed_out.connect(self._idle_sign_out)
 
     def theme_targets(self) -> list[QWidget]:
         """Every part of the window that a theme switch restyles, what is on screen first."""
@@ -106,13 +110,29 @@ class StoreShell(QMainWindow):
         self.person = person
         self.main.start(person)
         self.pages.setCurrentWidget(self.main)
+        idle_minutes = self.services.idle_minutes
+        if idle_minutes is not None:
+
+            def arm(minutes: int) -> None:
+                if self.person is person:  # still the same person when the policy is read
+                    self.idle_minutes = minutes
+                    self.idle.arm(minutes)
+
+            self.ops.run(idle_minutes(), arm, lambda exc: self.main.show_notice(person_message(exc)))
 
     def sign_out(self) -> None:
         if self.person is not None:
             self.ops.run(self.services.sign_out(self.person))
         self.person = None
+        self.idle.disarm()
         self.main.stop()
         self.show_sign_in()
+
+    def _idle_sign_out(self) -> None:
+        if self.page != "main":
+            return
+        self.sign_out()
+        self.sign_in.message.setText(f"Signed out after {self.idle_minutes} minutes without a tap or scan.")
 
     @property
     def page(self) -> str:

@@ -31,6 +31,9 @@ class AssociateCard:
     locked_until: datetime | None = None
 
 
+IDLE_DEFAULT, IDLE_MOST = 10, 120  # minutes without a tap or scan before a tablet signs out
+
+
 @dataclass(frozen=True, slots=True)
 class PersonRow:
     """One person as a manager sees them on the People card: may they sign in, and are they locked out."""

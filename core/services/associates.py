@@ -14,11 +14,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.domain.actors import SYSTEM, Actor
-from core.domain.associates import AssociateCard, PersonRow, Role, SignedIn, SignInOutcome
+from core.domain.associates import (
+    IDLE_DEFAULT,
+    IDLE_MOST,
+    AssociateCard,
+    PersonRow,
+    Role,
+    SignedIn,
+    SignInOutcome,
+)
 from core.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.domain.inventory import utc_now
 from core.domain.pins import burn_equal_time, check_pin, hash_pin, validate_pin
 from core.services import audit
+from core.services.outbox import get_setting, set_setting
 from core.storage.models.associates import Associate
 
 MAX_FAILED_ATTEMPTS = 5
@@ -237,6 +246,26 @@ def change_pin(
     row.failed_attempts, row.locked_until = 0, None
     audit.record(session, by, "associate.pin_changed", associate_id, now=now)
     session.flush()
+
+
+IDLE_KEY = "idle_sign_out_minutes"
+
+
+def idle_sign_out_minutes(session: Session) -> int:
+    """Minutes without a tap or scan before a tablet signs its person out."""
+    return int(get_setting(session, IDLE_KEY, str(IDLE_DEFAULT)) or IDLE_DEFAULT)
+
+
+def set_idle_sign_out_minutes(
+    session: Session, minutes: int, *, by: Actor, now: datetime | None = None
+) -> int:
+    """A store policy (manager only): 1 to 120 minutes; never would leave tablets open to anyone."""
+    require_role(session, by, Role.MANAGER)
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= IDLE_MOST:
+        raise ValidationError(f"sign out after 1 to {IDLE_MOST} minutes, not {minutes!r}", field="minutes")
+    set_setting(session, IDLE_KEY, str(minutes))
+    audit.record(session, by, "policy.idle_sign_out", "store", f"{minutes} minutes", now=now)
+    return minutes
 
 
 # The demo's people: fixed PINs so anyone trying the demo can sign in (printed by `oms init --demo`).

@@ -13,9 +13,11 @@ from core.services.associates import (
     change_pin,
     create_associate,
     everyone,
+    idle_sign_out_minutes,
     list_associates,
     require_role,
     set_active,
+    set_idle_sign_out_minutes,
     sign_in,
 )
 from core.services.orders import SYSTEM, Actor
@@ -87,3 +89,18 @@ def test_only_managers_see_everyone_including_who_may_not_sign_in(sqlite_db: Dat
         assert [(r.associate_id, r.active) for r in rows] == [("1001", True), ("9001", True), ("1002", False)]
         with pytest.raises(PermissionDeniedError):
             everyone(session, by=Actor("1001"))
+
+
+def test_the_idle_sign_out_is_a_store_policy_managers_set(sqlite_db: Database) -> None:
+    with sqlite_db.transaction() as session:
+        add_demo_associates(session)
+        assert idle_sign_out_minutes(session) == 10
+        assert set_idle_sign_out_minutes(session, 25, by=Actor("9001")) == 25
+        assert idle_sign_out_minutes(session) == 25
+        with pytest.raises(PermissionDeniedError):
+            set_idle_sign_out_minutes(session, 60, by=Actor("1001"))
+        for bad in (0, 121, True):
+            with pytest.raises(ValidationError) as refused:
+                set_idle_sign_out_minutes(session, bad, by=Actor("9001"))
+            assert refused.value.field == "minutes"
+        assert idle_sign_out_minutes(session) == 25

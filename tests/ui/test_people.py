@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -129,3 +130,29 @@ def test_new_pin_unlock_and_stopping_sign_in(qtbot: QtBot, kit: Kit) -> None:
 def test_associates_do_not_see_the_card(qtbot: QtBot, kit: Kit) -> None:
     card = people(qtbot, kit, ("1001", "1234"))
     assert not card.isVisibleTo(kit.shell) and card.rows == []
+
+
+def test_a_tablet_nobody_touches_signs_its_person_out(qtbot: QtBot, kit: Kit) -> None:
+    sign_in(qtbot, kit, "1001", "1234")
+    idle = kit.shell.idle
+    qtbot.waitUntil(lambda: idle.armed and kit.shell.idle_minutes == 10)
+    idle.timer.start(400)  # ten minutes, shortened
+    for _ in range(4):  # someone keeps working: every tap restarts the countdown
+        qtbot.wait(150)
+        qtbot.mouseClick(kit.shell.main.rail.buttons["pack"], Qt.MouseButton.LeftButton)
+    assert kit.shell.page == "main"
+    qtbot.waitUntil(lambda: kit.shell.page == "sign_in", timeout=3000)
+    assert kit.shell.sign_in.message.text() == "Signed out after 10 minutes without a tap or scan."
+    assert not idle.armed and kit.shell.person is None
+
+
+def test_a_manager_sets_how_long_tablets_wait(qtbot: QtBot, kit: Kit) -> None:
+    card = people(qtbot, kit)
+    qtbot.waitUntil(lambda: card.idle.value == 10)
+    assert not card.save_idle_button.isEnabled()
+    card.idle.plus.click()
+    card.save_idle_button.click()
+    qtbot.waitUntil(lambda: card.message.text().startswith("Tablets sign out after 15 minutes"))
+    kit.shell.sign_out()
+    sign_in(qtbot, kit, "1001", "1234")
+    qtbot.waitUntil(lambda: kit.shell.idle_minutes == 15)

@@ -1,4 +1,5 @@
-"""People (managers, on the Settings screen): add staff, give a new PIN, unlock, stop or allow sign-in.
+"""People (managers, on the Settings screen): add staff, give a new PIN, unlock, stop or allow
+sign-in, and how long a tablet may sit unused before it signs its person out.
 
 A store manager must not need a laptop and the command line when a new starter arrives or
 someone forgets their PIN. The card is shown to managers only, and every call still names the
@@ -13,13 +14,23 @@ from datetime import datetime
 
 from PySide6.QtCore import QRegularExpression
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.domain.associates import PersonRow, Role, SignedIn
+from core.domain.associates import IDLE_MOST, PersonRow, Role, SignedIn
 from core.domain.pins import PIN_MAX
 from ui.ops import Op, OpRunner, person_message
 from ui.people_ports import PeopleServices
 from ui.screens.pick_card import ChoiceButton
+from ui.stepper import Stepper
 from ui.theme import repolish
 from ui.touch import SPACING, card, text_label, touch_size
 
@@ -102,6 +113,20 @@ class PeopleCard(QFrame):
         column.addWidget(text_label("Add a person", "subtitle"))
         column.addLayout(who_row)
         column.addLayout(pin_row_add)
+        self.idle = Stepper("minute", step=5)
+        self.idle.set_range(5, IDLE_MOST)
+        self.idle.changed.connect(lambda _value: self.save_idle_button.setEnabled(True))
+        self.save_idle_button = touch_size(QPushButton("Save"), width=120)
+        self.save_idle_button.clicked.connect(self.save_idle)
+        idle_row = QHBoxLayout()
+        idle_row.setSpacing(SPACING)
+        idle_row.addWidget(QLabel("Sign a tablet out after"))
+        idle_row.addWidget(self.idle)
+        idle_row.addWidget(QLabel("minutes without a tap or scan"))
+        idle_row.addWidget(self.save_idle_button)
+        idle_row.addStretch(1)
+        column.addWidget(text_label("Shared tablets", "subtitle"))
+        column.addLayout(idle_row)
         self.message = text_label("")
         column.addWidget(self.message)
         outer = QVBoxLayout(self)
@@ -126,6 +151,23 @@ class PeopleCard(QFrame):
     def refresh(self) -> None:
         if self.person is not None and self.person.is_manager:
             self.ops.run(self.services.everyone(self.person), self.show_rows, self._refused)
+            self.ops.run(self.services.idle_minutes(), self._show_idle, self._refused)
+
+    def _show_idle(self, minutes: int) -> None:
+        self.idle.set_range(min(5, minutes), IDLE_MOST)
+        self.idle.set_value(minutes)
+        self.save_idle_button.setEnabled(False)
+
+    def save_idle(self) -> None:
+        if self.person is None:
+            return
+        minutes = self.idle.value
+
+        def saved(_minutes: int) -> None:
+            self.say(f"Tablets sign out after {minutes} minutes without use, from the next sign-in.", "info")
+            self.save_idle_button.setEnabled(False)
+
+        self.ops.run(self.services.set_idle_minutes(self.person, minutes), saved, self._refused)
 
     def show_rows(self, rows: list[PersonRow]) -> None:
         self.rows = rows
