@@ -1,4 +1,4 @@
-"""The People card's calls, bound for the UI (see `ui.people_ports.PeopleServices`)."""
+"""The People and My PIN cards' calls, bound for the UI (see `ui.people_ports.PeopleServices`)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,11 @@ def people_services(device: str) -> PeopleServices:
         unlock=lambda person, pid: lambda s: associates.unlock_associate(s, pid, by=by(person)),
         set_active=lambda person, pid, active: lambda s: associates.set_active(s, pid, active, by=by(person)),
         set_pin=lambda person, pid, pin: lambda s: associates.change_pin(s, pid, pin, by=by(person)),
+        change_own_pin=lambda person, current, new: (
+            lambda s: associates.change_own_pin(
+                s, SignedIn(person.associate_id, person.name, person.role, device), current, new
+            )
+        ),
         idle_minutes=lambda: associates.idle_sign_out_minutes,
         set_idle_minutes=lambda person, minutes: (
             lambda s: associates.set_idle_sign_out_minutes(s, minutes, by=by(person))

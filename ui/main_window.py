@@ -164,11 +164,14 @@ class MainWindow(QWidget):
         people_services = services.people
 
         def settings() -> QWidget:
+            from ui.screens.my_pin import MyPinCard
             from ui.screens.people import PeopleCard
             from ui.screens.settings import SettingsScreen
 
-            people = PeopleCard(ops, people_services()) if people_services is not None else None
-            return SettingsScreen(themes, sounds, people)
+            if people_services is None:
+                return SettingsScreen(themes, sounds)
+            bound = people_services()
+            return SettingsScreen(themes, sounds, PeopleCard(ops, bound), MyPinCard(ops, bound))
 
         factories[SETTINGS.key] = settings
         return factories

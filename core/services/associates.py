@@ -248,6 +248,23 @@ def change_pin(
     session.flush()
 
 
+def change_own_pin(
+    session: Session, person: SignedIn, current_pin: str, new_pin: str, *, now: datetime | None = None
+) -> SignInOutcome:
+    """The signed-in person changes their PIN on the tablet, proving the current one first (so a
+    tablet left signed in does not let someone else take the account over). A wrong current PIN
+    counts toward the lockout and is returned, not raised, so the count commits."""
+    validate_pin(new_pin, field="new_pin")
+    stamp = now or utc_now()
+    who = actor_of(person)
+    row, refusal = _attempt(session, person.associate_id, current_pin, who, stamp, "pin_change")
+    if row is None:
+        assert refusal is not None
+        return refusal
+    change_pin(session, person.associate_id, new_pin, by=who, now=stamp)
+    return SignInOutcome(person, "Your PIN is changed. Use the new one from your next sign-in.")
+
+
 IDLE_KEY = "idle_sign_out_minutes"
 
 

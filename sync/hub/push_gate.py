@@ -50,9 +50,11 @@ async def switching_often(_app: object) -> AsyncIterator[None]:
 
 def _lower_priority(niceness: int) -> None:
     """Once per push thread. A raised nice value cannot be lowered again without privileges, so the
-    threads are the gate's own and never serve other requests."""
+    threads are the gate's own and never serve other requests. A host that refuses it (a sandbox)
+    still pushes, at the usual priority: an initializer that raised would stop every push."""
     if niceness and sys.platform.startswith("linux"):  # a thread id names one thread only on Linux
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
 
 
 class PushGate:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from core.domain.associates import Role
+from core.domain.associates import Role, SignedIn
 from core.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from core.domain.pins import check_pin, hash_pin
 from core.services import audit
 from core.services.associates import (
     add_demo_associates,
+    change_own_pin,
     change_pin,
     create_associate,
     everyone,
@@ -104,3 +105,16 @@ def test_the_idle_sign_out_is_a_store_policy_managers_set(sqlite_db: Database) -
                 set_idle_sign_out_minutes(session, bad, by=Actor("9001"))
             assert refused.value.field == "minutes"
         assert idle_sign_out_minutes(session) == 25
+
+
+def test_changing_your_own_pin_needs_the_current_one(sqlite_db: Database) -> None:
+    amy = SignedIn("1001", "Amy Rivera", Role.ASSOCIATE, "tablet-1")
+    with sqlite_db.transaction() as session:
+        add_demo_associates(session)
+        refused = change_own_pin(session, amy, "0000", "4321")
+        assert refused.signed_in is None and refused.attempts_left == 4  # counts toward the lockout
+        with pytest.raises(ValidationError) as bad:
+            change_own_pin(session, amy, "1234", "12")
+        assert bad.value.field == "new_pin"
+        assert change_own_pin(session, amy, "1234", "4321").signed_in == amy
+        assert sign_in(session, "1001", "4321").ok and not sign_in(session, "1001", "1234").ok

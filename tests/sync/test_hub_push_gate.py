@@ -56,6 +56,15 @@ def test_push_threads_run_at_a_lower_priority_and_the_caller_keeps_its_own() -> 
     assert _niceness() == before
 
 
+def test_a_host_that_refuses_the_lower_priority_still_pushes(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: object) -> None:
+        raise PermissionError("not in this sandbox")
+
+    monkeypatch.setattr(os, "setpriority", refuse)
+    gate = PushGate(slots=1, niceness=10)
+    assert asyncio.run(gate.run(lambda: "pushed")) == "pushed"
+
+
 def test_a_serving_hub_asks_for_the_interpreter_lock_often(hub_db: Database, router: Router) -> None:
     before = sys.getswitchinterval()
     with TestClient(create_app(hub_db, router)) as served:

@@ -156,3 +156,22 @@ def test_a_manager_sets_how_long_tablets_wait(qtbot: QtBot, kit: Kit) -> None:
     kit.shell.sign_out()
     sign_in(qtbot, kit, "1001", "1234")
     qtbot.waitUntil(lambda: kit.shell.idle_minutes == 15)
+
+
+def test_anyone_changes_their_own_pin_after_typing_the_current_one(qtbot: QtBot, kit: Kit) -> None:
+    sign_in(qtbot, kit, "1002", "2468")
+    kit.shell.main.open_screen("settings")
+    card = kit.shell.main.settings.my_pin
+    assert card is not None and card.title.text() == "My PIN (Ben Okafor)"
+    assert not kit.shell.main.settings.people.isVisibleTo(kit.shell)  # Ben is no manager
+    type_into(qtbot, card.current, "1111")
+    type_into(qtbot, card.new, "7531")
+    type_into(qtbot, card.again, "7531")
+    card.change_button.click()
+    qtbot.waitUntil(lambda: card.message.text().startswith("Wrong PIN. 4 attempts left"))
+    type_into(qtbot, card.current, "2468")
+    type_into(qtbot, card.new, "7531")
+    type_into(qtbot, card.again, "7531")
+    card.change_button.click()
+    qtbot.waitUntil(lambda: card.message.text().startswith("Your PIN is changed"))
+    assert card.current.text() == "" and can_sign_in(qtbot, kit, "1002", "7531")

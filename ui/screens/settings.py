@@ -1,4 +1,4 @@
-"""Settings: light or dark, the scanner self-test, and for managers the People card."""
+"""Settings: light or dark, the scanner self-test, My PIN, and for managers the People card."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollA
 
 from core.domain.associates import SignedIn
 from ui.scanner_test import ScannerSelfTest
+from ui.screens.my_pin import MyPinCard
 from ui.screens.people import PeopleCard
 from ui.sounds import ScanSounds
 from ui.theme import ThemeManager
@@ -18,11 +19,12 @@ class SettingsScreen(QScrollArea):
         themes: ThemeManager,
         sounds: ScanSounds | None,
         people: PeopleCard | None = None,
+        my_pin: MyPinCard | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._themes = themes
-        self.people = people
+        self.people, self.my_pin = people, my_pin
         body = QWidget()
         heading = QLabel("Settings")
         heading.setProperty("kind", "title")
@@ -51,8 +53,9 @@ class SettingsScreen(QScrollArea):
         layout.addWidget(heading)
         layout.addWidget(theme_card)
         layout.addWidget(self.self_test)
-        if people is not None:
-            layout.addWidget(people)
+        for extra in (my_pin, people):
+            if extra is not None:
+                layout.addWidget(extra)
         layout.addStretch(1)
         self.setWidget(body)
         self.setWidgetResizable(True)
@@ -60,8 +63,9 @@ class SettingsScreen(QScrollArea):
 
     def set_person(self, person: SignedIn | None) -> None:
         """Told by the main window at sign-in and sign-out: the People card is for managers."""
-        if self.people is not None:
-            self.people.set_person(person)
+        for extra in (self.my_pin, self.people):
+            if extra is not None:
+                extra.set_person(person)
 
     def choose_theme(self, name: str) -> None:
         self._themes.apply(name)
