@@ -79,7 +79,7 @@ def inventory_screenshots(shell: Any, database: Database, seeded: tuple[str, str
     settle(lambda: screen.stock is not None and "km away" in screen.panel.nearby.text())
     shot("inventory")
     card = screen.panel.count_card
-    screen.scroll.ensureWidgetVisible(card.frame)
+    screen.scroll.ensureWidgetVisible(card)
     card.stepper.minus.click()  # one fewer on the shelves than the books say
     shot("inventory_count")
     return []

@@ -83,11 +83,18 @@ def paper_preview(placeholder: str, name: str, width: int, height_per_width: flo
     return preview
 
 
+class Card(QFrame):
+    """A theme `Card` panel; what it holds goes in `column`."""
+
+    def __init__(self, spacing: int = SPACING, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Card")
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(20, 14, 20, 14)
+        self.column.setSpacing(spacing)
+
+
 def card(spacing: int = SPACING) -> tuple[QFrame, QVBoxLayout]:
-    """A theme `Card` panel and the column its contents go in."""
-    frame = QFrame()
-    frame.setObjectName("Card")
-    column = QVBoxLayout(frame)
-    column.setContentsMargins(20, 14, 20, 14)
-    column.setSpacing(spacing)
-    return frame, column
+    """A `Card` and its column, for screens that build a panel in place."""
+    panel = Card(spacing)
+    return panel, panel.column

@@ -9,11 +9,11 @@ Stepping the count shows at once what saving will write ("2 fewer than expected:
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
 from core.domain.stock_lookup import ShelfCount
 from ui.stepper import Stepper
-from ui.touch import SPACING, card, text_label, touch_size
+from ui.touch import SPACING, Card, text_label, touch_size
 
 MOST = 99_999  # a shelf count; the service takes up to a million from other callers
 
@@ -26,16 +26,15 @@ def preview_words(shelves: ShelfCount, counted: int) -> str:
     return f"{abs(difference)} {side} than expected: saving records {difference:+d} on the books."
 
 
-class ShelfCountCard(QFrame):
+class ShelfCountCard(Card):
     """Emits `save(counted, expected)`; the screen records it and shows the stock read again."""
 
     save = Signal(int, int)
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(6)
         self.shelves: ShelfCount | None = None
-        frame, column = card(6)
-        self.frame = frame
+        column = self.column
         self.expected = text_label("", "hint")
         self.stepper = Stepper("unit counted")
         self.stepper.changed.connect(lambda _value: self._preview())
@@ -52,9 +51,6 @@ class ShelfCountCard(QFrame):
         column.addWidget(self.expected)
         column.addLayout(row)
         column.addWidget(self.preview)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(frame)
 
     def show_shelves(self, shelves: ShelfCount, *, can_save: bool) -> None:
         self.shelves = shelves

@@ -6,22 +6,22 @@ account over; a wrong one counts toward the same lockout as signing in.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from core.domain.associates import SignedIn, SignInOutcome
 from ui.ops import OpRunner, person_message
 from ui.people_ports import PeopleServices
 from ui.screens.people import pin_field
 from ui.theme import repolish
-from ui.touch import SPACING, card, text_label, touch_size
+from ui.touch import SPACING, Card, text_label, touch_size
 
 
-class MyPinCard(QFrame):
+class MyPinCard(Card):
     def __init__(self, ops: OpRunner, services: PeopleServices, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent=parent)
         self.ops, self.services = ops, services
         self.person: SignedIn | None = None
-        frame, column = card()
+        column = self.column
         self.title = text_label("My PIN", "subtitle")
         self.current, self.new, self.again = (
             pin_field("Current PIN"),
@@ -39,9 +39,6 @@ class MyPinCard(QFrame):
         column.addWidget(self.title)
         column.addLayout(row)
         column.addWidget(self.message)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(frame)
         self.hide()
 
     def set_person(self, person: SignedIn | None) -> None:

@@ -15,13 +15,11 @@ from datetime import datetime
 from PySide6.QtCore import QRegularExpression
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -32,7 +30,7 @@ from ui.people_ports import PeopleServices
 from ui.screens.pick_card import ChoiceButton
 from ui.stepper import Stepper
 from ui.theme import repolish
-from ui.touch import SPACING, card, text_label, touch_size
+from ui.touch import SPACING, Card, text_label, touch_size
 
 
 def pin_field(placeholder: str) -> QLineEdit:
@@ -53,15 +51,15 @@ def status_words(row: PersonRow, now: datetime) -> str:
     return "Can sign in"
 
 
-class PeopleCard(QFrame):
+class PeopleCard(Card):
     def __init__(self, ops: OpRunner, services: PeopleServices, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent=parent)
         self.ops, self.services = ops, services
         self.person: SignedIn | None = None
         self.rows: list[PersonRow] = []
         self.actions: dict[str, dict[str, QPushButton]] = {}
         self.pin_for: PersonRow | None = None
-        frame, column = card()
+        column = self.column
         column.addWidget(text_label("People", "subtitle"))
         column.addWidget(
             text_label("Managers only. Every change here is in the audit trail with your name.", "hint")
@@ -129,9 +127,6 @@ class PeopleCard(QFrame):
         column.addLayout(idle_row)
         self.message = text_label("")
         column.addWidget(self.message)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(frame)
         self.choose_role(Role.ASSOCIATE)
         self.hide()
 
