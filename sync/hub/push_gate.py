@@ -32,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-PUSH_SLOTS = 1  # per process; 2 push faster on an idle host, but pull p99 stayed > 100 ms (BENCHMARKS.md)
+PUSH_SLOTS = 1  # per process; with 2, pull p99 under a push fleet never fell below 100 ms (BENCHMARKS.md)
 PUSH_NICENESS = 10  # added to the push threads' nice value
 SWITCH_INTERVAL = 0.0005  # seconds a thread waiting for the interpreter lock waits before asking for it
 
