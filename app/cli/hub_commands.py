@@ -14,6 +14,8 @@ from core.services.allocation import Router
 from core.services.hub.access import Role, create_enrolment_code, issue_token
 from core.services.hub.feed import prune_feed
 
+MAX_PUSH_SLOTS = 16  # each slot is a thread and a database connection at once
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     hub = commands.add_parser(
@@ -29,6 +31,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     hub.add_argument("--port", type=int, default=8700, help="TCP port (default: %(default)s)")
     hub.add_argument("--rates", metavar="FILE", help="carrier rate sheet (JSON or CSV; env OMS_RATE_SHEET)")
     hub.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    hub.add_argument(
+        "--push-slots",
+        type=_slots,
+        metavar="N",
+        help="pushes this process applies at once (default 1: the best pull latency under a push "
+        "fleet; 2 trades some of it for throughput, see docs/HUB.md)",
+    )
     hub.set_defaults(run=run_serve)
     actions = hub.add_subparsers(title="actions", metavar="ACTION")
 
@@ -54,6 +63,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     prune.set_defaults(run=run_prune)
 
 
+def _slots(text: str) -> int:
+    try:
+        slots = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= slots <= MAX_PUSH_SLOTS:
+        raise argparse.ArgumentTypeError(f"give 1 to {MAX_PUSH_SLOTS}, not {slots}")
+    return slots
+
+
 def _db_option(parser: argparse.ArgumentParser) -> None:
     """`--db` after the action too; SUPPRESS keeps `oms hub --db X enroll S01` working."""
     parser.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="as for `oms hub --db`")
@@ -66,7 +85,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
     sheet_path = args.rates or rate_sheet_path()
     sheet = load_rate_sheet(Path(sheet_path)) if sheet_path else load_sample_rate_sheet()
-    app = create_app(open_database(args), Router(RateBroker(sheet)))
+    slots = {"push_slots": args.push_slots} if args.push_slots else {}
+    app = create_app(open_database(args), Router(RateBroker(sheet)), **slots)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
