@@ -62,15 +62,21 @@ def text_label(text: str = "", kind: str | None = None) -> QLabel:
     return label
 
 
-def button_row(actions: Sequence[tuple[QPushButton, Callable[[], object]]]) -> QHBoxLayout:
-    """A panel's buttons side by side, spaced for a finger, left-aligned, each wired to its action."""
+def row_of(*widgets: QWidget) -> QHBoxLayout:
+    """Widgets side by side from the left, spaced for a finger."""
     row = QHBoxLayout()
     row.setSpacing(SPACING)
-    for button, action in actions:
-        button.clicked.connect(action)
-        row.addWidget(button)
+    for widget in widgets:
+        row.addWidget(widget)
     row.addStretch(1)
     return row
+
+
+def button_row(actions: Sequence[tuple[QPushButton, Callable[[], object]]]) -> QHBoxLayout:
+    """A panel's buttons side by side, spaced for a finger, left-aligned, each wired to its action."""
+    for button, action in actions:
+        button.clicked.connect(action)
+    return row_of(*(button for button, _action in actions))
 
 
 def paper_preview(placeholder: str, name: str, width: int, height_per_width: float) -> QLabel:

@@ -9,11 +9,11 @@ Stepping the count shows at once what saving will write ("2 fewer than expected:
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from core.domain.stock_lookup import ShelfCount
 from ui.stepper import Stepper
-from ui.touch import SPACING, Card, text_label, touch_size
+from ui.touch import Card, row_of, text_label, touch_size
 
 MOST = 99_999  # a shelf count; the service takes up to a million from other callers
 
@@ -40,12 +40,7 @@ class ShelfCountCard(Card):
         self.stepper.changed.connect(lambda _value: self._preview())
         self.save_button = touch_size(QPushButton("Save count"), width=160)
         self.save_button.clicked.connect(self._save)
-        row = QHBoxLayout()
-        row.setSpacing(SPACING)
-        row.addWidget(QLabel("Counted:"))
-        row.addWidget(self.stepper)
-        row.addWidget(self.save_button)
-        row.addStretch(1)
+        row = row_of(QLabel("Counted:"), self.stepper, self.save_button)
         self.preview = text_label("")
         column.addWidget(text_label("Count the shelves", "subtitle"))
         column.addWidget(self.expected)

@@ -6,14 +6,14 @@ account over; a wrong one counts toward the same lockout as signing in.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from core.domain.associates import SignedIn, SignInOutcome
 from ui.ops import OpRunner, person_message
 from ui.people_ports import PeopleServices
 from ui.screens.people import pin_field
 from ui.theme import repolish
-from ui.touch import SPACING, Card, text_label, touch_size
+from ui.touch import Card, row_of, text_label, touch_size
 
 
 class MyPinCard(Card):
@@ -30,11 +30,7 @@ class MyPinCard(Card):
         )
         self.change_button = touch_size(QPushButton("Change PIN"), width=160)
         self.change_button.clicked.connect(self.change)
-        row = QHBoxLayout()
-        row.setSpacing(SPACING)
-        for widget in (self.current, self.new, self.again, self.change_button):
-            row.addWidget(widget)
-        row.addStretch(1)
+        row = row_of(self.current, self.new, self.again, self.change_button)
         self.message = text_label("")
         column.addWidget(self.title)
         column.addLayout(row)

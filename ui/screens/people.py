@@ -30,7 +30,7 @@ from ui.people_ports import PeopleServices
 from ui.screens.pick_card import ChoiceButton
 from ui.stepper import Stepper
 from ui.theme import repolish
-from ui.touch import SPACING, Card, text_label, touch_size
+from ui.touch import SPACING, Card, row_of, text_label, touch_size
 
 
 def pin_field(placeholder: str) -> QLineEdit:
@@ -99,32 +99,23 @@ class PeopleCard(Card):
         self.add_button = touch_size(QPushButton("Add person"), width=160)
         self.add_button.setProperty("kind", "primary")
         self.add_button.clicked.connect(self.add)
-        who_row, pin_row_add = QHBoxLayout(), QHBoxLayout()
-        for row, widgets in (
-            (who_row, (self.new_id, self.new_name, *self.role_buttons.values())),
-            (pin_row_add, (self.add_pin, self.add_pin_again, self.add_button)),
-        ):
-            row.setSpacing(SPACING)
-            for widget in widgets:
-                row.addWidget(widget)
-            row.addStretch(1)
         column.addWidget(text_label("Add a person", "subtitle"))
-        column.addLayout(who_row)
-        column.addLayout(pin_row_add)
+        column.addLayout(row_of(self.new_id, self.new_name, *self.role_buttons.values()))
+        column.addLayout(row_of(self.add_pin, self.add_pin_again, self.add_button))
         self.idle = Stepper("minute", step=5)
         self.idle.set_range(5, IDLE_MOST)
         self.idle.changed.connect(lambda _value: self.save_idle_button.setEnabled(True))
         self.save_idle_button = touch_size(QPushButton("Save"), width=120)
         self.save_idle_button.clicked.connect(self.save_idle)
-        idle_row = QHBoxLayout()
-        idle_row.setSpacing(SPACING)
-        idle_row.addWidget(QLabel("Sign a tablet out after"))
-        idle_row.addWidget(self.idle)
-        idle_row.addWidget(QLabel("minutes without a tap or scan"))
-        idle_row.addWidget(self.save_idle_button)
-        idle_row.addStretch(1)
         column.addWidget(text_label("Shared tablets", "subtitle"))
-        column.addLayout(idle_row)
+        column.addLayout(
+            row_of(
+                QLabel("Sign a tablet out after"),
+                self.idle,
+                QLabel("minutes without a tap or scan"),
+                self.save_idle_button,
+            )
+        )
         self.message = text_label("")
         column.addWidget(self.message)
         self.choose_role(Role.ASSOCIATE)

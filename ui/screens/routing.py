@@ -26,7 +26,7 @@ from ui.screens.pick_card import ChoiceButton
 from ui.sounds import ScanSounds
 from ui.stepper import Stepper
 from ui.theme import repolish
-from ui.touch import SPACING, card, primary_button, text_label, touch_size
+from ui.touch import SPACING, card, primary_button, row_of, text_label, touch_size
 
 REASONS = ("Short-staffed", "Stock count", "Systems down", "Other")
 CAPACITY_TOP, CAPACITY_STEP = 500, 5
@@ -101,24 +101,16 @@ class RoutingScreen(QWidget):
         switch_card, switch_box = card()
         switch_box.addWidget(text_label("New orders", "subtitle"))
         switch_box.addWidget(self.pause_box)
-        switch_row = QHBoxLayout()
-        switch_row.addWidget(self.switch_button)
-        switch_row.addStretch(1)
-        switch_box.addLayout(switch_row)
+        switch_box.addLayout(row_of(self.switch_button))
 
         self.capacity = Stepper("order a day", step=CAPACITY_STEP)
         self.capacity.set_range(0, CAPACITY_TOP)
         self.save_button = touch_size(QPushButton("Save capacity"), width=180)
         self.save_button.clicked.connect(self.save_capacity)
         self.capacity.changed.connect(lambda _value: self._capacity_changed())
-        capacity_row = QHBoxLayout()
-        capacity_row.setSpacing(SPACING)
-        capacity_row.addWidget(self.capacity)
-        capacity_row.addWidget(self.save_button)
-        capacity_row.addStretch(1)
         capacity_card, capacity_box = card()
         capacity_box.addWidget(text_label("Daily capacity: orders this store can take a day", "subtitle"))
-        capacity_box.addLayout(capacity_row)
+        capacity_box.addLayout(row_of(self.capacity, self.save_button))
 
         self.banner = ScanBanner(sounds)
         layout = QVBoxLayout(self)
