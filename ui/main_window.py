@@ -8,13 +8,15 @@ Screens are built on first use, each from a factory that imports its module: the
 must be painted before any workspace screen's code is even loaded (cold start, issue 5). The
 composition root calls `prepare` after sign-in is on screen (and the modules are imported, see
 `app.warm_up`), which builds the rest one per turn of the event loop; a screen opened before that
-is built on the spot. A new screen follows the same pattern: a factory in `_screen_factories`,
-its module imported inside it (and listed in `app.store_app.WORKSPACE_MODULES`).
+is built on the spot. A new screen follows the same pattern: a factory in `_screen_factories` (a
+line in its `standard` table when it is built as `Screen(ops, services(), sounds)`), its module
+imported only when called, and listed in `app.store_app.WORKSPACE_MODULES`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QTimer, Signal
@@ -40,6 +42,18 @@ COMING = {
     "routing": "Next (managers): why each order came to this store, and the store's routing settings.",
 }
 ScreenFactory = Callable[[], QWidget]
+
+
+def _standard_screen(
+    module: str, name: str, ops: OpRunner, services: Callable[[], object], sounds: ScanSounds | None
+) -> ScreenFactory:
+    """A factory that imports `module` only when the screen is first wanted."""
+
+    def build() -> QWidget:
+        screen_class = getattr(import_module(module), name)
+        return cast(QWidget, screen_class(ops, services(), sounds))
+
+    return build
 
 
 class MainWindow(QWidget):
@@ -102,7 +116,7 @@ class MainWindow(QWidget):
             return build
 
         factories = {d.key: placeholder(d.label, COMING[d.key]) for d in DESTINATIONS}
-        pick_services, pack_services = services.pick, services.pack
+        pick_services = services.pick
         if pick_services is not None:
 
             def pick() -> QWidget:
@@ -114,42 +128,16 @@ class MainWindow(QWidget):
                 return screen
 
             factories["pick"] = pick
-        if pack_services is not None:
-
-            def pack() -> QWidget:
-                from ui.screens.pack import PackScreen
-
-                return PackScreen(ops, pack_services(), sounds)
-
-            factories["pack"] = pack
-        returns_services = services.returns
-        if returns_services is not None:
-
-            def returns() -> QWidget:
-                from ui.screens.returns import ReturnsScreen
-
-                return ReturnsScreen(ops, returns_services(), sounds)
-
-            factories["returns"] = returns
-        pickup_services = services.pickup
-        if pickup_services is not None:
-
-            def pickup() -> QWidget:
-                from ui.screens.pickup import PickupScreen
-
-                return PickupScreen(ops, pickup_services(), sounds)
-
-            factories["pickup"] = pickup
-
-        inventory_services = services.inventory
-        if inventory_services is not None:
-
-            def inventory() -> QWidget:
-                from ui.screens.inventory import InventoryScreen
-
-                return InventoryScreen(ops, inventory_services(), sounds)
-
-            factories["inventory"] = inventory
+        # The screens built as `Screen(ops, services(), sounds)`: key → (module, class, services)
+        standard = {
+            "pack": ("ui.screens.pack", "PackScreen", services.pack),
+            "returns": ("ui.screens.returns", "ReturnsScreen", services.returns),
+            "pickup": ("ui.screens.pickup", "PickupScreen", services.pickup),
+            "inventory": ("ui.screens.inventory", "InventoryScreen", services.inventory),
+        }
+        for key, (module, name, bound) in standard.items():
+            if bound is not None:
+                factories[key] = _standard_screen(module, name, ops, bound, sounds)
 
         routing_services = services.routing
         if routing_services is not None:

@@ -80,7 +80,7 @@ class RoutingScreen(QWidget):
         reasons.setSpacing(SPACING)
         for reason in REASONS:
             button = ChoiceButton(reason)
-            button.clicked.connect(self._reason_changed)
+            button.clicked.connect(lambda _checked=False: self._set_enabled())
             self.reason_group.addButton(button)
             self.reason_buttons[reason] = button
             reasons.addWidget(button)
@@ -89,7 +89,7 @@ class RoutingScreen(QWidget):
         self.note.setPlaceholderText("What is going on? (needed for Other)")
         self.note.setMaxLength(REASON_LIMIT - len("Other: "))
         touch_size(self.note)
-        self.note.textChanged.connect(lambda _text: self._reason_changed())
+        self.note.textChanged.connect(lambda _text: self._set_enabled())
         self.switch_button = primary_button("Pause new orders", self.switch, width=260)
         self.pause_box = QWidget()
         pause_column = QVBoxLayout(self.pause_box)
@@ -107,7 +107,7 @@ class RoutingScreen(QWidget):
         self.capacity.set_range(0, CAPACITY_TOP)
         self.save_button = touch_size(QPushButton("Save capacity"), width=180)
         self.save_button.clicked.connect(self.save_capacity)
-        self.capacity.changed.connect(lambda _value: self._capacity_changed())
+        self.capacity.changed.connect(lambda _value: self._set_enabled())
         capacity_card, capacity_box = card()
         capacity_box.addWidget(text_label("Daily capacity: orders this store can take a day", "subtitle"))
         capacity_box.addLayout(row_of(self.capacity, self.save_button))
@@ -138,7 +138,10 @@ class RoutingScreen(QWidget):
 
     def handle_scan(self, code: str, suffix: str | None) -> None:
         self.banner.show_answer(
-            ScanAnswer("warn", f"{code}: nothing to scan here. Scans work on Pick, Pack and Inventory.")
+            ScanAnswer(
+                "warn",
+                f"{code}: nothing to scan here. Scans work on Pick, Pack, Pickup, Returns and Inventory.",
+            )
         )
 
     # ------------------------------------------------------------------ the hub's answers
@@ -192,10 +195,10 @@ class RoutingScreen(QWidget):
         self._set_enabled()
 
     def _set_enabled(self) -> None:
-        ready = self.status is not None and not self.busy
-        self.switch_button.setEnabled(ready and (not self.status.enabled or bool(self.reason)))  # type: ignore[union-attr]
-        self.save_button.setEnabled(ready and self.capacity.value != self.status.daily_capacity)  # type: ignore[union-attr]
-        self.capacity.setEnabled(ready)
+        status = None if self.busy else self.status  # nothing is changed while the hub is asked
+        self.switch_button.setEnabled(status is not None and (not status.enabled or bool(self.reason)))
+        self.save_button.setEnabled(status is not None and self.capacity.value != status.daily_capacity)
+        self.capacity.setEnabled(status is not None)
 
     # ------------------------------------------------------------------ the manager's changes
 
@@ -215,12 +218,6 @@ class RoutingScreen(QWidget):
             button.setChecked(False)
         self.reason_group.setExclusive(True)
         self.note.clear()
-
-    def _reason_changed(self) -> None:
-        self._set_enabled()
-
-    def _capacity_changed(self) -> None:
-        self._set_enabled()
 
     def switch(self) -> None:
         if self.person is None or self.status is None:
