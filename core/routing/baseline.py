@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from core.domain.orders import DeliveryMethod, OrderRequest
-from core.routing.candidates import Line, OrderContext, Screened
+from core.routing.candidates import Eligible, Line, OrderContext, Screened
 from core.routing.compiled import CompiledRules, compile_rules
 from core.routing.decision import RoutingDecision, Unplaced
 from core.routing.outcome import build_decision
@@ -25,7 +25,7 @@ from core.routing.screening import screen
 from core.routing.search import Outcome
 from core.routing.shipping import ShippingQuoter
 from core.routing.snapshot import Destination, NetworkSnapshot, destination_for
-from core.routing.solo import rows, solo_quotes
+from core.routing.solo import priced, rows
 
 
 @dataclass(slots=True)
@@ -62,16 +62,11 @@ def prepare(
     screened = screen(lines, network, ctx, rules, {})
     address = dest.address if pickup is None else replace(dest.address, residential=False)
 
-    def build() -> Problem:
-        eligible = [c for c in screened.eligible if c.eligible]
+    def build(eligible: Eligible) -> Problem:
         promise = order.delivery.promise_by
         return Problem(lines, eligible, rules, quoter, network, address, order.placed_at, promise)
 
-    problem = build()
-    quotes = solo_quotes(problem, screened)
-    if any(q is None for q in quotes):  # some could not ship even alone: they are now excluded
-        problem = build()
-        quotes = solo_quotes(problem, screened)
+    problem, quotes = priced(screened, build)
     return Prepared(lines, unknown, screened, problem, quotes)
 
 
@@ -113,7 +108,7 @@ def naive_plan(p: Problem) -> Plan | None:
     A location is only taken if the plan with it still obeys the split policy and ships.
     """
     remaining = [bd.units for bd in p.bundles]
-    by_distance = sorted(range(len(p.cands)), key=lambda k: (p.cands[k].distance_km, p.codes[k]))
+    by_distance = sorted(range(p.n), key=lambda k: (p.cands.km[k], p.codes[k]))
     parts: list[Part] = []
     used: set[int] = set()
     plan: Plan | None = None

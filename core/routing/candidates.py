@@ -8,8 +8,10 @@ produces.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from core.routing.compiled import CompiledRules
 from core.routing.snapshot import Destination, LocationSnapshot
@@ -28,87 +30,89 @@ class Line:
     group: str
 
 
-_NOTHING: dict[Any, Any] = {}  # shared by excluded candidates, never written to
+_NOTHING: dict[Any, Any] = {}  # shared by excluded locations, never written to
 
 
-class Candidate:
-    """A location considered for an order: either excluded (with why) or what it can give and cost.
+class Eligible:
+    """The locations that passed every filter, as arrays indexed alike: candidate k is entry k.
 
-    A plain slotted class rather than a dataclass: one is made for every location passing the
-    filters of every order, so construction must be cheap. Excluded locations are only columns of
-    `Screened`.
+    Columns rather than an object per location: about a hundred pass for every order, and the
+    problem, the single-location seed and the explanation all read them a column at a time.
+    Per-line figures are rows of a matrix: row `rows[line.index]` is that order line.
     """
 
     __slots__ = (
         "bonus",
         "capacity",
         "column",
-        "distance_km",
-        "excluded_by",
         "items",
+        "km",
         "labour",
-        "loc",
+        "locs",
         "overstock",
         "pickup_here",
         "priority",
-        "template",
-        "unavailable",
-        "unit_cost",
+        "rows",
         "units",
         "usable",
-        "values",
         "weight_g",
     )
 
     def __init__(
         self,
-        loc: LocationSnapshot,
-        distance_km: float,
-        pickup_here: bool,
-        column: int,
-        usable: dict[int, int],
-        unavailable: dict[str, str],
-        weight_g: int,
-        units: int,
-        items: int,
-        labour: int,
-        unit_cost: dict[int, int],
-        overstock: dict[int, int],
+        rows: dict[int, int],
+        column: list[int],
+        locs: list[LocationSnapshot],
+        km: list[float],
+        pickup_here: list[bool],
+        usable: np.ndarray,
+        weight_g: list[int],
+        units: list[int],
+        items: list[int],
+        labour: np.ndarray,
+        overstock: np.ndarray,
     ) -> None:
-        self.loc, self.distance_km, self.pickup_here = loc, distance_km, pickup_here
-        self.column = column  # its position in the order's `Screened` columns
-        self.usable = usable  # line index -> units it may give (<= qty)
-        self.unavailable = unavailable  # sku -> why it cannot come from here
-        self.weight_g = weight_g  # what it would send alone: every usable unit
+        self.rows = rows  # order line index -> its row in the per-line matrices
+        self.column = column  # each one's position in the order's `Screened` columns
+        self.locs, self.km, self.pickup_here = locs, km, pickup_here
+        self.usable = usable  # [line row, k]: units k may give of the line (0: it cannot)
+        self.weight_g = weight_g  # what each would send alone: every usable unit
         self.units = units  # how many units that is
-        self.items = items  # how many lines it could supply in full
-        self.excluded_by: str | None = None  # set only when no carrier takes its parcel
-        self.template = ""  # the rule set's reason template for `excluded_by`
-        self.values: dict[str, Any] = _NOTHING
-        self.unit_cost = unit_cost  # line index -> ticks per unit
-        self.overstock = overstock  # line index -> ticks per unit (<= 0)
-        self.bonus = 0  # the overstock bonus sending every usable unit (ticks, <= 0)
-        self.labour = labour  # ticks per unit
-        self.priority = 0  # ticks per shipment
-        self.capacity = 0  # ticks per shipment
+        self.items = items  # how many lines each could supply in full
+        self.labour = labour  # ticks per unit picked
+        self.overstock = overstock  # [line row, k]: ticks per unit (<= 0), the days-of-supply bonus
+        n = len(locs)
+        self.bonus = [0] * n  # the overstock bonus sending every usable unit (ticks, <= 0)
+        self.priority = [0] * n  # ticks per shipment
+        self.capacity = [0] * n  # ticks per shipment
 
-    @property
-    def code(self) -> str:
-        return self.loc.code
+    def __len__(self) -> int:
+        return len(self.locs)
 
-    @property
-    def eligible(self) -> bool:
-        return self.excluded_by is None
+    def unit_cost(self, row: int) -> np.ndarray:
+        """Ticks per unit of a line from each location: labour plus its overstock bonus."""
+        return self.labour + self.overstock[row]
 
-    @property
-    def reason(self) -> str:
-        return self.template.format(**self.values)
-
-    def exclude(self, key: str, rules: CompiledRules, **values: Any) -> Candidate:
-        self.excluded_by = key
-        self.values = values
-        self.template = rules.reasons[key]
-        return self
+    def subset(self, keep: list[int]) -> Eligible:
+        """Only entries `keep`, in that order (locations no carrier serves are dropped)."""
+        at = np.array(keep, np.intp)
+        out = Eligible(
+            self.rows,
+            [self.column[k] for k in keep],
+            [self.locs[k] for k in keep],
+            [self.km[k] for k in keep],
+            [self.pickup_here[k] for k in keep],
+            self.usable[:, at],
+            [self.weight_g[k] for k in keep],
+            [self.units[k] for k in keep],
+            [self.items[k] for k in keep],
+            self.labour[at],
+            self.overstock[:, at],
+        )
+        out.bonus = [self.bonus[k] for k in keep]
+        out.priority = [self.priority[k] for k in keep]
+        out.capacity = [self.capacity[k] for k in keep]
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +126,7 @@ class OrderContext:
 @dataclass(slots=True)
 class Screened:
     """One order's screening: every considered location as columns, sorted by code, and the eligible
-    ones as candidates (`c.column` is a candidate's position in the columns).
+    ones as `Eligible` columns (`eligible.column[k]` is candidate k's position here).
 
     An excluded location keeps the first filter that removed it (`excluded_by`), the values that
     failed and the sentence; a location missing some lines keeps why per SKU (`unavailable`).
@@ -138,9 +142,9 @@ class Screened:
     reason: list[str]
     unavailable: list[dict[str, str]]
     items: list[int]  # lines it could supply in full
-    eligible: list[Candidate]
+    eligible: Eligible = field(init=False)  # set by the line filter, the last step of screening
 
-    def drop(self, c: Candidate) -> None:
-        """Record an exclusion made after screening (no carrier takes the parcel)."""
-        k = c.column
-        self.excluded_by[k], self.values[k], self.reason[k] = c.excluded_by, c.values, c.reason
+    def drop(self, k: int, key: str, rules: CompiledRules, values: dict[str, Any]) -> None:
+        """Record an exclusion made after screening (no carrier takes the parcel) at column k."""
+        self.excluded_by[k], self.values[k] = key, values
+        self.reason[k] = rules.reasons[key].format(**values)

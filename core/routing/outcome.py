@@ -82,17 +82,16 @@ def _shipments(p: Problem, plan: Plan) -> list[Shipment]:
         found = p.quote(k, weight[k])
         assert found is not None  # the plan was only kept because every shipment had a quote
         q = found[1]
-        c = p.cands[k]
         out.append(
             Shipment(
-                c.code,
+                p.codes[k],
                 tuple((sku, n) for (_, sku), n in sorted(lines[k].items())),
                 q.carrier,
                 q.service,
                 q.cost,
                 q.eta,
-                c.loc.name,
-                round(c.distance_km, 1),
+                p.cands.locs[k].name,
+                round(p.cands.km[k], 1),
             )
         )
     return out

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from core.domain.orders import DeliveryMethod, OrderRequest
 from core.routing.candidate_columns import CandidateColumns
-from core.routing.candidates import Line, OrderContext
+from core.routing.candidates import Eligible, Line, OrderContext
 from core.routing.compiled import CompiledRules, compile_rules, to_ticks
 from core.routing.decision import RoutingDecision, Status, Unplaced
 from core.routing.heuristic import greedy
@@ -24,7 +24,7 @@ from core.routing.search import Outcome, branch_and_bound
 from core.routing.shipping import ShippingQuoter
 from core.routing.single import seed, single_location_is_optimal
 from core.routing.snapshot import Destination, NetworkSnapshot, destination_for
-from core.routing.solo import rows, solo_quotes
+from core.routing.solo import priced, rows
 
 MAX_SHARED_LANES = 20_000
 
@@ -68,21 +68,16 @@ class Planner:
         # A transfer to the pickup store goes to a business address: no residential surcharge.
         address = dest.address if pickup is None else replace(dest.address, residential=False)
 
-        def problem() -> Problem:
-            eligible = [c for c in screened.eligible if c.excluded_by is None]
+        def problem(eligible: Eligible) -> Problem:
             promise = order.delivery.promise_by
             return Problem(
                 lines, eligible, rules, self.quoter, network, address, ready_at, promise, self._shared
             )
 
-        p = problem()
-        quotes = solo_quotes(p, screened)
-        if any(q is None for q in quotes):  # some cannot ship even alone: start again without them
-            p = problem()
-            quotes = solo_quotes(p, screened)
+        p, quotes = priced(screened, problem)
         out = Outcome(None, None, True, 0)
         seed(p, out)
-        if len(lines) * len(p.cands) > rules.exact_max_size:
+        if len(lines) * p.n > rules.exact_max_size:
             greedy(p, out)
             out.exact, method = False, "heuristic"
         else:

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from core.routing.candidates import Candidate, Line
+from core.routing.candidates import Eligible, Line
 from core.routing.compiled import CompiledRules, to_ticks
 from core.routing.shipping import Address, RateQuote, ShipmentRequest, ShippingQuoter
 from core.routing.snapshot import NetworkSnapshot
@@ -36,6 +36,9 @@ class Bundle:
     option_set: frozenset[int]
     unit_cost: dict[int, int]  # candidate -> ticks (per unit when splittable, else for the bundle)
     usable: dict[int, int]  # candidate -> units it can give (splittable only)
+    at: np.ndarray  # the options as an array, in their first order (the search reorders `options`)
+    unit_at: np.ndarray  # `unit_cost` over `at`
+    usable_at: np.ndarray | None  # `usable` over `at` (splittable only)
     forced_unplaced: int = 0  # units no option can take whatever the plan
     min_cost: int = 0  # cheapest unit cost of the units that can be placed
 
@@ -63,7 +66,7 @@ class Problem:
     def __init__(
         self,
         lines: list[Line],
-        cands: list[Candidate],
+        cands: Eligible,
         rules: CompiledRules,
         quoter: ShippingQuoter,
         network: NetworkSnapshot,
@@ -75,12 +78,12 @@ class Problem:
         """`shared` keeps converted lane quotes across orders; only for one rule set and one quoter."""
         self.rules, self.cands, self.quoter, self.network = rules, cands, quoter, network
         self.destination, self.ready_at, self.promise_by = destination, ready_at, promise_by
-        locs = [c.loc for c in cands]
-        self.codes = [loc.code for loc in locs]
-        self.fixed = [c.priority + c.capacity for c in cands]
+        self.n = len(cands)
+        self.codes = [loc.code for loc in cands.locs]
+        self.fixed = [a + b for a, b in zip(cands.priority, cands.capacity, strict=True)]
         # round(km * 10) of each, in one step: both round the same float half to even
-        self.dist = np.rint(np.array([c.distance_km for c in cands], float) * 10).astype(np.int64).tolist()
-        self.prio = [max(loc.priority, 0) for loc in locs]
+        self.dist = np.rint(np.array(cands.km, float) * 10).astype(np.int64).tolist()
+        self.prio = [max(loc.priority, 0) for loc in cands.locs]
         self.quotes: dict[int, Quoted] = {}  # weight_g * candidates + candidate (quoters without lanes)
         self.bundles = _bundles(lines, cands, rules)
         self.total_units = sum(b.units for b in self.bundles)
@@ -89,8 +92,8 @@ class Problem:
         lanes = getattr(quoter, "lanes", None)
         self._lanes = lanes(destination, ready_at, promise_by) if lanes is not None else None
         self._bounds = self._lanes.bounds_g if self._lanes is not None else ()
-        self._lane: list[int | None] = [None] * len(cands)
-        self._rows: list[list[Quoted] | None] = [None] * len(cands)
+        self._lane: list[int | None] = [None] * self.n
+        self._rows: list[list[Quoted] | None] = [None] * self.n
         self._shared: dict[int, list[Quoted]] = {} if shared is None else shared
         if self._lanes is not None:
             self._find_lanes()
@@ -98,9 +101,9 @@ class Problem:
     def _find_lanes(self) -> None:
         """Every shipping candidate's lane and its row of converted quotes, found for all at once."""
         lanes, cands = self._lanes, self.cands
-        shipping = [k for k, c in enumerate(cands) if not c.pickup_here]
+        shipping = [k for k, here in enumerate(cands.pickup_here) if not here]
         ids = lanes.lanes(  # type: ignore[union-attr]
-            [cands[k].loc for k in shipping], [cands[k].distance_km for k in shipping]
+            [cands.locs[k] for k in shipping], [cands.km[k] for k in shipping]
         )
         shared, classes = self._shared, lanes.classes  # type: ignore[union-attr]
         for k, lane in zip(shipping, ids, strict=True):
@@ -136,17 +139,16 @@ class Problem:
             if found is _MISS:
                 found = row[i] = self._ticks(self._lanes.quote(self._lane[k], i))  # type: ignore[union-attr, arg-type]
             return found
-        c = self.cands[k]
-        key = weight_g * len(self.cands) + k
+        key = weight_g * self.n + k
         found = self.quotes.get(key, _MISS)
         if found is not _MISS:
             return found  # type: ignore[return-value]
-        if c.pickup_here:
+        if self.cands.pickup_here[k]:
             day = self.ready_at.date()
             result: Quoted = (0, RateQuote("", "pickup", Decimal("0.00"), 0, day, day, True))
         else:
             request = ShipmentRequest(
-                self.network.address(c.code),
+                self.network.address(self.codes[k]),
                 self.destination,
                 Decimal(weight_g) / 1000,
                 self.ready_at,
@@ -158,7 +160,7 @@ class Problem:
 
     def lane_of(self, k: int) -> int | None:
         """Candidate k's rate-broker lane once quoted: equal lanes, equal shipping for every weight."""
-        return None if self.cands[k].pickup_here else self._lane[k]
+        return None if self.cands.pickup_here[k] else self._lane[k]
 
     def _ticks(self, q: RateQuote | None) -> Quoted:
         if q is None:
@@ -218,20 +220,21 @@ class Problem:
         """Per location the cost components of its shipment (ticks), in the order they are shown."""
         out: dict[int, dict[str, int]] = {}
         weight: dict[int, int] = {}
+        cands = self.cands
         for b, k, qty in parts:
             comp = out.setdefault(k, dict.fromkeys(COMPONENTS, 0))
             weight[k] = weight.get(k, 0) + self.part_weight(b, qty)
             for line in self.bundles[b].lines:
                 n = qty if self.bundles[b].splittable else line.qty
-                comp["labour"] += self.cands[k].labour * n
-                comp["overstock"] += self.cands[k].overstock[line.index] * n
+                comp["labour"] += int(cands.labour[k]) * n
+                comp["overstock"] += int(cands.overstock[cands.rows[line.index], k]) * n
         for i, (k, comp) in enumerate(out.items()):
             found = self.quote(k, weight[k])
             if found is not None:
                 ticks, q = found
                 comp["shipping"] = to_ticks(q.cost * self.rules.shipping_weight)
                 comp["promise_miss"] = ticks - comp["shipping"]
-            comp["priority"], comp["capacity"] = self.cands[k].priority, self.cands[k].capacity
+            comp["priority"], comp["capacity"] = cands.priority[k], cands.capacity[k]
             comp["shipment_penalty"] = self.rules.shipment_penalty if i else 0
         return out
 
@@ -239,7 +242,7 @@ class Problem:
 COMPONENTS = ("shipping", "promise_miss", "shipment_penalty", "priority", "labour", "capacity", "overstock")
 
 
-def _bundles(lines: list[Line], cands: list[Candidate], rules: CompiledRules) -> list[Bundle]:
+def _bundles(lines: list[Line], cands: Eligible, rules: CompiledRules) -> list[Bundle]:
     groups: dict[str, list[Line]] = {}
     for line in lines:
         key = line.group if rules.keep_groups and line.group else f"\0{line.index}"
@@ -248,42 +251,36 @@ def _bundles(lines: list[Line], cands: list[Candidate], rules: CompiledRules) ->
     for members in groups.values():
         split = rules.split_units and not (rules.keep_groups and members[0].group)
         units = sum(m.qty for m in members)
+        first = cands.rows[members[0].index]
+        if split:  # units of one line from any location holding some
+            got = cands.usable[first]
+            ks = np.flatnonzero(got > 0)
+            unit = cands.unit_cost(first)[ks]
+            qty = got[ks]
+        else:  # the whole bundle from one location
+            able = np.ones(len(cands), bool)
+            unit = np.zeros(len(cands), np.int64)
+            for m in members:
+                row = cands.rows[m.index]
+                able &= cands.usable[row] >= m.qty
+                unit += cands.unit_cost(row) * m.qty
+            ks = np.flatnonzero(able)
+            unit, qty = unit[ks], None
+        options = ks.tolist()
         b = Bundle(
             tuple(members),
             units,
             sum(m.weight_g * m.qty for m in members),
             sum(m.unit_value * m.qty for m in members),
             split,
-            [],
-            frozenset(),
-            {},
-            {},
+            options,
+            frozenset(options),
+            dict(zip(options, unit.tolist(), strict=True)),
+            dict(zip(options, qty.tolist(), strict=True)) if qty is not None else {},
+            ks,
+            unit,
+            qty,
         )
-        if len(members) == 1:  # the common case, kept tight: it runs for every eligible location
-            index, qty = members[0].index, members[0].qty
-            options, usable, unit_cost = b.options, b.usable, b.unit_cost
-            for k, c in enumerate(cands):
-                got = c.usable.get(index, 0)
-                if split:
-                    if got > 0:
-                        options.append(k)
-                        usable[k] = got
-                        unit_cost[k] = c.unit_cost[index]
-                elif got >= qty:
-                    options.append(k)
-                    unit_cost[k] = c.unit_cost[index] * qty
-        else:
-            for k, c in enumerate(cands):
-                if split:
-                    got = c.usable.get(members[0].index, 0)
-                    if got > 0:
-                        b.options.append(k)
-                        b.usable[k] = got
-                        b.unit_cost[k] = c.unit_cost[members[0].index]
-                elif all(c.usable.get(m.index, 0) >= m.qty for m in members):
-                    b.options.append(k)
-                    b.unit_cost[k] = sum(c.unit_cost[m.index] * m.qty for m in members)
-        b.option_set = frozenset(b.options)
         if split:
             # At most max_shipments locations can share the line: the largest of them bound what fits.
             best = sorted(b.usable.values(), reverse=True)[: rules.max_shipments]

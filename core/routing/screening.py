@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from core.domain.geo import EARTH_RADIUS_KM
-from core.routing.candidates import _NOTHING, Candidate, Line, OrderContext, Screened
+from core.routing.candidates import _NOTHING, Eligible, Line, OrderContext, Screened
 from core.routing.columns import TYPES, LocationColumns
 from core.routing.compiled import CompiledFence, CompiledRules
 from core.routing.snapshot import NetworkSnapshot
@@ -67,12 +67,10 @@ def screen(
     failed = _location_filters(cols, at, km, ctx, rules, whole, excluded)
     out = _excluded(cols, at, km, failed, ctx, rules, whole, excluded)
     passing = np.flatnonzero(failed == 0)
-    if len(passing):
-        prepared = [
-            _Prepared(line, tuple(f for f in fences if line.category in f.categories), rules)
-            for line in lines
-        ]
-        _line_filter(out, passing, at[passing], store, cols, rows, prepared, network, rules)
+    prepared = [
+        _Prepared(line, tuple(f for f in fences if line.category in f.categories), rules) for line in lines
+    ]
+    out.eligible = _line_filter(out, passing, at[passing], store, cols, rows, prepared, network, rules)
     return out
 
 
@@ -147,7 +145,6 @@ def _excluded(
         [f[2] for f in filled],
         [_NOTHING] * len(locs),
         [0] * len(locs),
-        [],
     )
     for k in np.flatnonzero((failed == 1) | (failed == 7) | (failed == 8)).tolist():
         key, loc = _LOCATION_FILTERS[failed[k] - 1], locs[k]
@@ -222,19 +219,19 @@ def _line_filter(
     prepared: list[_Prepared],
     network: NetworkSnapshot,
     rules: CompiledRules,
-) -> None:
+) -> Eligible:
     """Stock after brokering safety stock and category fences, line by line; costs per unit.
 
     The locations at columns `passing` (network indices `at`) passed every location filter. A line
     a location cannot give is written into its `unavailable` with the failing values; a location
-    giving none is excluded by the first line's failure; the others become candidates.
+    giving none is excluded by the first line's failure; the others are the eligible ones.
     """
     types = cols.type[at]
+    given = np.zeros((len(prepared), len(at)), np.int64)  # units each may give of each line, 0: none
     usable_cols, ok_cols = [], []
-    weight, units = np.zeros(len(at), np.int64), np.zeros(len(at), np.int64)
-    every, items = np.ones(len(at), bool), np.zeros(len(at), np.intp)
+    items = np.zeros(len(at), np.intp)
     fence_cols: list[list[int] | None] = []
-    for p, (_, atp) in zip(prepared, rows, strict=True):
+    for m, (p, (_, atp)) in enumerate(zip(prepared, rows, strict=True)):
         usable = np.minimum(atp[at] - p.safety[types], p.line.qty)
         ok = usable >= p.needed
         fenced = None
@@ -244,41 +241,23 @@ def _line_filter(
                 first[cols.fence_mask(p.fences[j])[at]] = j
             ok &= first < 0
             fenced = first.tolist()
-        given = np.where(ok, usable, 0)
-        weight += given * p.line.weight_g
-        units += given
-        every &= ok
+        given[m] = np.where(ok, usable, 0)
         items += ok & (usable >= p.line.qty)
         usable_cols.append(usable.tolist())
         ok_cols.append(ok.tolist())
         fence_cols.append(fenced)
-    index = [p.line.index for p in prepared]
-    zero = dict.fromkeys(index, 0)  # shared, read-only: per-unit figures of lines without a bonus
-    labour = [rules.labour.get(t, 0) for t in TYPES]
-    unit_cost = [dict.fromkeys(index, per_unit) for per_unit in labour]  # shared per type, read-only
-    atps = [atp[at].tolist() for _, atp in rows]
-    safeties = [p.safety[types].tolist() for p in prepared]
     counted = np.zeros(len(out.locs), np.intp)
     counted[passing] = items
     out.items = counted.tolist()
-    columns, full = passing.tolist(), every.tolist()
-    usables: list[dict[int, int] | None]
-    if not prepared:
-        usables = [None] * len(at)
-    elif len(index) == 1:
-        usables = [{index[0]: u} if f else None for u, f in zip(usable_cols[0], full, strict=True)]
-    else:
-        usables = [
-            dict(zip(index, u, strict=True)) if f else None
-            for u, f in zip(zip(*usable_cols, strict=True), full, strict=True)
-        ]
-    unavailables: list[dict[str, str]] = [_NOTHING] * len(at)
-    for k in np.flatnonzero(~every).tolist() if prepared else range(len(at)):
+    columns = passing.tolist()
+    atps = [atp[at].tolist() for _, atp in rows]
+    safeties = [p.safety[types].tolist() for p in prepared]
+    able = given.any(axis=0) if prepared else np.ones(len(at), bool)
+    for k in np.flatnonzero(~given.all(axis=0)).tolist() if prepared else range(len(at)):
         column = columns[k]
-        usable_at, unavailable, first = {}, {}, None
+        unavailable, first = {}, None
         for m, p in enumerate(prepared):
             if ok_cols[m][k]:
-                usable_at[p.line.index] = usable_cols[m][k]
                 continue
             fenced = fence_cols[m]
             if fenced is not None and fenced[k] >= 0:
@@ -290,67 +269,50 @@ def _line_filter(
                 first = first or ("stock", values)
             unavailable[p.line.sku] = text
         out.unavailable[column] = unavailable
-        if not usable_at and first is not None:
+        if not able[k] and first is not None:
             out.excluded_by[column], out.values[column] = first
             out.reason[column] = "; ".join(unavailable.values())
-        else:
-            usables[k], unavailables[k] = usable_at, unavailable
-    keep = [k for k, u in enumerate(usables) if u is not None]
-    locs, km, kept = out.locs, out.km, np.array(keep, np.intp)
-    made = [
-        Candidate(
-            locs[column],
-            km[column],
-            i == store,
-            column,
-            usables[k],
-            unavailables[k],
-            w,
-            n,
-            count,
-            labour[t],
-            unit_cost[t],
-            zero,
-        )
-        for k, column, i, w, n, count, t in zip(
-            keep,
-            passing[kept].tolist(),
-            at[kept].tolist(),
-            weight[kept].tolist(),
-            units[kept].tolist(),
-            items[kept].tolist(),
-            types[kept].tolist(),
-            strict=True,
-        )
-    ]
-    out.eligible.extend(made)
+    keep = np.flatnonzero(able)
+    kept = passing[keep].tolist()
+    labour = np.array([rules.labour.get(t, 0) for t in TYPES], np.int64)
+    usable = given[:, keep]
+    made = Eligible(
+        {p.line.index: m for m, p in enumerate(prepared)},
+        kept,
+        [out.locs[c] for c in kept],
+        [out.km[c] for c in kept],
+        (at[keep] == store).tolist() if store is not None else [False] * len(keep),
+        usable,
+        (np.array([p.line.weight_g for p in prepared], np.int64) @ usable).tolist()
+        if prepared
+        else [0] * len(keep),
+        usable.sum(axis=0).tolist(),
+        items[keep].tolist(),
+        labour[types[keep]],
+        np.zeros(usable.shape, np.int64),
+    )
     if rules.overstock_per_day and rules.overstock_max_days:
-        for c in made:
-            _overstock(c, prepared, network, rules)
+        _overstock(made, prepared, network, rules)
     if rules.priority_cost:
-        for c in made:
-            if c.loc.priority > 0:
-                c.priority = rules.priority_cost * c.loc.priority
+        made.priority = [rules.priority_cost * max(loc.priority, 0) for loc in made.locs]
     if rules.capacity_penalty:
-        for c in made:
-            loc = c.loc
-            if loc.daily_capacity > 0:
-                c.capacity = round(
-                    rules.capacity_penalty * (loc.used_capacity_today + 1) / loc.daily_capacity
-                )
+        made.capacity = [
+            round(rules.capacity_penalty * (loc.used_capacity_today + 1) / loc.daily_capacity)
+            if loc.daily_capacity > 0
+            else 0
+            for loc in made.locs
+        ]
+    return made
 
 
 def _overstock(
-    c: Candidate, prepared: list[_Prepared], network: NetworkSnapshot, rules: CompiledRules
+    made: Eligible, prepared: list[_Prepared], network: NetworkSnapshot, rules: CompiledRules
 ) -> None:
     """Per usable line the bonus for the location's days of supply, folded into its unit cost."""
-    unit_cost, bonuses = {}, {}
-    for p in prepared:
-        index = p.line.index
-        if index in c.usable:
-            level = network.stock.get(p.line.sku, _NOTHING).get(c.code)
+    for m, p in enumerate(prepared):
+        held = network.stock.get(p.line.sku, _NOTHING)
+        for k in np.flatnonzero(made.usable[m]).tolist():
+            level = held.get(made.locs[k].code)
             bonus = rules.overstock_ticks(level.on_hand, level.daily_sales) if level is not None else 0
-            bonuses[index] = bonus
-            unit_cost[index] = c.labour + bonus
-            c.bonus += bonus * c.usable[index]
-    c.unit_cost, c.overstock = unit_cost, bonuses
+            made.overstock[m, k] = bonus
+            made.bonus[k] += bonus * int(made.usable[m, k])

@@ -52,7 +52,7 @@ class Outcome:
 
 def branch_and_bound(p: Problem, out: Outcome) -> None:
     bundles, rules = p.bundles, p.rules
-    nb, n_cands = len(bundles), len(p.cands)
+    nb, n_cands = len(bundles), p.n
     fixed, pen, max_ship = p.fixed, rules.shipment_penalty, rules.max_shipments
     # Cheapest possible shipment from each location: its lightest possible parcel. Only lines that
     # may split use it (whole bundles are bounded by their own parcel below).

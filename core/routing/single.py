@@ -22,14 +22,13 @@ def seed(p: Problem, out: Outcome) -> None:
     as array steps over the candidates), and a `Plan` is only built for the locations whose
     (unplaced, cost) is at most the second least: no other can end as the best or the runner-up.
     """
-    n, bundles = len(p.cands), p.bundles
+    n, bundles = p.n, p.bundles
     placed, weight, cost = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
     parts = np.zeros(n, bool)
     for bundle in bundles:
-        ks = np.fromiter(bundle.unit_cost, np.intp, len(bundle.unit_cost))  # the bundle's options
-        unit = np.fromiter(bundle.unit_cost.values(), np.int64, len(ks))
-        if bundle.splittable:
-            qty = np.fromiter(bundle.usable.values(), np.int64, len(ks))  # filled alongside unit_cost
+        ks, unit = bundle.at, bundle.unit_at
+        if bundle.usable_at is not None:
+            qty = bundle.usable_at
             weight[ks] += bundle.weight_g // bundle.units * qty
             cost[ks] += unit * qty
             placed[ks] += qty
@@ -79,9 +78,9 @@ def single_location_is_optimal(p: Problem, best: Plan | None) -> bool:
     if p.rules.max_shipments < 2 or (len(placeable) == 1 and not placeable[0].splittable):
         return True  # every plan is a single location, and `seed` priced them all
     # Each location's lightest piece, and the least a parcel of it costs: all locations at once.
-    lightest = np.full(len(p.cands), _NONE, np.int64)
+    lightest = np.full(p.n, _NONE, np.int64)
     for bd in placeable:
-        ks = np.fromiter(bd.unit_cost, np.intp, len(bd.unit_cost))  # the bundle's options
+        ks = bd.at
         lightest[ks] = np.minimum(lightest[ks], bd.weight_g // bd.units if bd.splittable else bd.weight_g)
     at = np.flatnonzero(lightest != _NONE)
     if len(at) < 2:

@@ -9,20 +9,37 @@ from the same memoised quotes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from core.routing.candidate_columns import CandidateColumns, tenths
-from core.routing.candidates import _NOTHING, Screened
+from core.routing.candidates import _NOTHING, Eligible, Screened
 from core.routing.decision import amount_text, money_texts
 from core.routing.problem import Problem, Quoted
+
+
+def priced(screened: Screened, build: Callable[[Eligible], Problem]) -> tuple[Problem, list[Quoted]]:
+    """The problem over the eligible locations some carrier serves alone, and their solo quotes.
+
+    A location no carrier takes even its own parcel from is excluded ("no_carrier") before the
+    search, so the problem is built again without it.
+    """
+    p = build(screened.eligible)
+    quotes = solo_quotes(p, screened)
+    if any(q is None for q in quotes):
+        keep = [k for k, q in enumerate(quotes) if q is not None]
+        p = build(p.cands.subset(keep))
+        quotes = [quotes[k] for k in keep]
+    return p, quotes
 
 
 def solo_quotes(p: Problem, screened: Screened) -> list[Quoted]:
     """Per candidate its quote shipping alone every usable unit; excludes those no carrier takes it from."""
     cands = p.cands
-    out = p.quotes_at(list(range(len(cands))), [c.weight_g for c in cands])  # every usable unit
+    out = p.quotes_at(list(range(p.n)), cands.weight_g)  # every usable unit
     for k in [k for k, found in enumerate(out) if found is None]:
-        c, weight = cands[k], cands[k].weight_g
         dest = p.destination.postal_code or f"{p.destination.latitude:.3f},{p.destination.longitude:.3f}"
-        screened.drop(c.exclude("no_carrier", p.rules, weight_kg=weight / 1000, destination=dest))
+        values = {"weight_kg": cands.weight_g[k] / 1000, "destination": dest}
+        screened.drop(cands.column[k], "no_carrier", p.rules, values)
     return out
 
 
@@ -38,17 +55,20 @@ def rows(p: Problem, screened: Screened, quotes: list[Quoted]) -> CandidateColum
     totals: list[str | None] = [None] * n
     miss = p.rules.promise_miss if p.promise_by is not None else 0
     texts: dict[_Key, tuple[dict[str, str], str]] = {}
-    for c, found in zip(p.cands, quotes, strict=True):
+    cands = p.cands
+    for column, found, priority, labour, units, capacity, bonus in zip(
+        cands.column,
+        quotes,
+        cands.priority,
+        cands.labour.tolist(),
+        cands.units,
+        cands.capacity,
+        cands.bonus,
+        strict=True,
+    ):
         if found is not None:
-            key = (
-                found[0],
-                0 if found[1].meets_promise else miss,
-                c.priority,
-                c.labour * c.units,
-                c.capacity,
-                c.bonus,
-            )
-            scores[c.column], totals[c.column] = texts.get(key) or _texts(texts, key)
+            key = (found[0], 0 if found[1].meets_promise else miss, priority, labour * units, capacity, bonus)
+            scores[column], totals[column] = texts.get(key) or _texts(texts, key)
     why = screened.excluded_by
     return CandidateColumns(
         screened.codes,

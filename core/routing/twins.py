@@ -44,7 +44,7 @@ class LevelTwins:
                 if row is None:
                     row = self.cells[k] = [None] * nb
                 row[b] = (unit[k], usable.get(k))
-        self.lanes = [p.lane_of(k) for k in range(len(p.cands))]
+        self.lanes = [p.lane_of(k) for k in range(p.n)]
         self._levels: dict[int, dict[int, tuple[int, ...]]] = {}
         self._ties: dict[int, tuple[object, ...]] = {}
 
