@@ -36,11 +36,13 @@ class LocationColumns:
 
     def __init__(self, locations: Mapping[str, LocationSnapshot]) -> None:
         self.source = list(locations.values())
+        self.position = {loc.code: j for j, loc in enumerate(self.source)}  # in `locations` order
         self.locs = sorted(self.source, key=lambda loc: loc.code)
         self.codes = [loc.code for loc in self.locs]
         self.index = {code: i for i, code in enumerate(self.codes)}
         locs = self.locs  # the hub builds a snapshot per order: one list per column, not per cell
         # What the explanation shows of each location, taken for an order's locations in one step.
+        self.loc_col = _objects(locs)
         self.code_col = np.array(self.codes, object)
         self.name_col = np.array([loc.name for loc in locs], object)
         self.type_col = np.array([str(loc.type) for loc in locs], object)
@@ -61,7 +63,7 @@ class LocationColumns:
         self.lat[i], self.cos_lat[i], self.lon[i] = lat, cos(lat), loc.longitude
         self.enabled[i], self.ships[i], self.pickup[i] = loc.enabled, loc.ships, loc.pickup
         self.type[i] = TYPES.index(loc.type)
-        self.name_col[i], self.type_col[i] = loc.name, str(loc.type)
+        self.loc_col[i], self.name_col[i], self.type_col[i] = loc, loc.name, str(loc.type)
         self.capacity[i], self.used[i] = loc.daily_capacity, loc.used_capacity_today
 
     def follows(self, locations: Mapping[str, LocationSnapshot]) -> bool:
@@ -76,12 +78,24 @@ class LocationColumns:
                 i = self.index.get(loc.code)
                 if i is None or old.code != loc.code:
                     return False
-                if loc.type != old.type:
-                    self._fences.clear()
-                self.locs[i] = loc
-                self._set(i, loc)
+                self._take(i, loc)
         self.source = current
         return True
+
+    def replace(self, loc: LocationSnapshot) -> None:
+        """The snapshot swapped a location for a changed copy (same code): follow it in place.
+
+        Saves `follows` its walk over every location on the next order; a change made behind the
+        snapshot's back is still found by that walk.
+        """
+        self.source[self.position[loc.code]] = loc
+        self._take(self.index[loc.code], loc)
+
+    def _take(self, i: int, loc: LocationSnapshot) -> None:
+        if loc.type != self.locs[i].type:
+            self._fences.clear()
+        self.locs[i] = loc
+        self._set(i, loc)
 
     def fence_mask(self, fence: CompiledFence) -> np.ndarray:
         """Which locations a fence excludes by code or type (its order and category conditions aside)."""
@@ -91,6 +105,13 @@ class LocationColumns:
                 [fence.excludes(loc.code, loc.type) for loc in self.locs], bool
             )
         return found
+
+
+def _objects(values: list[LocationSnapshot]) -> np.ndarray:
+    """A 1-D object array of the values themselves (np.array would unpack dataclasses it can't)."""
+    out = np.empty(len(values), object)
+    out[:] = values
+    return out
 
 
 class StockRows:

@@ -130,19 +130,20 @@ def _excluded(
     and location type. Capacity, distance and re-routing exclusions carry each location's own.
     """
     n = len(TYPES)
-    kinds = (failed * n + cols.type[at]).tolist()
-    shared = {kind: _shared(kind // n, TYPES[kind % n], ctx, rules, fences) for kind in set(kinds)}
-    filled = [shared[kind] for kind in kinds]
-    locs = [cols.locs[i] for i in at.tolist()]
+    kinds = failed * n + cols.type[at]
+    found = np.unique(kinds).tolist()
+    table = np.empty((3, found[-1] + 1 if found else 0), object)  # (filter, values, sentence) per kind
+    for kind in found:
+        table[:, kind] = _shared(kind // n, TYPES[kind % n], ctx, rules, fences)
+    filled = table[:, kinds].tolist()
+    locs = cols.loc_col[at].tolist()
     out = Screened(
         locs,
         cols.code_col[at].tolist(),
         cols.name_col[at].tolist(),
         cols.type_col[at].tolist(),
         km,
-        [f[0] for f in filled],
-        [f[1] for f in filled],
-        [f[2] for f in filled],
+        *filled,
         [_NOTHING] * len(locs),
         [0] * len(locs),
     )
@@ -228,50 +229,32 @@ def _line_filter(
     """
     types = cols.type[at]
     given = np.zeros((len(prepared), len(at)), np.int64)  # units each may give of each line, 0: none
-    usable_cols, ok_cols = [], []
+    state = np.zeros((len(prepared), len(at)), np.int64)  # why not: 0 it may, 1 + j fence j, else stock
     items = np.zeros(len(at), np.intp)
-    fence_cols: list[list[int] | None] = []
+    stock_codes = []  # per line (least ATP, 1 + most safety stock): a stock state is decoded with them
     for m, (p, (_, atp)) in enumerate(zip(prepared, rows, strict=True)):
-        usable = np.minimum(atp[at] - p.safety[types], p.line.qty)
+        held, safety = atp[at], p.safety[types]
+        usable = np.minimum(held - safety, p.line.qty)
         ok = usable >= p.needed
-        fenced = None
         if p.fences:
             first = np.full(len(at), -1, np.intp)
             for j in range(len(p.fences) - 1, -1, -1):
                 first[cols.fence_mask(p.fences[j])[at]] = j
             ok &= first < 0
-            fenced = first.tolist()
+            state[m] = first + 1
+        # Short of stock: one state per (ATP, safety stock), which is all its sentence depends on.
+        short = ~ok & (state[m] == 0)
+        low, top = int(held.min(initial=0)), int(safety.max(initial=0)) + 1
+        stock_codes.append((low, top))
+        state[m][short] = len(p.fences) + 1 + (held[short] - low) * top + safety[short]
         given[m] = np.where(ok, usable, 0)
         items += ok & (usable >= p.line.qty)
-        usable_cols.append(usable.tolist())
-        ok_cols.append(ok.tolist())
-        fence_cols.append(fenced)
     counted = np.zeros(len(out.locs), np.intp)
     counted[passing] = items
     out.items = counted.tolist()
-    columns = passing.tolist()
-    atps = [atp[at].tolist() for _, atp in rows]
-    safeties = [p.safety[types].tolist() for p in prepared]
     able = given.any(axis=0) if prepared else np.ones(len(at), bool)
-    for k in np.flatnonzero(~given.all(axis=0)).tolist() if prepared else range(len(at)):
-        column = columns[k]
-        unavailable, first = {}, None
-        for m, p in enumerate(prepared):
-            if ok_cols[m][k]:
-                continue
-            fenced = fence_cols[m]
-            if fenced is not None and fenced[k] >= 0:
-                values, text = p.fence_text[fenced[k]]
-                first = first or ("fence", values)
-            else:
-                atp, safety = atps[m][k], safeties[m][k]
-                values, text = p.short.get((atp, safety)) or p.shortage(atp, safety, usable_cols[m][k])
-                first = first or ("stock", values)
-            unavailable[p.line.sku] = text
-        out.unavailable[column] = unavailable
-        if not able[k] and first is not None:
-            out.excluded_by[column], out.values[column] = first
-            out.reason[column] = "; ".join(unavailable.values())
+    if prepared:
+        _why_not(out, passing, state, given, able, prepared, stock_codes)
     keep = np.flatnonzero(able)
     kept = passing[keep].tolist()
     labour = np.array([rules.labour.get(t, 0) for t in TYPES], np.int64)
@@ -303,6 +286,58 @@ def _line_filter(
             for loc in made.locs
         ]
     return made
+
+
+def _why_not(
+    out: Screened,
+    passing: np.ndarray,
+    state: np.ndarray,
+    given: np.ndarray,
+    able: np.ndarray,
+    prepared: list[_Prepared],
+    stock_codes: list[tuple[int, int]],
+) -> None:
+    """Per location missing some lines, why per SKU; a location giving none is excluded by the first.
+
+    Locations whose lines fail alike (the same fence, or the same ATP and safety stock) get the same
+    sentences, so each distinct combination is written once and its entries shared.
+    """
+    missing = np.flatnonzero(~given.all(axis=0))
+    if not len(missing):
+        return
+    keys = zip(*(row.tolist() for row in state[:, missing]), able[missing].tolist(), strict=True)
+    made: dict[tuple[int, ...], tuple[dict[str, str], tuple[str, dict[str, Any], str] | None]] = {}
+    unavailable, excluded_by, values, reason = out.unavailable, out.excluded_by, out.values, out.reason
+    for column, key in zip(passing[missing].tolist(), keys, strict=True):
+        entry = made.get(key)
+        if entry is None:
+            entry = made[key] = _why_not_entry(key, prepared, stock_codes)
+        unavailable[column], excluded = entry
+        if excluded is not None:
+            excluded_by[column], values[column], reason[column] = excluded
+
+
+def _why_not_entry(
+    key: tuple[int, ...], prepared: list[_Prepared], stock_codes: list[tuple[int, int]]
+) -> tuple[dict[str, str], tuple[str, dict[str, Any], str] | None]:
+    """The `unavailable` sentences of one combination of line states, and the exclusion if it gives none."""
+    unavailable, first = {}, None
+    for why, p, (low, top) in zip(key[:-1], prepared, stock_codes, strict=True):
+        if not why:
+            continue
+        if why <= len(p.fences):
+            values, text = p.fence_text[why - 1]
+            first = first or ("fence", values)
+        else:
+            atp, safety = divmod(why - len(p.fences) - 1, top)
+            atp += low
+            values, text = p.short.get((atp, safety)) or p.shortage(
+                atp, safety, min(atp - safety, p.line.qty)
+            )
+            first = first or ("stock", values)
+        unavailable[p.line.sku] = text
+    able = key[-1]
+    return unavailable, None if able or first is None else (*first, "; ".join(unavailable.values()))
 
 
 def _overstock(

@@ -141,7 +141,9 @@ class NetworkSnapshot:
     def record_fulfilment(self, code: str, count: int = 1) -> None:
         """Count fulfilments started today so the next order sees the capacity left."""
         loc = self.locations[code]
-        self.locations[code] = replace(loc, used_capacity_today=loc.used_capacity_today + count)
+        changed = self.locations[code] = replace(loc, used_capacity_today=loc.used_capacity_today + count)
+        if self._columns is not None:
+            self._columns.replace(changed)
 
     def set_stock(self, code: str, sku: str, level: StockLevel) -> None:
         self.stock.setdefault(sku, {})[code] = level
