@@ -49,6 +49,7 @@ class Eligible:
         "km",
         "labour",
         "locs",
+        "origin",
         "overstock",
         "pickup_here",
         "priority",
@@ -71,6 +72,7 @@ class Eligible:
         items: list[int],
         labour: np.ndarray,
         overstock: np.ndarray,
+        origin: np.ndarray,
     ) -> None:
         self.rows = rows  # order line index -> its row in the per-line matrices
         self.column = column  # each one's position in the order's `Screened` columns
@@ -81,6 +83,7 @@ class Eligible:
         self.items = items  # how many lines each could supply in full
         self.labour = labour  # ticks per unit picked
         self.overstock = overstock  # [line row, k]: ticks per unit (<= 0), the days-of-supply bonus
+        self.origin = origin  # equal numbers, equal country and time zone (`LaneQuoter.lanes` groups)
         n = len(locs)
         self.bonus = [0] * n  # the overstock bonus sending every usable unit (ticks, <= 0)
         self.priority = [0] * n  # ticks per shipment
@@ -108,6 +111,7 @@ class Eligible:
             [self.items[k] for k in keep],
             self.labour[at],
             self.overstock[:, at],
+            self.origin[at],
         )
         out.bonus = [self.bonus[k] for k in keep]
         out.priority = [self.priority[k] for k in keep]

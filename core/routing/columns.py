@@ -56,6 +56,8 @@ class LocationColumns:
         self.type = np.array([TYPES.index(loc.type) for loc in locs], np.intp)  # index into TYPES
         self.capacity = np.array([loc.daily_capacity for loc in locs], np.int64)
         self.used = np.array([loc.used_capacity_today for loc in locs], np.int64)
+        self._origins: dict[tuple[str, str], int] = {}
+        self.origin = np.array([self._origin_of(loc) for loc in locs], np.int64)
         self._fences: dict[CompiledFence, np.ndarray] = {}
 
     def _set(self, i: int, loc: LocationSnapshot) -> None:
@@ -65,6 +67,11 @@ class LocationColumns:
         self.type[i] = TYPES.index(loc.type)
         self.loc_col[i], self.name_col[i], self.type_col[i] = loc, loc.name, str(loc.type)
         self.capacity[i], self.used[i] = loc.daily_capacity, loc.used_capacity_today
+        self.origin[i] = self._origin_of(loc)
+
+    def _origin_of(self, loc: LocationSnapshot) -> int:
+        """Equal numbers for equal country and time zone: what the rate broker's lanes group by."""
+        return self._origins.setdefault((loc.country, loc.timezone), len(self._origins))
 
     def follows(self, locations: Mapping[str, LocationSnapshot]) -> bool:
         """Bring changed rows up to date; False when locations were added or removed (rebuild)."""

@@ -103,7 +103,7 @@ class Problem:
         lanes, cands = self._lanes, self.cands
         shipping = [k for k, here in enumerate(cands.pickup_here) if not here]
         ids = lanes.lanes(  # type: ignore[union-attr]
-            [cands.locs[k] for k in shipping], [cands.km[k] for k in shipping]
+            [cands.locs[k] for k in shipping], [cands.km[k] for k in shipping], cands.origin[shipping]
         )
         shared, classes = self._shared, lanes.classes  # type: ignore[union-attr]
         for k, lane in zip(shipping, ids, strict=True):

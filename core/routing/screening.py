@@ -273,6 +273,7 @@ def _line_filter(
         items[keep].tolist(),
         labour[types[keep]],
         np.zeros(usable.shape, np.int64),
+        cols.origin[at[keep]],
     )
     if rules.overstock_per_day and rules.overstock_max_days:
         _overstock(made, prepared, network, rules)

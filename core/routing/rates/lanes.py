@@ -109,12 +109,17 @@ class LaneQuoter:
             km = distance_km(origin.latitude, origin.longitude, dest.latitude, dest.longitude)
         return self.lanes([origin], [km])[0]
 
-    def lanes(self, origins: Sequence[Place], km: list[float]) -> list[int]:
+    def lanes(self, origins: Sequence[Place], km: list[float], groups: np.ndarray | None = None) -> list[int]:
         """`lane` of each origin at its exact distance, the distance bands found in one array step.
 
         An order asks for ~150 origins, most of them sharing a country, time zone and band, so
-        only the first origin of each such group goes through the broker.
+        only the first origin of each such group goes through the broker. `groups`, when given,
+        numbers the origins so that equal numbers mean equal country and time zone: then only one
+        origin per group and band is even looked at (an origin whose ZIP3 a zone chart pairs with
+        this destination stays on its own).
         """
+        if groups is not None and len(origins) > 1:
+            return self._grouped(origins, km, groups)
         bands = np.searchsorted(self._table.edges, km, side="right").tolist()
         charted, seen = self._charted, self._seen
         keys = [
@@ -125,6 +130,17 @@ class LaneQuoter:
             seen[key] if key in seen else self._new_lane(key, origin, d)
             for key, origin, d in zip(keys, origins, km, strict=True)
         ]
+
+    def _grouped(self, origins: Sequence[Place], km: list[float], groups: np.ndarray) -> list[int]:
+        edges = self._table.edges
+        key = groups * (len(edges) + 1) + np.searchsorted(edges, km, side="right")
+        if self._charted:
+            alone = np.array([o.postal_code[:3] in self._charted for o in origins], bool)
+            key = np.where(alone, -1 - np.arange(len(origins)), key)
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        reps = first.tolist()
+        found = self.lanes([origins[i] for i in reps], [km[i] for i in reps])
+        return np.array(found, np.int64)[inverse].tolist()
 
     def _new_lane(self, seen: tuple[str, str, int, str], origin: Place, km: float) -> int:
         table = self._table
