@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from sync.bench_fleet import CpuMeter, Device, percentile_ms
+from sync.bench_fleet import CpuMeter, Device, frozen_heap, percentile_ms
 
 
 async def run_polls(
@@ -53,14 +53,15 @@ async def run_polls(
 
     async with httpx.AsyncClient(timeout=600, limits=limits) as http:
         loads = [round(x, 1) for x in os.getloadavg()]
-        meter.start()
-        began = time.perf_counter()
-        step = interval / len(devices)
-        await asyncio.gather(
-            *(device_loop(http, urls[i % len(urls)], d, began + i * step) for i, d in enumerate(devices))
-        )
-        wall = time.perf_counter() - began
-        cpu = meter.stop()
+        with frozen_heap():
+            meter.start()
+            began = time.perf_counter()
+            step = interval / len(devices)
+            await asyncio.gather(
+                *(device_loop(http, urls[i % len(urls)], d, began + i * step) for i, d in enumerate(devices))
+            )
+            wall = time.perf_counter() - began
+            cpu = meter.stop()
     return {
         "stores": len(devices),
         "pulls": len(times),

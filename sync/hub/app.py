@@ -16,8 +16,9 @@ from core.services.rule_sets import active_rule_set
 from core.storage.database import Database
 from sync.hub import errors, openapi, routes_inventory, routes_locations, routes_orders, routes_sync
 from sync.hub.context import Hub, HubDep
+from sync.hub.lifespan import serving
 from sync.hub.limits import BodyLimit
-from sync.hub.push_gate import PUSH_SLOTS, PushGate, switching_often
+from sync.hub.push_gate import PUSH_SLOTS, PushGate
 from sync.protocol import PROTOCOL_VERSION
 
 MAX_BODY = 1_000_000
@@ -48,7 +49,7 @@ def create_app(
         title="Store OMS hub",
         version=f"v{PROTOCOL_VERSION}",
         description=DESCRIPTION,
-        lifespan=switching_often,
+        lifespan=serving,
     )
     app.state.hub = Hub(database=database, router=router, max_body=max_body, push_gate=PushGate(push_slots))
     errors.install(app)

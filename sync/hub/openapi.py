@@ -1,8 +1,8 @@
 """The OpenAPI document, with the push body described by the protocol's `PushRequest`.
 
-The push route receives events as plain objects so it can validate them one by one (one bad event
-is one rejected result, not a 422 for the batch); without this the schema would say only
-"objects". The protocol models' definitions are added to `components/schemas`.
+The push route reads its body as bytes and parses it when the push's turn comes (one bad event is
+one rejected result, not a 422 for the batch); without this the schema would not show the body.
+The protocol models' definitions are added to `components/schemas`.
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ def install(app: FastAPI) -> None:
             components = spec.setdefault("components", {}).setdefault("schemas", {})
             components.update(schema.pop("$defs", {}))
             components["PushRequest"] = schema
-            body = spec["paths"]["/v1/sync/push"]["post"]["requestBody"]
-            body["content"]["application/json"]["schema"] = {"$ref": REF.format(model="PushRequest")}
+            schema_ref = {"$ref": REF.format(model="PushRequest")}
+            push = spec["paths"]["/v1/sync/push"]["post"]
+            push["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema_ref}}}
             app.openapi_schema = spec
         return app.openapi_schema
 

@@ -7,16 +7,11 @@ thread and connection of the process, so a pull, an order or a stock read would 
 `slots` at a time, waiting pushes hold neither a thread nor a connection, everything else is
 served beside them, and the pushes themselves finish no later: the CPU was the limit anyway.
 
-Served beside them, a pull still competes with the running pushes twice, and both were measured
-to decide its latency under a push fleet (`oms bench sync`, BENCHMARKS.md):
-
-* for the interpreter lock: each time a pull comes back from the network or the database it waits
-  for a push to hand the lock over, by default up to 5 ms, a dozen times per pull. While the
-  server runs the hub asks for the lock every `SWITCH_INTERVAL` instead (`switching_often`);
-* for a core: the pushes keep both cores of a small host busy, and a pull, its database backend
-  and its client each waited for the scheduler in turn. Push threads therefore run at a lower
-  priority (`PUSH_NICENESS`, Linux only): a pull's work is run first, and the pushes take what is
-  left, which under a fleet is nearly all of it.
+Served beside them, a pull still competes with the running pushes for a core: the pushes keep both
+cores of a small host busy, and a pull, its database backend and its client each waited for the
+scheduler in turn (`oms bench sync`, BENCHMARKS.md). Push threads therefore run at a lower priority
+(`PUSH_NICENESS`, Linux only): a pull's work is run first, and the pushes take what is left, which
+under a fleet is nearly all of it. (The wait for the interpreter lock is `sync.hub.lifespan`'s.)
 """
 
 from __future__ import annotations
@@ -27,25 +22,13 @@ import functools
 import os
 import sys
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 PUSH_SLOTS = 1  # per process; with 2, pull p99 under a push fleet never fell below 100 ms (BENCHMARKS.md)
 PUSH_NICENESS = 10  # added to the push threads' nice value
-SWITCH_INTERVAL = 0.0005  # seconds a thread waiting for the interpreter lock waits before asking for it
-
-
-@contextlib.asynccontextmanager
-async def switching_often(_app: object) -> AsyncIterator[None]:
-    """The server's lifespan: the process's switch interval while it serves, restored after."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(SWITCH_INTERVAL)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)
 
 
 def _lower_priority(niceness: int) -> None:

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.services.checks import run_checks
+from core.services.hub.access import Role, issue_token
 from core.storage.database import Database
 from core.storage.models import Order, StockPosition
 from tests.factories import order_json
@@ -105,8 +106,14 @@ def test_an_oversized_body_is_413(hub_db: Database, router: Any) -> None:
         for _ in range(10):
             yield b" " * 500
 
-    streamed = client.post("/v1/sync/push", content=chunks(), headers={"content-type": "application/json"})
+    with hub_db.transaction() as session:
+        token = issue_token(session, Role.STORE_DEVICE, "tablet", location="S01")
+    headers = {"content-type": "application/json", "Authorization": f"Bearer {token}"}
+    streamed = client.post("/v1/sync/push", content=chunks(), headers=headers)
     assert streamed.status_code == 413
+    # an unknown caller is refused before the hub reads a byte of the body
+    unknown = client.post("/v1/sync/push", content=chunks(), headers={"Authorization": "Bearer x"})
+    assert unknown.status_code == 401
     client.close()
 
 

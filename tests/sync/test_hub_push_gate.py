@@ -1,5 +1,5 @@
-"""The push gate: pushes on threads of their own, a few at a time, at a lower priority; and the
-serving hub's shorter switch interval, so a pull waits less for the interpreter lock."""
+"""The push gate: pushes on threads of their own, a few at a time, at a lower priority, each body
+parsed when its turn comes."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 
 from core.services.allocation import Router
 from core.storage.database import Database
-from sync.hub.push_gate import SWITCH_INTERVAL, PushGate
+from sync.hub import routes_sync
+from sync.hub.push_gate import PushGate
 from tests.sync import hub_kit
-from tests.sync.hub_kit import TestClient, create_app
 
 hub_db, router = hub_kit.hub_db, hub_kit.router  # fixtures, used by name
 
@@ -65,9 +65,19 @@ def test_a_host_that_refuses_the_lower_priority_still_pushes(monkeypatch: pytest
     assert asyncio.run(gate.run(lambda: "pushed")) == "pushed"
 
 
-def test_a_serving_hub_asks_for_the_interpreter_lock_often(hub_db: Database, router: Router) -> None:
-    before = sys.getswitchinterval()
-    with TestClient(create_app(hub_db, router)) as served:
-        assert sys.getswitchinterval() == SWITCH_INTERVAL
-        assert served.get("/healthz").status_code == 200
-    assert sys.getswitchinterval() == before
+def test_a_push_body_is_parsed_on_its_slot_not_on_arrival(
+    hub_db: Database, router: Router, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A queued push holds only its bytes, which the garbage collector never walks."""
+    parsed_on: list[str] = []
+    envelope = routes_sync._envelope
+
+    def recording(body: bytes) -> routes_sync.PushEnvelope:
+        parsed_on.append(threading.current_thread().name)
+        return envelope(body)
+
+    monkeypatch.setattr(routes_sync, "_envelope", recording)
+    hub = hub_kit.HubClient(hub_db, router)
+    assert hub_kit.statuses(hub.push("S01", hub_kit.movement("S01", "SKU-1", 1))) == ["applied"]
+    hub.close()
+    assert len(parsed_on) == 1 and parsed_on[0].startswith("oms-push")
