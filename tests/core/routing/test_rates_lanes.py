@@ -10,9 +10,11 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.domain.geo import distance_km
 from core.routing.rates import RateBroker, load_sample_rate_sheet, parse_rate_sheet
 from core.routing.rates import lanes as lanes_module
 from core.routing.shipping import Address, RateQuote, ShipmentRequest
@@ -161,3 +163,23 @@ def test_one_view_prices_many_origins_like_the_broker(
         for g in grams:
             expected = direct(_SAMPLE_BROKER, origin, dest, g, ready, promise)
             assert view.quote(lane, view.weight_class(g)) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    dest=st.sampled_from(ORIGINS),
+    picks=st.lists(st.sampled_from(range(len(ORIGINS))), min_size=2, max_size=12),
+    minutes=st.integers(0, 7 * 24 * 60),
+)
+def test_origins_grouped_by_country_and_time_zone_get_the_lanes_of_one_by_one(
+    dest: Address, picks: list[int], minutes: int
+) -> None:
+    """The planner's grouped lookup (one origin per group and band) agrees with asking each origin."""
+    ready = at(2, 0) + timedelta(minutes=minutes)
+    origins = [ORIGINS[i] for i in picks]
+    km = [distance_km(o.latitude, o.longitude, dest.latitude, dest.longitude) for o in origins]
+    numbers: dict[tuple[str, str], int] = {}
+    groups = np.array([numbers.setdefault((o.country, o.timezone), len(numbers)) for o in origins])
+    grouped = _SAMPLE_BROKER.lanes(dest, ready, None).lanes(origins, km, groups)
+    one_by_one = _SAMPLE_BROKER.lanes(dest, ready, None)
+    assert grouped == [one_by_one.lane(o, d) for o, d in zip(origins, km, strict=True)]

@@ -53,3 +53,16 @@ def test_a_new_location_is_screened() -> None:
     net.locations["S01"] = loc("S01", 10)
     net.set_stock("S01", "A", StockLevel(2))
     assert [s.location for s in route({}, net, order(("A", 1))).shipments] == ["S01"]
+
+
+def test_origin_groups_follow_a_location_that_moves_time_zone() -> None:
+    """The rate broker's lanes group origins by these numbers: a stale one would misprice a store."""
+    net = network([loc("S01", 10), loc("S02", 100)], {("S01", "A"): 5, ("S02", "A"): 5}, ITEMS)
+    route({}, net, order(("A", 1)))
+    cols = net.columns()
+    assert cols.origin[0] == cols.origin[1]
+    net.locations["S02"] = replace(net.locations["S02"], timezone="America/Denver")
+    cols = net.columns()
+    assert cols.origin[0] != cols.origin[1]
+    net.record_fulfilment("S02")
+    assert net.columns().origin[1] == cols.origin[1] and net.columns().used[1] == 1
