@@ -109,23 +109,21 @@ def pull(
         str | None, Query(max_length=64, description="the `epoch` of the answer the cursor came from")
     ] = None,
 ) -> PullResponse:
-    """The caller is authenticated by the same statement that reads its page (`read_pull`), not
-    in a transaction of its own as on other routes: a pull is a few round trips in all."""
-
-    def read(session: Any) -> PullResponse:
+    """The caller is authenticated by the same statement that reads its page (`read_pull`), run
+    outside a transaction (`Database.statements`): a pull is that statement and the pooled
+    connection's liveness check. A snapshot reads more, in a unit of work of its own."""
+    with hub.database.statements() as session:
         found = read_pull(session, secret, cursor, limit)
-        store = found.caller.store()
-        current = found.facts.epoch
-        if found.facts.needs_snapshot(cursor, epoch):
-            entries, head = store_snapshot(session, store)
-            changes = [Change(seq=head, kind=kind, payload=payload) for kind, payload in entries]
-            return PullResponse(changes=changes, cursor=head, more=False, snapshot=True, epoch=current)
-        changes = [Change(seq=seq, kind=kind, payload=payload) for seq, kind, payload in found.entries]
-        return PullResponse(
-            changes=changes,
-            cursor=changes[-1].seq if changes else cursor,
-            more=found.more,
-            epoch=current,
-        )
-
-    return run_unit(hub, read)
+    store = found.caller.store()
+    current = found.facts.epoch
+    if found.facts.needs_snapshot(cursor, epoch):
+        entries, head = run_unit(hub, lambda session: store_snapshot(session, store))
+        changes = [Change(seq=head, kind=kind, payload=payload) for kind, payload in entries]
+        return PullResponse(changes=changes, cursor=head, more=False, snapshot=True, epoch=current)
+    changes = [Change(seq=seq, kind=kind, payload=payload) for seq, kind, payload in found.entries]
+    return PullResponse(
+        changes=changes,
+        cursor=changes[-1].seq if changes else cursor,
+        more=found.more,
+        epoch=current,
+    )
