@@ -42,7 +42,18 @@ class LaneTable:
     confused with a different lane; it is simply recomputed.
     """
 
-    __slots__ = ("bounds_g", "cutoffs", "edges", "floors_g", "ids", "next_id", "quotes", "reps", "weights")
+    __slots__ = (
+        "band_zones",
+        "bounds_g",
+        "cutoffs",
+        "edges",
+        "floors_g",
+        "ids",
+        "next_id",
+        "quotes",
+        "reps",
+        "weights",
+    )
 
     def __init__(self, broker: RateBroker) -> None:
         self.cutoffs = broker.cutoffs
@@ -55,6 +66,9 @@ class LaneTable:
         self.reps: dict[int, tuple[_Lane, datetime]] = {}
         self.quotes: dict[int, RateQuote | None] = {}
         self.next_id = 0
+        # An origin no zone chart pairs with the destination is zoned by distance alone, and the
+        # distance only by which band edges it passes: its zones per band, for every order.
+        self.band_zones: dict[int, tuple[str | None, ...]] = {}
 
     @property
     def classes(self) -> int:
@@ -149,8 +163,13 @@ class LaneQuoter:
             local = self._broker.local_ready(origin, self._ready_at)
             past = bisect_left(table.cutoffs, local.time())  # cut-offs strictly before
             ready = self._ready[origin.timezone] = (local, local.date(), past)
+        zones = table.band_zones.get(seen[2]) if not seen[1] else None
+        if zones is None:
+            zones = self._broker.zones(origin, self.destination, km)
+            if not seen[1]:
+                table.band_zones[seen[2]] = zones
         key: _Lane = (
-            self._broker.zones(origin, self.destination, km),
+            zones,
             ready[1],
             ready[2],
             self._promise,
