@@ -131,8 +131,8 @@ def _excluded(
     """
     n = len(TYPES)
     kinds = failed * n + cols.type[at]
-    found = np.unique(kinds).tolist()
-    table = np.empty((3, found[-1] + 1 if found else 0), object)  # (filter, values, sentence) per kind
+    found = set(kinds.tolist())
+    table = np.empty((3, max(found, default=-1) + 1), object)  # (filter, values, sentence) per kind
     for kind in found:
         table[:, kind] = _shared(kind // n, TYPES[kind % n], ctx, rules, fences)
     filled = table[:, kinds].tolist()

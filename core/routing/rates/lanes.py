@@ -151,10 +151,13 @@ class LaneQuoter:
         if self._charted:
             alone = np.array([o.postal_code[:3] in self._charted for o in origins], bool)
             key = np.where(alone, -1 - np.arange(len(origins)), key)
-        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-        reps = first.tolist()
-        found = self.lanes([origins[i] for i in reps], [km[i] for i in reps])
-        return np.array(found, np.int64)[inverse].tolist()
+        keys = key.tolist()
+        first: dict[int, int] = {}  # key -> the first origin with it
+        for i, k in enumerate(keys):
+            first.setdefault(k, i)
+        reps = list(first.values())
+        lane = dict(zip(first, self.lanes([origins[i] for i in reps], [km[i] for i in reps]), strict=True))
+        return [lane[k] for k in keys]
 
     def _new_lane(self, seen: tuple[str, str, int, str], origin: Place, km: float) -> int:
         table = self._table
