@@ -20,13 +20,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.domain.network import LocationType
-from core.routing.compiled import CompiledFence
+from core.routing.compiled import TYPES, CompiledFence
 
 if TYPE_CHECKING:  # the snapshot holds these columns
     from core.routing.snapshot import LocationSnapshot, StockLevel
 
-TYPES: tuple[LocationType, ...] = tuple(LocationType)
 MAX_STOCK_ROWS = 20_000  # SKUs whose rows are kept (about 1 KB each) before starting afresh
 _ATP = attrgetter("atp")
 

@@ -6,13 +6,18 @@ integer arithmetic is the fastest thing Python has.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
+
+import numpy as np
 
 from core.domain.money import round_money
+from core.domain.network import LocationType
 from core.routing.rules import REASON_FIELDS, RuleSet, TieBreak
 
 TICKS = 10_000
+TYPES: tuple[LocationType, ...] = tuple(LocationType)  # the order of per-type arrays
 
 
 def to_ticks(amount: Decimal | float) -> int:
@@ -74,6 +79,29 @@ class CompiledRules:
     min_shipment_value: int
     exact_max_size: int
     max_nodes: int
+    # Per-type arrays every order reads (over TYPES, read-only), made once instead of per order.
+    labour_by_type: np.ndarray = field(init=False, compare=False, repr=False)  # ticks per unit
+    allowed_by_method: dict[str, np.ndarray] = field(
+        init=False, compare=False, repr=False
+    )  # which types may fulfil a method
+    _safety_rows: dict[str, np.ndarray] = field(
+        init=False, compare=False, repr=False
+    )  # per category, made on first use
+
+    def __post_init__(self) -> None:
+        allowed = {m: _fixed([t in types for t in TYPES], bool) for m, types in self.allowed_types.items()}
+        object.__setattr__(self, "labour_by_type", _fixed([self.labour.get(t, 0) for t in TYPES], np.int64))
+        object.__setattr__(self, "allowed_by_method", allowed)
+        object.__setattr__(self, "_safety_rows", {})
+
+    def safety_row(self, category: str) -> np.ndarray:
+        """`safety_stock` of each location type for a category, as an array over TYPES (read-only)."""
+        found = self._safety_rows.get(category)
+        if found is None:
+            found = self._safety_rows[category] = _fixed(
+                [self.safety_stock(t, category) for t in TYPES], np.int64
+            )
+        return found
 
     def safety_stock(self, loc_type: str, category: str) -> int:
         """The largest brokering safety stock that applies (see BrokeringSafetyStock)."""
@@ -87,6 +115,13 @@ class CompiledRules:
             return 0
         days = on_hand / daily_sales if daily_sales > 0 else float(self.overstock_max_days)
         return -round(self.overstock_per_day * min(max(days, 0.0), self.overstock_max_days))
+
+
+def _fixed(values: list[Any], dtype: type) -> np.ndarray:
+    """An array shared by every order: written once, so made read-only."""
+    out = np.array(values, dtype)
+    out.flags.writeable = False
+    return out
 
 
 def compile_rules(rules: RuleSet) -> CompiledRules:

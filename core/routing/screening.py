@@ -19,8 +19,8 @@ import numpy as np
 
 from core.domain.geo import EARTH_RADIUS_KM
 from core.routing.candidates import _NOTHING, Eligible, Line, OrderContext, Screened
-from core.routing.columns import TYPES, LocationColumns
-from core.routing.compiled import CompiledFence, CompiledRules
+from core.routing.columns import LocationColumns
+from core.routing.compiled import TYPES, CompiledFence, CompiledRules
 from core.routing.snapshot import NetworkSnapshot
 
 DIAMETER_KM = 2 * EARTH_RADIUS_KM
@@ -98,8 +98,8 @@ def _location_filters(
         fail(3, is_store & ~cols.pickup[at])
         if not rules.transfer_to_pickup:
             fail(4, ~is_store)
-    allowed = rules.allowed_types.get(ctx.method, ())
-    fail(5, ~np.array([t in allowed for t in TYPES], bool)[cols.type[at]])
+    allowed = rules.allowed_by_method.get(ctx.method)
+    fail(5, ~allowed[cols.type[at]] if allowed is not None else np.ones(len(at), bool))
     shipping = cols.ships[at]
     fail(6, ~(shipping | is_store) if is_store is not None else ~shipping)
     if rules.require_capacity:
@@ -189,7 +189,7 @@ class _Prepared:
     def __init__(self, line: Line, fences: tuple[CompiledFence, ...], rules: CompiledRules) -> None:
         self.line, self.fences, self.rules = line, fences, rules
         self.needed = 1 if rules.split_units else line.qty
-        self.safety = np.array([rules.safety_stock(t, line.category) for t in TYPES], np.int64)
+        self.safety = rules.safety_row(line.category)
         self.short: dict[tuple[int, int], tuple[dict[str, Any], str]] = {}
         self.fence_text = [
             ({"fence": f.name}, f"{line.sku}: " + rules.reasons["fence"].format(fence=f.name)) for f in fences
@@ -257,7 +257,6 @@ def _line_filter(
         _why_not(out, passing, state, given, able, prepared, stock_codes)
     keep = np.flatnonzero(able)
     kept = passing[keep].tolist()
-    labour = np.array([rules.labour.get(t, 0) for t in TYPES], np.int64)
     usable = given[:, keep]
     made = Eligible(
         {p.line.index: m for m, p in enumerate(prepared)},
@@ -271,7 +270,7 @@ def _line_filter(
         else [0] * len(keep),
         usable.sum(axis=0).tolist(),
         items[keep].tolist(),
-        labour[types[keep]],
+        rules.labour_by_type[types[keep]],
         np.zeros(usable.shape, np.int64),
         cols.origin[at[keep]],
     )
