@@ -35,6 +35,8 @@ _LOCATION_FILTERS = (
     "capacity",
     "distance",
 )
+# Filters whose exclusions carry each location's own values (the others' are shared by a type).
+_OWN_VALUES = tuple(1 + _LOCATION_FILTERS.index(key) for key in ("excluded", "capacity", "distance"))
 _FENCE = len(_LOCATION_FILTERS) + 1  # fence j of the order's location fences: _FENCE + j
 
 
@@ -147,16 +149,17 @@ def _excluded(
         [_NOTHING] * len(locs),
         [0] * len(locs),
     )
-    for k in np.flatnonzero((failed == 1) | (failed == 7) | (failed == 8)).tolist():
-        key, loc = _LOCATION_FILTERS[failed[k] - 1], locs[k]
-        if key == "excluded":
-            values: dict[str, Any] = {"why": excluded[loc.code]}
-        elif key == "capacity":
-            values = {"used": loc.used_capacity_today, "capacity": loc.daily_capacity}
-        else:
-            values = {"distance_km": round(km[k], 1), "max_km": rules.max_km[ctx.method]}
-        out.excluded_by[k], out.values[k] = key, values
-        out.reason[k] = rules.reasons[key].format(**values)
+    if any(kind // n in _OWN_VALUES for kind in found):
+        for k in np.flatnonzero(np.isin(failed, _OWN_VALUES)).tolist():
+            key, loc = _LOCATION_FILTERS[failed[k] - 1], locs[k]
+            if key == "excluded":
+                values: dict[str, Any] = {"why": excluded[loc.code]}
+            elif key == "capacity":
+                values = {"used": loc.used_capacity_today, "capacity": loc.daily_capacity}
+            else:
+                values = {"distance_km": round(km[k], 1), "max_km": rules.max_km[ctx.method]}
+            out.excluded_by[k], out.values[k] = key, values
+            out.reason[k] = rules.reasons[key].format(**values)
     return out
 
 
@@ -184,12 +187,13 @@ def _shared(
 class _Prepared:
     """What the line filter needs of one line, looked up once per order instead of per location."""
 
-    __slots__ = ("fence_text", "fences", "line", "needed", "rules", "safety", "short")
+    __slots__ = ("fence_text", "fences", "line", "needed", "rules", "safety", "short", "top")
 
     def __init__(self, line: Line, fences: tuple[CompiledFence, ...], rules: CompiledRules) -> None:
         self.line, self.fences, self.rules = line, fences, rules
         self.needed = 1 if rules.split_units else line.qty
         self.safety = rules.safety_row(line.category)
+        self.top = int(self.safety.max()) + 1  # above any safety stock: the radix of stock states
         self.short: dict[tuple[int, int], tuple[dict[str, Any], str]] = {}
         self.fence_text = [
             ({"fence": f.name}, f"{line.sku}: " + rules.reasons["fence"].format(fence=f.name)) for f in fences
@@ -244,9 +248,10 @@ def _line_filter(
             state[m] = first + 1
         # Short of stock: one state per (ATP, safety stock), which is all its sentence depends on.
         short = ~ok & (state[m] == 0)
-        low, top = int(held.min(initial=0)), int(safety.max(initial=0)) + 1
-        stock_codes.append((low, top))
-        state[m][short] = len(p.fences) + 1 + (held[short] - low) * top + safety[short]
+        short_held = held[short]
+        low = min(int(short_held.min()), 0) if len(short_held) else 0
+        stock_codes.append((low, p.top))
+        state[m][short] = len(p.fences) + 1 + (short_held - low) * p.top + safety[short]
         given[m] = np.where(ok, usable, 0)
         items += ok & (usable >= p.line.qty)
     counted = np.zeros(len(out.locs), np.intp)
