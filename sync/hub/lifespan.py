@@ -8,10 +8,10 @@ BENCHMARKS.md "Sync"), and both are set for as long as the server runs, then res
   long, by default 5 ms, a dozen times per pull; the hub asks after `SWITCH_INTERVAL`;
 * the cyclic garbage collector: a full collection holds the lock while it walks every tracked
   object, and a freshly started hub holds about 140,000 (its modules, the app, the router's rate
-  sheet) that live as long as the process. Walking them took 65 ms on an idle core, and up to
-  700 ms under a push fleet when a push thread (which runs at a lower priority, `push_gate`) was
-  the one collecting; every pull of the process waited that long. They are frozen at start
-  (`gc.freeze`): never collected, never walked again.
+  sheet) that live as long as the process. Walking them took 65 ms on an idle core, and full
+  collections took 140-700 ms under a push fleet (usually run by a push thread, which allocates
+  most and runs at a lower priority, `push_gate`); every request of the process waited that
+  long. They are frozen at start (`gc.freeze`): never collected, never walked again.
 """
 
 from __future__ import annotations
