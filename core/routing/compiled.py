@@ -50,11 +50,14 @@ class CompiledFence:
         return code in self.locations or loc_type in self.types
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class CompiledRules:
+    """Per-type figures are arrays over TYPES (read-only), indexed by the network columns' type, so
+    an order reads them without building anything; compiled rules compare by identity."""
+
     rule_set_id: str
     version: int
-    allowed_types: dict[str, frozenset[str]]
+    allowed_by_method: dict[str, np.ndarray]  # which location types may fulfil a delivery method
     skip_disabled: bool
     require_capacity: bool
     safety_units: int
@@ -67,7 +70,7 @@ class CompiledRules:
     shipping_weight: Decimal
     shipment_penalty: int
     priority_cost: int
-    labour: dict[str, int]
+    labour_by_type: np.ndarray  # ticks per unit picked
     capacity_penalty: int
     overstock_per_day: float
     overstock_max_days: int
@@ -79,20 +82,9 @@ class CompiledRules:
     min_shipment_value: int
     exact_max_size: int
     max_nodes: int
-    # Per-type arrays every order reads (over TYPES, read-only), made once instead of per order.
-    labour_by_type: np.ndarray = field(init=False, compare=False, repr=False)  # ticks per unit
-    allowed_by_method: dict[str, np.ndarray] = field(
-        init=False, compare=False, repr=False
-    )  # which types may fulfil a method
     _safety_rows: dict[str, np.ndarray] = field(
-        init=False, compare=False, repr=False
-    )  # per category, made on first use
-
-    def __post_init__(self) -> None:
-        allowed = {m: _fixed([t in types for t in TYPES], bool) for m, types in self.allowed_types.items()}
-        object.__setattr__(self, "labour_by_type", _fixed([self.labour.get(t, 0) for t in TYPES], np.int64))
-        object.__setattr__(self, "allowed_by_method", allowed)
-        object.__setattr__(self, "_safety_rows", {})
+        default_factory=dict, repr=False
+    )  # per category, on first use
 
     def safety_row(self, category: str) -> np.ndarray:
         """`safety_stock` of each location type for a category, as an array over TYPES (read-only)."""
@@ -133,7 +125,9 @@ def compile_rules(rules: RuleSet) -> CompiledRules:
     return CompiledRules(
         rule_set_id=rules.id,
         version=rules.version,
-        allowed_types={str(m): frozenset(str(t) for t in ts) for m, ts in f.allowed_location_types.items()},
+        allowed_by_method={
+            str(m): _fixed([t in ts for t in TYPES], bool) for m, ts in f.allowed_location_types.items()
+        },
         skip_disabled=f.skip_disabled,
         require_capacity=f.require_capacity,
         safety_units=bss.units,
@@ -157,7 +151,7 @@ def compile_rules(rules: RuleSet) -> CompiledRules:
         shipping_weight=c.shipping_weight,
         shipment_penalty=to_ticks(c.shipment_penalty),
         priority_cost=to_ticks(c.priority_cost),
-        labour={str(k): to_ticks(v) for k, v in c.labour_per_unit.items()},
+        labour_by_type=_fixed([to_ticks(c.labour_per_unit.get(t, 0)) for t in TYPES], np.int64),
         capacity_penalty=to_ticks(c.capacity_penalty),
         overstock_per_day=float(c.overstock_bonus_per_day * TICKS),
         overstock_max_days=c.overstock_max_days,
