@@ -204,7 +204,7 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
                 remove(i, k, bd.units)
         if len(opened) < max_ship:
             opening = pen if opened else 0
-            level_twins = twins.at(i)
+            level_twins = None  # found on the first opening that is not hopeless
             later: list[tuple[frozenset[int], int]] | None = None
             cost = entry[i]
             for k in bd.options:  # cheapest opening first: once one cannot win, none after it can
@@ -212,6 +212,8 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
                     continue
                 if hopeless(i + 1, cost[k] + opening):
                     break
+                if level_twins is None:
+                    level_twins = twins.at(i)
                 ahead = level_twins.get(k)
                 if ahead is not None and (len(ahead) > len(opened) or not all(count[m] for m in ahead)):
                     continue  # a twin that wins the tie-breaks is still unopened (see `twins`)

@@ -15,7 +15,7 @@ cost and usable units for every bundle still to place.
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from bisect import insort
 from typing import TYPE_CHECKING
 
 from core.routing.problem import Problem
@@ -61,13 +61,19 @@ class LevelTwins:
             codes, keep = self.p.codes, self.p.rules.max_shipments + 1
             found = {}
             for members in self._classes(self.p.bundles[i].options, i):
-                seen: list[tuple[str, int]] = []  # earlier (better) members by code
+                # The `keep` smallest codes among earlier (better) members: the twins k waits for
+                # are those of them below its own code, as no other earlier member can be among
+                # the `keep` smallest that are.
+                least: list[tuple[str, int]] = []
                 for k in members:
-                    entry = (codes[k], k)
-                    smaller = bisect_left(seen, entry)
-                    if smaller:
-                        found[k] = tuple(m for _, m in seen[: min(smaller, keep)])
-                    insort(seen, entry)
+                    code = codes[k]
+                    if least and least[0][0] < code:
+                        found[k] = tuple(m for c, m in least if c < code)
+                    if len(least) < keep:
+                        insort(least, (code, k))
+                    elif code < least[-1][0]:
+                        least.pop()
+                        insort(least, (code, k))
             self._levels[i] = found
         return found
 
