@@ -44,11 +44,11 @@ class Bounds:
         found = self._alone.get(j)
         if found is None:
             p, w = self.p, self.weight[j]
-            entries = []
-            for k in self.bundles[j].options:
-                s = p.ship(k, w)
-                if s is not None:  # none here for this weight: none for any heavier parcel either
-                    entries.append((s + p.fixed[k], k))
+            options, fixed = self.bundles[j].options, p.fixed
+            # No quote here for this weight: none for any heavier parcel either.
+            entries = [
+                (s + fixed[k], k) for k, s in zip(options, p.ships(options, w), strict=True) if s is not None
+            ]
             found = self._alone[j] = nsmallest(self.max_ship + 1, entries)
         return found
 

@@ -120,6 +120,16 @@ class Problem:
             found = self.quote(k, weight_g)
         return None if found is None else found[0]  # type: ignore[index]
 
+    def ships(self, ks: list[int], weight_g: int) -> list[int | None]:
+        """`ship(k, weight_g)` for each candidate k: one weight, so one weight class for all."""
+        if self._lanes is None:
+            return [self.ship(k, weight_g) for k in ks]
+        i, rows = bisect_left(self._bounds, weight_g), self._rows
+        found = [row[i] if (row := rows[k]) is not None else _MISS for k in ks]
+        for j in [j for j, q in enumerate(found) if q is _MISS]:
+            found[j] = self.quote(ks[j], weight_g)
+        return [None if q is None else q[0] for q in found]  # type: ignore[index]
+
     def quotes_at(self, ks: list[int], weights_g: list[int]) -> list[Quoted]:
         """`quote(k, w)` for each candidate k and its weight w: the weight classes in one array step."""
         if self._lanes is None:

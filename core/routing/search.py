@@ -79,10 +79,10 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
         if bd.splittable:
             cost = {k: unit[k] + floor[k] for k in bd.options}
         else:
-            cost = {}
-            for k in bd.options:
-                s = p.ship(k, bd.weight_g)
-                cost[k] = unit[k] + fixed[k] + s if s is not None else _NEVER
+            cost = {
+                k: unit[k] + fixed[k] + s if s is not None else _NEVER
+                for k, s in zip(bd.options, p.ships(bd.options, bd.weight_g), strict=True)
+            }
         entry.append(cost)
         if by_code:
             bd.options.sort()
