@@ -11,6 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
+from ui import app_filters
+
 INPUT = {
     QEvent.Type.MouseButtonPress,
     QEvent.Type.KeyPress,
@@ -29,7 +31,7 @@ class IdleWatch(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.timed_out)
-        app.installEventFilter(self)
+        app_filters.install(app, self)
 
     @property
     def armed(self) -> bool:
@@ -48,4 +50,4 @@ class IdleWatch(QObject):
 
     def detach(self) -> None:
         self.timer.stop()
-        self._app.removeEventFilter(self)
+        app_filters.remove(self._app, self)

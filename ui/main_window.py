@@ -8,13 +8,18 @@ Screens are built on first use, each from a factory that imports its module: the
 must be painted before any workspace screen's code is even loaded (cold start, issue 5). The
 composition root calls `prepare` after sign-in is on screen (and the modules are imported, see
 `app.warm_up`), which builds the rest one per turn of the event loop; a screen opened before that
-is built on the spot. A new screen follows the same pattern: a factory in `_screen_factories` (a
-line in its `standard` table when it is built as `Screen(ops, services(), sounds)`), its module
-imported only when called, and listed in `app.store_app.WORKSPACE_MODULES`.
+is built on the spot. A screen builds only what it shows first and lists the rest in
+`build_later()` (`ui.later`): those parts are built one per turn too, the newest screen's first,
+whether or not `prepare` was called. No step runs while an operation is (both need the interpreter
+lock), nor with the application-wide input filters on (`ui.app_filters`). A new screen follows
+the same pattern: a factory in `_screen_factories` (a line in its `standard` table when it is
+built as `Screen(ops, services(), sounds)`), its module imported only when called, and listed in
+`app.store_app.WORKSPACE_MODULES`.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from importlib import import_module
 from typing import TYPE_CHECKING, cast
@@ -23,6 +28,8 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from core.domain.associates import Role, SignedIn
+from ui import app_filters
+from ui.later import Part
 from ui.nav_rail import DESTINATIONS, SETTINGS, NavRail
 from ui.ops import OpRunner, person_message
 from ui.ports import StoreServices
@@ -42,6 +49,7 @@ COMING = {
     "routing": "Next (managers): why each order came to this store, and the store's routing settings.",
 }
 ScreenFactory = Callable[[], QWidget]
+BUSY_WAIT_MS = 15  # a build step waits this long, again and again, while operations are running
 
 
 def _standard_screen(
@@ -84,6 +92,9 @@ class MainWindow(QWidget):
         self._themes = themes
         self._factories = self._screen_factories(ops, services, themes, sounds)
         self.screens: dict[str, QWidget] = {}  # the screens built so far, by key
+        self._later: deque[Part] = deque()  # parts of built screens still to build (`ui.later`)
+        self._preparing = False  # `prepare` was called: build every screen, not only parts
+        self._turn_waiting = False
         self.status = StatusBar(services.sync_status)
 
         content = QVBoxLayout()
@@ -165,14 +176,19 @@ class MainWindow(QWidget):
         return factories
 
     def screen(self, key: str) -> QWidget:
-        """The screen for `key`, built now if it has not been yet."""
+        """The screen for `key`, built now if it has not been yet (its `build_later` parts follow)."""
         built = self.screens.get(key)
         if built is not None:
             return built
-        screen = self._factories[key]()
-        self._themes.style_late(screen)
-        self.screens[key] = screen
-        self.stack.addWidget(screen)
+        with app_filters.lifted():  # thousands of events, none of them input (`ui.app_filters`)
+            screen = self._factories[key]()
+            self._themes.style_late(screen)
+            self.screens[key] = screen
+            self.stack.addWidget(screen)
+        build_later = getattr(screen, "build_later", None)
+        if build_later is not None:
+            self._later.extendleft(reversed(build_later()))  # before the parts of screens built earlier
+            self._next_turn()
         set_person = getattr(screen, "set_person", None)
         if set_person is not None and self.person is not None:
             set_person(self.person)
@@ -184,16 +200,36 @@ class MainWindow(QWidget):
 
     @property
     def prepared(self) -> bool:
-        """Every screen is built: nothing is left to slow the first open of one."""
-        return all(key in self.screens for key in self._factories)
+        """Every screen and every part is built: nothing is left to slow the first open of one."""
+        return not self._later and all(key in self.screens for key in self._factories)
 
     def prepare(self) -> None:
-        """Build the screens not built yet, one per turn of the event loop, so taps keep flowing."""
-        waiting = [key for key in self._factories if key not in self.screens]
-        if waiting:
+        """Build the screens not built yet, one step per turn of the event loop, so taps keep flowing."""
+        self._preparing = True
+        self._next_turn()
+
+    def _next_turn(self, delay_ms: int = 0) -> None:
+        if not self._turn_waiting:
+            self._turn_waiting = True
+            QTimer.singleShot(delay_ms, self, self._build_step)  # none once the window is gone
+
+    def _build_step(self) -> None:
+        """One part of a built screen (the newest screen's first), else, when preparing, one screen."""
+        self._turn_waiting = False
+        waiting = [key for key in self._factories if key not in self.screens] if self._preparing else []
+        if not (self._later or waiting) or not self.window().isVisible():
+            return  # all built, or the window was closed: it builds nothing more
+        if self._ops.pending:  # racing the database thread for the interpreter would slow both
+            self._next_turn(BUSY_WAIT_MS)
+            return
+        if self._later:
+            part = self._later.popleft()
+            with app_filters.lifted():
+                part()
+        else:
             self.screen(waiting[0])
-            if len(waiting) > 1:
-                QTimer.singleShot(0, self.prepare)
+        if self._later or len(waiting) > 1:
+            self._next_turn()
 
     def theme_targets(self) -> list[QWidget]:
         """Disjoint parts of this window to restyle, the visible screen first (see `ui.theme`)."""

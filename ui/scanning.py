@@ -21,6 +21,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from ui import app_filters
+
 SUFFIXES = {Qt.Key.Key_Return: "enter", Qt.Key.Key_Enter: "enter", Qt.Key.Key_Tab: "tab"}
 FLUSH_ON = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.FocusOut}
 MODIFIER_KEYS = {Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr}
@@ -59,13 +61,13 @@ class ScanDetector(QObject):
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.timeout.connect(self._on_quiet)
-        app.installEventFilter(self)
+        app_filters.install(app, self)
 
     def detach(self) -> None:
         self.flush()
         app = QApplication.instance()
         if app is not None:
-            app.removeEventFilter(self)
+            app_filters.remove(app, self)
 
     @staticmethod
     def _now_ms() -> float:

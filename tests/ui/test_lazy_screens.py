@@ -18,6 +18,7 @@ from app.store_app import assemble
 from core.storage.database import Database
 from tests.ui.kit import Kit, close_kit, sign_in
 from ui.screens.pick import PickScreen
+from ui.screens.pickup import PickupScreen
 from ui.theme import load_qss
 
 
@@ -78,3 +79,32 @@ def test_a_screen_built_after_a_theme_switch_takes_the_new_theme(qtbot: QtBot, u
     unprepared.shell.themes.apply("dark")
     qtbot.waitUntil(lambda: not unprepared.shell.themes.switching)
     assert unprepared.shell.main.screen("inventory").styleSheet() == load_qss("dark")
+
+
+def test_after_sign_in_pick_shows_its_queue_and_builds_its_walk_page_on_a_later_turn(
+    qtbot: QtBot, unprepared: Kit
+) -> None:
+    sign_in(qtbot, unprepared, "1001", "1234")
+    pick = unprepared.shell.main.screens["pick"]
+    assert isinstance(pick, PickScreen)
+    assert pick.pages.currentWidget() is pick.queue
+    qtbot.waitUntil(lambda: PickScreen.walk.built(pick))  # though nothing has prepared the screens
+    assert pick.pages.indexOf(pick.walk) >= 0
+    assert not pick.walking
+
+
+def test_pickup_opens_on_its_search_and_builds_its_other_pages_on_later_turns(
+    qtbot: QtBot, unprepared: Kit
+) -> None:
+    pickup = unprepared.shell.main.screen("pickup")
+    assert isinstance(pickup, PickupScreen)
+    assert not PickupScreen.verify.built(pickup)
+    assert not PickupScreen.settings.built(pickup)
+    assert pickup.step == "search"  # known without building the other pages
+    qtbot.waitUntil(lambda: PickupScreen.settings.built(pickup))
+    assert {pickup.pages.indexOf(page) for page in (pickup.detail, pickup.restock, pickup.settings)} == {
+        1,
+        2,
+        3,
+    }
+    assert pickup.step == "search"

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, 
 
 from core.domain.associates import SignedIn
 from core.domain.picking import FinishResult, PickWalk, RerouteNotice, ShortLine, ShortPickResult, ShortReason
+from ui.later import BuiltLater, Part
 from ui.ops import OpRunner, person_message
 from ui.pick_ports import PickServices
 from ui.scan_panel import ScanAnswer
@@ -40,16 +41,11 @@ class PickScreen(QWidget):
         self._ops, self._services = ops, services
         self.person: SignedIn | None = None
         self.notices: tuple[RerouteNotice, ...] = ()
+        self._sounds = sounds
         self.queue = PickQueue(ops, services)
-        self.walk = PickWalkScreen(ops, services, sounds)
         self.queue.start_requested.connect(self.start_walk)
-        self.walk.finish_requested.connect(self.finish_walk)
-        self.walk.leave_requested.connect(self.show_queue)
-        self.walk.short_panel.confirmed.connect(self.confirm_short)
-        self.walk.unit_counted.connect(self.save_in_tote)
         self.pages = QStackedWidget()
-        self.pages.addWidget(self.queue)
-        self.pages.addWidget(self.walk)
+        self.pages.addWidget(self.queue)  # the walk page joins when built (`build_later`)
 
         self.message = QLabel("")
         self.message.setObjectName("Notice")
@@ -88,6 +84,26 @@ class PickScreen(QWidget):
         self.refresh_timer.setInterval(QUEUE_REFRESH_MS)
         self.refresh_timer.timeout.connect(self._timed_refresh)
 
+    walk: BuiltLater[PickWalkScreen] = BuiltLater("_build_walk")
+
+    def _build_walk(self) -> None:
+        walk = PickWalkScreen(self._ops, self._services, self._sounds)
+        walk.finish_requested.connect(self.finish_walk)
+        walk.leave_requested.connect(self.show_queue)
+        walk.short_panel.confirmed.connect(self.confirm_short)
+        walk.unit_counted.connect(self.save_in_tote)
+        self.pages.addWidget(walk)
+        self.walk = walk
+
+    def build_later(self) -> list[Part]:
+        """After the queue, one per turn (`ui.later`): the walk page, then its styling, so that
+        starting a walk only lays it out."""
+        return [
+            lambda: self.walk,
+            lambda: self.walk.short_panel.ensurePolished(),
+            lambda: self.walk.ensurePolished(),
+        ]
+
     # ------------------------------------------------------------------ lifecycle
     def start(self, person: SignedIn) -> None:
         """A person signed in: open on the queue, and show managers the tap setting."""
@@ -99,9 +115,6 @@ class PickScreen(QWidget):
         self.taps_button.setVisible(person.is_manager)
         self._ops.run(self._services.taps_allowed(), if_alive(self, self._show_taps), ignore_error)
         self.poll_notices()
-        # Style the hidden walk page now, one turn at a time, so starting a walk only lays it out.
-        QTimer.singleShot(0, self.walk.short_panel.ensurePolished)
-        QTimer.singleShot(0, self.walk.ensurePolished)
         self._run_timers()
 
     def set_person(self, person: SignedIn | None) -> None:
@@ -138,7 +151,7 @@ class PickScreen(QWidget):
 
     @property
     def walking(self) -> bool:
-        return self.pages.currentWidget() is self.walk
+        return PickScreen.walk.built(self) and self.pages.currentWidget() is self.walk
 
     def say(self, text: str, tone: str = "error") -> None:
         self.message.setText(text)

@@ -10,6 +10,10 @@ on the restock list a product or task label puts units back on sale.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
+
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from core.domain.associates import SignedIn
@@ -17,6 +21,7 @@ from core.domain.handover import HandoverPlan, LeftLine
 from core.domain.pickup import QR_PREFIX
 from core.domain.pickup_desk import HandoverResult, HandoverScan, PickupCard, VerifyOutcome
 from core.domain.return_desk import TaskProgress
+from ui.later import BuiltLater, Part
 from ui.ops import OpRunner, person_message
 from ui.pickup_ports import IdCheck, PickupServices
 from ui.scan_panel import ScanAnswer, scan_footer
@@ -31,6 +36,7 @@ from ui.sounds import ScanSounds
 from ui.touch import SPACING, touch_size
 
 CHANGES = ("pickups", "fulfilments", "stock", "outbox")
+W = TypeVar("W", bound=QWidget)
 
 
 def card_subtitle(card: PickupCard) -> str:
@@ -61,9 +67,43 @@ class PickupScreen(QWidget):
         self.search.chosen.connect(self.open_pickup)
         self.search.restock.connect(self.show_restock)
         self.search.settings.connect(self.show_settings)
-        self.restock = RestockList()
-        self.restock.back.connect(self.show_search)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.search)  # the other pages join when built (`build_later`)
+        self.banner, self.entry = scan_footer(
+            self,
+            self.pages,
+            sounds,
+            "Type a barcode, bag label or task label",
+            lambda c: self.handle_scan(c, None),
+        )
+        ops.changed.connect(self._changed)
 
+    # ------------------------------------------------------------------ parts built after the search
+    # The search page is what opens; each other page or step is built on its first use, or on a
+    # turn of its own after the search shows (`ui.later`).
+    detail: BuiltLater[QWidget] = BuiltLater("_build_detail")
+    steps: BuiltLater[QStackedWidget] = BuiltLater("_build_detail")
+    back_button: BuiltLater[QPushButton] = BuiltLater("_build_detail")
+    title: BuiltLater[QLabel] = BuiltLater("_build_detail")
+    subtitle: BuiltLater[QLabel] = BuiltLater("_build_detail")
+    verify: BuiltLater[VerifyPanel] = BuiltLater("_build_verify")
+    unlock: BuiltLater[UnlockPanel] = BuiltLater("_build_unlock")
+    handover: BuiltLater[HandoverPanel] = BuiltLater("_build_handover")
+    finish: BuiltLater[FinishPanel] = BuiltLater("_build_finish")
+    done: BuiltLater[DonePanel] = BuiltLater("_build_done")
+    restock: BuiltLater[RestockList] = BuiltLater("_build_restock")
+    settings: BuiltLater[PickupSettingsPage] = BuiltLater("_build_settings")
+
+    def build_later(self) -> list[Part]:
+        names = ("detail", "verify", "unlock", "handover", "finish", "done", "restock", "settings")
+        return [partial(getattr, self, name) for name in names]
+
+    def _is(self, name: str, widget: QWidget | None) -> bool:
+        """Is `widget` the part `name`? (Without building it: one not built yet is not on show.)"""
+        part: BuiltLater[QWidget] = getattr(PickupScreen, name)
+        return part.built(self) and getattr(self, name) is widget
+
+    def _build_detail(self) -> None:
         self.back_button = touch_size(QPushButton("← Pickups"), width=160)
         self.back_button.clicked.connect(self.show_search)
         self.title = QLabel("")
@@ -79,44 +119,55 @@ class PickupScreen(QWidget):
         top.setSpacing(SPACING)
         top.addWidget(self.back_button)
         top.addLayout(heading, 1)
-        self.verify = VerifyPanel()
-        self.verify.code_entered.connect(self.verify_code)
-        self.verify.id_checked.connect(self.verify_id)
-        self.verify.proxy_named.connect(self.name_proxy)
-        self.verify.reissue.connect(self.reissue_code)
-        self.unlock = UnlockPanel()
-        self.unlock.unlock.connect(self.unlock_pickup)
-        self.handover = HandoverPanel()
-        self.handover.finish.connect(self.show_finish)
-        self.finish = FinishPanel()
-        self.finish.back_button.clicked.connect(lambda: self.steps.setCurrentWidget(self.handover))
-        self.finish.complete.connect(self.complete)
-        self.finish.refused.connect(lambda text: self.banner.show_answer(ScanAnswer("error", text)))
-        self.done = DonePanel()
-        self.done.next_customer.connect(self.show_search)
         self.steps = QStackedWidget()
-        for panel in (self.verify, self.unlock, self.handover, self.finish, self.done):
-            self.steps.addWidget(panel)
         self.detail = QWidget()
         detail = QVBoxLayout(self.detail)
         detail.setContentsMargins(0, 0, 0, 0)
         detail.setSpacing(SPACING)
         detail.addLayout(top)
         detail.addWidget(self.steps, 1)
+        self.pages.addWidget(self.detail)
 
-        self.settings = PickupSettingsPage(ops, services, lambda answer: self.banner.show_answer(answer))
-        self.settings.back.connect(self.show_search)
-        self.pages = QStackedWidget()
-        for page in (self.search, self.detail, self.restock, self.settings):
-            self.pages.addWidget(page)
-        self.banner, self.entry = scan_footer(
-            self,
-            self.pages,
-            sounds,
-            "Type a barcode, bag label or task label",
-            lambda c: self.handle_scan(c, None),
+    @staticmethod
+    def _join(stack: QStackedWidget, page: W, **slots: Callable[..., object]) -> W:
+        """`page` added to `stack`, each signal named connected to its slot."""
+        for signal, slot in slots.items():
+            getattr(page, signal).connect(slot)
+        stack.addWidget(page)
+        return page
+
+    def _build_verify(self) -> None:
+        self.verify = self._join(
+            self.steps,
+            VerifyPanel(),
+            code_entered=self.verify_code,
+            id_checked=self.verify_id,
+            proxy_named=self.name_proxy,
+            reissue=self.reissue_code,
         )
-        ops.changed.connect(self._changed)
+
+    def _build_unlock(self) -> None:
+        self.unlock = self._join(self.steps, UnlockPanel(), unlock=self.unlock_pickup)
+
+    def _build_handover(self) -> None:
+        self.handover = self._join(self.steps, HandoverPanel(), finish=self.show_finish)
+
+    def _build_finish(self) -> None:
+        self.finish = self._join(self.steps, FinishPanel(), complete=self.complete, refused=self._say_error)
+        self.finish.back_button.clicked.connect(lambda: self.steps.setCurrentWidget(self.handover))
+
+    def _build_done(self) -> None:
+        self.done = self._join(self.steps, DonePanel(), next_customer=self.show_search)
+
+    def _build_restock(self) -> None:
+        self.restock = self._join(self.pages, RestockList(), back=self.show_search)
+
+    def _build_settings(self) -> None:
+        settings = PickupSettingsPage(self.ops, self.services, self.banner.show_answer)
+        self.settings = self._join(self.pages, settings, back=self.show_search)
+
+    def _say_error(self, text: str) -> None:
+        self.banner.show_answer(ScanAnswer("error", text))
 
     # ------------------------------------------------------------------ pages
 
@@ -124,15 +175,12 @@ class PickupScreen(QWidget):
     def step(self) -> str:
         """Where the screen is: search, restock, settings, verify, unlock, handover, finish or done."""
         page = self.pages.currentWidget()
-        if page is not self.detail:
-            return {self.restock: "restock", self.settings: "settings"}.get(page, "search")  # type: ignore[call-overload]
-        names = {
-            self.verify: "verify",
-            self.unlock: "unlock",
-            self.handover: "handover",
-            self.finish: "finish",
-        }
-        return names.get(self.steps.currentWidget(), "done")  # type: ignore[call-overload]
+        if not self._is("detail", page):
+            return next((name for name in ("restock", "settings") if self._is(name, page)), "search")
+        step = self.steps.currentWidget()
+        return next(
+            (name for name in ("verify", "unlock", "handover", "finish") if self._is(name, step)), "done"
+        )
 
     def set_person(self, person: SignedIn | None) -> None:
         self.person = person
