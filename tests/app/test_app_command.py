@@ -25,7 +25,7 @@ def test_screenshots_renders_every_screen_offscreen(tmp_path: Path) -> None:
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,  # a hang fails; about 30 s alone, twice that beside other tests on two cores
         check=False,
     )
     assert done.returncode == 0, done.stderr

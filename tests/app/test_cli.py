@@ -110,6 +110,7 @@ def test_an_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str], 
 # --- init -------------------------------------------------------------------------------------
 
 
+@pytest.mark.real_migrations
 def test_init_creates_the_schema(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     db = tmp_path / "new" / "oms.db"
     code, out, _ = oms(capsys, db, "init")

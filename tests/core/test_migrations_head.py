@@ -6,11 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic import command
 from sqlalchemy import create_engine
 
 from core.storage.database import Database, _alembic_config
 from core.storage.migrations_head import applied_revision, script_head
+
+pytestmark = pytest.mark.real_migrations  # every database here is migrated by Database.open itself
 
 
 def test_the_head_read_from_the_files_is_alembics(db: Database) -> None:

@@ -14,6 +14,8 @@ from core.storage.database import Database, normalise_url
 from core.storage.models import Base
 from tests.factories import small_network
 
+pytestmark = pytest.mark.real_migrations  # every database here is migrated by Database.open itself
+
 
 def test_empty_database_is_migrated_to_the_newest_schema(db: Database) -> None:
     assert db.schema_revision() == Database.newest_revision()

@@ -162,6 +162,7 @@ def _waiting_on_a_lock(database: Database) -> bool:
     """Asked on a connection of its own: activity statistics stay frozen inside one transaction."""
     with database.engine.connect() as connection:
         query = (
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%hub_meta%'"
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock' AND query LIKE '%hub_meta%'"
         )
         return bool(connection.execute(text(query)).scalar())

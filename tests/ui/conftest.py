@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import QApplication
 
 from core.services.associates import add_demo_associates
 from core.storage.database import Database
+from tests.databases import fold_wal
 from tests.ui.kit import Kit, build_kit, close_kit
 
 BLOCK_LIMIT_MS = 100.0
@@ -108,12 +110,21 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
             gc.unfreeze()
 
 
-@pytest.fixture
-def store_db(tmp_path: Path) -> Iterator[Database]:
-    """A migrated store database with the demo associates (Amy 1001/1234, Ben 1002/2468, Morgan 9001/9876)."""
-    db = Database.open(str(tmp_path / "store.db"))
+@pytest.fixture(scope="session")
+def associates_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store database with the demo associates, made once: their PINs' scrypt hashes take a while."""
+    path = tmp_path_factory.mktemp("associates") / "store.db"
+    db = Database.open(str(path))
     with db.transaction() as session:
         add_demo_associates(session)
+    db.close()
+    return fold_wal(path)
+
+
+@pytest.fixture
+def store_db(tmp_path: Path, associates_template: Path) -> Iterator[Database]:
+    """A migrated store database with the demo associates (Amy 1001/1234, Ben 1002/2468, Morgan 9001/9876)."""
+    db = Database.open(str(shutil.copyfile(associates_template, tmp_path / "store.db")))
     yield db
     db.close()
 
