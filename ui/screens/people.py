@@ -171,7 +171,6 @@ class PeopleCard(Card):
                 "pin": QPushButton("New PIN"),
                 "active": QPushButton("Stop sign-in" if row.active else "Allow sign-in"),
             }
-            buttons["unlock"].setVisible(row.locked_until is not None and row.locked_until > now)
             buttons["unlock"].clicked.connect(lambda _=False, r=row: self.unlock(r))
             buttons["pin"].clicked.connect(lambda _=False, r=row: self.open_pin(r))
             buttons["active"].clicked.connect(lambda _=False, r=row: self.toggle_active(r))
@@ -179,6 +178,9 @@ class PeopleCard(Card):
             self.grid.addWidget(status, i, 1)
             for column, key in enumerate(("unlock", "pin", "active"), start=2):
                 self.grid.addWidget(touch_size(buttons[key], width=140), i, column)
+            # Only once it has a parent: shown before, a button is a window of its own until the
+            # layout takes it, and the layout shows it on a later turn of the event loop.
+            buttons["unlock"].setVisible(row.locked_until is not None and row.locked_until > now)
             self.actions[row.associate_id] = buttons
         self.grid.setColumnStretch(0, 1)
 
