@@ -53,6 +53,7 @@ if TYPE_CHECKING:  # annotations only: the screens' ports load with their screen
 # and each screen's services and module. A screen added to `ui.main_window` adds its own here.
 WORKSPACE_MODULES = (
     "sync.client.relay",
+    "app.pickup_timer",
     "app.store_pick",
     "app.store_pack",
     "app.store_pickup",
@@ -253,12 +254,17 @@ def run(database_url: str, *, theme: str = "light", demo: bool = False) -> int:
             store.warm_up.done.connect(start_relay)
         pickup_timers: list[PickupTimer] = []
 
-        def start_pickup_timer() -> None:  # reminders, timeouts and e-mails, once the first page is up
+        def start_pickup_timer() -> None:
+            """Reminders, timeouts and e-mails, once the warm-up has imported their modules.
+
+            Not earlier: importing them here while the warm-up thread imports the same packages
+            (pydantic, whose modules import each other) can hand one thread a half-made module.
+            """
             from app.pickup_timer import start_pickup_timer as start
 
             pickup_timers.append(start(store.ops, database.transaction, store.shell))
 
-        store.shell.first_page_shown.connect(start_pickup_timer)
+        store.warm_up.done.connect(start_pickup_timer)
         store.shell.show()
         store.shell.start()
         await closed.wait()

@@ -12,10 +12,14 @@ import asyncio
 import gc
 import os
 import shutil
+import sys
 import threading
 import time
+import traceback
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -45,12 +49,42 @@ def _runqueue_wait_s() -> float:
         return 0.0
 
 
+class StallSampler(threading.Thread):
+    """Reads the UI thread's Python stack while it is stalled, so a failure says where it was stuck.
+
+    A number alone ("blocked for 130 ms") sends the next person hunting; the stack seen most often
+    during the worst stall names the call. It samples only once the UI thread has been silent for
+    half the limit, so an idle or healthy UI thread costs one clock read every 5 ms.
+    """
+
+    def __init__(self, dog: Watchdog) -> None:
+        super().__init__(daemon=True, name="ui-stall-sampler")
+        self.dog, self.ui_thread = dog, threading.get_ident()
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.wait(0.005):
+            if time.monotonic() - self.dog._last > BLOCK_LIMIT_MS / 2000.0:
+                frame = sys._current_frames().get(self.ui_thread)
+                if frame is not None:
+                    self.dog.samples.append(_project_stack(frame))
+
+
+def _project_stack(frame: FrameType) -> str:
+    """The six innermost frames, innermost last: enough to name the call and who made it."""
+    lines = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in traceback.extract_stack(frame)]
+    return " > ".join(lines[-6:])
+
+
 class Watchdog(QObject):
     """Largest gap between ticks of a 10 ms timer on the UI thread = longest time it was blocked."""
 
     def __init__(self) -> None:
         super().__init__()
         self.worst_ms = 0.0
+        self.samples: list[str] = []
+        self.worst_stacks: Counter[str] = Counter()
+        self._sampler: StallSampler | None = None
         self._last = time.monotonic()
         self._last_wait = _runqueue_wait_s()
         self.timer = QTimer(self)
@@ -61,17 +95,31 @@ class Watchdog(QObject):
     def tick(self) -> None:
         now, waited = time.monotonic(), _runqueue_wait_s()
         blocked = (now - self._last) - (waited - self._last_wait)
-        self.worst_ms = max(self.worst_ms, blocked * 1000.0)
+        samples, self.samples = self.samples, []
+        if blocked * 1000.0 > self.worst_ms:
+            self.worst_ms, self.worst_stacks = blocked * 1000.0, Counter(samples)
         self._last, self._last_wait = now, waited
 
     def start(self) -> None:
         self.worst_ms, self._last, self._last_wait = 0.0, time.monotonic(), _runqueue_wait_s()
+        self.samples, self.worst_stacks = [], Counter()
         self.timer.start()
+        self._sampler = StallSampler(self)
+        self._sampler.start()
 
     def stop(self) -> None:
         if self.timer.isActive():
             self.tick()  # the stretch since the last tick counts too
             self.timer.stop()
+        if self._sampler is not None:
+            self._sampler.stopping.set()
+            self._sampler.join()
+            self._sampler = None
+
+    def report(self) -> str:
+        """The worst stall and where the UI thread was during it (most-seen stacks first)."""
+        where = "".join(f"\n  {n}× {stack}" for stack, n in self.worst_stacks.most_common(3))
+        return f"the UI thread was blocked for {self.worst_ms:.0f} ms{where}"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -88,7 +136,7 @@ def ui_watchdog(qapp: QApplication) -> Iterator[Watchdog]:
     dog = Watchdog()
     yield dog  # started and stopped around the test body by the hooks below
     dog.stop()
-    assert dog.worst_ms <= BLOCK_LIMIT_MS, f"the UI thread was blocked for {dog.worst_ms:.0f} ms"
+    assert dog.worst_ms <= BLOCK_LIMIT_MS, dog.report()
 
 
 @pytest.hookimpl(wrapper=True)
