@@ -268,6 +268,7 @@ def run(database_url: str, *, theme: str = "light", demo: bool = False) -> int:
         store.shell.show()
         store.shell.start()
         await closed.wait()
+        store.warm_up.finish()  # nothing it would start (relay, pickup timer) may start now
         stop.set()
         for timer in pickup_timers:
             timer.stop()

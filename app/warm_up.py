@@ -32,7 +32,7 @@ class WarmUp(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._imported.connect(self.done, Qt.ConnectionType.QueuedConnection)
+        self._imported.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._modules, self._jobs = tuple(modules), tuple(jobs)
         self._thread: threading.Thread | None = None
         self._finished = False
@@ -55,8 +55,12 @@ class WarmUp(QObject):
                 log.exception("warm-up job %r failed", job)
         self._imported.emit()
 
+    def _deliver(self) -> None:
+        if not self._finished:  # queued before shutdown: what `done` starts would outlive the app
+            self.done.emit()
+
     def finish(self) -> None:
-        """At shutdown: start no warm-up from now on, and wait for one under way to end."""
+        """At shutdown: start no warm-up, and fire no `done`, from now on; wait for one under way."""
         self._finished = True
         if self._thread is not None:
             self._thread.join()

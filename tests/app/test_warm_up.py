@@ -35,3 +35,14 @@ def test_modules_are_imported_off_the_ui_thread_and_done_is_told_on_it(
     assert sys.modules["warm_probe"].IMPORTED_ON is not threading.main_thread()
     assert len(jobs_on) == 1 and jobs_on[0] is sys.modules["warm_probe"].IMPORTED_ON
     qtbot.waitUntil(lambda: told_on == [threading.main_thread()])
+
+
+def test_a_warm_up_finished_at_shutdown_tells_nobody_afterwards(qtbot: QtBot) -> None:
+    """Its imports may end just as the window closes: what `done` starts would find the app gone."""
+    warm_up = WarmUp(["json"])
+    told: list[bool] = []
+    warm_up.done.connect(lambda: told.append(True))
+    warm_up.start()
+    warm_up.finish()  # the thread has ended and queued its news, which nobody must hear now
+    qtbot.wait(50)
+    assert told == []
