@@ -4,9 +4,11 @@ The dialog is opened with `open()` (window-modal, returns at once), never `exec(
 loop inside the qasync loop would stall the sync relay and every pending operation (DESIGN, UI
 conventions). Building Qt's print dialog costs tens of milliseconds (dozens of styled widgets and a
 look at the system's printers), so `prepare` builds it ahead, in its own turn of the event loop,
-and `open_prepared` only shows it. When the person presses Print, the document is painted on the
-chosen printer on the background thread (Qt allows painting on a `QPrinter` off the GUI thread)
-with the same painting code as the PDF (`ui.documents`).
+and `open_prepared` only shows it. It is built with the application-wide filters lifted
+(`ui.app_filters`): each of its events would otherwise wait for the interpreter lock, which the
+thread writing the PDFs may be holding. When the person presses Print, the document is painted
+on the chosen printer on the background thread (Qt allows painting on a `QPrinter` off the GUI
+thread) with the same painting code as the PDF (`ui.documents`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
 from core.domain.packing import PackSheet
+from ui import app_filters
 from ui.background import BackgroundJobs
 from ui.documents import page_size, paint_labels, paint_slip
 
@@ -64,7 +67,8 @@ class PrintDialog(QPrintDialog):
         self.printer.setPageSize(page)
         self.printer.setPageOrientation(QPageLayout.Orientation.Portrait)
         self.printer.setDocName(doc_name)
-        super().__init__(self.printer, parent)
+        with app_filters.lifted():  # dozens of widgets' events, none of them input
+            super().__init__(self.printer, parent)
         self.setWindowTitle(title)
         self.paint = paint
 

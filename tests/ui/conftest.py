@@ -65,9 +65,13 @@ class StallSampler(threading.Thread):
     def run(self) -> None:
         while not self.stopping.wait(0.005):
             if time.monotonic() - self.dog._last > BLOCK_LIMIT_MS / 2000.0:
-                frame = sys._current_frames().get(self.ui_thread)
+                frames = sys._current_frames()
+                frame = frames.pop(self.ui_thread, None)
+                frames.pop(threading.get_ident(), None)
                 if frame is not None:
-                    self.dog.samples.append(_project_stack(frame))
+                    # The other threads too: one holding the interpreter lock stalls this one.
+                    others = "".join(f"\n      | {_project_stack(f)}" for f in frames.values())
+                    self.dog.samples.append(_project_stack(frame) + others)
 
 
 def _project_stack(frame: FrameType) -> str:
