@@ -73,6 +73,13 @@ WORKSPACE_MODULES = (
 )
 
 
+def _load_print_support() -> None:
+    """A warm-up job (Qt's print plugin, off the UI thread); by then the workspace has imported it."""
+    from ui.printing import load_print_support
+
+    load_print_support()
+
+
 def device_name() -> str:
     """`OMS_DEVICE` names the tablet in the audit trail; the host name otherwise."""
     return os.environ.get("OMS_DEVICE") or socket.gethostname() or "tablet"
@@ -215,7 +222,7 @@ def assemble(
     ops.changed.connect(lambda _tags: sync.notify())  # a change was committed: push it soon
     scan_sounds = ScanSounds(app, enabled=sounds)
     shell = StoreShell(ops, services, themes, scan_sounds)
-    warm_up = WarmUp(WORKSPACE_MODULES, [sync.prepare], shell)
+    warm_up = WarmUp(WORKSPACE_MODULES, [sync.prepare, _load_print_support], shell)
     shell.first_page_shown.connect(warm_up.start)
     warm_up.done.connect(shell.main.prepare)
     warm_up.done.connect(sync.client)  # its modules and HTTP client are ready: the status bar can ask it

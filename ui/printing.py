@@ -26,6 +26,15 @@ from ui.background import BackgroundJobs
 from ui.documents import page_size, paint_labels, paint_slip
 
 
+def load_print_support() -> None:
+    """Load Qt's print-support plugin (a shared library) off the UI thread, ahead of the first dialog.
+
+    The first `QPrinter` of a process loads it, which took tens of milliseconds of a print
+    dialog's build on the UI thread; a printer may be made on any thread, so the warm-up does it.
+    """
+    QPrinter(QPrinter.PrinterMode.HighResolution)
+
+
 def print_with(printer: QPrinter, draw: Callable[[QPainter, QRect], None]) -> str:
     """Run `draw(painter, page rect)` on a printer set up by the dialog (or by a test, to a PDF file)."""
     painter = QPainter()
