@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -46,11 +46,15 @@ def require_locations(
     return found
 
 
-def require_products(session: Session, skus: Iterable[str], *, field: str = "sku") -> None:
+def require_products(
+    session: Session, skus: Iterable[str], *, field: str | Callable[[list[str]], str] = "sku"
+) -> None:
+    """`field` names where the SKUs came from, or says it from the missing ones (an order's line)."""
     wanted = sorted(set(skus))
     found: set[str] = set()
     for chunk in chunked(wanted):
         found.update(session.scalars(select(Product.sku).where(Product.sku.in_(chunk))))
     missing = [sku for sku in wanted if sku not in found]
     if missing:
-        raise NotFoundError(f"unknown SKU {_listed(missing)}", field=field)
+        where = field if isinstance(field, str) else field(missing)
+        raise NotFoundError(f"unknown SKU {_listed(missing)}", field=where)

@@ -51,7 +51,8 @@ def get_fulfilment(session: Session, fulfilment_id: str) -> Fulfilment:
 
 def check_order_references(session: Session, request: OrderRequest) -> None:
     """Every SKU exists and the destination resolves (a pickup store that offers pickup)."""
-    require_products(session, [line.sku for line in request.lines], field="lines.sku")
+    skus = [line.sku for line in request.lines]
+    require_products(session, skus, field=lambda missing: f"lines[{min(map(skus.index, missing))}].sku")
     delivery = request.delivery
     if delivery.method is DeliveryMethod.PICKUP:
         store = require_locations(session, [delivery.pickup_location or ""], field="delivery.pickup_location")

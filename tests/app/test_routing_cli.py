@@ -65,7 +65,17 @@ def test_why_not_a_location(demo: Path, tmp_path: Path, capsys: pytest.CaptureFi
     ("change", "message"),
     [
         ({"lines": [{"sku": "APP-00001", "qty": 0, "unit_price": "1.00"}]}, "order.json lines[0].qty"),
-        ({"lines": [{"sku": "NOPE", "qty": 1, "unit_price": "1.00"}]}, "unknown SKU NOPE"),
+        ({"lines": [{"sku": "NOPE", "qty": 1, "unit_price": "1.00"}]}, "lines[0].sku: unknown SKU NOPE"),
+        (
+            {
+                "lines": [
+                    {"sku": "APP-00001", "qty": 1, "unit_price": "1.00"},
+                    {"sku": "ZZZ", "qty": 1, "unit_price": "1.00"},
+                    {"sku": "NOPE", "qty": 1, "unit_price": "1.00"},
+                ]
+            },
+            "lines[1].sku: unknown SKU NOPE, ZZZ",  # the first unknown line is named, every SKU listed
+        ),
         ({"delivery": {"method": "pickup", "pickup_location": "DC1"}}, "DC1 does not offer pickup"),
     ],
 )

@@ -77,7 +77,7 @@ def test_unknown_references_and_broken_bodies_are_4xx(hub: HubClient) -> None:
     unknown = order_json("W6")
     unknown["lines"][0]["sku"] = "NOPE"
     response = hub.http.post("/v1/orders", json=unknown, headers=headers)
-    assert response.status_code == 404 and response.json()["field"] == "lines.sku"
+    assert response.status_code == 404 and response.json()["field"] == "lines[0].sku"
     for body in (b"", b"{", b"[]", b"null", b'"x"', b"\xff\xfe", json.dumps({"id": []}).encode()):
         response = hub.http.post("/v1/orders", content=body, headers=headers)
         assert response.status_code == 422, body
