@@ -16,6 +16,9 @@ from typing import Any, Generic, TypeVar, overload
 
 T = TypeVar("T")
 Part = Callable[[], object]  # builds one part; reading a `BuiltLater` attribute is one
+# A build waits this long, again and again, while work runs on other threads (operations, PDFs):
+# both need the interpreter lock, and racing for it slows both.
+BUSY_WAIT_MS = 15
 
 
 class BuiltLater(Generic[T]):

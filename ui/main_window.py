@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, 
 
 from core.domain.associates import Role, SignedIn
 from ui import app_filters
-from ui.later import Part
+from ui.later import BUSY_WAIT_MS, Part
 from ui.nav_rail import DESTINATIONS, SETTINGS, NavRail
 from ui.ops import OpRunner, person_message
 from ui.ports import StoreServices
@@ -49,7 +49,6 @@ COMING = {
     "routing": "Next (managers): why each order came to this store, and the store's routing settings.",
 }
 ScreenFactory = Callable[[], QWidget]
-BUSY_WAIT_MS = 15  # a build step waits this long, again and again, while operations are running
 
 
 def _standard_screen(

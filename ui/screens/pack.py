@@ -20,6 +20,7 @@ from core.domain.associates import SignedIn
 from core.domain.packing import PackCard, PackSheet, ShipResult
 from ui.background import BackgroundJobs
 from ui.documents import label_image, write_pdf
+from ui.later import BUSY_WAIT_MS
 from ui.ops import OpRunner, person_message
 from ui.ports import PackServices
 from ui.printing import PrintDialog, open_prepared, prepare
@@ -202,12 +203,16 @@ class PackScreen(QWidget):
         )
 
     def _prepare_later(self, kind: str) -> None:
-        """Build the print dialog in a turn of its own, so showing it later is quick."""
+        """Build the print dialog in a turn of its own, once no other thread is busy (`ui.later`)."""
         sheet = self.bench.sheet
 
         def build() -> None:
-            if self.bench.sheet is sheet and sheet is not None and kind not in self._prepared:
-                self._prepared[kind] = prepare(self, kind, sheet)
+            if self.bench.sheet is not sheet or sheet is None or kind in self._prepared:
+                return
+            if self.ops.pending or self.jobs.pending:  # the database thread, or PDFs being written
+                QTimer.singleShot(BUSY_WAIT_MS, build)
+                return
+            self._prepared[kind] = prepare(self, kind, sheet)
 
         QTimer.singleShot(0, build)
 
