@@ -152,6 +152,8 @@ def test_scanning_the_customers_qr_code_opens_the_order_verified(
     scan_keys(qtbot, kit, scanner, ready.qr_payload)  # from the search page, nothing typed
     wait_step(qtbot, kit, "handover")
     assert kit.screen.entry.field.text() == ""  # the scan was swallowed whole
+    # Straight to the handover: the banner still says the code was accepted, not to scan one.
+    assert kit.screen.banner.text.text().startswith("QR code accepted")
     scan(qtbot, kit, "BAG:W1-S01:1/1")
     qtbot.mouseClick(kit.screen.handover.finish_button, Qt.MouseButton.LeftButton)
     sign(qtbot, kit)

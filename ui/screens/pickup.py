@@ -245,18 +245,28 @@ class PickupScreen(QWidget):
         self.settings.open(self.person)
 
     def open_pickup(self, pickup_id: str, *, then_handover: bool = False) -> None:
+        """The pickup's card on its verify step; verified already (a QR code), straight to the handover.
+
+        The handover then shows, card and all, only once its plan is read: showing the verify step
+        meanwhile would lay out and paint a page nobody reads while the database thread works.
+        """
+
         def shown(card: PickupCard) -> None:
-            self._show_card(card)
             if then_handover:
-                self._start_handover()
+                self._start_handover(card)
+            else:
+                self._show_card(card)
 
         self.ops.run(self.services.card(pickup_id), shown, self._failed)
 
-    def _show_card(self, card: PickupCard) -> None:
+    def _set_card(self, card: PickupCard) -> None:
         self.card = card
         self.title.setText(f"Order {card.order_id} · {card.customer_name}")
         self.subtitle.setText(card_subtitle(card))
         self.pages.setCurrentWidget(self.detail)
+
+    def _show_card(self, card: PickupCard) -> None:
+        self._set_card(card)
         if card.locked:
             self.unlock.reset()
             self.steps.setCurrentWidget(self.unlock)
@@ -392,13 +402,16 @@ class PickupScreen(QWidget):
 
     # ------------------------------------------------------------------ handover
 
-    def _start_handover(self) -> None:
-        card = self.card
+    def _start_handover(self, opening: PickupCard | None = None) -> None:
+        """The handover step of the card on show, or of `opening`, shown with it when ready."""
+        card = opening or self.card
         if card is None:
             return
 
         def planned(plan: HandoverPlan) -> None:
             def resumed(progress: tuple[dict[str, int], tuple[int, ...]]) -> None:
+                if opening is not None:
+                    self._set_card(opening)
                 self.plan = plan
                 self.handover.show_plan(plan, *progress)
                 self.steps.setCurrentWidget(self.handover)
