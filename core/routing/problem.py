@@ -124,18 +124,20 @@ class Problem:
         """`ship(k, weight_g)` for each candidate k: one weight, so one weight class for all."""
         if self._lanes is None:
             return [self.ship(k, weight_g) for k in ks]
-        i, rows = bisect_left(self._bounds, weight_g), self._rows
-        found = [row[i] if (row := rows[k]) is not None else _MISS for k in ks]
-        for j in [j for j, q in enumerate(found) if q is _MISS]:
-            found[j] = self.quote(ks[j], weight_g)
-        return [None if q is None else q[0] for q in found]  # type: ignore[index]
+        n = len(ks)
+        found = self._from_rows(ks, [bisect_left(self._bounds, weight_g)] * n, [weight_g] * n)
+        return [None if q is None else q[0] for q in found]
 
     def quotes_at(self, ks: list[int], weights_g: list[int]) -> list[Quoted]:
         """`quote(k, w)` for each candidate k and its weight w: the weight classes in one array step."""
         if self._lanes is None:
             return [self.quote(k, w) for k, w in zip(ks, weights_g, strict=True)]
-        rows = self._rows
         classes = self._lanes.weight_classes(np.array(weights_g, np.int64)).tolist()
+        return self._from_rows(ks, classes, weights_g)
+
+    def _from_rows(self, ks: list[int], classes: list[int], weights_g: list[int]) -> list[Quoted]:
+        """Each candidate's quote in its weight class, from its lane's row; quoted where not yet there."""
+        rows = self._rows
         found = [row[i] if (row := rows[k]) is not None else _MISS for k, i in zip(ks, classes, strict=True)]
         for j in [j for j, q in enumerate(found) if q is _MISS]:
             found[j] = self.quote(ks[j], weights_g[j])
