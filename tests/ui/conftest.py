@@ -64,7 +64,7 @@ class StallSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.stopping.wait(0.005):
-            if time.monotonic() - self.dog._last > BLOCK_LIMIT_MS / 2000.0:
+            if time.monotonic() - self.dog.last_tick > BLOCK_LIMIT_MS / 2000.0:
                 frames = sys._current_frames()
                 frame = frames.pop(self.ui_thread, None)
                 frames.pop(threading.get_ident(), None)
@@ -89,7 +89,7 @@ class Watchdog(QObject):
         self.samples: list[str] = []
         self.worst_stacks: Counter[str] = Counter()
         self._sampler: StallSampler | None = None
-        self._last = time.monotonic()
+        self.last_tick = time.monotonic()
         self._last_wait = _runqueue_wait_s()
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -98,14 +98,14 @@ class Watchdog(QObject):
 
     def tick(self) -> None:
         now, waited = time.monotonic(), _runqueue_wait_s()
-        blocked = (now - self._last) - (waited - self._last_wait)
+        blocked = (now - self.last_tick) - (waited - self._last_wait)
         samples, self.samples = self.samples, []
         if blocked * 1000.0 > self.worst_ms:
             self.worst_ms, self.worst_stacks = blocked * 1000.0, Counter(samples)
-        self._last, self._last_wait = now, waited
+        self.last_tick, self._last_wait = now, waited
 
     def start(self) -> None:
-        self.worst_ms, self._last, self._last_wait = 0.0, time.monotonic(), _runqueue_wait_s()
+        self.worst_ms, self.last_tick, self._last_wait = 0.0, time.monotonic(), _runqueue_wait_s()
         self.samples, self.worst_stacks = [], Counter()
         self.timer.start()
         self._sampler = StallSampler(self)

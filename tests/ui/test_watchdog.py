@@ -17,6 +17,7 @@ def test_a_blocking_call_on_the_ui_thread_is_caught(qtbot: QtBot, ui_watchdog: W
     qtbot.wait(300)
     dog.stop()
     assert dog.worst_ms > BLOCK_LIMIT_MS
+    assert "test_watchdog.py" in dog.report()  # the stall's report names the call that made it
     ui_watchdog.start()  # the block was on purpose: the test-wide watchdog starts afresh
 
 
