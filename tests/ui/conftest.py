@@ -3,7 +3,8 @@
 Every test here runs under `ui_watchdog` (autouse): a 10 ms QTimer on the UI thread records the
 largest gap between its ticks while the test body runs, and the test fails if the UI thread was
 ever blocked for more than 100 ms (principle 6). Heavy set-up (migrations, PIN hashing) happens in
-fixtures, before the watchdog starts measuring.
+fixtures, before the watchdog starts measuring. With `OMS_UI_STALL_LOG=FILE` each test's longest
+stall is appended to FILE (node id, tab, milliseconds), to compare runs (docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -136,10 +137,14 @@ def qasync_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
 
 
 @pytest.fixture(autouse=True)
-def ui_watchdog(qapp: QApplication) -> Iterator[Watchdog]:
+def ui_watchdog(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[Watchdog]:
     dog = Watchdog()
     yield dog  # started and stopped around the test body by the hooks below
     dog.stop()
+    log = os.environ.get("OMS_UI_STALL_LOG")  # how close each test came to the limit, for comparing runs
+    if log:
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{request.node.nodeid}\t{dog.worst_ms:.1f}\n")
     assert dog.worst_ms <= BLOCK_LIMIT_MS, dog.report()
 
 
