@@ -50,6 +50,9 @@ def screen_on(qtbot: QtBot, db: Database, waiting: str = "W1-S01") -> Iterator[P
     """The screen, shown once the pickup `waiting` is listed; its database thread stopped after."""
     built = build(qtbot, db)
     qtbot.waitUntil(lambda: waiting in built.screen.search.tiles)
+    for part in built.screen.build_later():  # as the main window builds them, a turn each, after opening
+        part()
+        qtbot.wait(1)
     try:
         yield built
     finally:
@@ -78,6 +81,11 @@ def sign(qtbot: QtBot, kit: PickupKit) -> None:
     for x in range(60, 400, 30):
         qtbot.mouseMove(pad, QPoint(x, 60 + (x % 60)))
     qtbot.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=QPoint(420, 90))
+
+
+def look(qtbot: QtBot) -> None:
+    """The moment a person takes to see a new page before touching it: the event loop lays it out and paints."""
+    qtbot.wait(30)
 
 
 def count(db: Database, model: type, **where: object) -> int:

@@ -23,6 +23,7 @@ from tests.ui.pickup_kit import (
     PickupKit,
     audit_actions,
     count,
+    look,
     scans,
     screen_on,
     settle,
@@ -156,6 +157,7 @@ def test_scanning_the_customers_qr_code_opens_the_order_verified(
     assert kit.screen.banner.text.text().startswith("QR code accepted")
     scan(qtbot, kit, "BAG:W1-S01:1/1")
     qtbot.mouseClick(kit.screen.handover.finish_button, Qt.MouseButton.LeftButton)
+    look(qtbot)
     sign(qtbot, kit)
     qtbot.mouseClick(kit.screen.finish.complete_button, Qt.MouseButton.LeftButton)
     wait_step(qtbot, kit, "done")
