@@ -8,6 +8,8 @@ the whole application at once blocks the UI thread for well over 100 ms once the
 screens. The first theme is applied to the application before the window shows; a later switch
 sets the new sheet on each screen in turn, the visible one first, one screen per turn of the event
 loop (a widget's own sheet wins over the application's), so input keeps flowing between them.
+The restyle runs with the application-wide input filters lifted (`ui.app_filters`): Qt sends
+every child its style events at once, and each one passed through a Python filter otherwise.
 Widgets that change look with their state carry a dynamic property the QSS selects on, and
 `repolish` makes Qt re-read it.
 """
@@ -22,6 +24,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
+from ui import app_filters
 from ui.touch import TEXT
 
 THEMES = ("light", "dark")
@@ -81,8 +84,7 @@ class ThemeManager(QObject):
             widget = self._pending.pop(0)
             if shiboken6.isValid(widget):
                 # Paint its own background: the containers above it keep the first theme's sheet.
-                widget.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-                widget.setStyleSheet(self._qss)
+                self._restyle(widget)
                 break
         if self._pending:
             QTimer.singleShot(0, lambda: self._next(generation))
@@ -92,7 +94,12 @@ class ThemeManager(QObject):
     def style_late(self, widget: QWidget) -> None:
         """A screen built after a switch would otherwise show the application's (first) sheet."""
         if self._qss:
-            widget.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+            self._restyle(widget)
+
+    def _restyle(self, widget: QWidget) -> None:
+        """Qt re-polishes every child at once: thousands of style events, none of them input."""
+        widget.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        with app_filters.lifted():
             widget.setStyleSheet(self._qss)
 
     def toggle(self) -> None:
