@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app.cli.context import add_database_option, open_database
 from app.cli.output import print_json, print_table
+from app.cli.simulation_output import print_comparison
 from app.settings import rate_sheet_path
 from core.domain.errors import ValidationError
 from core.domain.inventory import utc_now
@@ -19,6 +20,7 @@ from core.routing.rules import RuleSet, validate_rule_set
 from core.services.allocation import Router
 from core.services.routing_snapshot import location_snapshots
 from core.services.rule_sets import activate, active_rule_set, history, load_rule_set, save_draft
+from core.services.rule_simulation import recent_orders, simulate_rules
 
 
 def _read_json(path: Path, what: str) -> object:
@@ -92,9 +94,51 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_database_option(hist)
     hist.set_defaults(run=run_rules_history)
 
+    sim = actions.add_parser(
+        "simulate",
+        help="route past orders under a rule set file and compare with the active rules (nothing is reserved)",
+        description="Both the active rules and the rules in FILE route the same orders, oldest first, "
+        "on the network as it stands now (stock and today's capacity, taken as each order is "
+        "routed); prints what changes: statuses, cost, splits, distance, units per location and the "
+        "orders that would go elsewhere, with the candidate's explanation. Nothing is reserved.",
+    )
+    add_database_option(sim)
+    sim.add_argument(
+        "file", type=Path, metavar="FILE", help="the candidate rule set (JSON, as `rules export` writes)"
+    )
+    sim.add_argument(
+        "--orders",
+        type=Path,
+        metavar="FILE",
+        help="Order JSON (one, a list, or JSON lines in a .jsonl file) instead of the database's orders",
+    )
+    sim.add_argument(
+        "--days", type=int, default=7, help="the database's orders placed in the last N days (7)"
+    )
+    sim.add_argument("--limit", type=int, default=1000, help="at most the newest N of them (1000)")
+    sim.add_argument("--show", type=int, default=10, help="how many changed orders to list (10)")
+    sim.add_argument("--rates", metavar="FILE", help="carrier rate sheet (JSON or CSV; env OMS_RATE_SHEET)")
+    sim.add_argument("--json", action="store_true", help="print the whole comparison as JSON")
+    sim.set_defaults(run=run_rules_simulate)
 
-def _orders(path: Path) -> list:
-    data = _read_json(path, "--order")
+
+def _json_lines(path: Path, what: str) -> list[object]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ValidationError(f"cannot read {path}: {exc.strerror}", field=what) from None
+    items = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                items.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ValidationError(f"line {number} is not JSON: {exc.msg}", field=f"{path.name}") from None
+    return items
+
+
+def _orders(path: Path, what: str = "--order") -> list:
+    data = _json_lines(path, what) if path.suffix == ".jsonl" else _read_json(path, what)
     items = data if isinstance(data, list) else [data]
     orders = []
     for i, item in enumerate(items):
@@ -194,4 +238,27 @@ def run_rules_history(args: argparse.Namespace) -> int:
             for r in rows
         ],
     )
+    return 0
+
+
+def run_rules_simulate(args: argparse.Namespace) -> int:
+    candidate = validate_rule_set(_read_json(args.file, "FILE"))
+    if args.show < 0:
+        raise ValidationError("must be 0 or more", field="--show")
+    orders = _orders(args.orders, "--orders") if args.orders else None
+    quoter = _router(args).quoter
+    now = utc_now()
+    with open_database(args).transaction() as session:
+        if orders is None:
+            orders = recent_orders(session, now, args.days, args.limit)
+        if not orders:
+            print(
+                f"No orders placed in the last {args.days} days to simulate on (--days N, or --orders FILE)."
+            )
+            return 0
+        result = simulate_rules(session, candidate, quoter, orders, now, check=args.orders is not None)
+    if args.json:
+        print_json(result.to_dict())
+        return 0
+    print_comparison(result, args.show)
     return 0

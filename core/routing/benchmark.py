@@ -26,8 +26,9 @@ from core.demo.network import DemoSizes, build_network
 from core.demo.orders import order_stream
 from core.domain.orders import DeliveryMethod, OrderRequest
 from core.routing.baseline import BaselineRouter
-from core.routing.bench_setup import Journal, demo_snapshot
+from core.routing.bench_setup import demo_snapshot
 from core.routing.decision import RoutingDecision
+from core.routing.journal import Journal
 from core.routing.optimum import OptimumTooLargeError, exact_optimum
 from core.routing.planner import Planner
 from core.routing.rates import RateBroker, load_sample_rate_sheet

@@ -137,3 +137,64 @@ def test_rule_versions_import_activate_export_history(
     assert code == 0 and "version 1 is now active" in out
     code, _, err = run(capsys, "rules", "activate", "default", "9", "--author", "kim", "--db", str(demo))
     assert code == 2 and "no rule set default version 9" in err
+
+
+def _rules_file(tmp_path: Path, name: str, **filters: object) -> Path:
+    rules = default_rule_set().model_dump(mode="json")
+    rules["version"] = 2
+    rules["filters"].update(filters)
+    path = tmp_path / name
+    path.write_text(json.dumps(rules))
+    return path
+
+
+def test_simulating_a_rule_change_on_the_databases_orders_reserves_nothing(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "rules", "simulate", str(_rules_file(tmp_path, "same.json")), "--db", str(demo))[
+        1
+    ] == ("No orders placed in the last 7 days to simulate on (--days N, or --orders FILE).\n")
+    for n in range(3):
+        order = stocked_order(demo, tmp_path, capsys, id=f"W-SIM-{n}")
+        assert run(capsys, "route", "--order", str(order), "--db", str(demo))[0] == 0
+    before = run(capsys, "inventory", "APP-00001", "--json", "--db", str(demo))[1]
+    only_dcs = _rules_file(tmp_path, "dcs.json", allowed_location_types={"ship": ["dc"], "pickup": ["store"]})
+    code, out, _ = run(capsys, "rules", "simulate", str(only_dcs), "--json", "--db", str(demo))
+    result = json.loads(out)
+    assert code == 0 and result["orders"] == 3
+    assert result["current"]["rule_set"] == "default v1" and result["candidate"]["rule_set"] == "default v2"
+    assert result["candidate"]["statuses"] == {"routed": 3}
+    shipped_from = result["candidate"]["units_by_location"]
+    assert sum(shipped_from.values()) == 3 and all(code.startswith("DC") for code in shipped_from)
+    assert len(result["changes"]) == result["orders_changed"]
+    code, out, _ = run(capsys, "rules", "simulate", str(only_dcs), "--show", "1", "--db", str(demo))
+    assert code == 0 and out.startswith("3 orders routed under each rule set")
+    assert "routed" in out and "average cost per order" in out
+    # Nothing was reserved or stored by either simulation.
+    assert run(capsys, "inventory", "APP-00001", "--json", "--db", str(demo))[1] == before
+    assert run(capsys, "check", "--db", str(demo))[0] == 0
+
+
+def test_simulating_on_an_orders_file_and_its_bad_input(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = json.loads(stocked_order(demo, tmp_path, capsys).read_text())
+    unknown = {**good, "id": "W-BAD", "lines": [{"sku": "NOPE", "qty": 1, "unit_price": "1.00"}]}
+    orders = tmp_path / "orders.jsonl"
+    same = str(_rules_file(tmp_path, "same.json"))
+    orders.write_text(json.dumps(good) + "\n\n" + json.dumps({**good, "id": "W-2"}) + "\n")
+    code, out, _ = run(capsys, "rules", "simulate", same, "--orders", str(orders), "--db", str(demo))
+    assert code == 0 and "2 orders routed" in out and "No order would be routed differently." in out
+    orders.write_text(json.dumps(good) + "\n" + json.dumps(unknown) + "\n")
+    code, _, err = run(capsys, "rules", "simulate", same, "--orders", str(orders), "--db", str(demo))
+    assert code == 2 and "order W-BAD lines[0].sku: unknown SKU NOPE" in err
+    orders.write_text(json.dumps(good) + "\n{not json\n")
+    code, _, err = run(capsys, "rules", "simulate", same, "--orders", str(orders), "--db", str(demo))
+    assert code == 2 and "orders.jsonl: line 2 is not JSON" in err
+    bad_rules = default_rule_set().model_dump(mode="json")
+    bad_rules["split"]["max_shipments"] = 0
+    (tmp_path / "bad.json").write_text(json.dumps(bad_rules))
+    code, _, err = run(capsys, "rules", "simulate", str(tmp_path / "bad.json"), "--db", str(demo))
+    assert code == 2 and "split.max_shipments" in err
+    code, _, err = run(capsys, "rules", "simulate", same, "--days", "0", "--db", str(demo))
+    assert code == 2 and "--days" in err

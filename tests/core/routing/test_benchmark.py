@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 from core.demo.network import DemoSizes, build_network
 from core.demo.orders import order_stream
-from core.routing.bench_setup import Journal, demo_snapshot
+from core.routing.bench_setup import demo_snapshot
 from core.routing.benchmark import bench_routing
+from core.routing.journal import Journal
 from core.routing.planner import Planner
 from core.routing.rates import RateBroker, load_sample_rate_sheet
 from core.routing.rules import default_rule_set

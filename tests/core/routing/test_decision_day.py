@@ -14,9 +14,10 @@ from datetime import timedelta
 
 from core.demo.network import DemoSizes, build_network
 from core.demo.orders import order_stream
-from core.routing.bench_setup import Journal, demo_snapshot
+from core.routing.bench_setup import demo_snapshot
 from core.routing.benchmark import START
 from core.routing.decision import RoutingDecision, expand_stored
+from core.routing.journal import Journal
 from core.routing.planner import Planner
 from core.routing.rates import RateBroker, load_sample_rate_sheet
 from core.routing.rules import default_rule_set

@@ -18,10 +18,11 @@ from hypothesis import strategies as st
 from core.demo.network import DemoSizes, build_network
 from core.demo.orders import order_stream
 from core.domain.geo import distance_km
-from core.routing.bench_setup import Journal, demo_snapshot
+from core.routing.bench_setup import demo_snapshot
 from core.routing.candidates import Line, OrderContext
 from core.routing.compiled import compile_rules
 from core.routing.decision import amount, amount_text
+from core.routing.journal import Journal
 from core.routing.planner import Planner
 from core.routing.rates import RateBroker, load_sample_rate_sheet, parse_rate_sheet
 from core.routing.rules import default_rule_set, validate_rule_set
