@@ -260,5 +260,5 @@ def run_rules_simulate(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.to_dict())
         return 0
-    print_comparison(result, args.show)
+    print_comparison(result, args.show, args.file.name)
     return 0

@@ -30,11 +30,12 @@ def _rows(current: RunFigures, candidate: RunFigures) -> list[list[str]]:
     return rows
 
 
-def print_comparison(result: Comparison, show: int) -> None:
+def print_comparison(result: Comparison, show: int, source: str) -> None:
+    """`source`: where the candidate came from (its file), since an edited export keeps its id and version."""
     print(f"{result.orders} orders routed under each rule set on the network as it stands; nothing reserved.")
     print()
     print_table(
-        ["", f"active ({result.current.rule_set})", f"candidate ({result.candidate.rule_set})"],
+        ["", f"active ({result.current.rule_set})", f"candidate ({source}: {result.candidate.rule_set})"],
         _rows(result.current, result.candidate),
     )
     moved = result.moved_units()
@@ -49,6 +50,11 @@ def print_comparison(result: Comparison, show: int) -> None:
     print()
     if not result.changes:
         print("No order would be routed differently.")
+        return
+    if show == 0:
+        print(
+            f"{len(result.changes)} of {result.orders} orders would be routed differently (--show N lists them)."
+        )
         return
     print(f"{len(result.changes)} of {result.orders} orders would be routed differently:")
     for change in result.changes[:show]:

@@ -151,25 +151,40 @@ def _rules_file(tmp_path: Path, name: str, **filters: object) -> Path:
 def test_simulating_a_rule_change_on_the_databases_orders_reserves_nothing(
     demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(capsys, "rules", "simulate", str(_rules_file(tmp_path, "same.json")), "--db", str(demo))[
-        1
-    ] == ("No orders placed in the last 7 days to simulate on (--days N, or --orders FILE).\n")
+    same_rules = str(_rules_file(tmp_path, "same.json"))
+    code, out, _ = run(capsys, "rules", "simulate", same_rules, "--db", str(demo))
+    assert (
+        code == 0
+        and out == "No orders placed in the last 7 days to simulate on (--days N, or --orders FILE).\n"
+    )
     for n in range(3):
         order = stocked_order(demo, tmp_path, capsys, id=f"W-SIM-{n}")
         assert run(capsys, "route", "--order", str(order), "--db", str(demo))[0] == 0
     before = run(capsys, "inventory", "APP-00001", "--json", "--db", str(demo))[1]
-    only_dcs = _rules_file(tmp_path, "dcs.json", allowed_location_types={"ship": ["dc"], "pickup": ["store"]})
-    code, out, _ = run(capsys, "rules", "simulate", str(only_dcs), "--json", "--db", str(demo))
+    code, out, _ = run(capsys, "rules", "simulate", same_rules, "--json", "--db", str(demo))
+    same = json.loads(out)
+    assert code == 0 and same["orders"] == 3 and same["orders_changed"] == 0 and same["units_moved"] == []
+    assert same["current"]["rule_set"] == "default v1" and same["candidate"]["rule_set"] == "default v2"
+    used = same["current"]["units_by_location"]
+    assert sum(used.values()) == 3
+    # Candidate rules that ship from none of the locations used now: every order changes.
+    types = {"dc", "store", "3pl", "dropship"} - {"dc" if code.startswith("DC") else "store" for code in used}
+    elsewhere = _rules_file(
+        tmp_path, "elsewhere.json", allowed_location_types={"ship": sorted(types), "pickup": ["store"]}
+    )
+    code, out, _ = run(capsys, "rules", "simulate", str(elsewhere), "--json", "--db", str(demo))
     result = json.loads(out)
-    assert code == 0 and result["orders"] == 3
-    assert result["current"]["rule_set"] == "default v1" and result["candidate"]["rule_set"] == "default v2"
-    assert result["candidate"]["statuses"] == {"routed": 3}
-    shipped_from = result["candidate"]["units_by_location"]
-    assert sum(shipped_from.values()) == 3 and all(code.startswith("DC") for code in shipped_from)
-    assert len(result["changes"]) == result["orders_changed"]
-    code, out, _ = run(capsys, "rules", "simulate", str(only_dcs), "--show", "1", "--db", str(demo))
+    assert code == 0 and result["orders_changed"] == len(result["changes"]) == 3
+    assert not set(result["candidate"]["units_by_location"]) & set(used)
+    code, out, _ = run(capsys, "rules", "simulate", str(elsewhere), "--show", "1", "--db", str(demo))
     assert code == 0 and out.startswith("3 orders routed under each rule set")
-    assert "routed" in out and "average cost per order" in out
+    assert "average cost per order" in out and "candidate (elsewhere.json: default v2)" in out
+    first = result["changes"][0]
+    assert f"- {first['order_id']}: {first['current']} → {first['candidate']}" in out
+    code, out, _ = run(capsys, "rules", "simulate", str(elsewhere), "--show", "0", "--db", str(demo))
+    assert out.rstrip().endswith(
+        f"{result['orders_changed']} of 3 orders would be routed differently (--show N lists them)."
+    )
     # Nothing was reserved or stored by either simulation.
     assert run(capsys, "inventory", "APP-00001", "--json", "--db", str(demo))[1] == before
     assert run(capsys, "check", "--db", str(demo))[0] == 0
