@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from core.domain.associates import SignedIn
 from core.domain.packing import PackCard, PackSheet, ShipResult
+from ui import app_filters
 from ui.background import BackgroundJobs
 from ui.documents import label_image, write_pdf
 from ui.later import BUSY_WAIT_MS
@@ -217,8 +219,9 @@ class PackScreen(QWidget):
         QTimer.singleShot(0, build)
 
     def _drop_prepared(self) -> None:
-        for dialog in self._prepared.values():
-            dialog.deleteLater()
+        with app_filters.lifted():
+            for dialog in self._prepared.values():
+                shiboken6.delete(dialog)
         self._prepared = {}
 
     def print_document(self, kind: str) -> None:
