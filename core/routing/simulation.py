@@ -38,8 +38,8 @@ class RunFigures:
     rule_set: str
     statuses: Counter[str] = field(default_factory=Counter)
     costs: list[int] = field(default_factory=list)  # ticks, orders with a plan
-    shipped = 0  # orders with at least one shipment
-    split = 0  # of which in more than one
+    shipped: int = 0  # orders with at least one shipment
+    split: int = 0  # of which in more than one
     km: list[float] = field(default_factory=list)  # every shipment's distance
     units: Counter[str] = field(default_factory=Counter)  # units sent from each location
 
