@@ -23,12 +23,19 @@ from core.services.rule_sets import activate, active_rule_set, history, load_rul
 from core.services.rule_simulation import recent_orders, simulate_rules
 
 
-def _read_json(path: Path, what: str) -> object:
+def _read_text(path: Path, what: str) -> str:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ValidationError(f"cannot read {path}: {exc.strerror}", field=what) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ValidationError(f"{path.name} is not UTF-8 text: {exc}", field=what) from None
+
+
+def _read_json(path: Path, what: str) -> object:
+    try:
+        return json.loads(_read_text(path, what))
+    except json.JSONDecodeError as exc:
         raise ValidationError(f"{path.name} is not JSON: {exc}", field=what) from None
 
 
@@ -123,17 +130,13 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _json_lines(path: Path, what: str) -> list[object]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ValidationError(f"cannot read {path}: {exc.strerror}", field=what) from None
     items = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_read_text(path, what).splitlines(), start=1):
         if line.strip():
             try:
                 items.append(json.loads(line))
             except json.JSONDecodeError as exc:
-                raise ValidationError(f"line {number} is not JSON: {exc.msg}", field=f"{path.name}") from None
+                raise ValidationError(f"line {number} is not JSON: {exc.msg}", field=path.name) from None
     return items
 
 
@@ -243,8 +246,13 @@ def run_rules_history(args: argparse.Namespace) -> int:
 
 def run_rules_simulate(args: argparse.Namespace) -> int:
     candidate = validate_rule_set(_read_json(args.file, "FILE"))
-    if args.show < 0:
-        raise ValidationError("must be 0 or more", field="--show")
+    for option, value, least in (
+        ("--days", args.days, 1),
+        ("--limit", args.limit, 1),
+        ("--show", args.show, 0),
+    ):
+        if value < least:
+            raise ValidationError(f"must be {least} or more", field=option)
     orders = _orders(args.orders, "--orders") if args.orders else None
     quoter = _router(args).quoter
     now = utc_now()

@@ -14,16 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.domain.orders import OrderRequest
+from core.routing.compiled import TICKS
 from core.routing.decision import RoutingDecision
 from core.routing.journal import Journal
 from core.routing.planner import Planner
 from core.routing.snapshot import NetworkSnapshot
 
-TICKS_PER_DOLLAR = 10_000
-
 
 def _dollars(ticks: float) -> float:
-    return round(ticks / TICKS_PER_DOLLAR, 2)
+    return round(ticks / TICKS, 2)
 
 
 def placement(d: RoutingDecision) -> tuple[tuple[str, tuple[tuple[str, int], ...]], ...]:

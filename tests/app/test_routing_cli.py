@@ -212,4 +212,6 @@ def test_simulating_on_an_orders_file_and_its_bad_input(
     code, _, err = run(capsys, "rules", "simulate", str(tmp_path / "bad.json"), "--db", str(demo))
     assert code == 2 and "split.max_shipments" in err
     code, _, err = run(capsys, "rules", "simulate", same, "--days", "0", "--db", str(demo))
-    assert code == 2 and "--days" in err
+    assert code == 2 and "--days: must be 1 or more" in err
+    code, _, err = run(capsys, "rules", "simulate", same, "--show", "-1", "--db", str(demo))
+    assert code == 2 and "--show: must be 0 or more" in err
