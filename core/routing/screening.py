@@ -12,7 +12,7 @@ rate broker is handed this distance for the order's lanes rather than working ou
 from __future__ import annotations
 
 from collections.abc import Mapping
-from math import asin, cos, radians
+from math import radians
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,7 @@ from core.domain.geo import EARTH_RADIUS_KM
 from core.routing.candidates import _NOTHING, Eligible, Line, OrderContext, Screened
 from core.routing.columns import LocationColumns
 from core.routing.compiled import TYPES, CompiledFence, CompiledRules
+from core.routing.screen_kernel import screen_lines, screen_locations
 from core.routing.snapshot import NetworkSnapshot
 
 DIAMETER_KM = 2 * EARTH_RADIUS_KM
@@ -50,69 +51,49 @@ def screen(
     """Every location holding any of the lines' SKUs (plus the pickup store), filtered, sorted by code."""
     cols = network.columns()
     rows = [network.stock_row(line.sku) for line in lines]
-    considered = np.zeros(len(cols.codes), bool)
-    for held, _ in rows:
-        considered |= held
+    n = len(cols.codes)
     store = cols.index.get(ctx.pickup_store) if ctx.pickup_store is not None else None
-    if store is not None:
-        considered[store] = True
-    at = np.flatnonzero(considered)
     dest = ctx.destination
     fences = tuple(f for f in rules.fences if f.applies_to_order(ctx.channel, dest.region, dest.postal_code))
-    lat2 = radians(dest.latitude)
-    a = (
-        np.sin((lat2 - cols.lat[at]) / 2) ** 2
-        + cols.cos_lat[at] * cos(lat2) * np.sin(np.radians(dest.longitude - cols.lon[at]) / 2) ** 2
-    )
-    km = [DIAMETER_KM * asin(h) for h in np.minimum(1.0, np.sqrt(a)).tolist()]
     whole = [f for f in fences if not f.categories]  # fences of whole locations; the rest are per line
-    failed = _location_filters(cols, at, km, ctx, rules, whole, excluded)
+    max_km = rules.max_km.get(ctx.method)
+    at, km_array, failed = screen_locations(
+        np.array([held for held, _ in rows], bool).reshape(len(rows), n),
+        -1 if store is None else store,
+        cols.lat,
+        cols.cos_lat,
+        cols.lon,
+        radians(dest.latitude),
+        dest.longitude,
+        DIAMETER_KM,
+        np.array([code in excluded for code in cols.codes], bool) if excluded else _NONE_EXCLUDED,
+        rules.skip_disabled,
+        cols.enabled,
+        cols.pickup,
+        rules.transfer_to_pickup,
+        rules.allowed_by_method.get(ctx.method, _NONE_ALLOWED),
+        cols.type,
+        cols.ships,
+        rules.require_capacity,
+        cols.capacity,
+        cols.used,
+        float("inf") if max_km is None else max_km,
+        np.array([cols.fence_mask(f) for f in whole], bool).reshape(len(whole), n),
+    )
+    km = km_array.tolist()
     out = _excluded(cols, at, km, failed, ctx, rules, whole, excluded)
     passing = np.flatnonzero(failed == 0)
     prepared = [
         _Prepared(line, tuple(f for f in fences if line.category in f.categories), rules) for line in lines
     ]
-    out.eligible = _line_filter(out, passing, at[passing], store, cols, rows, prepared, network, rules)
+    out.eligible = _line_filter(
+        out, passing, at[passing], km_array, store, cols, rows, prepared, network, rules
+    )
     return out
 
 
-def _location_filters(
-    cols: LocationColumns,
-    at: np.ndarray,
-    km: list[float],
-    ctx: OrderContext,
-    rules: CompiledRules,
-    fences: list[CompiledFence],
-    excluded: Mapping[str, str],
-) -> np.ndarray:
-    """Per considered location 0, or 1 + the index of the first filter that removes it."""
-    failed = np.zeros(len(at), np.intp)
-
-    def fail(code: int, removed: np.ndarray) -> None:
-        failed[(failed == 0) & removed] = code
-
-    is_store = at == cols.index.get(ctx.pickup_store, -1) if ctx.pickup_store is not None else None
-    if excluded:
-        fail(1, np.array([cols.codes[i] in excluded for i in at.tolist()], bool))
-    if rules.skip_disabled:
-        fail(2, ~cols.enabled[at])
-    if is_store is not None:
-        fail(3, is_store & ~cols.pickup[at])
-        if not rules.transfer_to_pickup:
-            fail(4, ~is_store)
-    allowed = rules.allowed_by_method.get(ctx.method)
-    fail(5, ~allowed[cols.type[at]] if allowed is not None else np.ones(len(at), bool))
-    shipping = cols.ships[at]
-    fail(6, ~(shipping | is_store) if is_store is not None else ~shipping)
-    if rules.require_capacity:
-        capacity = cols.capacity[at]
-        fail(7, (capacity > 0) & (capacity <= cols.used[at]))
-    max_km = rules.max_km.get(ctx.method)
-    if max_km is not None:
-        fail(8, np.array(km) > max_km)
-    for j, fence in enumerate(fences):
-        fail(_FENCE + j, cols.fence_mask(fence)[at])
-    return failed
+_NONE_EXCLUDED = np.zeros(0, bool)
+_NONE_ALLOWED = np.zeros(len(TYPES), bool)  # a delivery method the rule set has no types for
 
 
 def _excluded(
@@ -218,6 +199,7 @@ def _line_filter(
     out: Screened,
     passing: np.ndarray,
     at: np.ndarray,
+    km: np.ndarray,
     store: int | None,
     cols: LocationColumns,
     rows: list[tuple[np.ndarray, np.ndarray]],
@@ -227,47 +209,42 @@ def _line_filter(
 ) -> Eligible:
     """Stock after brokering safety stock and category fences, line by line; costs per unit.
 
-    The locations at columns `passing` (network indices `at`) passed every location filter. A line
-    a location cannot give is written into its `unavailable` with the failing values; a location
-    giving none is excluded by the first line's failure; the others are the eligible ones.
+    The locations at columns `passing` (network indices `at`) passed every location filter; `km`
+    is every considered location's distance. A line a location cannot give is written into its
+    `unavailable` with the failing values; a location giving none is excluded by the first line's
+    failure; the others are the eligible ones.
     """
     types = cols.type[at]
-    given = np.zeros((len(prepared), len(at)), np.int64)  # units each may give of each line, 0: none
-    state = np.zeros((len(prepared), len(at)), np.int64)  # why not: 0 it may, 1 + j fence j, else stock
-    items = np.zeros(len(at), np.intp)
-    stock_codes = []  # per line (least ATP, 1 + most safety stock): a stock state is decoded with them
-    for m, (p, (_, atp)) in enumerate(zip(prepared, rows, strict=True)):
-        held, safety = atp[at], p.safety[types]
-        usable = np.minimum(held - safety, p.line.qty)
-        ok = usable >= p.needed
-        if p.fences:
-            first = np.full(len(at), -1, np.intp)
-            for j in range(len(p.fences) - 1, -1, -1):
-                first[cols.fence_mask(p.fences[j])[at]] = j
-            ok &= first < 0
-            state[m] = first + 1
-        # Short of stock: one state per (ATP, safety stock), which is all its sentence depends on.
-        short = ~ok & (state[m] == 0)
-        short_held = held[short]
-        low = min(int(short_held.min()), 0) if len(short_held) else 0
-        stock_codes.append((low, p.top))
-        state[m][short] = len(p.fences) + 1 + (short_held - low) * p.top + safety[short]
-        given[m] = np.where(ok, usable, 0)
-        items += ok & (usable >= p.line.qty)
+    lines, n = len(prepared), len(cols.codes)
+    fence_first = np.zeros((lines, n), np.int64)  # 1 + the first category fence of the line, 0: none
+    for m, p in enumerate(prepared):
+        for j in range(len(p.fences) - 1, -1, -1):
+            fence_first[m][cols.fence_mask(p.fences[j])] = j + 1
+    given, state, items, low, group = screen_lines(
+        at,
+        np.array([atp for _, atp in rows], np.int64).reshape(lines, n),
+        np.array([p.safety for p in prepared], np.int64).reshape(lines, len(TYPES)),
+        cols.type,
+        np.array([p.line.qty for p in prepared], np.int64),
+        np.array([p.needed for p in prepared], np.int64),
+        np.array([p.top for p in prepared], np.int64),
+        fence_first,
+        np.array([len(p.fences) for p in prepared], np.int64),
+    )
     counted = np.zeros(len(out.locs), np.intp)
     counted[passing] = items
     out.items = counted.tolist()
     able = given.any(axis=0) if prepared else np.ones(len(at), bool)
     if prepared:
-        _why_not(out, passing, state, given, able, prepared, stock_codes)
+        _why_not(out, passing, state, group, prepared, low.tolist())
     keep = np.flatnonzero(able)
     kept = passing[keep].tolist()
     usable = given[:, keep]
     made = Eligible(
         {p.line.index: m for m, p in enumerate(prepared)},
         kept,
-        [out.locs[c] for c in kept],
-        [out.km[c] for c in kept],
+        cols.loc_col[at[keep]].tolist(),
+        km[passing[keep]].tolist(),
         (at[keep] == store).tolist() if store is not None else [False] * len(keep),
         usable,
         (np.array([p.line.weight_g for p in prepared], np.int64) @ usable).tolist()
@@ -297,51 +274,47 @@ def _why_not(
     out: Screened,
     passing: np.ndarray,
     state: np.ndarray,
-    given: np.ndarray,
-    able: np.ndarray,
+    group: np.ndarray,
     prepared: list[_Prepared],
-    stock_codes: list[tuple[int, int]],
+    low: list[int],
 ) -> None:
     """Per location missing some lines, why per SKU; a location giving none is excluded by the first.
 
-    Locations whose lines fail alike (the same fence, or the same ATP and safety stock) get the same
-    sentences, so each distinct combination is written once and its entries shared.
+    Locations whose lines fail alike (`group`: the same fence, or the same ATP and safety stock)
+    get the same sentences, so each distinct combination is written once and its entries shared.
     """
-    missing = np.flatnonzero(~given.all(axis=0))
+    missing = np.flatnonzero(group >= 0)
     if not len(missing):
         return
-    keys = zip(*(row.tolist() for row in state[:, missing]), able[missing].tolist(), strict=True)
-    made: dict[tuple[int, ...], tuple[dict[str, str], tuple[str, dict[str, Any], str] | None]] = {}
+    firsts = group[missing]
+    made = {k: _why_not_entry(state[:, k].tolist(), prepared, low) for k in np.unique(firsts).tolist()}
     unavailable, excluded_by, values, reason = out.unavailable, out.excluded_by, out.values, out.reason
-    for column, key in zip(passing[missing].tolist(), keys, strict=True):
-        entry = made.get(key)
-        if entry is None:
-            entry = made[key] = _why_not_entry(key, prepared, stock_codes)
-        unavailable[column], excluded = entry
+    for column, k in zip(passing[missing].tolist(), firsts.tolist(), strict=True):
+        unavailable[column], excluded = made[k]
         if excluded is not None:
             excluded_by[column], values[column], reason[column] = excluded
 
 
 def _why_not_entry(
-    key: tuple[int, ...], prepared: list[_Prepared], stock_codes: list[tuple[int, int]]
+    states: list[int], prepared: list[_Prepared], low: list[int]
 ) -> tuple[dict[str, str], tuple[str, dict[str, Any], str] | None]:
     """The `unavailable` sentences of one combination of line states, and the exclusion if it gives none."""
-    unavailable, first = {}, None
-    for why, p, (low, top) in zip(key[:-1], prepared, stock_codes, strict=True):
+    unavailable, first, able = {}, None, False
+    for why, p, least in zip(states, prepared, low, strict=True):
         if not why:
+            able = True
             continue
         if why <= len(p.fences):
             values, text = p.fence_text[why - 1]
             first = first or ("fence", values)
         else:
-            atp, safety = divmod(why - len(p.fences) - 1, top)
-            atp += low
+            atp, safety = divmod(why - len(p.fences) - 1, p.top)
+            atp += least
             values, text = p.short.get((atp, safety)) or p.shortage(
                 atp, safety, min(atp - safety, p.line.qty)
             )
             first = first or ("stock", values)
         unavailable[p.line.sku] = text
-    able = key[-1]
     return unavailable, None if able or first is None else (*first, "; ".join(unavailable.values()))
 
 

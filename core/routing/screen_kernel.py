@@ -1,0 +1,164 @@
+"""The screening of one order as a single compiled loop over the network's locations.
+
+Screening looks at every location holding any of an order's items (about 170 of 200 on the
+benchmark network) and applies a dozen filters to each. As numpy steps that was some sixty array
+calls per order, each a few microseconds of overhead for a couple of hundred values; compiled
+(numba, cached on disk after the first run) the whole pass takes a few microseconds. The filters'
+order and codes are `core.routing.screening`'s, which turns these arrays into the explanation.
+
+The distance is `core.domain.geo.distance_km`'s formula evaluated in the same order with the C
+library's sine, cosine and arcsine, so it is that function's value to the last bit.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+# Location filter codes, 1 + the index in `core.routing.screening._LOCATION_FILTERS`.
+EXCLUDED, DISABLED, NO_PICKUP, PICKUP_STORE, LOCATION_TYPE, NOT_SHIPPING, CAPACITY, DISTANCE = range(1, 9)
+FENCE = 9  # whole-location fence j: FENCE + j
+
+
+@njit(cache=True, nogil=True)
+def screen_locations(
+    held: np.ndarray,  # [line, location]: has a stock row
+    store: int,  # the pickup store's index, -1 for ship orders
+    lat: np.ndarray,  # radians
+    cos_lat: np.ndarray,
+    lon: np.ndarray,  # degrees
+    dest_lat: float,  # radians
+    dest_lon: float,  # degrees
+    diameter_km: float,
+    excluded: np.ndarray,  # per location, or empty when nothing is excluded
+    skip_disabled: bool,
+    enabled: np.ndarray,
+    pickup: np.ndarray,
+    transfer_to_pickup: bool,
+    allowed: np.ndarray,  # per location type
+    loc_type: np.ndarray,
+    ships: np.ndarray,
+    require_capacity: bool,
+    capacity: np.ndarray,
+    used: np.ndarray,
+    max_km: float,  # inf: no limit
+    fences: np.ndarray,  # [fence, location]: excluded by whole-location fence j
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(considered location indices, their distances, 0 or the first location filter failed)."""
+    lines, n = held.shape
+    considered = np.zeros(n, np.bool_)
+    for m in range(lines):
+        for i in range(n):
+            if held[m, i]:
+                considered[i] = True
+    if store >= 0:
+        considered[store] = True
+    at = np.flatnonzero(considered)
+    count = len(at)
+    km = np.empty(count, np.float64)
+    failed = np.zeros(count, np.int64)
+    cos_dest = math.cos(dest_lat)
+    for c in range(count):
+        i = at[c]
+        s1 = math.sin((dest_lat - lat[i]) / 2)
+        s2 = math.sin(math.radians(dest_lon - lon[i]) / 2)
+        a = s1 * s1 + cos_lat[i] * cos_dest * (s2 * s2)
+        km[c] = diameter_km * math.asin(min(1.0, math.sqrt(a)))
+        is_store = i == store
+        if len(excluded) and excluded[i]:
+            failed[c] = EXCLUDED
+        elif skip_disabled and not enabled[i]:
+            failed[c] = DISABLED
+        elif store >= 0 and is_store and not pickup[i]:
+            failed[c] = NO_PICKUP
+        elif store >= 0 and not transfer_to_pickup and not is_store:
+            failed[c] = PICKUP_STORE
+        elif not allowed[loc_type[i]]:
+            failed[c] = LOCATION_TYPE
+        elif not (ships[i] or is_store):
+            failed[c] = NOT_SHIPPING
+        elif require_capacity and 0 < capacity[i] <= used[i]:
+            failed[c] = CAPACITY
+        elif km[c] > max_km:
+            failed[c] = DISTANCE
+        else:
+            for j in range(fences.shape[0]):
+                if fences[j, i]:
+                    failed[c] = FENCE + j
+                    break
+    return at, km, failed
+
+
+@njit(cache=True, nogil=True)
+def screen_lines(
+    at: np.ndarray,  # network indices of the locations that passed every location filter
+    atp: np.ndarray,  # [line, location]: ATP, 0 where no stock row
+    safety: np.ndarray,  # [line, location type]: brokering safety stock
+    loc_type: np.ndarray,
+    qty: np.ndarray,  # per line
+    needed: np.ndarray,  # per line: units a location must give to take part
+    top: np.ndarray,  # per line: above any safety stock, the radix of stock states
+    fence_first: np.ndarray,  # [line, location]: 1 + the first category fence excluding it, 0 none
+    fence_count: np.ndarray,  # per line: its category fences
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per line and location the units it may give and why not, and the lines each supplies in full.
+
+    Returns (given, state, items, low, group): `state` is 0 where the location may give the line,
+    1 + j for category fence j, else a stock state `fences + 1 + (ATP - low) * top + safety` (all a
+    shortage sentence depends on). `group[k]` is, for a location missing some line, the first
+    location with the same states and the same "gives something" (their sentences are the same),
+    and -1 for a location giving every line.
+    """
+    lines, count = len(qty), len(at)
+    given = np.zeros((lines, count), np.int64)
+    state = np.zeros((lines, count), np.int64)
+    items = np.zeros(count, np.int64)
+    low = np.zeros(lines, np.int64)
+    for m in range(lines):
+        lowest = 0
+        for k in range(count):
+            i = at[k]
+            usable = min(atp[m, i] - safety[m, loc_type[i]], qty[m])
+            if fence_first[m, i]:
+                state[m, k] = fence_first[m, i]
+            elif usable >= needed[m]:
+                given[m, k] = usable
+                if usable >= qty[m]:
+                    items[k] += 1
+            else:
+                state[m, k] = -1  # short of stock: coded once the lowest ATP is known
+                lowest = min(lowest, atp[m, i])
+        low[m] = lowest
+        for k in range(count):
+            if state[m, k] == -1:
+                i = at[k]
+                short = atp[m, i] - lowest
+                state[m, k] = fence_count[m] + 1 + short * top[m] + safety[m, loc_type[i]]
+    group = np.full(count, -1, np.int64)
+    able = np.zeros(count, np.bool_)
+    for k in range(count):
+        for m in range(lines):
+            if given[m, k]:
+                able[k] = True
+    for k in range(count):
+        missing = False
+        for m in range(lines):
+            if state[m, k]:
+                missing = True
+                break
+        if not missing:
+            continue
+        group[k] = k
+        for r in range(k):
+            if group[r] == r and able[r] == able[k]:
+                same = True
+                for m in range(lines):
+                    if state[m, r] != state[m, k]:
+                        same = False
+                        break
+                if same:
+                    group[k] = r
+                    break
+    return given, state, items, low, group
