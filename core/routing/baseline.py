@@ -19,13 +19,13 @@ from core.routing.compiled import CompiledRules, compile_rules
 from core.routing.decision import RoutingDecision, Unplaced
 from core.routing.outcome import build_decision
 from core.routing.planner import _lines, _nothing  # the planner's own setup
-from core.routing.problem import Part, Plan, Problem, Quoted
+from core.routing.problem import Part, Plan, Problem
 from core.routing.rules import RuleSet
 from core.routing.screening import screen
 from core.routing.search import Outcome
 from core.routing.shipping import ShippingQuoter
 from core.routing.snapshot import Destination, NetworkSnapshot, destination_for
-from core.routing.solo import priced, rows
+from core.routing.solo import SoloQuotes, priced, rows
 
 
 @dataclass(slots=True)
@@ -36,7 +36,7 @@ class Prepared:
     unknown: list[Unplaced]  # lines whose SKU the network does not know (never placeable)
     screened: Screened  # every screened location, eligible or not (for the explanation)
     problem: Problem
-    quotes: list[Quoted]  # each eligible location's quote shipping alone
+    quotes: SoloQuotes  # each eligible location's quote shipping alone
 
 
 def prepare(

@@ -17,7 +17,8 @@ from core.routing.compiled import CompiledRules, compile_rules, to_ticks
 from core.routing.decision import RoutingDecision, Status, Unplaced
 from core.routing.heuristic import greedy
 from core.routing.outcome import build_decision
-from core.routing.problem import Problem, Quoted
+from core.routing.problem import Problem
+from core.routing.quote_table import QuoteTable
 from core.routing.rules import RuleSet
 from core.routing.screening import screen
 from core.routing.search import Outcome, branch_and_bound
@@ -36,7 +37,8 @@ class Planner:
         self.rule_set = rule_set
         self.rules: CompiledRules = compile_rules(rule_set)
         self.quoter = quoter
-        self._shared: dict[int, list[Quoted]] = {}  # converted quotes per lane (see Problem), across orders
+        lanes = getattr(quoter, "lane_table", None)  # converted quotes per lane, across orders
+        self._shared = QuoteTable(lanes().classes) if lanes is not None else None
 
     def route(
         self,
@@ -61,7 +63,7 @@ class Planner:
             else dict.fromkeys(exclude_locations, "re-routed away from it")
         )
         ctx = OrderContext(str(order.delivery.method), str(order.channel), dest, pickup)
-        if len(self._shared) > MAX_SHARED_LANES:
+        if self._shared is not None and len(self._shared) > MAX_SHARED_LANES:
             self._shared.clear()
         screened = screen(lines, network, ctx, rules, excluded)
         ready_at = now or order.placed_at

@@ -17,6 +17,7 @@ import numpy as np
 
 from core.routing.candidates import Eligible, Line
 from core.routing.compiled import CompiledRules, to_ticks
+from core.routing.quote_table import MISSING, NO_CARRIER, UNQUOTED, Quoted, QuoteTable
 from core.routing.shipping import Address, RateQuote, ShipmentRequest, ShippingQuoter
 from core.routing.snapshot import NetworkSnapshot
 
@@ -58,10 +59,6 @@ class Plan:  # not frozen: the search makes thousands, and nothing changes one o
         return self.key[1]  # type: ignore[return-value]
 
 
-_MISS = object()
-Quoted = tuple[int, RateQuote] | None  # (ticks: shipping × weight + promise penalty, the quote)
-
-
 class Problem:
     def __init__(
         self,
@@ -73,7 +70,7 @@ class Problem:
         destination: Address,
         ready_at: datetime,
         promise_by: datetime | None,
-        shared: dict[int, list[Quoted]] | None = None,
+        shared: QuoteTable | None = None,
     ) -> None:
         """`shared` keeps converted lane quotes across orders; only for one rule set and one quoter."""
         self.rules, self.cands, self.quoter, self.network = rules, cands, quoter, network
@@ -92,31 +89,31 @@ class Problem:
         lanes = getattr(quoter, "lanes", None)
         self._lanes = lanes(destination, ready_at, promise_by) if lanes is not None else None
         self._bounds = self._lanes.bounds_g if self._lanes is not None else ()
-        self._lane: list[int | None] = [None] * self.n
+        self._lane = np.full(self.n, -1, np.int64)  # lane ids, -1 for the pickup store itself
+        self._slot = np.zeros(self.n, np.intp)  # each candidate's slot in the quote table
         self._rows: list[list[Quoted] | None] = [None] * self.n
-        self._shared: dict[int, list[Quoted]] = {} if shared is None else shared
         if self._lanes is not None:
+            self._table = shared if shared is not None else QuoteTable(self._lanes.classes)
             self._find_lanes()
 
     def _find_lanes(self) -> None:
         """Every shipping candidate's lane and its row of converted quotes, found for all at once."""
-        lanes, cands = self._lanes, self.cands
-        shipping = [k for k, here in enumerate(cands.pickup_here) if not here]
-        ids = lanes.lanes(  # type: ignore[union-attr]
-            [cands.locs[k] for k in shipping], [cands.km[k] for k in shipping], cands.origin[shipping]
+        lanes, cands, table = self._lanes, self.cands, self._table
+        shipping = np.flatnonzero(~np.array(cands.pickup_here, bool))
+        if not len(shipping):
+            return
+        ids, inverse = lanes.lane_groups(  # type: ignore[union-attr]
+            cands.locs, cands.km, shipping, cands.origin[shipping]
         )
-        shared, classes = self._shared, lanes.classes  # type: ignore[union-attr]
-        for k, lane in zip(shipping, ids, strict=True):
-            row = shared.get(lane)
-            if row is None:
-                row = shared[lane] = [_MISS] * classes  # type: ignore[list-item]
-            self._lane[k], self._rows[k] = lane, row
+        self._lane[shipping] = np.array(ids, np.int64)[inverse]
+        self._slot[shipping] = np.array([table.slot(lane) for lane in ids], np.intp)[inverse]
+        self._rows = list(map(table.rows.__getitem__, self._slot.tolist()))
 
     def ship(self, k: int, weight_g: int) -> int | None:
         """Ticks to send `weight_g` from candidate k (shipping × weight + promise penalty), None if no carrier."""
         row = self._rows[k]
-        found = row[bisect_left(self._bounds, weight_g)] if row is not None else _MISS
-        if found is _MISS:
+        found = row[bisect_left(self._bounds, weight_g)] if row is not None else UNQUOTED
+        if found is UNQUOTED:
             found = self.quote(k, weight_g)
         return None if found is None else found[0]  # type: ignore[index]
 
@@ -124,36 +121,45 @@ class Problem:
         """`ship(k, weight_g)` for each candidate k: one weight, so one weight class for all."""
         if self._lanes is None:
             return [self.ship(k, weight_g) for k in ks]
-        n = len(ks)
-        found = self._from_rows(ks, [bisect_left(self._bounds, weight_g)] * n, [weight_g] * n)
-        return [None if q is None else q[0] for q in found]
+        ticks, _ = self.ticks_at(np.array(ks, np.intp), np.full(len(ks), weight_g, np.int64))
+        return [None if t == NO_CARRIER else t for t in ticks.tolist()]
 
-    def quotes_at(self, ks: list[int], weights_g: list[int]) -> list[Quoted]:
-        """`quote(k, w)` for each candidate k and its weight w: the weight classes in one array step."""
+    def ticks_at(self, ks: np.ndarray, weights_g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`ship(k, w)` for each candidate k and its weight w, and the missed-promise part of it.
+
+        Ticks are `NO_CARRIER` where no service carries the parcel. With lanes this is a read of
+        the quote table's arrays; only cells never quoted before go through `quote`.
+        """
         if self._lanes is None:
-            return [self.quote(k, w) for k, w in zip(ks, weights_g, strict=True)]
-        classes = self._lanes.weight_classes(np.array(weights_g, np.int64)).tolist()
-        return self._from_rows(ks, classes, weights_g)
-
-    def _from_rows(self, ks: list[int], classes: list[int], weights_g: list[int]) -> list[Quoted]:
-        """Each candidate's quote in its weight class, from its lane's row; quoted where not yet there."""
-        rows = self._rows
-        found = [row[i] if (row := rows[k]) is not None else _MISS for k, i in zip(ks, classes, strict=True)]
-        for j in [j for j, q in enumerate(found) if q is _MISS]:
-            found[j] = self.quote(ks[j], weights_g[j])
-        return found  # type: ignore[return-value]
+            found = [self.quote(k, w) for k, w in zip(ks.tolist(), weights_g.tolist(), strict=True)]
+            return (
+                np.array([NO_CARRIER if q is None else q[0] for q in found], np.int64),
+                np.array([0 if q is None else q[0] - self._shipping(q[1]) for q in found], np.int64),
+            )
+        table = self._table
+        classes, slots = self._lanes.weight_classes(weights_g), self._slot[ks]
+        ticks = table.ticks[slots, classes]
+        unquoted = np.flatnonzero(ticks == MISSING)
+        if len(unquoted):
+            for k, w in zip(ks[unquoted].tolist(), weights_g[unquoted].tolist(), strict=True):
+                self.quote(k, w)
+            ticks = table.ticks[slots, classes]
+        return ticks, table.penalty[slots, classes]
 
     def quote(self, k: int, weight_g: int) -> Quoted:
         row = self._rows[k]
         if row is not None:
             i = bisect_left(self._bounds, weight_g)
             found = row[i]
-            if found is _MISS:
-                found = row[i] = self._ticks(self._lanes.quote(self._lane[k], i))  # type: ignore[union-attr, arg-type]
-            return found
+            if found is UNQUOTED:
+                q = self._lanes.quote(int(self._lane[k]), i)  # type: ignore[union-attr]
+                found = self._ticks(q)
+                penalty = 0 if found is None else found[0] - self._shipping(q)  # type: ignore[arg-type]
+                self._table.store(int(self._slot[k]), i, found, penalty)
+            return found  # type: ignore[return-value]
         key = weight_g * self.n + k
-        found = self.quotes.get(key, _MISS)
-        if found is not _MISS:
+        found = self.quotes.get(key, UNQUOTED)
+        if found is not UNQUOTED:
             return found  # type: ignore[return-value]
         if self.cands.pickup_here[k]:
             day = self.ready_at.date()
@@ -171,14 +177,17 @@ class Problem:
         return result
 
     def lane_of(self, k: int) -> int | None:
-        """Candidate k's rate-broker lane once quoted: equal lanes, equal shipping for every weight."""
-        return None if self.cands.pickup_here[k] else self._lane[k]
+        """Candidate k's rate-broker lane: equal lanes, equal shipping for every weight."""
+        return None if self.cands.pickup_here[k] or self._lanes is None else int(self._lane[k])
+
+    def _shipping(self, q: RateQuote) -> int:
+        return to_ticks(q.cost * self.rules.shipping_weight)
 
     def _ticks(self, q: RateQuote | None) -> Quoted:
         if q is None:
             return None
         miss = 0 if q.meets_promise or self.promise_by is None else self.rules.promise_miss
-        return to_ticks(q.cost * self.rules.shipping_weight) + miss, q
+        return self._shipping(q) + miss, q
 
     def tie_values(self, opened: list[int], parts: list[Part] | tuple[Part, ...]) -> tuple[object, ...]:
         out: list[object] = []
@@ -244,7 +253,7 @@ class Problem:
             found = self.quote(k, weight[k])
             if found is not None:
                 ticks, q = found
-                comp["shipping"] = to_ticks(q.cost * self.rules.shipping_weight)
+                comp["shipping"] = self._shipping(q)
                 comp["promise_miss"] = ticks - comp["shipping"]
             comp["priority"], comp["capacity"] = cands.priority[k], cands.capacity[k]
             comp["shipment_penalty"] = self.rules.shipment_penalty if i else 0

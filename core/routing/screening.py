@@ -21,7 +21,7 @@ from core.domain.geo import EARTH_RADIUS_KM
 from core.routing.candidates import _NOTHING, Eligible, Line, OrderContext, Screened
 from core.routing.columns import LocationColumns
 from core.routing.compiled import TYPES, CompiledFence, CompiledRules
-from core.routing.screen_kernel import screen_lines, screen_locations
+from core.routing.kernels import screen_lines, screen_locations
 from core.routing.snapshot import NetworkSnapshot
 
 DIAMETER_KM = 2 * EARTH_RADIUS_KM

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.routing.problem import Plan, Problem
+from core.routing.quote_table import NO_CARRIER
 from core.routing.search import Outcome
 
 _NONE = np.iinfo(np.int64).max  # no piece: the location takes nothing
@@ -38,12 +39,11 @@ def seed(p: Problem, out: Outcome) -> None:
             placed[ks] += bundle.units
         parts[ks] = True
     at = np.flatnonzero(parts)
-    quoted = p.quotes_at(at.tolist(), weight[at].tolist())
-    ships = [q is not None for q in quoted]
-    at = at[ships]
+    ship, _ = p.ticks_at(at, weight[at])
+    ships = ship != NO_CARRIER
+    at, ship = at[ships], ship[ships]
     if not len(at):
         return
-    ship = np.array([q[0] for q in quoted if q is not None], np.int64)
     unplaced = p.total_units - placed[at]
     total = cost[at] + ship + np.array(p.fixed, np.int64)[at]
     if len(at) > 1:
@@ -85,10 +85,9 @@ def single_location_is_optimal(p: Problem, best: Plan | None) -> bool:
     at = np.flatnonzero(lightest != _NONE)
     if len(at) < 2:
         return True  # fewer than two locations could take anything
-    ks, fixed = at.tolist(), np.array(p.fixed, np.int64)[at]
-    quoted = p.quotes_at(ks, lightest[at].tolist())
-    # As the search does: no carrier is no bound.
-    floors = fixed + np.array([q[0] if q is not None else 0 for q in quoted], np.int64)
+    fixed = np.array(p.fixed, np.int64)[at]
+    ticks, _ = p.ticks_at(at, lightest[at])
+    floors = fixed + np.where(ticks == NO_CARRIER, 0, ticks)  # as the search does: no carrier is no bound
     first, second = np.partition(floors, 1)[:2].tolist()
     pen, units = p.rules.shipment_penalty, sum(bd.min_cost for bd in placeable)
     if first + second + pen + units > best.cost:
@@ -102,10 +101,9 @@ def single_location_is_optimal(p: Problem, best: Plan | None) -> bool:
     )
     for s in range(2, p.rules.max_shipments + 1):
         heavy = max(max(pieces), -(-total // s))
-        quoted = p.quotes_at(ks, [heavy] * len(ks))
-        dearest = min(
-            (q[0] + f for q, f in zip(quoted, fixed.tolist(), strict=True) if q is not None), default=None
-        )
+        ticks, _ = p.ticks_at(at, np.full(len(at), heavy, np.int64))
+        carried = ticks != NO_CARRIER
+        dearest = int((ticks + fixed)[carried].min()) if carried.any() else None
         if dearest is not None and dearest + (s - 1) * (first + pen) + units <= best.cost:
             return False
     return True

@@ -11,64 +11,74 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from core.routing.candidate_columns import CandidateColumns, tenths
 from core.routing.candidates import _NOTHING, Eligible, Screened
 from core.routing.decision import amount_text, money_texts
-from core.routing.problem import Problem, Quoted
+from core.routing.kernels import alike
+from core.routing.problem import Problem
+from core.routing.quote_table import NO_CARRIER
+
+SoloQuotes = tuple[np.ndarray, np.ndarray]  # per candidate alone: ticks (NO_CARRIER: none), promise penalty
 
 
-def priced(screened: Screened, build: Callable[[Eligible], Problem]) -> tuple[Problem, list[Quoted]]:
+def priced(screened: Screened, build: Callable[[Eligible], Problem]) -> tuple[Problem, SoloQuotes]:
     """The problem over the eligible locations some carrier serves alone, and their solo quotes.
 
     A location no carrier takes even its own parcel from is excluded ("no_carrier") before the
     search, so the problem is built again without it.
     """
     p = build(screened.eligible)
-    quotes = solo_quotes(p, screened)
-    if any(q is None for q in quotes):
-        keep = [k for k, q in enumerate(quotes) if q is not None]
-        p = build(p.cands.subset(keep))
-        quotes = [quotes[k] for k in keep]
-    return p, quotes
+    ticks, penalty = solo_quotes(p, screened)
+    if (ticks == NO_CARRIER).any():
+        keep = np.flatnonzero(ticks != NO_CARRIER)
+        p = build(p.cands.subset(keep.tolist()))
+        ticks, penalty = ticks[keep], penalty[keep]
+    return p, (ticks, penalty)
 
 
-def solo_quotes(p: Problem, screened: Screened) -> list[Quoted]:
+def solo_quotes(p: Problem, screened: Screened) -> SoloQuotes:
     """Per candidate its quote shipping alone every usable unit; excludes those no carrier takes it from."""
     cands = p.cands
-    out = p.quotes_at(list(range(p.n)), cands.weight_g)  # every usable unit
-    for k in [k for k, found in enumerate(out) if found is None]:
+    ticks, penalty = p.ticks_at(np.arange(p.n), np.array(cands.weight_g, np.int64))  # every usable unit
+    for k in np.flatnonzero(ticks == NO_CARRIER).tolist():
         dest = p.destination.postal_code or f"{p.destination.latitude:.3f},{p.destination.longitude:.3f}"
         values = {"weight_kg": cands.weight_g[k] / 1000, "destination": dest}
         screened.drop(cands.column[k], "no_carrier", p.rules, values)
-    return out
+    return ticks, penalty
 
 
-def rows(p: Problem, screened: Screened, quotes: list[Quoted]) -> CandidateColumns:
+def rows(p: Problem, screened: Screened, quotes: SoloQuotes) -> CandidateColumns:
     """Every considered location's entry of the explanation, in screening order, money as text.
 
     Made from the screening's columns; `quotes` are `solo_quotes(p)`. An eligible location's cost
     components shipping alone are keyed by their values, so locations alike (most of them: one
-    lane, one labour rate) share one dictionary and its money texts.
+    lane, one labour rate) share one dictionary and its money texts, made once and then shared by
+    every order with the same components (never written to once made).
     """
-    n = len(screened.locs)
-    scores: list[dict[str, str]] = [_NOTHING] * n
-    totals: list[str | None] = [None] * n
-    miss = p.rules.promise_miss if p.promise_by is not None else 0
-    texts: dict[_Key, tuple[dict[str, str], str]] = {}
-    cands = p.cands
-    for column, found, priority, labour, units, capacity, bonus in zip(
-        cands.column,
-        quotes,
-        cands.priority,
-        cands.labour.tolist(),
-        cands.units,
-        cands.capacity,
-        cands.bonus,
-        strict=True,
-    ):
-        if found is not None:
-            key = (found[0], 0 if found[1].meets_promise else miss, priority, labour * units, capacity, bonus)
-            scores[column], totals[column] = texts.get(key) or _texts(texts, key)
+    n, cands = len(screened.locs), p.cands
+    ticks, penalty = quotes
+    keys = np.stack(
+        [
+            ticks,
+            penalty,
+            np.array(cands.priority, np.int64),
+            cands.labour * np.array(cands.units, np.int64),
+            np.array(cands.capacity, np.int64),
+            np.array(cands.bonus, np.int64),
+        ],
+        axis=1,
+    )
+    firsts, inverse = alike(keys)
+    made = np.empty((2, len(firsts)), object)  # (scores, total) per distinct row
+    for d, key in enumerate(map(tuple, keys[firsts].tolist())):
+        made[:, d] = _TEXTS.get(key) or _texts(key)
+    scores, totals = np.empty(n, object), np.empty(n, object)
+    scores.fill(_NOTHING)
+    quoted = ticks != NO_CARRIER
+    at = np.array(cands.column, np.intp)[quoted]
+    scores[at], totals[at] = made[:, inverse[quoted]]
     why = screened.excluded_by
     return CandidateColumns(
         screened.codes,
@@ -79,8 +89,8 @@ def rows(p: Problem, screened: Screened, quotes: list[Quoted]) -> CandidateColum
         why,
         screened.reason,
         screened.values,
-        scores,
-        totals,
+        scores.tolist(),
+        totals.tolist(),
         screened.unavailable,
         screened.items,
     )
@@ -91,7 +101,11 @@ _Key = tuple[
 ]  # shipping and penalty ticks, priority, labour, capacity, overstock
 
 
-def _texts(texts: dict[_Key, tuple[dict[str, str], str]], key: _Key) -> tuple[dict[str, str], str]:
+_TEXTS: dict[_Key, tuple[dict[str, str], str]] = {}  # shared by every order: the same few dozen recur
+_MAX_TEXTS = 50_000
+
+
+def _texts(key: _Key) -> tuple[dict[str, str], str]:
     """A location's cost components alone, in `COMPONENTS` order without the zero ones, as money text."""
     ticks, miss, priority, labour, capacity, bonus = key
     scores = {"shipping": ticks - miss}
@@ -104,5 +118,7 @@ def _texts(texts: dict[_Key, tuple[dict[str, str], str]], key: _Key) -> tuple[di
     ):
         if value:
             scores[name] = value
-    found = texts[key] = (money_texts(scores), amount_text(sum(scores.values())))
+    if len(_TEXTS) >= _MAX_TEXTS:
+        _TEXTS.clear()
+    found = _TEXTS[key] = (money_texts(scores), amount_text(sum(scores.values())))
     return found

@@ -28,6 +28,7 @@ from math import floor
 import numpy as np
 
 from core.domain.geo import distance_km
+from core.routing.kernels import alike
 from core.routing.rates.broker import RateBroker, best_quote
 from core.routing.shipping import Address, Place, RateQuote
 
@@ -146,18 +147,28 @@ class LaneQuoter:
         ]
 
     def _grouped(self, origins: Sequence[Place], km: list[float], groups: np.ndarray) -> list[int]:
+        ids, inverse = self.lane_groups(origins, km, np.arange(len(origins)), groups)
+        return np.array(ids, np.int64)[inverse].tolist()
+
+    def lane_groups(
+        self, origins: Sequence[Place], km: Sequence[float], at: np.ndarray, groups: np.ndarray
+    ) -> tuple[list[int], np.ndarray]:
+        """The lanes of `origins[i]` for i in `at` as (distinct lane ids, each one's index in them).
+
+        `groups[j]` numbers origin `at[j]` so that equal numbers mean equal country and time zone;
+        only one origin per group and distance band is looked at (an origin whose ZIP3 a zone chart
+        pairs with this destination stays on its own). Grouping is one compiled step, so an order's
+        ~150 origins cost no Python loop.
+        """
         edges = self._table.edges
-        key = groups * (len(edges) + 1) + np.searchsorted(edges, km, side="right")
+        distances = np.asarray(km, float)[at]
+        key = groups * (len(edges) + 1) + np.searchsorted(edges, distances, side="right")
         if self._charted:
-            alone = np.array([o.postal_code[:3] in self._charted for o in origins], bool)
-            key = np.where(alone, -1 - np.arange(len(origins)), key)
-        keys = key.tolist()
-        first: dict[int, int] = {}  # key -> the first origin with it
-        for i, k in enumerate(keys):
-            first.setdefault(k, i)
-        reps = list(first.values())
-        lane = dict(zip(first, self.lanes([origins[i] for i in reps], [km[i] for i in reps]), strict=True))
-        return [lane[k] for k in keys]
+            alone = np.array([origins[i].postal_code[:3] in self._charted for i in at.tolist()], bool)
+            key = np.where(alone, -1 - np.arange(len(at)), key)
+        firsts, inverse = alike(key.reshape(-1, 1))
+        reps = at[firsts].tolist()
+        return self.lanes([origins[i] for i in reps], [km[i] for i in reps]), inverse
 
     def _new_lane(self, seen: tuple[str, str, int, str], origin: Place, km: float) -> int:
         table = self._table

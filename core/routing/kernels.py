@@ -1,4 +1,4 @@
-"""The screening of one order as a single compiled loop over the network's locations.
+"""Routing's compiled loops: screening an order's locations, and grouping rows that are alike.
 
 Screening looks at every location holding any of an order's items (about 170 of 200 on the
 benchmark network) and applies a dozen filters to each. As numpy steps that was some sixty array
@@ -136,29 +136,52 @@ def screen_lines(
                 i = at[k]
                 short = atp[m, i] - lowest
                 state[m, k] = fence_count[m] + 1 + short * top[m] + safety[m, loc_type[i]]
-    group = np.full(count, -1, np.int64)
-    able = np.zeros(count, np.bool_)
+    states = np.empty((count, lines + 1), np.int64)  # per location its states, and whether it gives any
+    states[:, :lines] = state.T
     for k in range(count):
+        states[k, lines] = 0
         for m in range(lines):
             if given[m, k]:
-                able[k] = True
+                states[k, lines] = 1
+    firsts, inverse = alike(states)
+    group = firsts[inverse]
     for k in range(count):
         missing = False
         for m in range(lines):
             if state[m, k]:
                 missing = True
-                break
         if not missing:
-            continue
-        group[k] = k
-        for r in range(k):
-            if group[r] == r and able[r] == able[k]:
-                same = True
-                for m in range(lines):
-                    if state[m, r] != state[m, k]:
-                        same = False
-                        break
-                if same:
-                    group[k] = r
-                    break
+            group[k] = -1
     return given, state, items, low, group
+
+
+@njit(cache=True, nogil=True)
+def alike(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the first row of each distinct value, in the order met; each row's index into those).
+
+    The explanation writes one entry per distinct row (a location's line states, a location's cost
+    components alone) and shares it, and the rate broker is asked once per distinct lane key: an
+    order has ~100 rows but a dozen distinct ones, so comparing with each distinct row so far is
+    cheaper than hashing or sorting (and, unlike `np.unique`, keeps the order they were met in).
+    """
+    count, width = rows.shape
+    firsts = np.empty(count, np.int64)
+    inverse = np.empty(count, np.int64)
+    found = 0
+    for k in range(count):
+        inverse[k] = -1
+        for d in range(found):
+            r = firsts[d]
+            same = True
+            for j in range(width):
+                if rows[r, j] != rows[k, j]:
+                    same = False
+                    break
+            if same:
+                inverse[k] = d
+                break
+        if inverse[k] < 0:
+            firsts[found] = k
+            inverse[k] = found
+            found += 1
+    return firsts[:found], inverse

@@ -1,0 +1,61 @@
+"""Converted quotes per (lane, weight class), kept across orders both as lists and as arrays.
+
+The search prices one parcel at a time and reads a lane's list of `(ticks, quote)`; everything
+before it (each candidate alone, every single-location plan, the bound that skips the search)
+prices the order's ~100 candidates at once, which as arrays is one fancy index instead of a
+Python loop. Both views are filled together, when a cell is first quoted.
+
+Slot 0 stands for "pickup here": no lane, no list (the problem quotes it itself), and zero ticks
+in the arrays, which is what a pickup at the store itself costs to ship.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from core.routing.shipping import RateQuote
+
+Quoted = tuple[int, RateQuote] | None  # (ticks: shipping × weight + promise penalty, the quote)
+MISSING = -2  # in `ticks`: not quoted yet
+NO_CARRIER = -1  # in `ticks`: no service carries it
+PICKUP = 0  # the slot of a candidate that is the pickup store itself
+UNQUOTED = object()  # in `rows`: not quoted yet
+
+
+class QuoteTable:
+    """`rows[slot][weight class]` and the same cells' ticks and promise penalty as arrays."""
+
+    __slots__ = ("classes", "penalty", "rows", "slots", "ticks")
+
+    def __init__(self, classes: int) -> None:
+        self.classes = classes
+        self.clear()
+
+    def clear(self) -> None:
+        self.slots: dict[int, int] = {}  # lane id -> slot
+        self.rows: list[list[Quoted] | None] = [None]
+        self.ticks = np.full((64, self.classes), MISSING, np.int64)
+        self.penalty = np.zeros((64, self.classes), np.int64)  # the missed-promise part of `ticks`
+        self.ticks[PICKUP] = 0
+
+    def __len__(self) -> int:
+        return len(self.slots)
+
+    def slot(self, lane: int) -> int:
+        found = self.slots.get(lane)
+        if found is None:
+            found = self.slots[lane] = len(self.rows)
+            self.rows.append([UNQUOTED] * self.classes)  # type: ignore[list-item]
+            if found == len(self.ticks):
+                grown = np.full((2 * found, self.classes), MISSING, np.int64)
+                grown[:found] = self.ticks
+                self.ticks = grown
+                self.penalty = np.concatenate([self.penalty, np.zeros_like(self.penalty)])
+        return found
+
+    def store(self, slot: int, wclass: int, found: Quoted, penalty: int) -> Quoted:
+        """Fill one cell in both views."""
+        self.rows[slot][wclass] = found  # type: ignore[index]
+        self.ticks[slot, wclass] = NO_CARRIER if found is None else found[0]
+        self.penalty[slot, wclass] = penalty
+        return found
