@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 CANDIDATE_KEYS = (
     "location",
     "name",
@@ -31,24 +29,6 @@ CANDIDATE_KEYS = (
 )
 Row = dict[str, Any]  # a candidate as the decision JSON shows it: CANDIDATE_KEYS, money as text
 _DEFAULTS: dict[str, Any] = {"name": "", "type": "", "distance_km": 0.0, "reason": "", "items": 0}
-
-
-_HALF_MARGIN = 1e-6  # far wider than the error of x * 10 for any distance on Earth
-
-
-def tenths(values: list[float]) -> list[float]:
-    """`[round(x, 1) for x in values]` in array steps, equal to the last bit.
-
-    Away from a tie, the float x * 10 is within a few ulps of the exact product, so its nearest
-    integer n is the one `round` finds, and n / 10 is the double nearest n / 10, as `round`
-    returns. The few values near a tie are left to `round` itself.
-    """
-    tens = np.array(values, float) * 10
-    whole = np.rint(tens)
-    out = (whole / 10).tolist()
-    for k in np.flatnonzero(np.abs(np.abs(tens - whole) - 0.5) < _HALF_MARGIN).tolist():
-        out[k] = round(values[k], 1)
-    return out
 
 
 @dataclass(slots=True)

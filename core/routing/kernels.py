@@ -20,6 +20,7 @@ from numba import njit
 # Location filter codes, 1 + the index in `core.routing.screening._LOCATION_FILTERS`.
 EXCLUDED, DISABLED, NO_PICKUP, PICKUP_STORE, LOCATION_TYPE, NOT_SHIPPING, CAPACITY, DISTANCE = range(1, 9)
 FENCE = 9  # whole-location fence j: FENCE + j
+_HALF_MARGIN = 1e-6  # far wider than the error of x * 10 for any distance on Earth
 
 
 @njit(cache=True, nogil=True)
@@ -185,3 +186,21 @@ def alike(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             inverse[k] = found
             found += 1
     return firsts[:found], inverse
+
+
+@njit(cache=True, nogil=True)
+def tenths(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`round(x, 1)` of each value, and the indexes of the few values left to `round` itself.
+
+    Away from a tie, the float x * 10 is within a few ulps of the exact product, so its nearest
+    integer n is the one `round` finds, and n / 10 is the double nearest n / 10, as `round`
+    returns, to the last bit. Values within `_HALF_MARGIN` of a tie are listed for `round`.
+    """
+    out = np.empty(len(values), np.float64)
+    near = np.zeros(len(values), np.bool_)
+    for k in range(len(values)):
+        tens = values[k] * 10
+        whole = np.rint(tens)
+        out[k] = whole / 10
+        near[k] = abs(abs(tens - whole) - 0.5) < _HALF_MARGIN
+    return out, np.flatnonzero(near)

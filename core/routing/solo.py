@@ -13,10 +13,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from core.routing.candidate_columns import CandidateColumns, tenths
+from core.routing.candidate_columns import CandidateColumns
 from core.routing.candidates import _NOTHING, Eligible, Screened
 from core.routing.decision import amount_text, money_texts
-from core.routing.kernels import alike
+from core.routing.kernels import alike, tenths
 from core.routing.problem import Problem
 from core.routing.quote_table import NO_CARRIER
 
@@ -84,7 +84,7 @@ def rows(p: Problem, screened: Screened, quotes: SoloQuotes) -> CandidateColumns
         screened.codes,
         screened.names,
         screened.types,
-        tenths(screened.km),
+        _tenths(screened.km),
         [w is None for w in why],
         why,
         screened.reason,
@@ -94,6 +94,15 @@ def rows(p: Problem, screened: Screened, quotes: SoloQuotes) -> CandidateColumns
         screened.unavailable,
         screened.items,
     )
+
+
+def _tenths(values: list[float]) -> list[float]:
+    """`[round(x, 1) for x in values]`, equal to the last bit, in one compiled step."""
+    found, near = tenths(np.array(values, float))
+    out = found.tolist()
+    for k in near.tolist():
+        out[k] = round(values[k], 1)
+    return out
 
 
 _Key = tuple[
