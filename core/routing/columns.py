@@ -39,11 +39,12 @@ class LocationColumns:
         self.codes = [loc.code for loc in self.locs]
         self.index = {code: i for i, code in enumerate(self.codes)}
         locs = self.locs  # the hub builds a snapshot per order: one list per column, not per cell
-        # What the explanation shows of each location, taken for an order's locations in one step.
-        self.loc_col = _objects(locs)
-        self.code_col = np.array(self.codes, object)
-        self.name_col = np.array([loc.name for loc in locs], object)
-        self.type_col = np.array([str(loc.type) for loc in locs], object)
+        # Each location's snapshot and what the explanation shows of it (code, name, type), taken
+        # for an order's locations in one step: `shown[:, at].tolist()`.
+        self.shown = np.empty((4, len(locs)), object)
+        self.shown[0] = _objects(locs)
+        self.shown[1:] = [self.codes, [loc.name for loc in locs], [str(loc.type) for loc in locs]]
+        self.loc_col = self.shown[0]
         lat = [radians(loc.latitude) for loc in locs]
         self.lat = np.array(lat, float)  # radians
         self.cos_lat = np.array([cos(x) for x in lat], float)
@@ -63,7 +64,7 @@ class LocationColumns:
         self.lat[i], self.cos_lat[i], self.lon[i] = lat, cos(lat), loc.longitude
         self.enabled[i], self.ships[i], self.pickup[i] = loc.enabled, loc.ships, loc.pickup
         self.type[i] = TYPES.index(loc.type)
-        self.loc_col[i], self.name_col[i], self.type_col[i] = loc, loc.name, str(loc.type)
+        self.shown[0, i], self.shown[2, i], self.shown[3, i] = loc, loc.name, str(loc.type)
         self.capacity[i], self.used[i] = loc.daily_capacity, loc.used_capacity_today
         self.origin[i] = self._origin_of(loc)
 

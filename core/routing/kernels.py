@@ -204,3 +204,30 @@ def tenths(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         out[k] = whole / 10
         near[k] = abs(abs(tens - whole) - 0.5) < _HALF_MARGIN
     return out, np.flatnonzero(near)
+
+
+@njit(cache=True, nogil=True)
+def quoted_ticks(
+    ticks: np.ndarray,  # [slot, weight class]
+    penalty: np.ndarray,  # [slot, weight class]
+    slots: np.ndarray,  # per candidate
+    bounds_g: np.ndarray,  # whole-gram floors of the tier bounds, sorted
+    ks: np.ndarray,
+    weights_g: np.ndarray,  # per k
+    missing: int,  # what `ticks` holds for a cell not yet quoted
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per candidate k and its weight: the quote table's ticks and penalty, and the cells not yet quoted.
+
+    A weight's class is the number of tier bounds strictly under it (`LaneQuoter.weight_class`).
+    Returns (ticks, penalty, indexes into `ks` whose cell is `missing`).
+    """
+    count = len(ks)
+    out = np.empty(count, np.int64)
+    late = np.empty(count, np.int64)
+    unquoted = np.zeros(count, np.bool_)
+    for j in range(count):
+        wclass = np.searchsorted(bounds_g, weights_g[j])
+        slot = slots[ks[j]]
+        out[j], late[j] = ticks[slot, wclass], penalty[slot, wclass]
+        unquoted[j] = out[j] == missing
+    return out, late, np.flatnonzero(unquoted)

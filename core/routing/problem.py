@@ -17,6 +17,7 @@ import numpy as np
 
 from core.routing.candidates import Eligible, Line
 from core.routing.compiled import CompiledRules, to_ticks
+from core.routing.kernels import quoted_ticks
 from core.routing.quote_table import MISSING, NO_CARRIER, UNQUOTED, Quoted, QuoteTable
 from core.routing.shipping import Address, RateQuote, ShipmentRequest, ShippingQuoter
 from core.routing.snapshot import NetworkSnapshot
@@ -136,15 +137,17 @@ class Problem:
                 np.array([NO_CARRIER if q is None else q[0] for q in found], np.int64),
                 np.array([0 if q is None else q[0] - self._shipping(q[1]) for q in found], np.int64),
             )
-        table = self._table
-        classes, slots = self._lanes.weight_classes(weights_g), self._slot[ks]
-        ticks = table.ticks[slots, classes]
-        unquoted = np.flatnonzero(ticks == MISSING)
+        table, floors = self._table, self._lanes.floors_g
+        ticks, penalty, unquoted = quoted_ticks(
+            table.ticks, table.penalty, self._slot, floors, ks, weights_g, MISSING
+        )
         if len(unquoted):
             for k, w in zip(ks[unquoted].tolist(), weights_g[unquoted].tolist(), strict=True):
                 self.quote(k, w)
-            ticks = table.ticks[slots, classes]
-        return ticks, table.penalty[slots, classes]
+            ticks, penalty, _ = quoted_ticks(
+                table.ticks, table.penalty, self._slot, floors, ks, weights_g, MISSING
+            )
+        return ticks, penalty
 
     def quote(self, k: int, weight_g: int) -> Quoted:
         row = self._rows[k]

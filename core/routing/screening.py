@@ -119,12 +119,12 @@ def _excluded(
     for kind in found:
         table[:, kind] = _shared(kind // n, TYPES[kind % n], ctx, rules, fences)
     filled = table[:, kinds].tolist()
-    locs = cols.loc_col[at].tolist()
+    locs, codes, names, types = cols.shown[:, at].tolist()
     out = Screened(
         locs,
-        cols.code_col[at].tolist(),
-        cols.name_col[at].tolist(),
-        cols.type_col[at].tolist(),
+        codes,
+        names,
+        types,
         km,
         *filled,
         [_NOTHING] * len(locs),

@@ -209,9 +209,10 @@ class LaneQuoter:
     def weight_class(self, weight_g: int) -> int:
         return bisect_left(self._table.bounds_g, weight_g)
 
-    def weight_classes(self, weights_g: np.ndarray) -> np.ndarray:
-        """`weight_class` of many whole-gram weights in one array step."""
-        return np.searchsorted(self._table.floors_g, weights_g, side="left")
+    @property
+    def floors_g(self) -> np.ndarray:
+        """The tier bounds' whole-gram floors: the number of them under a whole-gram weight is its class."""
+        return self._table.floors_g
 
     def quote(self, lane: int, wclass: int) -> RateQuote | None:
         """The broker's quote for any request in this lane and weight class."""
