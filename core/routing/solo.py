@@ -10,6 +10,8 @@ from the same memoised quotes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import repeat
+from operator import is_
 
 import numpy as np
 
@@ -85,7 +87,7 @@ def rows(p: Problem, screened: Screened, quotes: SoloQuotes) -> CandidateColumns
         screened.names,
         screened.types,
         _tenths(screened.km),
-        [w is None for w in why],
+        list(map(is_, why, repeat(None))),
         why,
         screened.reason,
         screened.values,
