@@ -25,24 +25,83 @@ from core.routing.snapshot import NetworkSnapshot
 Part = tuple[int, int, int]  # (bundle index, candidate index, units)
 
 
-@dataclass(slots=True)
 class Bundle:
-    """Lines that must travel together (an item group), or one line; only single lines split units."""
+    """Lines that must travel together (an item group), or one line; only single lines split units.
 
-    lines: tuple[Line, ...]
-    units: int
-    weight_g: int
-    value: int
-    splittable: bool
-    options: list[int]  # candidate indices able to take it (any units when splittable)
-    option_set: frozenset[int]
-    unit_cost: dict[int, int]  # candidate -> ticks (per unit when splittable, else for the bundle)
-    usable: dict[int, int]  # candidate -> units it can give (splittable only)
-    at: np.ndarray  # the options as an array, in their first order (the search reorders `options`)
-    unit_at: np.ndarray  # `unit_cost` over `at`
-    usable_at: np.ndarray | None  # `usable` over `at` (splittable only)
-    forced_unplaced: int = 0  # units no option can take whatever the plan
-    min_cost: int = 0  # cheapest unit cost of the units that can be placed
+    Every order prices its bundles' options as arrays (`at`, `unit_at`, `usable_at`); the
+    dictionaries the search and the baseline look options up in are made on first use, as most
+    orders are settled before any search runs.
+    """
+
+    __slots__ = (
+        "_option_set",
+        "_unit_cost",
+        "_usable",
+        "at",
+        "forced_unplaced",
+        "lines",
+        "min_cost",
+        "options",
+        "splittable",
+        "unit_at",
+        "units",
+        "usable_at",
+        "value",
+        "weight_g",
+    )
+
+    def __init__(
+        self,
+        lines: tuple[Line, ...],
+        splittable: bool,
+        at: np.ndarray,
+        unit_at: np.ndarray,
+        usable_at: np.ndarray | None,
+        max_shipments: int,
+    ) -> None:
+        self.lines, self.splittable = lines, splittable
+        self.units = sum(m.qty for m in lines)
+        self.weight_g = sum(m.weight_g * m.qty for m in lines)
+        self.value = sum(m.unit_value * m.qty for m in lines)
+        self.at = at  # the options as an array, in their first order (the search reorders `options`)
+        self.unit_at = unit_at  # ticks per unit when splittable, else for the bundle, over `at`
+        self.usable_at = usable_at  # units each option can give (splittable only)
+        self.options: list[int] = at.tolist()  # candidate indices able to take it
+        self._option_set: frozenset[int] | None = None
+        self._unit_cost: dict[int, int] | None = None
+        self._usable: dict[int, int] | None = None
+        cheapest = int(unit_at.min()) if len(at) else 0
+        if usable_at is not None:
+            # At most max_shipments locations can share the line: the largest of them bound what fits.
+            best = int(np.sort(usable_at)[::-1][:max_shipments].sum())
+            self.forced_unplaced = max(self.units - best, 0)  # units no option can take whatever the plan
+            self.min_cost = cheapest * (
+                self.units - self.forced_unplaced
+            )  # the placeable units at their cheapest
+        else:
+            self.forced_unplaced = 0 if self.options else self.units
+            self.min_cost = cheapest
+
+    @property
+    def option_set(self) -> frozenset[int]:
+        if self._option_set is None:
+            self._option_set = frozenset(self.options)
+        return self._option_set
+
+    @property
+    def unit_cost(self) -> dict[int, int]:
+        """Candidate -> ticks (per unit when splittable, else for the bundle)."""
+        if self._unit_cost is None:
+            self._unit_cost = dict(zip(self.at.tolist(), self.unit_at.tolist(), strict=True))
+        return self._unit_cost
+
+    @property
+    def usable(self) -> dict[int, int]:
+        """Candidate -> units it can give (splittable only)."""
+        if self._usable is None:
+            given = self.usable_at
+            self._usable = {} if given is None else dict(zip(self.at.tolist(), given.tolist(), strict=True))
+        return self._usable
 
 
 @dataclass(slots=True)
@@ -274,46 +333,23 @@ def _bundles(lines: list[Line], cands: Eligible, rules: CompiledRules) -> list[B
     out = []
     for members in groups.values():
         split = rules.split_units and not (rules.keep_groups and members[0].group)
-        units = sum(m.qty for m in members)
         first = cands.rows[members[0].index]
         if split:  # units of one line from any location holding some
             got = cands.usable[first]
             ks = np.flatnonzero(got > 0)
-            unit = cands.unit_cost(first)[ks]
-            qty = got[ks]
-        else:  # the whole bundle from one location
-            able = np.ones(len(cands), bool)
-            unit = np.zeros(len(cands), np.int64)
-            for m in members:
-                row = cands.rows[m.index]
-                able &= cands.usable[row] >= m.qty
-                unit += cands.unit_cost(row) * m.qty
-            ks = np.flatnonzero(able)
-            unit, qty = unit[ks], None
-        options = ks.tolist()
-        b = Bundle(
-            tuple(members),
-            units,
-            sum(m.weight_g * m.qty for m in members),
-            sum(m.unit_value * m.qty for m in members),
-            split,
-            options,
-            frozenset(options),
-            dict(zip(options, unit.tolist(), strict=True)),
-            dict(zip(options, qty.tolist(), strict=True)) if qty is not None else {},
-            ks,
-            unit,
-            qty,
-        )
-        if split:
-            # At most max_shipments locations can share the line: the largest of them bound what fits.
-            best = sorted(b.usable.values(), reverse=True)[: rules.max_shipments]
-            b.forced_unplaced = max(units - sum(best), 0)
-            b.min_cost = min(b.unit_cost.values(), default=0) * (units - b.forced_unplaced)
-        else:
-            b.forced_unplaced = 0 if b.options else units
-            b.min_cost = min(b.unit_cost.values(), default=0)
-        out.append(b)
+            out.append(
+                Bundle(tuple(members), True, ks, cands.unit_cost(first)[ks], got[ks], rules.max_shipments)
+            )
+            continue
+        # the whole bundle from one location
+        able = np.ones(len(cands), bool)
+        unit = np.zeros(len(cands), np.int64)
+        for m in members:
+            row = cands.rows[m.index]
+            able &= cands.usable[row] >= m.qty
+            unit += cands.unit_cost(row) * m.qty
+        ks = np.flatnonzero(able)
+        out.append(Bundle(tuple(members), False, ks, unit[ks], None, rules.max_shipments))
     # Most constrained first: failures surface early and the bound tightens sooner.
     out.sort(key=lambda b: (len(b.options), -b.weight_g, b.lines[0].index))
     return out
