@@ -68,7 +68,7 @@ class Eligible:
         pickup_here: list[bool],
         usable: np.ndarray,
         weight_g: list[int],
-        units: list[int],
+        units: np.ndarray,
         items: list[int],
         labour: np.ndarray,
         overstock: np.ndarray,
@@ -85,9 +85,9 @@ class Eligible:
         self.overstock = overstock  # [line row, k]: ticks per unit (<= 0), the days-of-supply bonus
         self.origin = origin  # equal numbers, equal country and time zone (`LaneQuoter.lanes` groups)
         n = len(locs)
-        self.bonus = [0] * n  # the overstock bonus sending every usable unit (ticks, <= 0)
-        self.priority = [0] * n  # ticks per shipment
-        self.capacity = [0] * n  # ticks per shipment
+        self.bonus = np.zeros(n, np.int64)  # the overstock bonus sending every usable unit (ticks, <= 0)
+        self.priority = np.zeros(n, np.int64)  # ticks per shipment
+        self.capacity = np.zeros(n, np.int64)  # ticks per shipment
 
     def __len__(self) -> int:
         return len(self.locs)
@@ -107,15 +107,13 @@ class Eligible:
             [self.pickup_here[k] for k in keep],
             self.usable[:, at],
             [self.weight_g[k] for k in keep],
-            [self.units[k] for k in keep],
+            self.units[at],
             [self.items[k] for k in keep],
             self.labour[at],
             self.overstock[:, at],
             self.origin[at],
         )
-        out.bonus = [self.bonus[k] for k in keep]
-        out.priority = [self.priority[k] for k in keep]
-        out.capacity = [self.capacity[k] for k in keep]
+        out.bonus, out.priority, out.capacity = self.bonus[at], self.priority[at], self.capacity[at]
         return out
 
 
@@ -147,6 +145,7 @@ class Screened:
     unavailable: list[dict[str, str]]
     items: list[int]  # lines it could supply in full
     eligible: Eligible = field(init=False)  # set by the line filter, the last step of screening
+    tenths: list[float] = field(init=False)  # `km` rounded as the explanation shows it
 
     def drop(self, k: int, key: str, rules: CompiledRules, values: dict[str, Any]) -> None:
         """Record an exclusion made after screening (no carrier takes the parcel) at column k."""

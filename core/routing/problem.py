@@ -137,7 +137,7 @@ class Problem:
         self.destination, self.ready_at, self.promise_by = destination, ready_at, promise_by
         self.n = len(cands)
         self.codes = [loc.code for loc in cands.locs]
-        self.fixed = [a + b for a, b in zip(cands.priority, cands.capacity, strict=True)]
+        self.fixed = (cands.priority + cands.capacity).tolist()
         # round(km * 10) of each, in one step: both round the same float half to even
         self.dist = np.rint(np.array(cands.km, float) * 10).astype(np.int64).tolist()
         self.prio = [max(loc.priority, 0) for loc in cands.locs]
@@ -317,7 +317,7 @@ class Problem:
                 ticks, q = found
                 comp["shipping"] = self._shipping(q)
                 comp["promise_miss"] = ticks - comp["shipping"]
-            comp["priority"], comp["capacity"] = cands.priority[k], cands.capacity[k]
+            comp["priority"], comp["capacity"] = int(cands.priority[k]), int(cands.capacity[k])
             comp["shipment_penalty"] = self.rules.shipment_penalty if i else 0
         return out
 

@@ -19,9 +19,9 @@ import numpy as np
 
 from core.domain.geo import EARTH_RADIUS_KM
 from core.routing.candidates import _NOTHING, Eligible, Line, OrderContext, Screened
-from core.routing.columns import LocationColumns
+from core.routing.columns import LocationColumns, pick
 from core.routing.compiled import TYPES, CompiledFence, CompiledRules
-from core.routing.kernels import screen_lines, screen_locations
+from core.routing.kernels import screen_lines, screen_locations, tenths
 from core.routing.snapshot import NetworkSnapshot
 
 DIAMETER_KM = 2 * EARTH_RADIUS_KM
@@ -82,6 +82,7 @@ def screen(
     )
     km = km_array.tolist()
     out = _excluded(cols, at, km, failed, ctx, rules, whole, excluded)
+    out.tenths = _tenths(km_array, km)
     passing = np.flatnonzero(failed == 0)
     prepared = [
         _Prepared(line, tuple(f for f in fences if line.category in f.categories), rules) for line in lines
@@ -89,6 +90,15 @@ def screen(
     out.eligible = _line_filter(
         out, passing, at[passing], km_array, store, cols, rows, prepared, network, rules
     )
+    return out
+
+
+def _tenths(km: np.ndarray, values: list[float]) -> list[float]:
+    """`[round(x, 1) for x in values]` (`values` is `km` as a list), equal to the last bit."""
+    found, near = tenths(km)
+    out = found.tolist()
+    for k in near.tolist():
+        out[k] = round(values[k], 1)
     return out
 
 
@@ -115,18 +125,21 @@ def _excluded(
     n = len(TYPES)
     kinds = failed * n + cols.type[at]
     found = set(kinds.tolist())
-    table = np.empty((3, max(found, default=-1) + 1), object)  # (filter, values, sentence) per kind
+    table: list[tuple[str | None, dict[str, Any], str] | None] = [None] * (max(found, default=-1) + 1)
     for kind in found:
-        table[:, kind] = _shared(kind // n, TYPES[kind % n], ctx, rules, fences)
-    filled = table[:, kinds].tolist()
-    locs, codes, names, types = cols.shown[:, at].tolist()
+        table[kind] = _shared(kind // n, TYPES[kind % n], ctx, rules, fences)
+    filled = pick(table, kinds)  # (filter, values, sentence) of each location
+    keys, values, reasons = map(list, zip(*filled, strict=True)) if filled else ([], [], [])
+    locs = pick(cols.locs, at)
     out = Screened(
         locs,
-        codes,
-        names,
-        types,
+        pick(cols.codes, at),
+        pick(cols.names, at),
+        pick(cols.types, at),
         km,
-        *filled,
+        keys,
+        values,
+        reasons,
         [_NOTHING] * len(locs),
         [0] * len(locs),
     )
@@ -134,13 +147,13 @@ def _excluded(
         for k in np.flatnonzero(np.isin(failed, _OWN_VALUES)).tolist():
             key, loc = _LOCATION_FILTERS[failed[k] - 1], locs[k]
             if key == "excluded":
-                values: dict[str, Any] = {"why": excluded[loc.code]}
+                own: dict[str, Any] = {"why": excluded[loc.code]}
             elif key == "capacity":
-                values = {"used": loc.used_capacity_today, "capacity": loc.daily_capacity}
+                own = {"used": loc.used_capacity_today, "capacity": loc.daily_capacity}
             else:
-                values = {"distance_km": round(km[k], 1), "max_km": rules.max_km[ctx.method]}
-            out.excluded_by[k], out.values[k] = key, values
-            out.reason[k] = rules.reasons[key].format(**values)
+                own = {"distance_km": round(km[k], 1), "max_km": rules.max_km[ctx.method]}
+            out.excluded_by[k], out.values[k] = key, own
+            out.reason[k] = rules.reasons[key].format(**own)
     return out
 
 
@@ -243,14 +256,14 @@ def _line_filter(
     made = Eligible(
         {p.line.index: m for m, p in enumerate(prepared)},
         kept,
-        cols.loc_col[at[keep]].tolist(),
+        pick(cols.locs, at[keep]),
         km[passing[keep]].tolist(),
         (at[keep] == store).tolist() if store is not None else [False] * len(keep),
         usable,
         (np.array([p.line.weight_g for p in prepared], np.int64) @ usable).tolist()
         if prepared
         else [0] * len(keep),
-        usable.sum(axis=0).tolist(),
+        usable.sum(axis=0),
         items[keep].tolist(),
         rules.labour_by_type[types[keep]],
         np.zeros(usable.shape, np.int64),
@@ -259,14 +272,17 @@ def _line_filter(
     if rules.overstock_per_day and rules.overstock_max_days:
         _overstock(made, prepared, network, rules)
     if rules.priority_cost:
-        made.priority = [rules.priority_cost * max(loc.priority, 0) for loc in made.locs]
+        made.priority = np.array([rules.priority_cost * max(loc.priority, 0) for loc in made.locs], np.int64)
     if rules.capacity_penalty:
-        made.capacity = [
-            round(rules.capacity_penalty * (loc.used_capacity_today + 1) / loc.daily_capacity)
-            if loc.daily_capacity > 0
-            else 0
-            for loc in made.locs
-        ]
+        made.capacity = np.array(
+            [
+                round(rules.capacity_penalty * (loc.used_capacity_today + 1) / loc.daily_capacity)
+                if loc.daily_capacity > 0
+                else 0
+                for loc in made.locs
+            ],
+            np.int64,
+        )
     return made
 
 

@@ -17,8 +17,9 @@ import numpy as np
 
 from core.routing.candidate_columns import CandidateColumns
 from core.routing.candidates import _NOTHING, Eligible, Screened
+from core.routing.columns import pick
 from core.routing.decision import amount_text, money_texts
-from core.routing.kernels import alike, tenths
+from core.routing.kernels import alike
 from core.routing.problem import Problem
 from core.routing.quote_table import NO_CARRIER
 
@@ -61,50 +62,33 @@ def rows(p: Problem, screened: Screened, quotes: SoloQuotes) -> CandidateColumns
     """
     n, cands = len(screened.locs), p.cands
     ticks, penalty = quotes
-    keys = np.stack(
-        [
-            ticks,
-            penalty,
-            np.array(cands.priority, np.int64),
-            cands.labour * np.array(cands.units, np.int64),
-            np.array(cands.capacity, np.int64),
-            np.array(cands.bonus, np.int64),
-        ],
-        axis=1,
-    )
+    keys = np.empty((len(ticks), 6), np.int64)  # per candidate its cost components alone
+    keys[:, 0], keys[:, 1], keys[:, 2] = ticks, penalty, cands.priority
+    keys[:, 3], keys[:, 4], keys[:, 5] = cands.labour * cands.units, cands.capacity, cands.bonus
     firsts, inverse = alike(keys)
-    made = np.empty((2, len(firsts)), object)  # (scores, total) per distinct row
-    for d, key in enumerate(map(tuple, keys[firsts].tolist())):
-        made[:, d] = _TEXTS.get(key) or _texts(key)
-    scores, totals = np.empty(n, object), np.empty(n, object)
-    scores.fill(_NOTHING)
+    made = [_TEXTS.get(key) or _texts(key) for key in map(tuple, keys[firsts].tolist())]
+    scores: list[dict[str, str]] = [_NOTHING] * n
+    totals: list[str | None] = [None] * n
     quoted = ticks != NO_CARRIER
-    at = np.array(cands.column, np.intp)[quoted]
-    scores[at], totals[at] = made[:, inverse[quoted]]
+    for column, entry in zip(
+        pick(cands.column, np.flatnonzero(quoted)), pick(made, inverse[quoted]), strict=True
+    ):
+        scores[column], totals[column] = entry
     why = screened.excluded_by
     return CandidateColumns(
         screened.codes,
         screened.names,
         screened.types,
-        _tenths(screened.km),
+        screened.tenths,
         list(map(is_, why, repeat(None))),
         why,
         screened.reason,
         screened.values,
-        scores.tolist(),
-        totals.tolist(),
+        scores,
+        totals,
         screened.unavailable,
         screened.items,
     )
-
-
-def _tenths(values: list[float]) -> list[float]:
-    """`[round(x, 1) for x in values]`, equal to the last bit, in one compiled step."""
-    found, near = tenths(np.array(values, float))
-    out = found.tolist()
-    for k in near.tolist():
-        out[k] = round(values[k], 1)
-    return out
 
 
 _Key = tuple[
