@@ -44,7 +44,9 @@ class Eligible:
     __slots__ = (
         "bonus",
         "capacity",
+        "codes",
         "column",
+        "dist",
         "items",
         "km",
         "labour",
@@ -52,6 +54,7 @@ class Eligible:
         "origin",
         "overstock",
         "pickup_here",
+        "prio",
         "priority",
         "rows",
         "units",
@@ -73,6 +76,10 @@ class Eligible:
         labour: np.ndarray,
         overstock: np.ndarray,
         origin: np.ndarray,
+        *,
+        codes: list[str],
+        dist: list[int],
+        prio: list[int],
     ) -> None:
         self.rows = rows  # order line index -> its row in the per-line matrices
         self.column = column  # each one's position in the order's `Screened` columns
@@ -88,6 +95,8 @@ class Eligible:
         self.bonus = np.zeros(n, np.int64)  # the overstock bonus sending every usable unit (ticks, <= 0)
         self.priority = np.zeros(n, np.int64)  # ticks per shipment
         self.capacity = np.zeros(n, np.int64)  # ticks per shipment
+        # For tie-breaks, as plain lists: codes, round(km * 10) and location priority (>= 0).
+        self.codes, self.dist, self.prio = codes, dist, prio
 
     def __len__(self) -> int:
         return len(self.locs)
@@ -112,6 +121,9 @@ class Eligible:
             self.labour[at],
             self.overstock[:, at],
             self.origin[at],
+            codes=[self.codes[k] for k in keep],
+            dist=[self.dist[k] for k in keep],
+            prio=[self.prio[k] for k in keep],
         )
         out.bonus, out.priority, out.capacity = self.bonus[at], self.priority[at], self.capacity[at]
         return out

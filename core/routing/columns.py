@@ -53,6 +53,7 @@ class LocationColumns:
         self.type = np.array([TYPES.index(loc.type) for loc in locs], np.intp)  # index into TYPES
         self.capacity = np.array([loc.daily_capacity for loc in locs], np.int64)
         self.used = np.array([loc.used_capacity_today for loc in locs], np.int64)
+        self.rank = np.array([max(loc.priority, 0) for loc in locs], np.int64)  # priority, 0 at least
         self._origins: dict[tuple[str, str], int] = {}
         self.origin = np.array([self._origin_of(loc) for loc in locs], np.int64)
         self._fences: dict[CompiledFence, np.ndarray] = {}
@@ -64,6 +65,7 @@ class LocationColumns:
         self.type[i] = TYPES.index(loc.type)
         self.names[i], self.types[i] = loc.name, str(loc.type)
         self.capacity[i], self.used[i] = loc.daily_capacity, loc.used_capacity_today
+        self.rank[i] = max(loc.priority, 0)
         self.origin[i] = self._origin_of(loc)
 
     def _origin_of(self, loc: LocationSnapshot) -> int:

@@ -98,11 +98,9 @@ def screen_lines(
     atp: np.ndarray,  # [line, location]: ATP, 0 where no stock row
     safety: np.ndarray,  # [line, location type]: brokering safety stock
     loc_type: np.ndarray,
-    qty: np.ndarray,  # per line
-    needed: np.ndarray,  # per line: units a location must give to take part
-    top: np.ndarray,  # per line: above any safety stock, the radix of stock states
+    per_line: np.ndarray,  # [line]: quantity, units a location must give to take part, the radix of
+    # stock states (above any safety stock), category fences
     fence_first: np.ndarray,  # [line, location]: 1 + the first category fence excluding it, 0 none
-    fence_count: np.ndarray,  # per line: its category fences
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per line and location the units it may give and why not, and the lines each supplies in full.
 
@@ -112,7 +110,8 @@ def screen_lines(
     location with the same states and the same "gives something" (their sentences are the same),
     and -1 for a location giving every line.
     """
-    lines, count = len(qty), len(at)
+    lines, count = len(per_line), len(at)
+    qty, needed, top, fence_count = per_line[:, 0], per_line[:, 1], per_line[:, 2], per_line[:, 3]
     given = np.zeros((lines, count), np.int64)
     state = np.zeros((lines, count), np.int64)
     items = np.zeros(count, np.int64)

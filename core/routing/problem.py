@@ -136,11 +136,8 @@ class Problem:
         self.rules, self.cands, self.quoter, self.network = rules, cands, quoter, network
         self.destination, self.ready_at, self.promise_by = destination, ready_at, promise_by
         self.n = len(cands)
-        self.codes = [loc.code for loc in cands.locs]
+        self.codes, self.dist, self.prio = cands.codes, cands.dist, cands.prio
         self.fixed = (cands.priority + cands.capacity).tolist()
-        # round(km * 10) of each, in one step: both round the same float half to even
-        self.dist = np.rint(np.array(cands.km, float) * 10).astype(np.int64).tolist()
-        self.prio = [max(loc.priority, 0) for loc in cands.locs]
         self.quotes: dict[int, Quoted] = {}  # weight_g * candidates + candidate (quoters without lanes)
         self.bundles = _bundles(lines, cands, rules)
         self.total_units = sum(b.units for b in self.bundles)

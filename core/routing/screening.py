@@ -238,11 +238,10 @@ def _line_filter(
         np.array([atp for _, atp in rows], np.int64).reshape(lines, n),
         np.array([p.safety for p in prepared], np.int64).reshape(lines, len(TYPES)),
         cols.type,
-        np.array([p.line.qty for p in prepared], np.int64),
-        np.array([p.needed for p in prepared], np.int64),
-        np.array([p.top for p in prepared], np.int64),
+        np.array([(p.line.qty, p.needed, p.top, len(p.fences)) for p in prepared], np.int64).reshape(
+            lines, 4
+        ),
         fence_first,
-        np.array([len(p.fences) for p in prepared], np.int64),
     )
     counted = np.zeros(len(out.locs), np.intp)
     counted[passing] = items
@@ -251,14 +250,14 @@ def _line_filter(
     if prepared:
         _why_not(out, passing, state, group, prepared, low.tolist())
     keep = np.flatnonzero(able)
-    kept = passing[keep].tolist()
-    usable = given[:, keep]
+    kept, held_by = passing[keep].tolist(), at[keep]
+    usable, kept_km = given[:, keep], km[passing[keep]]
     made = Eligible(
         {p.line.index: m for m, p in enumerate(prepared)},
         kept,
-        pick(cols.locs, at[keep]),
-        km[passing[keep]].tolist(),
-        (at[keep] == store).tolist() if store is not None else [False] * len(keep),
+        pick(cols.locs, held_by),
+        kept_km.tolist(),
+        (held_by == store).tolist() if store is not None else [False] * len(keep),
         usable,
         (np.array([p.line.weight_g for p in prepared], np.int64) @ usable).tolist()
         if prepared
@@ -267,7 +266,10 @@ def _line_filter(
         items[keep].tolist(),
         rules.labour_by_type[types[keep]],
         np.zeros(usable.shape, np.int64),
-        cols.origin[at[keep]],
+        cols.origin[held_by],
+        codes=pick(cols.codes, held_by),
+        dist=np.rint(kept_km * 10).astype(np.int64).tolist(),  # both round the same float half to even
+        prio=cols.rank[held_by].tolist(),
     )
     if rules.overstock_per_day and rules.overstock_max_days:
         _overstock(made, prepared, network, rules)
