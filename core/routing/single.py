@@ -25,8 +25,8 @@ def seed(p: Problem, out: Outcome) -> None:
     """
     n, bundles = p.n, p.bundles
     placed, weight, cost = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
-    parts = np.zeros(n, bool)
-    for bundle in bundles:
+    member = np.zeros((len(bundles), n), bool)  # [bundle, k]: k can take (some of) it
+    for b, bundle in enumerate(bundles):
         ks, unit = bundle.at, bundle.unit_at
         if bundle.usable_at is not None:
             qty = bundle.usable_at
@@ -37,8 +37,8 @@ def seed(p: Problem, out: Outcome) -> None:
             weight[ks] += bundle.weight_g
             cost[ks] += unit
             placed[ks] += bundle.units
-        parts[ks] = True
-    at = np.flatnonzero(parts)
+        member[b, ks] = True
+    at = np.flatnonzero(member.any(axis=0))
     ship, _ = p.ticks_at(at, weight[at])
     ships = ship != NO_CARRIER
     at, ship = at[ships], ship[ships]
@@ -51,11 +51,12 @@ def seed(p: Problem, out: Outcome) -> None:
         u, c = unplaced[second], total[second]
         keep = (unplaced < u) | ((unplaced == u) & (total <= c))
         at, unplaced, total = at[keep], unplaced[keep], total[keep]
-    for k, head in zip(at.tolist(), zip(unplaced.tolist(), total.tolist(), strict=True), strict=True):
+    heads = zip(unplaced.tolist(), total.tolist(), strict=True)
+    for k, head, takes in zip(at.tolist(), heads, member[:, at].T.tolist(), strict=True):
         plan = tuple(
             (b, k, bd.usable[k] if bd.splittable else bd.units)
-            for b, bd in enumerate(bundles)
-            if k in bd.option_set
+            for b, (bd, take) in enumerate(zip(bundles, takes, strict=True))
+            if take
         )
         out.offer(Plan(head + p.tie_values([k], plan), plan, frozenset((k,))))
 
