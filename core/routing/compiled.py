@@ -82,17 +82,17 @@ class CompiledRules:
     min_shipment_value: int
     exact_max_size: int
     max_nodes: int
-    _safety_rows: dict[str, np.ndarray] = field(
+    _safety_rows: dict[str, tuple[np.ndarray, int]] = field(
         default_factory=dict, repr=False
     )  # per category, on first use
 
-    def safety_row(self, category: str) -> np.ndarray:
-        """`safety_stock` of each location type for a category, as an array over TYPES (read-only)."""
+    def safety_row(self, category: str) -> tuple[np.ndarray, int]:
+        """`safety_stock` of each location type for a category, as an array over TYPES (read-only),
+        and 1 + its largest value."""
         found = self._safety_rows.get(category)
         if found is None:
-            found = self._safety_rows[category] = _fixed(
-                [self.safety_stock(t, category) for t in TYPES], np.int64
-            )
+            row = [self.safety_stock(t, category) for t in TYPES]
+            found = self._safety_rows[category] = (_fixed(row, np.int64), max(row) + 1)
         return found
 
     def safety_stock(self, loc_type: str, category: str) -> int:

@@ -186,8 +186,8 @@ class _Prepared:
     def __init__(self, line: Line, fences: tuple[CompiledFence, ...], rules: CompiledRules) -> None:
         self.line, self.fences, self.rules = line, fences, rules
         self.needed = 1 if rules.split_units else line.qty
-        self.safety = rules.safety_row(line.category)
-        self.top = int(self.safety.max()) + 1  # above any safety stock: the radix of stock states
+        # above any safety stock, `top` is the radix of stock states
+        self.safety, self.top = rules.safety_row(line.category)
         self.short: dict[tuple[int, int], tuple[dict[str, Any], str]] = {}
         self.fence_text = [
             ({"fence": f.name}, f"{line.sku}: " + rules.reasons["fence"].format(fence=f.name)) for f in fences
