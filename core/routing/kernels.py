@@ -1,4 +1,4 @@
-"""Routing's compiled loops: screening an order's locations, and grouping rows that are alike.
+"""Routing's compiled loops: screening an order's locations, grouping alike rows, reading quotes.
 
 Screening looks at every location holding any of an order's items (about 170 of 200 on the
 benchmark network) and applies a dozen filters to each. As numpy steps that was some sixty array

@@ -21,11 +21,12 @@ from core.domain.geo import EARTH_RADIUS_KM
 from core.routing.candidates import _NOTHING, Eligible, Line, OrderContext, Screened
 from core.routing.columns import LocationColumns, pick
 from core.routing.compiled import TYPES, CompiledFence, CompiledRules
-from core.routing.kernels import screen_lines, screen_locations, tenths
+from core.routing.kernels import FENCE, screen_lines, screen_locations, tenths
 from core.routing.snapshot import NetworkSnapshot
 
 DIAMETER_KM = 2 * EARTH_RADIUS_KM
-# Location filters in the documented order; a location's code is 1 + the index of the first it fails.
+# Location filters in the documented order; a location's code is 1 + the index of the first it
+# fails (the codes `core.routing.kernels.screen_locations` gives), fence j of the order's: FENCE + j.
 _LOCATION_FILTERS = (
     "excluded",
     "disabled",
@@ -38,7 +39,6 @@ _LOCATION_FILTERS = (
 )
 # Filters whose exclusions carry each location's own values (the others' are shared by a type).
 _OWN_VALUES = tuple(1 + _LOCATION_FILTERS.index(key) for key in ("excluded", "capacity", "distance"))
-_FENCE = len(_LOCATION_FILTERS) + 1  # fence j of the order's location fences: _FENCE + j
 
 
 def screen(
@@ -163,8 +163,8 @@ def _shared(
     """(filter, values, sentence) of an exclusion every location of a type shares in this order."""
     if not why:
         return None, _NOTHING, ""  # passed: the line filter decides
-    if why >= _FENCE:
-        key, values = "fence", {"fence": fences[why - _FENCE].name}
+    if why >= FENCE:
+        key, values = "fence", {"fence": fences[why - FENCE].name}
     else:
         key = _LOCATION_FILTERS[why - 1]
         if key in ("excluded", "capacity", "distance"):

@@ -6,8 +6,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.routing import kernels
 from core.routing.kernels import alike
-from core.routing.screening import _tenths
+from core.routing.screening import _LOCATION_FILTERS, _tenths
 
 TIES = [0.05, 0.15, 0.25, 1.05, 2.675, 12.35, 123.45, 1.0000005, 4999.95, 0.0]
 
@@ -34,3 +35,9 @@ def test_alike_groups_exactly_the_equal_rows(pairs: list[tuple[int, int]]) -> No
     distinct = list(dict.fromkeys(pairs))
     assert [pairs[i] for i in firsts.tolist()] == distinct
     assert [distinct[i] for i in inverse.tolist()] == pairs
+
+
+def test_the_kernel_codes_location_filters_in_the_documented_order() -> None:
+    codes = [getattr(kernels, key.upper()) for key in _LOCATION_FILTERS]
+    assert codes == list(range(1, len(_LOCATION_FILTERS) + 1))
+    assert len(_LOCATION_FILTERS) + 1 == kernels.FENCE
