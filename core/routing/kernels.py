@@ -107,8 +107,8 @@ def screen_lines(
     Returns (given, state, items, low, group): `state` is 0 where the location may give the line,
     1 + j for category fence j, else a stock state `fences + 1 + (ATP - low) * top + safety` (all a
     shortage sentence depends on). `group[k]` is, for a location missing some line, the first
-    location with the same states and the same "gives something" (their sentences are the same),
-    and -1 for a location giving every line.
+    location with the same states (their sentences are the same), and -1 for a location giving
+    every line.
     """
     lines, count = len(per_line), len(at)
     qty, needed, top, fence_count = per_line[:, 0], per_line[:, 1], per_line[:, 2], per_line[:, 3]
@@ -136,14 +136,7 @@ def screen_lines(
                 i = at[k]
                 short = atp[m, i] - lowest
                 state[m, k] = fence_count[m] + 1 + short * top[m] + safety[m, loc_type[i]]
-    states = np.empty((count, lines + 1), np.int64)  # per location its states, and whether it gives any
-    states[:, :lines] = state.T
-    for k in range(count):
-        states[k, lines] = 0
-        for m in range(lines):
-            if given[m, k]:
-                states[k, lines] = 1
-    firsts, inverse = alike(states)
+    firsts, inverse = alike(state.T.copy())  # a location's states say all its sentences do
     group = firsts[inverse]
     for k in range(count):
         missing = False

@@ -77,7 +77,7 @@ class Bundle:
             self.forced_unplaced = max(self.units - best, 0)  # units no option can take whatever the plan
             self.min_cost = cheapest * (
                 self.units - self.forced_unplaced
-            )  # the placeable units at their cheapest
+            )  # placeable units, at their cheapest
         else:
             self.forced_unplaced = 0 if self.options else self.units
             self.min_cost = cheapest
@@ -191,7 +191,7 @@ class Problem:
             found = [self.quote(k, w) for k, w in zip(ks.tolist(), weights_g.tolist(), strict=True)]
             return (
                 np.array([NO_CARRIER if q is None else q[0] for q in found], np.int64),
-                np.array([0 if q is None else q[0] - self._shipping(q[1]) for q in found], np.int64),
+                np.array([self._penalty(q) for q in found], np.int64),
             )
         table, floors = self._table, self._lanes.floors_g
         ticks, penalty, unquoted = quoted_ticks(
@@ -211,10 +211,8 @@ class Problem:
             i = bisect_left(self._bounds, weight_g)
             found = row[i]
             if found is UNQUOTED:
-                q = self._lanes.quote(int(self._lane[k]), i)  # type: ignore[union-attr]
-                found = self._ticks(q)
-                penalty = 0 if found is None else found[0] - self._shipping(q)  # type: ignore[arg-type]
-                self._table.store(int(self._slot[k]), i, found, penalty)
+                found = self._ticks(self._lanes.quote(int(self._lane[k]), i))  # type: ignore[union-attr]
+                self._table.store(int(self._slot[k]), i, found, self._penalty(found))
             return found  # type: ignore[return-value]
         key = weight_g * self.n + k
         found = self.quotes.get(key, UNQUOTED)
@@ -241,6 +239,10 @@ class Problem:
 
     def _shipping(self, q: RateQuote) -> int:
         return to_ticks(q.cost * self.rules.shipping_weight)
+
+    def _penalty(self, found: Quoted) -> int:
+        """The missed-promise part of a converted quote's ticks."""
+        return 0 if found is None else found[0] - self._shipping(found[1])
 
     def _ticks(self, q: RateQuote | None) -> Quoted:
         if q is None:

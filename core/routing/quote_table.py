@@ -53,9 +53,8 @@ class QuoteTable:
                 self.penalty = np.concatenate([self.penalty, np.zeros_like(self.penalty)])
         return found
 
-    def store(self, slot: int, wclass: int, found: Quoted, penalty: int) -> Quoted:
+    def store(self, slot: int, wclass: int, found: Quoted, penalty: int) -> None:
         """Fill one cell in both views."""
         self.rows[slot][wclass] = found  # type: ignore[index]
         self.ticks[slot, wclass] = NO_CARRIER if found is None else found[0]
         self.penalty[slot, wclass] = penalty
-        return found

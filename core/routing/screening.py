@@ -274,7 +274,7 @@ def _line_filter(
     if rules.overstock_per_day and rules.overstock_max_days:
         _overstock(made, prepared, network, rules)
     if rules.priority_cost:
-        made.priority = np.array([rules.priority_cost * max(loc.priority, 0) for loc in made.locs], np.int64)
+        made.priority = rules.priority_cost * cols.rank[held_by]
     if rules.capacity_penalty:
         made.capacity = np.array(
             [
