@@ -65,7 +65,7 @@ class Eligible:
     def __init__(
         self,
         rows: dict[int, int],
-        column: list[int],
+        column: np.ndarray,
         locs: list[LocationSnapshot],
         km: list[float],
         pickup_here: list[bool],
@@ -110,7 +110,7 @@ class Eligible:
         at = np.array(keep, np.intp)
         out = Eligible(
             self.rows,
-            [self.column[k] for k in keep],
+            self.column[at],
             [self.locs[k] for k in keep],
             [self.km[k] for k in keep],
             [self.pickup_here[k] for k in keep],

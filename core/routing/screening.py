@@ -38,7 +38,8 @@ _LOCATION_FILTERS = (
     "distance",
 )
 # Filters whose exclusions carry each location's own values (the others' are shared by a type).
-_OWN_VALUES = tuple(1 + _LOCATION_FILTERS.index(key) for key in ("excluded", "capacity", "distance"))
+_OWN_VALUES = np.zeros(FENCE + 1, bool)  # by filter code (fences clipped to FENCE)
+_OWN_VALUES[[1 + _LOCATION_FILTERS.index(key) for key in ("excluded", "capacity", "distance")]] = True
 
 
 def screen(
@@ -81,15 +82,30 @@ def screen(
         np.array([cols.fence_mask(f) for f in whole], bool).reshape(len(whole), n),
     )
     km = km_array.tolist()
-    out = _excluded(cols, at, km, failed, ctx, rules, whole, excluded)
-    out.tenths = _tenths(km_array, km)
     passing = np.flatnonzero(failed == 0)
     prepared = [
         _Prepared(line, tuple(f for f in fences if line.category in f.categories), rules) for line in lines
     ]
-    out.eligible = _line_filter(
-        out, passing, at[passing], km_array, store, cols, rows, prepared, network, rules
+    held_by = at[passing]
+    states = _LineStates(held_by, cols, rows, prepared)
+    entry = _Entries(cols, at, failed, ctx, rules, whole)
+    entry.own(cols, at, failed, km, ctx, rules, excluded)
+    if prepared:
+        entry.why_not(passing, states, prepared)
+    items = np.zeros(len(at), np.intp)
+    items[passing] = states.items
+    locs = pick(cols.locs, at)
+    out = Screened(
+        locs,
+        pick(cols.codes, at),
+        pick(cols.names, at),
+        pick(cols.types, at),
+        km,
+        *entry.columns(),
+        items.tolist(),
     )
+    out.tenths = _tenths(km_array, km)
+    out.eligible = _eligible(passing, held_by, km_array, store, cols, states, prepared, network, rules)
     return out
 
 
@@ -104,78 +120,110 @@ def _tenths(km: np.ndarray, values: list[float]) -> list[float]:
 
 _NONE_EXCLUDED = np.zeros(0, bool)
 _NONE_ALLOWED = np.zeros(len(TYPES), bool)  # a delivery method the rule set has no types for
+_PASSED = (None, _NOTHING, "", _NOTHING)  # (filter, values, sentence, why not per SKU)
 
 
-def _excluded(
-    cols: LocationColumns,
-    at: np.ndarray,
-    km: list[float],
-    failed: np.ndarray,
-    ctx: OrderContext,
-    rules: CompiledRules,
-    fences: list[CompiledFence],
-    excluded: Mapping[str, str],
-) -> Screened:
-    """The columns, with the filter that removed each location, its values and sentence.
+class _Entries:
+    """The explanation's entries of the considered locations, as a table and each one's row in it.
 
-    Most exclusions repeat within an order (every store but the pickup store, every location of a
-    type the delivery method does not use): their values and sentence are made once per filter
-    and location type. Capacity, distance and re-routing exclusions carry each location's own.
+    Most entries repeat within an order (every store but the pickup store, every location of a type
+    the delivery method does not use, every location short of the same lines alike), so each
+    distinct one is made once and the columns are picked from the table in one step each.
+    Capacity, distance and re-routing exclusions carry each location's own values.
     """
-    n = len(TYPES)
-    kinds = failed * n + cols.type[at]
-    found = set(kinds.tolist())
-    table: list[tuple[str | None, dict[str, Any], str] | None] = [None] * (max(found, default=-1) + 1)
-    for kind in found:
-        table[kind] = _shared(kind // n, TYPES[kind % n], ctx, rules, fences)
-    filled = pick(table, kinds)  # (filter, values, sentence) of each location
-    keys, values, reasons = map(list, zip(*filled, strict=True)) if filled else ([], [], [])
-    locs = pick(cols.locs, at)
-    out = Screened(
-        locs,
-        pick(cols.codes, at),
-        pick(cols.names, at),
-        pick(cols.types, at),
-        km,
-        keys,
-        values,
-        reasons,
-        [_NOTHING] * len(locs),
-        [0] * len(locs),
-    )
-    if any(kind // n in _OWN_VALUES for kind in found):
-        for k in np.flatnonzero(np.isin(failed, _OWN_VALUES)).tolist():
-            key, loc = _LOCATION_FILTERS[failed[k] - 1], locs[k]
+
+    __slots__ = ("at", "table")
+
+    def __init__(
+        self,
+        cols: LocationColumns,
+        at: np.ndarray,
+        failed: np.ndarray,
+        ctx: OrderContext,
+        rules: CompiledRules,
+        fences: list[CompiledFence],
+    ) -> None:
+        n = len(TYPES)
+        kinds = np.where(failed == 0, 0, failed * n + cols.type[at])  # 0: passed, whatever the type
+        found = sorted(set(kinds.tolist()))
+        slot = np.zeros(found[-1] + 1 if found else 1, np.intp)
+        slot[found] = np.arange(len(found))
+        self.table = [_shared(kind // n, TYPES[kind % n], ctx, rules, fences) for kind in found]
+        self.at = slot[kinds]  # each location's row of `table`
+
+    def add(self, entry: tuple[str | None, dict[str, Any], str, dict[str, str]]) -> int:
+        self.table.append(entry)
+        return len(self.table) - 1
+
+    def own(
+        self,
+        cols: LocationColumns,
+        at: np.ndarray,
+        failed: np.ndarray,
+        km: list[float],
+        ctx: OrderContext,
+        rules: CompiledRules,
+        excluded: Mapping[str, str],
+    ) -> None:
+        """The exclusions that carry each location's own values."""
+        for k in np.flatnonzero(_OWN_VALUES[np.minimum(failed, FENCE)]).tolist():
+            key = _LOCATION_FILTERS[failed[k] - 1]
+            loc = cols.locs[at[k]]
             if key == "excluded":
                 own: dict[str, Any] = {"why": excluded[loc.code]}
             elif key == "capacity":
                 own = {"used": loc.used_capacity_today, "capacity": loc.daily_capacity}
             else:
                 own = {"distance_km": round(km[k], 1), "max_km": rules.max_km[ctx.method]}
-            out.excluded_by[k], out.values[k] = key, own
-            out.reason[k] = rules.reasons[key].format(**own)
-    return out
+            self.at[k] = self.add((key, own, rules.reasons[key].format(**own), _NOTHING))
+
+    def why_not(self, passing: np.ndarray, states: _LineStates, prepared: list[_Prepared]) -> None:
+        """Per passing location missing some lines, why per SKU; one giving none is excluded by the first.
+
+        Locations whose lines fail alike (`states.group`: the same fence, or the same ATP and
+        safety stock) share one entry.
+        """
+        group = states.group
+        missing = np.flatnonzero(group >= 0)
+        if not len(missing):
+            return
+        firsts = group[missing]
+        rows = np.zeros(len(group), np.intp)
+        low = states.low.tolist()
+        for k in np.flatnonzero(group == np.arange(len(group))).tolist():  # the first of each alike
+            rows[k] = self.add(_why_not_entry(states.state[:, k].tolist(), prepared, low))
+        self.at[passing[missing]] = rows[firsts]
+
+    def columns(self) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
+        """(excluded_by, values, reason, unavailable), one entry per considered location."""
+        table, at = self.table, self.at
+        return (
+            pick([e[0] for e in table], at),
+            pick([e[1] for e in table], at),
+            pick([e[2] for e in table], at),
+            pick([e[3] for e in table], at),
+        )
 
 
 def _shared(
     why: int, loc_type: str, ctx: OrderContext, rules: CompiledRules, fences: list[CompiledFence]
-) -> tuple[str | None, dict[str, Any], str]:
-    """(filter, values, sentence) of an exclusion every location of a type shares in this order."""
+) -> tuple[str | None, dict[str, Any], str, dict[str, str]]:
+    """The entry of an exclusion every location of a type shares in this order."""
     if not why:
-        return None, _NOTHING, ""  # passed: the line filter decides
+        return _PASSED  # passed: the line filter decides
     if why >= FENCE:
         key, values = "fence", {"fence": fences[why - FENCE].name}
     else:
         key = _LOCATION_FILTERS[why - 1]
         if key in ("excluded", "capacity", "distance"):
-            return key, _NOTHING, ""  # each location's own values: filled in by the caller
+            return _PASSED  # each location's own values: `_Entries.own` fills them in
         if key == "pickup_store":
             values = {"pickup_store": ctx.pickup_store}
         elif key == "location_type":
             values = {"type": str(loc_type), "method": ctx.method}
         else:
             values = {}
-    return key, values, rules.reasons[key].format(**values)
+    return key, values, rules.reasons[key].format(**values), _NOTHING
 
 
 class _Prepared:
@@ -208,49 +256,59 @@ class _Prepared:
         return found
 
 
-def _line_filter(
-    out: Screened,
+class _LineStates:
+    """Stock after brokering safety stock and category fences, per line and passing location.
+
+    `screen_lines`'s results: the units each may give (`given`), why not (`state`, `low`), the
+    lines each supplies in full (`items`) and which locations' lines fail alike (`group`).
+    """
+
+    __slots__ = ("given", "group", "items", "low", "state")
+
+    def __init__(
+        self,
+        held_by: np.ndarray,
+        cols: LocationColumns,
+        rows: list[tuple[np.ndarray, np.ndarray]],
+        prepared: list[_Prepared],
+    ) -> None:
+        lines, n = len(prepared), len(cols.codes)
+        fence_first = np.zeros((lines, n), np.int64)  # 1 + the first category fence of the line, 0: none
+        for m, p in enumerate(prepared):
+            for j in range(len(p.fences) - 1, -1, -1):
+                fence_first[m][cols.fence_mask(p.fences[j])] = j + 1
+        self.given, self.state, self.items, self.low, self.group = screen_lines(
+            held_by,
+            np.array([atp for _, atp in rows], np.int64).reshape(lines, n),
+            np.array([p.safety for p in prepared], np.int64).reshape(lines, len(TYPES)),
+            cols.type,
+            np.array([(p.line.qty, p.needed, p.top, len(p.fences)) for p in prepared], np.int64).reshape(
+                lines, 4
+            ),
+            fence_first,
+        )
+
+
+def _eligible(
     passing: np.ndarray,
     at: np.ndarray,
     km: np.ndarray,
     store: int | None,
     cols: LocationColumns,
-    rows: list[tuple[np.ndarray, np.ndarray]],
+    states: _LineStates,
     prepared: list[_Prepared],
     network: NetworkSnapshot,
     rules: CompiledRules,
 ) -> Eligible:
-    """Stock after brokering safety stock and category fences, line by line; costs per unit.
+    """The locations giving some line, with what each may give and its costs per unit and shipment.
 
     The locations at columns `passing` (network indices `at`) passed every location filter; `km`
-    is every considered location's distance. A line a location cannot give is written into its
-    `unavailable` with the failing values; a location giving none is excluded by the first line's
-    failure; the others are the eligible ones.
+    is every considered location's distance.
     """
-    types = cols.type[at]
-    lines, n = len(prepared), len(cols.codes)
-    fence_first = np.zeros((lines, n), np.int64)  # 1 + the first category fence of the line, 0: none
-    for m, p in enumerate(prepared):
-        for j in range(len(p.fences) - 1, -1, -1):
-            fence_first[m][cols.fence_mask(p.fences[j])] = j + 1
-    given, state, items, low, group = screen_lines(
-        at,
-        np.array([atp for _, atp in rows], np.int64).reshape(lines, n),
-        np.array([p.safety for p in prepared], np.int64).reshape(lines, len(TYPES)),
-        cols.type,
-        np.array([(p.line.qty, p.needed, p.top, len(p.fences)) for p in prepared], np.int64).reshape(
-            lines, 4
-        ),
-        fence_first,
-    )
-    counted = np.zeros(len(out.locs), np.intp)
-    counted[passing] = items
-    out.items = counted.tolist()
+    given = states.given
     able = given.any(axis=0) if prepared else np.ones(len(at), bool)
-    if prepared:
-        _why_not(out, passing, state, group, prepared, low.tolist())
     keep = np.flatnonzero(able)
-    kept, held_by = passing[keep].tolist(), at[keep]
+    kept, held_by = passing[keep], at[keep]
     usable, kept_km = given[:, keep], km[passing[keep]]
     made = Eligible(
         {p.line.index: m for m, p in enumerate(prepared)},
@@ -263,8 +321,8 @@ def _line_filter(
         if prepared
         else [0] * len(keep),
         usable.sum(axis=0),
-        items[keep].tolist(),
-        rules.labour_by_type[types[keep]],
+        states.items[keep].tolist(),
+        rules.labour_by_type[cols.type[held_by]],
         np.zeros(usable.shape, np.int64),
         cols.origin[held_by],
         codes=pick(cols.codes, held_by),
@@ -288,35 +346,10 @@ def _line_filter(
     return made
 
 
-def _why_not(
-    out: Screened,
-    passing: np.ndarray,
-    state: np.ndarray,
-    group: np.ndarray,
-    prepared: list[_Prepared],
-    low: list[int],
-) -> None:
-    """Per location missing some lines, why per SKU; a location giving none is excluded by the first.
-
-    Locations whose lines fail alike (`group`: the same fence, or the same ATP and safety stock)
-    get the same sentences, so each distinct combination is written once and its entries shared.
-    """
-    missing = np.flatnonzero(group >= 0)
-    if not len(missing):
-        return
-    firsts = group[missing]
-    made = {k: _why_not_entry(state[:, k].tolist(), prepared, low) for k in np.unique(firsts).tolist()}
-    unavailable, excluded_by, values, reason = out.unavailable, out.excluded_by, out.values, out.reason
-    for column, k in zip(passing[missing].tolist(), firsts.tolist(), strict=True):
-        unavailable[column], excluded = made[k]
-        if excluded is not None:
-            excluded_by[column], values[column], reason[column] = excluded
-
-
 def _why_not_entry(
     states: list[int], prepared: list[_Prepared], low: list[int]
-) -> tuple[dict[str, str], tuple[str, dict[str, Any], str] | None]:
-    """The `unavailable` sentences of one combination of line states, and the exclusion if it gives none."""
+) -> tuple[str | None, dict[str, Any], str, dict[str, str]]:
+    """The entry of one combination of line states: excluded by the first failure if it gives none."""
     unavailable, first, able = {}, None, False
     for why, p, least in zip(states, prepared, low, strict=True):
         if not why:
@@ -333,7 +366,9 @@ def _why_not_entry(
             )
             first = first or ("stock", values)
         unavailable[p.line.sku] = text
-    return unavailable, None if able or first is None else (*first, "; ".join(unavailable.values()))
+    if able or first is None:
+        return None, _NOTHING, "", unavailable
+    return first[0], first[1], "; ".join(unavailable.values()), unavailable
 
 
 def _overstock(

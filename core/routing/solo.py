@@ -48,7 +48,7 @@ def solo_quotes(p: Problem, screened: Screened) -> SoloQuotes:
     for k in np.flatnonzero(ticks == NO_CARRIER).tolist():
         dest = p.destination.postal_code or f"{p.destination.latitude:.3f},{p.destination.longitude:.3f}"
         values = {"weight_kg": cands.weight_g[k] / 1000, "destination": dest}
-        screened.drop(cands.column[k], "no_carrier", p.rules, values)
+        screened.drop(int(cands.column[k]), "no_carrier", p.rules, values)
     return ticks, penalty
 
 
@@ -67,13 +67,11 @@ def rows(p: Problem, screened: Screened, quotes: SoloQuotes) -> CandidateColumns
     keys[:, 3], keys[:, 4], keys[:, 5] = cands.labour * cands.units, cands.capacity, cands.bonus
     firsts, inverse = alike(keys)
     made = [_TEXTS.get(key) or _texts(key) for key in map(tuple, keys[firsts].tolist())]
-    scores: list[dict[str, str]] = [_NOTHING] * n
-    totals: list[str | None] = [None] * n
     quoted = ticks != NO_CARRIER
-    for column, entry in zip(
-        pick(cands.column, np.flatnonzero(quoted)), pick(made, inverse[quoted]), strict=True
-    ):
-        scores[column], totals[column] = entry
+    at = np.zeros(n, np.intp)  # each location's entry in `made`, shifted by one: 0 for none
+    at[cands.column[quoted]] = inverse[quoted] + 1
+    scores: list[dict[str, str]] = pick([_NOTHING, *(scored for scored, _ in made)], at)
+    totals: list[str | None] = pick([None, *(total for _, total in made)], at)
     why = screened.excluded_by
     return CandidateColumns(
         screened.codes,
