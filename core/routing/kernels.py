@@ -93,22 +93,60 @@ def screen_locations(
 
 
 @njit(cache=True, nogil=True)
+def location_entries(
+    at: np.ndarray,  # considered location indices
+    failed: np.ndarray,  # per considered location: 0 or the first location filter failed
+    loc_type: np.ndarray,  # per network location
+    types: int,  # how many location types there are
+    own: np.ndarray,  # per filter code (fences clipped to FENCE): its exclusions carry own values
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(distinct kinds, ascending; each location's index in them; passing locations; own-valued ones).
+
+    A location's kind is 0 when it passed, else `failed * types + its type`: locations of one
+    kind share one explanation entry (the filter's values depend at most on the type).
+    """
+    count = len(at)
+    kinds = np.zeros(count, np.int64)
+    for c in range(count):
+        if failed[c]:
+            kinds[c] = failed[c] * types + loc_type[at[c]]
+    index = np.zeros(kinds.max() + 1 if count else 1, np.int64)
+    for c in range(count):
+        index[kinds[c]] = 1
+    found = np.flatnonzero(index)
+    for d in range(len(found)):
+        index[found[d]] = d
+    entry = np.empty(count, np.int64)
+    owned = np.zeros(count, np.bool_)
+    for c in range(count):
+        entry[c] = index[kinds[c]]
+        owned[c] = own[min(failed[c], FENCE)]
+    return found, entry, np.flatnonzero(failed == 0), np.flatnonzero(owned)
+
+
+@njit(cache=True, nogil=True)
 def screen_lines(
     at: np.ndarray,  # network indices of the locations that passed every location filter
+    km: np.ndarray,  # their distances
     atp: np.ndarray,  # [line, location]: ATP, 0 where no stock row
     safety: np.ndarray,  # [line, location type]: brokering safety stock
     loc_type: np.ndarray,
     per_line: np.ndarray,  # [line]: quantity, units a location must give to take part, the radix of
-    # stock states (above any safety stock), category fences
+    # stock states (above any safety stock), category fences, unit weight in grams
     fence_first: np.ndarray,  # [line, location]: 1 + the first category fence excluding it, 0 none
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per line and location the units it may give and why not, and the lines each supplies in full.
+) -> tuple[
+    np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray
+]:
+    """Per line and location the units it may give and why not; the columns of those giving any.
 
-    Returns (given, state, items, low, group): `state` is 0 where the location may give the line,
-    1 + j for category fence j, else a stock state `fences + 1 + (ATP - low) * top + safety` (all a
-    shortage sentence depends on). `group[k]` is, for a location missing some line, the first
-    location with the same states (their sentences are the same), and -1 for a location giving
-    every line.
+    Returns (state, low, items, firsts, missing, alike_as, keep, usable, per_kept): `state` is 0
+    where the location may give the line, 1 + j for category fence j, else a stock state
+    `fences + 1 + (ATP - low) * top + safety` (all a shortage sentence depends on); `items` the
+    lines each supplies in full. `missing` lists the locations missing some line, `alike_as` for
+    each the index in `firsts` of the first location with the same states (their sentences are
+    the same). `keep` lists the locations giving some line (every one when there are no lines),
+    `usable` the units each may give per line, and `per_kept` their weight sending every usable
+    unit, their units, and their distance in tenths of a km (rounded half to even, as `round`).
     """
     lines, count = len(per_line), len(at)
     qty, needed, top, fence_count = per_line[:, 0], per_line[:, 1], per_line[:, 2], per_line[:, 3]
@@ -136,16 +174,25 @@ def screen_lines(
                 i = at[k]
                 short = atp[m, i] - lowest
                 state[m, k] = fence_count[m] + 1 + short * top[m] + safety[m, loc_type[i]]
-    firsts, inverse = alike(state.T.copy())  # a location's states say all its sentences do
-    group = firsts[inverse]
+    lacking = np.zeros(count, np.bool_)
+    able = np.zeros(count, np.bool_) if lines else np.ones(count, np.bool_)
     for k in range(count):
-        missing = False
         for m in range(lines):
             if state[m, k]:
-                missing = True
-        if not missing:
-            group[k] = -1
-    return given, state, items, low, group
+                lacking[k] = True
+            if given[m, k]:
+                able[k] = True
+    missing = np.flatnonzero(lacking)
+    firsts, alike_as = alike(state[:, missing].T.copy())  # a location's states say all its sentences
+    keep = np.flatnonzero(able)
+    usable = given[:, keep]
+    per_kept = np.zeros((3, len(keep)), np.int64)
+    for j in range(len(keep)):
+        for m in range(lines):
+            per_kept[0, j] += per_line[m, 4] * usable[m, j]
+            per_kept[1, j] += usable[m, j]
+        per_kept[2, j] = np.rint(km[keep[j]] * 10)
+    return state, low, items, missing[firsts], missing, alike_as, keep, usable, per_kept
 
 
 @njit(cache=True, nogil=True)

@@ -263,6 +263,23 @@ class Problem:
                 out.append(tuple((self.codes[k], q) for _, k, q in parts))
         return tuple(out)
 
+    def single_ties(self, k: int) -> tuple[object, ...]:
+        """`tie_values` of a plan shipping only from k, ordered alike among single-location plans.
+
+        The plans' parts, compared last, all begin with their location's code, and codes differ:
+        the code alone orders them as the parts would.
+        """
+        return tuple(
+            1
+            if name == "fewest_shipments"
+            else self.dist[k]
+            if name == "shortest_distance"
+            else self.prio[k]
+            if name == "lowest_priority"
+            else self.codes[k]
+            for name in self.rules.tie_breaks
+        )
+
     def unit_ticks(self, b: int, k: int, qty: int) -> int:
         bundle = self.bundles[b]
         return bundle.unit_cost[k] * qty if bundle.splittable else bundle.unit_cost[k]

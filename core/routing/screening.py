@@ -21,7 +21,7 @@ from core.domain.geo import EARTH_RADIUS_KM
 from core.routing.candidates import _NOTHING, Eligible, Line, OrderContext, Screened
 from core.routing.columns import LocationColumns, pick
 from core.routing.compiled import TYPES, CompiledFence, CompiledRules
-from core.routing.kernels import FENCE, screen_lines, screen_locations, tenths
+from core.routing.kernels import FENCE, location_entries, screen_lines, screen_locations, tenths
 from core.routing.snapshot import NetworkSnapshot
 
 DIAMETER_KM = 2 * EARTH_RADIUS_KM
@@ -82,21 +82,19 @@ def screen(
         np.array([cols.fence_mask(f) for f in whole], bool).reshape(len(whole), n),
     )
     km = km_array.tolist()
-    passing = np.flatnonzero(failed == 0)
+    entry = _Entries(cols, at, failed, ctx, rules, whole)
+    entry.own(cols, at, km, ctx, rules, excluded)
     prepared = [
         _Prepared(line, tuple(f for f in fences if line.category in f.categories), rules) for line in lines
     ]
-    held_by = at[passing]
-    states = _LineStates(held_by, cols, rows, prepared)
-    entry = _Entries(cols, at, failed, ctx, rules, whole)
-    entry.own(cols, at, failed, km, ctx, rules, excluded)
-    if prepared:
-        entry.why_not(passing, states, prepared)
-    items = np.zeros(len(at), np.intp)
+    passing = entry.passing
+    passed_km = km_array[passing]
+    states = _LineStates(at[passing], passed_km, cols, rows, prepared)
+    entry.why_not(passing, states, prepared)
+    items = np.zeros(len(at), np.int64)
     items[passing] = states.items
-    locs = pick(cols.locs, at)
     out = Screened(
-        locs,
+        pick(cols.locs, at),
         pick(cols.codes, at),
         pick(cols.names, at),
         pick(cols.types, at),
@@ -105,7 +103,7 @@ def screen(
         items.tolist(),
     )
     out.tenths = _tenths(km_array, km)
-    out.eligible = _eligible(passing, held_by, km_array, store, cols, states, prepared, network, rules)
+    out.eligible = _eligible(passing, at[passing], passed_km, store, cols, states, prepared, network, rules)
     return out
 
 
@@ -132,7 +130,7 @@ class _Entries:
     Capacity, distance and re-routing exclusions carry each location's own values.
     """
 
-    __slots__ = ("at", "table")
+    __slots__ = ("at", "owned", "passing", "table")
 
     def __init__(
         self,
@@ -144,12 +142,9 @@ class _Entries:
         fences: list[CompiledFence],
     ) -> None:
         n = len(TYPES)
-        kinds = np.where(failed == 0, 0, failed * n + cols.type[at])  # 0: passed, whatever the type
-        found = sorted(set(kinds.tolist()))
-        slot = np.zeros(found[-1] + 1 if found else 1, np.intp)
-        slot[found] = np.arange(len(found))
-        self.table = [_shared(kind // n, TYPES[kind % n], ctx, rules, fences) for kind in found]
-        self.at = slot[kinds]  # each location's row of `table`
+        found, self.at, self.passing, self.owned = location_entries(at, failed, cols.type, n, _OWN_VALUES)
+        self.table = [_shared(kind // n, TYPES[kind % n], ctx, rules, fences) for kind in found.tolist()]
+        self.owned = [(k, int(failed[k])) for k in self.owned.tolist()]
 
     def add(self, entry: tuple[str | None, dict[str, Any], str, dict[str, str]]) -> int:
         self.table.append(entry)
@@ -159,15 +154,14 @@ class _Entries:
         self,
         cols: LocationColumns,
         at: np.ndarray,
-        failed: np.ndarray,
         km: list[float],
         ctx: OrderContext,
         rules: CompiledRules,
         excluded: Mapping[str, str],
     ) -> None:
         """The exclusions that carry each location's own values."""
-        for k in np.flatnonzero(_OWN_VALUES[np.minimum(failed, FENCE)]).tolist():
-            key = _LOCATION_FILTERS[failed[k] - 1]
+        for k, code in self.owned:
+            key = _LOCATION_FILTERS[code - 1]
             loc = cols.locs[at[k]]
             if key == "excluded":
                 own: dict[str, Any] = {"why": excluded[loc.code]}
@@ -180,19 +174,16 @@ class _Entries:
     def why_not(self, passing: np.ndarray, states: _LineStates, prepared: list[_Prepared]) -> None:
         """Per passing location missing some lines, why per SKU; one giving none is excluded by the first.
 
-        Locations whose lines fail alike (`states.group`: the same fence, or the same ATP and
-        safety stock) share one entry.
+        Locations whose lines fail alike (the same fence, or the same ATP and safety stock) share
+        one entry, added to the table in the order `states.firsts` lists them.
         """
-        group = states.group
-        missing = np.flatnonzero(group >= 0)
-        if not len(missing):
+        if not len(states.missing):
             return
-        firsts = group[missing]
-        rows = np.zeros(len(group), np.intp)
-        low = states.low.tolist()
-        for k in np.flatnonzero(group == np.arange(len(group))).tolist():  # the first of each alike
-            rows[k] = self.add(_why_not_entry(states.state[:, k].tolist(), prepared, low))
-        self.at[passing[missing]] = rows[firsts]
+        start, low = len(self.table), states.low.tolist()
+        self.table += [
+            _why_not_entry(states.state[:, k].tolist(), prepared, low) for k in states.firsts.tolist()
+        ]
+        self.at[passing[states.missing]] = states.alike_as + start
 
     def columns(self) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
         """(excluded_by, values, reason, unavailable), one entry per considered location."""
@@ -259,15 +250,18 @@ class _Prepared:
 class _LineStates:
     """Stock after brokering safety stock and category fences, per line and passing location.
 
-    `screen_lines`'s results: the units each may give (`given`), why not (`state`, `low`), the
-    lines each supplies in full (`items`) and which locations' lines fail alike (`group`).
+    `screen_lines`'s results: why a location may not give a line (`state`, `low`), the lines each
+    supplies in full (`items`), the locations missing some line (`missing`, with `firsts` and
+    `alike_as` grouping those whose lines fail alike), and the columns of those giving any
+    (`keep`, `usable`, `per_kept`).
     """
 
-    __slots__ = ("given", "group", "items", "low", "state")
+    __slots__ = ("alike_as", "firsts", "items", "keep", "low", "missing", "per_kept", "state", "usable")
 
     def __init__(
         self,
         held_by: np.ndarray,
+        km: np.ndarray,
         cols: LocationColumns,
         rows: list[tuple[np.ndarray, np.ndarray]],
         prepared: list[_Prepared],
@@ -277,14 +271,24 @@ class _LineStates:
         for m, p in enumerate(prepared):
             for j in range(len(p.fences) - 1, -1, -1):
                 fence_first[m][cols.fence_mask(p.fences[j])] = j + 1
-        self.given, self.state, self.items, self.low, self.group = screen_lines(
+        per_line = [(p.line.qty, p.needed, p.top, len(p.fences), p.line.weight_g) for p in prepared]
+        (
+            self.state,
+            self.low,
+            self.items,
+            self.firsts,
+            self.missing,
+            self.alike_as,
+            self.keep,
+            self.usable,
+            self.per_kept,
+        ) = screen_lines(
             held_by,
+            km,
             np.array([atp for _, atp in rows], np.int64).reshape(lines, n),
             np.array([p.safety for p in prepared], np.int64).reshape(lines, len(TYPES)),
             cols.type,
-            np.array([(p.line.qty, p.needed, p.top, len(p.fences)) for p in prepared], np.int64).reshape(
-                lines, 4
-            ),
+            np.array(per_line, np.int64).reshape(lines, 5),
             fence_first,
         )
 
@@ -302,31 +306,27 @@ def _eligible(
 ) -> Eligible:
     """The locations giving some line, with what each may give and its costs per unit and shipment.
 
-    The locations at columns `passing` (network indices `at`) passed every location filter; `km`
-    is every considered location's distance.
+    The locations at columns `passing` (network indices `at`, distances `km`) passed every
+    location filter.
     """
-    given = states.given
-    able = given.any(axis=0) if prepared else np.ones(len(at), bool)
-    keep = np.flatnonzero(able)
-    kept, held_by = passing[keep], at[keep]
-    usable, kept_km = given[:, keep], km[passing[keep]]
+    keep, usable = states.keep, states.usable
+    held_by = at[keep]
+    weight_g, units, dist = states.per_kept
     made = Eligible(
         {p.line.index: m for m, p in enumerate(prepared)},
-        kept,
+        passing[keep],
         pick(cols.locs, held_by),
-        kept_km.tolist(),
+        km[keep].tolist(),
         (held_by == store).tolist() if store is not None else [False] * len(keep),
         usable,
-        (np.array([p.line.weight_g for p in prepared], np.int64) @ usable).tolist()
-        if prepared
-        else [0] * len(keep),
-        usable.sum(axis=0),
+        weight_g.tolist(),
+        units,
         states.items[keep].tolist(),
         rules.labour_by_type[cols.type[held_by]],
         np.zeros(usable.shape, np.int64),
         cols.origin[held_by],
         codes=pick(cols.codes, held_by),
-        dist=np.rint(kept_km * 10).astype(np.int64).tolist(),  # both round the same float half to even
+        dist=dist.tolist(),
         prio=cols.rank[held_by].tolist(),
     )
     if rules.overstock_per_day and rules.overstock_max_days:

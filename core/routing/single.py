@@ -20,8 +20,8 @@ def seed(p: Problem, out: Outcome) -> None:
     """Offer every single-location plan: cheap to price, and usually the answer or the runner-up.
 
     Priced here for all locations at once (the same sums as `Problem.evaluate` for one location,
-    as array steps over the candidates), and a `Plan` is only built for the locations whose
-    (unplaced, cost) is at most the second least: no other can end as the best or the runner-up.
+    as array steps over the candidates); a `Plan` is only built for the two least, the only ones
+    that can end as the best or the runner-up.
     """
     n, bundles = p.n, p.bundles
     placed, weight, cost = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
@@ -51,14 +51,19 @@ def seed(p: Problem, out: Outcome) -> None:
         u, c = unplaced[second], total[second]
         keep = (unplaced < u) | ((unplaced == u) & (total <= c))
         at, unplaced, total = at[keep], unplaced[keep], total[keep]
-    heads = zip(unplaced.tolist(), total.tolist(), strict=True)
-    for k, head, takes in zip(at.tolist(), heads, member[:, at].T.tolist(), strict=True):
+    # Single-location plans have distinct locations, so the best and the runner-up are the two
+    # least keys: rank the few left by key and build only those two plans.
+    ranked = sorted(
+        zip(unplaced.tolist(), total.tolist(), at.tolist(), strict=True),
+        key=lambda head: (head[0], head[1], *p.single_ties(head[2])),
+    )
+    for u, c, k in ranked[:2]:
         plan = tuple(
             (b, k, bd.usable[k] if bd.splittable else bd.units)
-            for b, (bd, take) in enumerate(zip(bundles, takes, strict=True))
+            for b, (bd, take) in enumerate(zip(bundles, member[:, k].tolist(), strict=True))
             if take
         )
-        out.offer(Plan(head + p.tie_values([k], plan), plan, frozenset((k,))))
+        out.offer(Plan((u, c, *p.tie_values([k], plan)), plan, frozenset((k,))))
 
 
 def single_location_is_optimal(p: Problem, best: Plan | None) -> bool:
