@@ -228,6 +228,37 @@ def alike(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @njit(cache=True, nogil=True)
+def solo_entries(
+    ticks: np.ndarray,  # per candidate alone: shipping ticks (`no_carrier`: none)
+    penalty: np.ndarray,  # its missed-promise part
+    priority: np.ndarray,
+    labour: np.ndarray,  # ticks per unit
+    units: np.ndarray,  # every usable unit
+    capacity: np.ndarray,
+    bonus: np.ndarray,
+    column: np.ndarray,  # each candidate's position among the considered locations
+    considered: int,
+    no_carrier: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct cost components alone, in the order met; each considered location's 1 + index
+    in them, 0 where it was not priced).
+
+    Components per row: shipping and penalty ticks, priority, labour, capacity, overstock bonus.
+    """
+    count = len(ticks)
+    keys = np.empty((count, 6), np.int64)
+    for k in range(count):
+        keys[k, 0], keys[k, 1], keys[k, 2] = ticks[k], penalty[k], priority[k]
+        keys[k, 3], keys[k, 4], keys[k, 5] = labour[k] * units[k], capacity[k], bonus[k]
+    firsts, inverse = alike(keys)
+    at = np.zeros(considered, np.int64)
+    for k in range(count):
+        if ticks[k] != no_carrier:
+            at[column[k]] = inverse[k] + 1
+    return keys[firsts], at
+
+
+@njit(cache=True, nogil=True)
 def tenths(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`round(x, 1)` of each value, and the indexes of the few values left to `round` itself.
 

@@ -19,7 +19,7 @@ from core.routing.candidate_columns import CandidateColumns
 from core.routing.candidates import _NOTHING, Eligible, Screened
 from core.routing.columns import pick
 from core.routing.decision import amount_text, money_texts
-from core.routing.kernels import alike
+from core.routing.kernels import solo_entries
 from core.routing.problem import Problem
 from core.routing.quote_table import NO_CARRIER
 
@@ -60,16 +60,21 @@ def rows(p: Problem, screened: Screened, quotes: SoloQuotes) -> CandidateColumns
     lane, one labour rate) share one dictionary and its money texts, made once and then shared by
     every order with the same components (never written to once made).
     """
-    n, cands = len(screened.locs), p.cands
+    cands = p.cands
     ticks, penalty = quotes
-    keys = np.empty((len(ticks), 6), np.int64)  # per candidate its cost components alone
-    keys[:, 0], keys[:, 1], keys[:, 2] = ticks, penalty, cands.priority
-    keys[:, 3], keys[:, 4], keys[:, 5] = cands.labour * cands.units, cands.capacity, cands.bonus
-    firsts, inverse = alike(keys)
-    made = [_TEXTS.get(key) or _texts(key) for key in map(tuple, keys[firsts].tolist())]
-    quoted = ticks != NO_CARRIER
-    at = np.zeros(n, np.intp)  # each location's entry in `made`, shifted by one: 0 for none
-    at[cands.column[quoted]] = inverse[quoted] + 1
+    found, at = solo_entries(
+        ticks,
+        penalty,
+        cands.priority,
+        cands.labour,
+        cands.units,
+        cands.capacity,
+        cands.bonus,
+        cands.column,
+        len(screened.locs),
+        NO_CARRIER,
+    )
+    made = [_TEXTS.get(key) or _texts(key) for key in map(tuple, found.tolist())]
     scores: list[dict[str, str]] = pick([_NOTHING, *(scored for scored, _ in made)], at)
     totals: list[str | None] = pick([None, *(total for _, total in made)], at)
     why = screened.excluded_by
