@@ -264,21 +264,20 @@ class Problem:
         return tuple(out)
 
     def single_ties(self, k: int) -> tuple[object, ...]:
-        """`tie_values` of a plan shipping only from k, ordered alike among single-location plans.
+        """What location k adds to a plan's tie-break values, in the rule set's order.
 
-        The plans' parts, compared last, all begin with their location's code, and codes differ:
-        the code alone orders them as the parts would.
+        Orders single-location plans (and twins) as their `tie_values` would: the shipment count is
+        the same for all of them, and their parts, compared last, begin with their location's code.
         """
-        return tuple(
-            1
-            if name == "fewest_shipments"
-            else self.dist[k]
-            if name == "shortest_distance"
-            else self.prio[k]
-            if name == "lowest_priority"
-            else self.codes[k]
-            for name in self.rules.tie_breaks
-        )
+        out: list[object] = []
+        for name in self.rules.tie_breaks:
+            if name == "shortest_distance":
+                out.append(self.dist[k])
+            elif name == "lowest_priority":
+                out.append(self.prio[k])
+            elif name == "location_code":
+                out.append(self.codes[k])
+        return tuple(out)
 
     def unit_ticks(self, b: int, k: int, qty: int) -> int:
         bundle = self.bundles[b]

@@ -88,7 +88,7 @@ class LevelTwins:
         found = [m for m in found if m not in taken]
         for m in found:
             if m not in ties:
-                ties[m] = _tie(self.p, m)
+                ties[m] = self.p.single_ties(m)
         return min(found, key=ties.__getitem__, default=None)
 
     def _classes(self, among: list[int], i: int) -> list[list[int]]:
@@ -110,7 +110,7 @@ class LevelTwins:
             if len(members) > 1:
                 for k in members:
                     if k not in ties:
-                        ties[k] = _tie(p, k)
+                        ties[k] = p.single_ties(k)
                 members.sort(key=ties.__getitem__)
                 out.append(members)
         return out
@@ -129,16 +129,3 @@ def offer_twin_swaps(p: Problem, out: Outcome, twins: LevelTwins) -> None:
         twin = twins.best_twin(k, best.locations)
         if twin is not None:
             out.offer(p.evaluate(tuple((b, twin if at == k else at, q) for b, at, q in best.parts)))
-
-
-def _tie(p: Problem, k: int) -> tuple[object, ...]:
-    """What one location adds to a plan's tie-break values, in the rule set's order."""
-    out: list[object] = []
-    for name in p.rules.tie_breaks:
-        if name == "shortest_distance":
-            out.append(p.dist[k])
-        elif name == "lowest_priority":
-            out.append(p.prio[k])
-        elif name == "location_code":
-            out.append(p.codes[k])
-    return tuple(out)
