@@ -41,3 +41,92 @@ def test_the_kernel_codes_location_filters_in_the_documented_order() -> None:
     codes = [getattr(kernels, key.upper()) for key in _LOCATION_FILTERS]
     assert codes == list(range(1, len(_LOCATION_FILTERS) + 1))
     assert len(_LOCATION_FILTERS) + 1 == kernels.FENCE
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, kernels.FENCE + 2), st.integers(0, 3)), max_size=40),
+    st.lists(st.booleans(), min_size=kernels.FENCE + 1, max_size=kernels.FENCE + 1),
+)
+def test_location_entries_number_kinds_as_sorted_distinct_values(
+    rows: list[tuple[int, int]], own: list[bool]
+) -> None:
+    failed = np.array([f for f, _ in rows], np.int64)
+    loc_type = np.array([t for _, t in rows], np.intp)
+    at = np.arange(len(rows))
+    found, entry, passing, owned = kernels.location_entries(at, failed, loc_type, 4, np.array(own, bool))
+    kinds = [f * 4 + t if f else 0 for f, t in rows]
+    assert found.tolist() == sorted(set(kinds))
+    assert [found.tolist()[e] for e in entry.tolist()] == kinds
+    assert passing.tolist() == [c for c, (f, _) in enumerate(rows) if f == 0]
+    assert owned.tolist() == [c for c, (f, _) in enumerate(rows) if own[min(f, kernels.FENCE)]]
+
+
+@settings(deadline=None)
+@given(st.lists(st.tuples(*[st.integers(-2, 2)] * 7), min_size=1, max_size=30), st.data())
+def test_solo_entries_share_one_entry_per_distinct_set_of_components(
+    cands: list[tuple[int, ...]], data: st.DataObject
+) -> None:
+    considered = len(cands) + 5
+    column = data.draw(st.permutations(range(considered)))[: len(cands)]
+    ticks, penalty, priority, labour, units, capacity, bonus = (
+        np.array(c, np.int64) for c in zip(*cands, strict=True)
+    )
+    found, at = kernels.solo_entries(
+        ticks, penalty, priority, labour, units, capacity, bonus, np.array(column, np.int64), considered, -1
+    )
+    keys = [(t, pe, pr, lab * u, cap, bo) for t, pe, pr, lab, u, cap, bo in cands]
+    assert [tuple(row) for row in found.tolist()] == list(dict.fromkeys(keys))
+    expected = [0] * considered
+    for k, key in enumerate(keys):
+        if cands[k][0] != -1:
+            expected[column[k]] = 1 + list(dict.fromkeys(keys)).index(key)
+    assert at.tolist() == expected
+
+
+@settings(deadline=None)
+@given(st.integers(1, 3), st.integers(1, 12), st.data())
+def test_screen_lines_columns_follow_from_the_line_states(
+    lines: int, count: int, data: st.DataObject
+) -> None:
+    ints = st.integers(0, 5)
+    atp = np.array(
+        data.draw(st.lists(st.lists(ints, min_size=count, max_size=count), min_size=lines, max_size=lines))
+    )
+    safety = np.array(
+        data.draw(st.lists(st.lists(ints, min_size=2, max_size=2), min_size=lines, max_size=lines))
+    )
+    loc_type = np.array(data.draw(st.lists(st.integers(0, 1), min_size=count, max_size=count)), np.intp)
+    fenced = np.array(
+        data.draw(
+            st.lists(
+                st.lists(st.integers(0, 1), min_size=count, max_size=count), min_size=lines, max_size=lines
+            )
+        )
+    )
+    qty = data.draw(st.lists(st.integers(1, 4), min_size=lines, max_size=lines))
+    weight = data.draw(st.lists(st.integers(1, 900), min_size=lines, max_size=lines))
+    km = np.array(data.draw(st.lists(st.floats(0, 5_000), min_size=count, max_size=count)), float)
+    per_line = np.array([(q, 1, 50, 1, w) for q, w in zip(qty, weight, strict=True)], np.int64)
+    state, _, items, firsts, missing, alike_as, keep, usable, per_kept = kernels.screen_lines(
+        np.arange(count),
+        km,
+        atp.astype(np.int64),
+        safety.astype(np.int64),
+        loc_type,
+        per_line,
+        fenced.astype(np.int64),
+    )
+    given = np.minimum(atp - safety[:, loc_type], np.array(qty)[:, None]) * (fenced == 0)
+    given[given < 1] = 0
+    assert (state == 0).tolist() == (given > 0).tolist()
+    assert items.tolist() == (given >= np.array(qty)[:, None]).sum(axis=0).tolist()
+    assert keep.tolist() == np.flatnonzero(given.any(axis=0)).tolist()
+    assert usable.tolist() == given[:, keep].tolist()
+    assert per_kept[0].tolist() == (np.array(weight) @ usable).tolist()
+    assert per_kept[1].tolist() == usable.sum(axis=0).tolist()
+    assert per_kept[2].tolist() == np.rint(km[keep] * 10).astype(np.int64).tolist()
+    assert missing.tolist() == np.flatnonzero(state.any(axis=0)).tolist()
+    columns = [tuple(state[:, k]) for k in missing.tolist()]
+    assert [tuple(state[:, k]) for k in firsts.tolist()] == list(dict.fromkeys(columns))
+    assert [tuple(state[:, f]) for f in firsts[alike_as].tolist()] == columns
