@@ -83,7 +83,8 @@ class Planner:
             greedy(p, out)
             out.exact, method = False, "heuristic"
         else:
-            if not single_location_is_optimal(p, out.best):
+            # No location can take any bundle (a pickup store out of stock): there is nothing to search.
+            if any(b.options for b in p.bundles) and not single_location_is_optimal(p, out.best):
                 branch_and_bound(p, out)
             method = "branch_and_bound" if out.exact else "branch_and_bound_truncated"
         return build_decision(

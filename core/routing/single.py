@@ -24,6 +24,8 @@ def seed(p: Problem, out: Outcome) -> None:
     that can end as the best or the runner-up.
     """
     n, bundles = p.n, p.bundles
+    if not n:
+        return
     placed, weight, cost = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
     member = np.zeros((len(bundles), n), bool)  # [bundle, k]: k can take (some of) it
     for b, bundle in enumerate(bundles):
