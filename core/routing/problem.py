@@ -9,6 +9,7 @@ rely on it.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -137,6 +138,7 @@ class Problem:
         self.destination, self.ready_at, self.promise_by = destination, ready_at, promise_by
         self.n = len(cands)
         self.codes, self.dist, self.prio = cands.codes, cands.dist, cands.prio
+        self._tie_columns: list[Sequence[object]] | None = None  # `single_ties`, made on first use
         self.fixed = (cands.priority + cands.capacity).tolist()
         self.quotes: dict[int, Quoted] = {}  # weight_g * candidates + candidate (quoters without lanes)
         self.bundles = _bundles(lines, cands, rules)
@@ -156,7 +158,7 @@ class Problem:
     def _find_lanes(self) -> None:
         """Every shipping candidate's lane and its row of converted quotes, found for all at once."""
         lanes, cands, table = self._lanes, self.cands, self._table
-        shipping = np.flatnonzero(~np.array(cands.pickup_here, bool))
+        shipping = np.flatnonzero(~cands.pickup_here)
         if not len(shipping):
             return
         ids, inverse = lanes.lane_groups(  # type: ignore[union-attr]
@@ -269,15 +271,15 @@ class Problem:
         Orders single-location plans (and twins) as their `tie_values` would: the shipment count is
         the same for all of them, and their parts, compared last, begin with their location's code.
         """
-        out: list[object] = []
-        for name in self.rules.tie_breaks:
-            if name == "shortest_distance":
-                out.append(self.dist[k])
-            elif name == "lowest_priority":
-                out.append(self.prio[k])
-            elif name == "location_code":
-                out.append(self.codes[k])
-        return tuple(out)
+        columns = self._tie_columns
+        if columns is None:
+            named = {
+                "shortest_distance": self.dist,
+                "lowest_priority": self.prio,
+                "location_code": self.codes,
+            }
+            columns = self._tie_columns = [named[name] for name in self.rules.tie_breaks if name in named]
+        return tuple([column[k] for column in columns])
 
     def unit_ticks(self, b: int, k: int, qty: int) -> int:
         bundle = self.bundles[b]

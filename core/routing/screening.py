@@ -317,7 +317,7 @@ def _eligible(
         passing[keep],
         pick(cols.locs, held_by),
         km[keep].tolist(),
-        (held_by == store).tolist() if store is not None else [False] * len(keep),
+        held_by == store if store is not None else np.zeros(len(keep), bool),
         usable,
         weight_g.tolist(),
         units,
