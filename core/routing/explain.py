@@ -65,7 +65,7 @@ def _routed(d: RoutingDecision) -> str:
         holders = _holders(d)
         if len(holders) == 1:
             adjective = "only"
-        elif all(km >= s.distance_km for km in holders):
+        elif not holders or min(holders) >= s.distance_km:
             adjective = "closest"
         else:
             adjective = "lowest-cost"
