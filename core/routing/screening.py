@@ -220,30 +220,40 @@ def _shared(
 class _Prepared:
     """What the line filter needs of one line, looked up once per order instead of per location."""
 
-    __slots__ = ("fence_text", "fences", "line", "needed", "rules", "safety", "short", "top")
+    __slots__ = ("fences", "line", "needed", "rules", "safety", "said", "top")
 
     def __init__(self, line: Line, fences: tuple[CompiledFence, ...], rules: CompiledRules) -> None:
         self.line, self.fences, self.rules = line, fences, rules
         self.needed = 1 if rules.split_units else line.qty
         # above any safety stock, `top` is the radix of stock states
         self.safety, self.top = rules.safety_row(line.category)
-        self.short: dict[tuple[int, int], tuple[dict[str, Any], str]] = {}
-        self.fence_text = [
-            ({"fence": f.name}, f"{line.sku}: " + rules.reasons["fence"].format(fence=f.name)) for f in fences
-        ]
+        self.said: dict[int, tuple[str, dict[str, Any], str]] = {}  # line state -> its `say`
 
-    def shortage(self, atp: int, safety: int, usable: int) -> tuple[dict[str, Any], str]:
-        """The "not enough stock" values and sentence; most locations short of a line repeat one."""
-        found = self.short.get((atp, safety))
-        if found is None:
+    def say(self, state: int, low: int) -> tuple[str, dict[str, Any], str]:
+        """(filter, values, sentence) of a line state (`screen_lines`' coding, `low` the line's least ATP).
+
+        Made once per order and state: many locations short of a line repeat one.
+        """
+        fences, line = len(self.fences), self.line
+        if state <= fences:
+            name = self.fences[state - 1].name
+            found = (
+                "fence",
+                {"fence": name},
+                f"{line.sku}: " + self.rules.reasons["fence"].format(fence=name),
+            )
+        else:
+            atp, safety = divmod(state - fences - 1, self.top)
+            atp += low
             values = {
-                "sku": self.line.sku,
+                "sku": line.sku,
                 "atp": atp,
                 "safety": safety,
-                "usable": max(usable, 0),
+                "usable": max(min(atp - safety, line.qty), 0),
                 "needed": self.needed,
             }
-            found = self.short[atp, safety] = (values, self.rules.reasons["stock"].format(**values))
+            found = ("stock", values, self.rules.reasons["stock"].format(**values))
+        self.said[state] = found
         return found
 
 
@@ -351,21 +361,13 @@ def _why_not_entry(
 ) -> tuple[str | None, dict[str, Any], str, dict[str, str]]:
     """The entry of one combination of line states: excluded by the first failure if it gives none."""
     unavailable, first, able = {}, None, False
-    for why, p, least in zip(states, prepared, low, strict=True):
-        if not why:
+    for state, p, least in zip(states, prepared, low, strict=True):
+        if not state:
             able = True
             continue
-        if why <= len(p.fences):
-            values, text = p.fence_text[why - 1]
-            first = first or ("fence", values)
-        else:
-            atp, safety = divmod(why - len(p.fences) - 1, p.top)
-            atp += least
-            values, text = p.short.get((atp, safety)) or p.shortage(
-                atp, safety, min(atp - safety, p.line.qty)
-            )
-            first = first or ("stock", values)
-        unavailable[p.line.sku] = text
+        said = p.said.get(state) or p.say(state, least)
+        first = first or said
+        unavailable[p.line.sku] = said[2]
     if able or first is None:
         return None, _NOTHING, "", unavailable
     return first[0], first[1], "; ".join(unavailable.values()), unavailable
