@@ -235,9 +235,10 @@ class Problem:
         self.quotes[key] = result
         return result
 
-    def lane_of(self, k: int) -> int | None:
-        """Candidate k's rate-broker lane: equal lanes, equal shipping for every weight."""
-        return None if self.cands.pickup_here[k] or self._lanes is None else int(self._lane[k])
+    def lanes(self) -> np.ndarray:
+        """Each candidate's rate-broker lane (equal lanes, equal shipping for every weight); -1 for
+        the pickup store itself and for quoters without lanes."""
+        return self._lane if self._lanes is not None else np.full(self.n, -1, np.int64)
 
     def _shipping(self, q: RateQuote) -> int:
         return to_ticks(q.cost * self.rules.shipping_weight)

@@ -18,6 +18,9 @@ from __future__ import annotations
 from bisect import insort
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from core.routing.kernels import alike
 from core.routing.problem import Problem
 
 if TYPE_CHECKING:
@@ -35,16 +38,17 @@ class LevelTwins:
     def __init__(self, p: Problem) -> None:
         self.p = p
         nb = len(p.bundles)
-        # Per location some bundle could use: (unit cost, usable units) per bundle, None if unable.
-        self.cells: dict[int, list[tuple[int, int | None] | None]] = {}
+        # One row per candidate: its lane (-1: none, no twins), its fixed costs, and per bundle
+        # whether it can take it, its unit cost and the units it can give (-1: the whole bundle).
+        # Rows alike from column 2 + 3i on are alike for bundles i..
+        cells = np.zeros((p.n, 2 + 3 * nb), np.int64)
+        cells[:, 0] = p.lanes()
+        cells[:, 1] = p.fixed
         for b, bd in enumerate(p.bundles):
-            unit, usable = bd.unit_cost, bd.usable
-            for k in bd.options:
-                row = self.cells.get(k)
-                if row is None:
-                    row = self.cells[k] = [None] * nb
-                row[b] = (unit[k], usable.get(k))
-        self.lanes = [p.lane_of(k) for k in range(p.n)]
+            cells[bd.at, 2 + 3 * b] = 1
+            cells[bd.at, 3 + 3 * b] = bd.unit_at
+            cells[bd.at, 4 + 3 * b] = bd.usable_at if bd.usable_at is not None else -1
+        self.cells = cells
         self._levels: dict[int, dict[int, tuple[int, ...]]] = {}
         self._ties: dict[int, tuple[object, ...]] = {}
 
@@ -79,41 +83,33 @@ class LevelTwins:
 
     def best_twin(self, k: int, taken: frozenset[int]) -> int | None:
         """k's twin over every bundle that wins the tie-breaks among those not in `taken`."""
-        lane, row, fixed, lanes, ties = self.lanes[k], self.cells.get(k), self.p.fixed, self.lanes, self._ties
-        if lane is None or row is None:
-            return None
-        found = [
-            m for m, other in self.cells.items() if other == row and lanes[m] == lane and fixed[m] == fixed[k]
-        ]
-        found = [m for m in found if m not in taken]
-        for m in found:
-            if m not in ties:
-                ties[m] = self.p.single_ties(m)
-        return min(found, key=ties.__getitem__, default=None)
+        cells = self.cells
+        if cells[k, 0] < 0 or not cells[k, 2::3].any():
+            return None  # no lane, or no bundle it could take
+        found = [m for m in np.flatnonzero((cells == cells[k]).all(axis=1)).tolist() if m not in taken]
+        return min(found, key=self._tie, default=None)
 
     def _classes(self, among: list[int], i: int) -> list[list[int]]:
         """Classes of two or more twins for bundles i.., each sorted best first on tie-breaks."""
-        p, cells, lanes, fixed = self.p, self.cells, self.lanes, self.p.fixed
-        classes: dict[tuple[object, ...], list[int]] = {}
-        for k in among:
-            lane = lanes[k]
-            if lane is not None:
-                key = (lane, fixed[k], *cells[k][i:])
-                found = classes.get(key)
-                if found is None:
-                    classes[key] = [k]
-                else:
-                    found.append(k)
-        out = []
-        ties = self._ties
-        for members in classes.values():
-            if len(members) > 1:
-                for k in members:
-                    if k not in ties:
-                        ties[k] = p.single_ties(k)
-                members.sort(key=ties.__getitem__)
-                out.append(members)
-        return out
+        at = np.array(among, np.intp)
+        at = at[self.cells[at, 0] >= 0]
+        _, inverse = alike(
+            np.ascontiguousarray(self.cells[at][:, [0, 1, *range(2 + 3 * i, self.cells.shape[1])]])
+        )
+        sizes = np.bincount(inverse)
+        if sizes.max(initial=0) < 2:
+            return []
+        classes: dict[int, list[int]] = {}
+        for k, d in zip(at.tolist(), inverse.tolist(), strict=True):
+            if sizes[d] > 1:
+                classes.setdefault(d, []).append(k)
+        return [sorted(members, key=self._tie) for members in classes.values()]
+
+    def _tie(self, k: int) -> tuple[object, ...]:
+        found = self._ties.get(k)
+        if found is None:
+            found = self._ties[k] = self.p.single_ties(k)
+        return found
 
 
 def offer_twin_swaps(p: Problem, out: Outcome, twins: LevelTwins) -> None:
