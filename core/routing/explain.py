@@ -24,6 +24,7 @@ COMPONENT_NAMES = {
 TYPE_NAMES = {"store": "store", "dc": "DC", "3pl": "3PL warehouse", "dropship": "drop-ship supplier"}
 # Exclusions every order would repeat (wrong type, not the pickup store) are not worth a sentence.
 DULL = {"location_type", "pickup_store", "not_shipping"}
+_UNSAID = {*DULL, None}  # an exclusion not worth a sentence, or none: the location was eligible
 MAX_SKIPPED = 3
 
 
@@ -105,14 +106,13 @@ def render(d: RoutingDecision) -> tuple[str, str]:
     if d.status == Status.PARTIALLY_ROUTED:
         sentences += [f"{u.qty} × {u.sku} could not be placed: {u.reason}." for u in d.unplaced]
     cols = d.candidate_columns
-    km, codes = cols.distance_km, cols.location
-    # Not eligible and not dull, closest first; in builtins, as every order's text reads ~170 of them.
-    worth = map(and_, map(not_, cols.eligible), map(not_, map(DULL.__contains__, cols.excluded_by)))
-    skipped = list(compress(range(len(km)), worth))
-    by_distance = zip(map(km.__getitem__, skipped), map(codes.__getitem__, skipped), skipped, strict=True)
-    for _, code, i in nsmallest(MAX_SKIPPED, by_distance):
+    # Excluded (so not eligible) and not dull, closest first, equal distances in code order (the
+    # columns' order); in builtins, as every order's text reads ~170 of them.
+    worth = map(not_, map(_UNSAID.__contains__, cols.excluded_by))
+    skipped = list(compress(range(len(cols)), worth))
+    for i in nsmallest(MAX_SKIPPED, skipped, key=cols.distance_km.__getitem__):
         c = cols.row(i)
-        sentences.append(f"{label(c, code)} was skipped: {_skip_reason(c, d)}.")
+        sentences.append(f"{label(c, cols.location[i])} was skipped: {_skip_reason(c, d)}.")
     rest = cols.eligible.count(False) - min(len(skipped), MAX_SKIPPED)
     if rest > 0:
         sentences.append(f"{rest} other location{'s were' if rest > 1 else ' was'} filtered out.")
