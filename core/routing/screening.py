@@ -2,9 +2,9 @@
 
 Every location holding any of the order's items is considered (about 170 of 200 on the benchmark
 network), so the distance and the location filters are computed for all of them at once, in the
-documented order, each location keeping the first filter that removed it. Only the locations a
-filter removed, and the lines a location cannot give, are then written out one by one with the
-values that failed. The distance is `core.domain.geo.distance_km`'s to the last bits (numpy's sine
+documented order, each location keeping the first filter that removed it. The explanation's
+entries (the filter, the values that failed, the sentence, why not per SKU) are then made once per
+distinct kind and picked for every location in one step per column. The distance is `core.domain.geo.distance_km`'s to the last bits (numpy's sine
 may round the last bit differently from the C library's; the arcsine stays in `math`), and the
 rate broker is handed this distance for the order's lanes rather than working out its own.
 """

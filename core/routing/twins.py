@@ -106,6 +106,7 @@ class LevelTwins:
         return [sorted(members, key=self._tie) for members in classes.values()]
 
     def _tie(self, k: int) -> tuple[object, ...]:
+        """`Problem.single_ties`, kept: a search compares the same locations again and again."""
         found = self._ties.get(k)
         if found is None:
             found = self._ties[k] = self.p.single_ties(k)
