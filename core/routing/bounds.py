@@ -59,29 +59,13 @@ class Bounds:
 
         `weight` and `ship_now` are the open parcels' weights and shipping so far, by location.
         """
-        ship, alone, rows = self.p.ship, self._alone, self._rows
+        rows = self._rows
         unplaced, units, dearest = self.forced[i], 0, 0
-        full = len(opened) >= self.max_ship
-        opening = self.pen if opened else 0
         for j in range(i, len(rows)):
-            able, w, min_cost, placeable = rows[j]
+            able, _, min_cost, placeable = rows[j]
             if not able:
                 continue
-            least = None
-            for k in opened:
-                if k in able:
-                    s = ship(k, weight[k] + w)
-                    if s is not None:
-                        s -= ship_now[k]
-                        if least is None or s < least:
-                            least = s
-            if not full:
-                for c, k in alone.get(j) or self.alone(j):
-                    if count[k] == 0:
-                        c += opening
-                        if least is None or c < least:
-                            least = c
-                        break
+            least = self._least(j, opened, count, weight, ship_now)
             if least is None:  # it can join no open parcel and may not open one
                 unplaced += placeable
                 continue
@@ -98,29 +82,34 @@ class Bounds:
         Valid after opening one more location for any bundle that location cannot take, which lets
         the search dismiss most openings before pricing them.
         """
-        ship, alone, rows = self.p.ship, self._alone, self._rows
-        full = len(opened) >= self.max_ship
-        opening = self.pen if opened else 0
         out = []
-        for j in range(i, len(rows)):
-            able, w, _, _ = rows[j]
-            if not able:
-                continue
-            least = None
-            for k in opened:
-                if k in able:
-                    s = ship(k, weight[k] + w)
-                    if s is not None:
-                        s -= ship_now[k]
-                        if least is None or s < least:
-                            least = s
-            if not full:
-                for c, k in alone.get(j) or self.alone(j):
-                    if count[k] == 0:
-                        c += opening
-                        if least is None or c < least:
-                            least = c
-                        break
-            if least is not None:
-                out.append((able, least))
+        for j in range(i, len(self._rows)):
+            able = self._rows[j][0]
+            if able:
+                least = self._least(j, opened, count, weight, ship_now)
+                if least is not None:
+                    out.append((able, least))
         return out
+
+    def _least(
+        self, j: int, opened: list[int], count: list[int], weight: list[int], ship_now: list[int]
+    ) -> int | None:
+        """The least bundle j adds to shipping: joining an open parcel, or opening the cheapest
+        unopened one while fewer than `max_shipments` are open; None when it can do neither."""
+        able, w, _, _ = self._rows[j]
+        ship, least = self.p.ship, None
+        for k in opened:
+            if k in able:
+                s = ship(k, weight[k] + w)
+                if s is not None:
+                    s -= ship_now[k]
+                    if least is None or s < least:
+                        least = s
+        if len(opened) < self.max_ship:
+            for c, k in self._alone.get(j) or self.alone(j):
+                if count[k] == 0:
+                    c += self.pen if opened else 0
+                    if least is None or c < least:
+                        least = c
+                    break
+        return least
