@@ -59,20 +59,7 @@ class Bounds:
 
         `weight` and `ship_now` are the open parcels' weights and shipping so far, by location.
         """
-        rows = self._rows
-        unplaced, units, dearest = self.forced[i], 0, 0
-        for j in range(i, len(rows)):
-            able, _, min_cost, placeable = rows[j]
-            if not able:
-                continue
-            least = self._least(j, opened, count, weight, ship_now)
-            if least is None:  # it can join no open parcel and may not open one
-                unplaced += placeable
-                continue
-            units += min_cost
-            if least > dearest:
-                dearest = least
-        return unplaced, units + dearest
+        return self._scan(i, opened, count, weight, ship_now, None)
 
     def leasts(
         self, i: int, opened: list[int], count: list[int], weight: list[int], ship_now: list[int]
@@ -82,34 +69,53 @@ class Bounds:
         Valid after opening one more location for any bundle that location cannot take, which lets
         the search dismiss most openings before pricing them.
         """
-        out = []
-        for j in range(i, len(self._rows)):
-            able = self._rows[j][0]
-            if able:
-                least = self._least(j, opened, count, weight, ship_now)
-                if least is not None:
-                    out.append((able, least))
+        out: list[tuple[frozenset[int], int]] = []
+        self._scan(i, opened, count, weight, ship_now, out)
         return out
 
-    def _least(
-        self, j: int, opened: list[int], count: list[int], weight: list[int], ship_now: list[int]
-    ) -> int | None:
-        """The least bundle j adds to shipping: joining an open parcel, or opening the cheapest
-        unopened one while fewer than `max_shipments` are open; None when it can do neither."""
-        able, w, _, _ = self._rows[j]
-        ship, least = self.p.ship, None
-        for k in opened:
-            if k in able:
-                s = ship(k, weight[k] + w)
-                if s is not None:
-                    s -= ship_now[k]
-                    if least is None or s < least:
-                        least = s
-        if len(opened) < self.max_ship:
-            for c, k in self._alone.get(j) or self.alone(j):
-                if count[k] == 0:
-                    c += self.pen if opened else 0
-                    if least is None or c < least:
-                        least = c
-                    break
-        return least
+    def _scan(
+        self,
+        i: int,
+        opened: list[int],
+        count: list[int],
+        weight: list[int],
+        ship_now: list[int],
+        leasts: list[tuple[frozenset[int], int]] | None,
+    ) -> tuple[int, int]:
+        """`remaining`, listing each placeable bundle's least growth in `leasts` when given.
+
+        A bundle grows shipping at least by joining an open parcel, or by opening the cheapest
+        unopened location while fewer than `max_shipments` are open; one loop for both bounds.
+        """
+        ship, alone, rows = self.p.ship, self._alone, self._rows
+        unplaced, units, dearest = self.forced[i], 0, 0
+        full = len(opened) >= self.max_ship
+        opening = self.pen if opened else 0
+        for j in range(i, len(rows)):
+            able, w, min_cost, placeable = rows[j]
+            if not able:
+                continue
+            least = None
+            for k in opened:
+                if k in able:
+                    s = ship(k, weight[k] + w)
+                    if s is not None:
+                        s -= ship_now[k]
+                        if least is None or s < least:
+                            least = s
+            if not full:
+                for c, k in alone.get(j) or self.alone(j):
+                    if count[k] == 0:
+                        c += opening
+                        if least is None or c < least:
+                            least = c
+                        break
+            if least is None:  # it can join no open parcel and may not open one
+                unplaced += placeable
+                continue
+            units += min_cost
+            if least > dearest:
+                dearest = least
+            if leasts is not None:
+                leasts.append((able, least))
+        return unplaced, units + dearest
