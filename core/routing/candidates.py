@@ -47,6 +47,7 @@ class Eligible:
         "codes",
         "column",
         "dist",
+        "distances",
         "items",
         "km",
         "labour",
@@ -80,6 +81,7 @@ class Eligible:
         codes: list[str],
         dist: list[int],
         prio: list[int],
+        distances: np.ndarray,
     ) -> None:
         self.rows = rows  # order line index -> its row in the per-line matrices
         self.column = column  # each one's position in the order's `Screened` columns
@@ -97,6 +99,7 @@ class Eligible:
         self.capacity = np.zeros(n, np.int64)  # ticks per shipment
         # For tie-breaks, as plain lists: codes, round(km * 10) and location priority (>= 0).
         self.codes, self.dist, self.prio = codes, dist, prio
+        self.distances = distances  # `km` as an array, for whole-order steps
 
     def __len__(self) -> int:
         return len(self.locs)
@@ -124,6 +127,7 @@ class Eligible:
             codes=[self.codes[k] for k in keep],
             dist=[self.dist[k] for k in keep],
             prio=[self.prio[k] for k in keep],
+            distances=self.distances[at],
         )
         out.bonus, out.priority, out.capacity = self.bonus[at], self.priority[at], self.capacity[at]
         return out

@@ -162,7 +162,7 @@ class Problem:
         if not len(shipping):
             return
         ids, inverse = lanes.lane_groups(  # type: ignore[union-attr]
-            cands.locs, cands.km, shipping, cands.origin[shipping]
+            cands.locs, cands.distances, shipping, cands.origin[shipping]
         )
         self._lane[shipping] = np.array(ids, np.int64)[inverse]
         self._slot[shipping] = np.array([table.slot(lane) for lane in ids], np.intp)[inverse]

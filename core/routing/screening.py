@@ -320,13 +320,13 @@ def _eligible(
     location filter.
     """
     keep, usable = states.keep, states.usable
-    held_by = at[keep]
+    held_by, kept_km = at[keep], km[keep]
     weight_g, units, dist = states.per_kept
     made = Eligible(
         {p.line.index: m for m, p in enumerate(prepared)},
         passing[keep],
         pick(cols.locs, held_by),
-        km[keep].tolist(),
+        kept_km.tolist(),
         held_by == store if store is not None else np.zeros(len(keep), bool),
         usable,
         weight_g.tolist(),
@@ -338,6 +338,7 @@ def _eligible(
         codes=pick(cols.codes, held_by),
         dist=dist.tolist(),
         prio=cols.rank[held_by].tolist(),
+        distances=kept_km,
     )
     if rules.overstock_per_day and rules.overstock_max_days:
         _overstock(made, prepared, network, rules)

@@ -28,12 +28,13 @@ from math import floor
 import numpy as np
 
 from core.domain.geo import distance_km
-from core.routing.kernels import alike
+from core.routing.kernels import band_groups
 from core.routing.rates.broker import RateBroker, best_quote
 from core.routing.shipping import Address, Place, RateQuote
 
 MAX_LANES = 50_000  # distinct lanes kept per broker before the tables start afresh
 _Lane = tuple[tuple[str | None, ...], date, int, date | None, bool]
+_NONE_ALONE = np.zeros(0, bool)  # no origin's ZIP3 is charted with the destination
 
 
 class LaneTable:
@@ -151,7 +152,7 @@ class LaneQuoter:
         return np.array(ids, np.int64)[inverse].tolist()
 
     def lane_groups(
-        self, origins: Sequence[Place], km: Sequence[float], at: np.ndarray, groups: np.ndarray
+        self, origins: Sequence[Place], km: Sequence[float] | np.ndarray, at: np.ndarray, groups: np.ndarray
     ) -> tuple[list[int], np.ndarray]:
         """The lanes of `origins[i]` for i in `at` as (distinct lane ids, each one's index in them).
 
@@ -160,13 +161,12 @@ class LaneQuoter:
         pairs with this destination stays on its own). Grouping is one compiled step, so an order's
         ~150 origins cost no Python loop.
         """
-        edges = self._table.edges
-        distances = np.asarray(km, float)[at]
-        key = groups * (len(edges) + 1) + np.searchsorted(edges, distances, side="right")
-        if self._charted:
-            alone = np.array([origins[i].postal_code[:3] in self._charted for i in at.tolist()], bool)
-            key = np.where(alone, -1 - np.arange(len(at)), key)
-        firsts, inverse = alike(key.reshape(-1, 1))
+        alone = (
+            np.array([origins[i].postal_code[:3] in self._charted for i in at.tolist()], bool)
+            if self._charted
+            else _NONE_ALONE
+        )
+        firsts, inverse = band_groups(np.asarray(km, float)[at], groups, self._table.edges, alone)
         reps = at[firsts].tolist()
         return self.lanes([origins[i] for i in reps], [km[i] for i in reps]), inverse
 
