@@ -108,7 +108,8 @@ def naive_plan(p: Problem) -> Plan | None:
     A location is only taken if the plan with it still obeys the split policy and ships.
     """
     remaining = [bd.units for bd in p.bundles]
-    by_distance = sorted(range(p.n), key=lambda k: (p.cands.km[k], p.codes[k]))
+    km = p.cands.distances.tolist()
+    by_distance = sorted(range(p.n), key=lambda k: (km[k], p.codes[k]))
     parts: list[Part] = []
     used: set[int] = set()
     plan: Plan | None = None

@@ -49,7 +49,6 @@ class Eligible:
         "dist",
         "distances",
         "items",
-        "km",
         "labour",
         "locs",
         "origin",
@@ -68,7 +67,6 @@ class Eligible:
         rows: dict[int, int],
         column: np.ndarray,
         locs: list[LocationSnapshot],
-        km: list[float],
         pickup_here: np.ndarray,
         usable: np.ndarray,
         weight_g: list[int],
@@ -85,7 +83,7 @@ class Eligible:
     ) -> None:
         self.rows = rows  # order line index -> its row in the per-line matrices
         self.column = column  # each one's position in the order's `Screened` columns
-        self.locs, self.km, self.pickup_here = locs, km, pickup_here
+        self.locs, self.pickup_here = locs, pickup_here
         self.usable = usable  # [line row, k]: units k may give of the line (0: it cannot)
         self.weight_g = weight_g  # what each would send alone: every usable unit
         self.units = units  # how many units that is
@@ -99,7 +97,7 @@ class Eligible:
         self.capacity = np.zeros(n, np.int64)  # ticks per shipment
         # For tie-breaks, as plain lists: codes, round(km * 10) and location priority (>= 0).
         self.codes, self.dist, self.prio = codes, dist, prio
-        self.distances = distances  # `km` as an array, for whole-order steps
+        self.distances = distances  # km to the destination
 
     def __len__(self) -> int:
         return len(self.locs)
@@ -115,7 +113,6 @@ class Eligible:
             self.rows,
             self.column[at],
             [self.locs[k] for k in keep],
-            [self.km[k] for k in keep],
             self.pickup_here[at],
             self.usable[:, at],
             [self.weight_g[k] for k in keep],

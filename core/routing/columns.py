@@ -38,12 +38,12 @@ class LocationColumns:
         self.position = {loc.code: j for j, loc in enumerate(self.source)}  # in `locations` order
         locs = sorted(self.source, key=lambda loc: loc.code)
         # Object arrays, not lists: an order's ~170 entries are picked from them in one step each.
-        self.locs = objects(locs)
-        self.codes = objects([loc.code for loc in locs])
+        self.locs = _objects(locs)
+        self.codes = _objects([loc.code for loc in locs])
         self.index = {loc.code: i for i, loc in enumerate(locs)}
         # What the explanation shows of each location besides its code.
-        self.names = objects([loc.name for loc in locs])
-        self.types = objects([str(loc.type) for loc in locs])
+        self.names = _objects([loc.name for loc in locs])
+        self.types = _objects([str(loc.type) for loc in locs])
         lat = [radians(loc.latitude) for loc in locs]
         self.lat = np.array(lat, float)  # radians
         self.cos_lat = np.array([cos(x) for x in lat], float)
@@ -114,7 +114,7 @@ class LocationColumns:
         return found
 
 
-def objects(values: Sequence[T]) -> np.ndarray:
+def _objects(values: Sequence[T]) -> np.ndarray:
     """The values as a one-dimensional object array (numpy would look inside tuples and lists)."""
     out = np.empty(len(values), object)
     out[:] = values

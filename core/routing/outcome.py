@@ -92,7 +92,7 @@ def _shipments(p: Problem, plan: Plan) -> list[Shipment]:
                 q.cost,
                 q.eta,
                 p.cands.locs[k].name,
-                round(p.cands.km[k], 1),
+                round(float(p.cands.distances[k]), 1),
             )
         )
     return out

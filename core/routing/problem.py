@@ -235,7 +235,7 @@ class Problem:
         self.quotes[key] = result
         return result
 
-    def lanes(self) -> np.ndarray:
+    def lane_ids(self) -> np.ndarray:
         """Each candidate's rate-broker lane (equal lanes, equal shipping for every weight); -1 for
         the pickup store itself and for quoters without lanes."""
         return self._lane if self._lanes is not None else np.full(self.n, -1, np.int64)

@@ -38,8 +38,9 @@ _LOCATION_FILTERS = (
     "distance",
 )
 # Filters whose exclusions carry each location's own values (the others' are shared by a type).
+_OWN_KEYS = ("excluded", "capacity", "distance")
 _OWN_VALUES = np.zeros(FENCE + 1, bool)  # by filter code (fences clipped to FENCE)
-_OWN_VALUES[[1 + _LOCATION_FILTERS.index(key) for key in ("excluded", "capacity", "distance")]] = True
+_OWN_VALUES[[1 + _LOCATION_FILTERS.index(key) for key in _OWN_KEYS]] = True
 
 
 def screen(
@@ -82,8 +83,7 @@ def screen(
         np.array([cols.fence_mask(f) for f in whole], bool).reshape(len(whole), n),
     )
     km = km_array.tolist()
-    entry = _Entries(cols, at, failed, ctx, rules, whole)
-    entry.own(cols, at, km, ctx, rules, excluded)
+    entry = _Entries(cols, at, failed, km, ctx, rules, whole, excluded)
     prepared = [
         _Prepared(line, tuple(f for f in fences if line.category in f.categories), rules) for line in lines
     ]
@@ -130,46 +130,32 @@ class _Entries:
     Capacity, distance and re-routing exclusions carry each location's own values.
     """
 
-    __slots__ = ("at", "owned", "passing", "table")
+    __slots__ = ("at", "passing", "table")
 
     def __init__(
         self,
         cols: LocationColumns,
         at: np.ndarray,
         failed: np.ndarray,
-        ctx: OrderContext,
-        rules: CompiledRules,
-        fences: list[CompiledFence],
-    ) -> None:
-        n = len(TYPES)
-        found, self.at, self.passing, self.owned = location_entries(at, failed, cols.type, n, _OWN_VALUES)
-        self.table = [_shared(kind // n, TYPES[kind % n], ctx, rules, fences) for kind in found.tolist()]
-        self.owned = [(k, int(failed[k])) for k in self.owned.tolist()]
-
-    def add(self, entry: tuple[str | None, dict[str, Any], str, dict[str, str]]) -> int:
-        self.table.append(entry)
-        return len(self.table) - 1
-
-    def own(
-        self,
-        cols: LocationColumns,
-        at: np.ndarray,
         km: list[float],
         ctx: OrderContext,
         rules: CompiledRules,
+        fences: list[CompiledFence],
         excluded: Mapping[str, str],
     ) -> None:
-        """The exclusions that carry each location's own values."""
-        for k, code in self.owned:
-            key = _LOCATION_FILTERS[code - 1]
-            loc = cols.locs[at[k]]
+        n = len(TYPES)
+        found, self.at, self.passing, owned = location_entries(at, failed, cols.type, n, _OWN_VALUES)
+        self.table = [_shared(kind // n, TYPES[kind % n], ctx, rules, fences) for kind in found.tolist()]
+        for k in owned.tolist():  # the exclusions that carry each location's own values
+            key, loc = _LOCATION_FILTERS[failed[k] - 1], cols.locs[at[k]]
             if key == "excluded":
                 own: dict[str, Any] = {"why": excluded[loc.code]}
             elif key == "capacity":
                 own = {"used": loc.used_capacity_today, "capacity": loc.daily_capacity}
             else:
                 own = {"distance_km": round(km[k], 1), "max_km": rules.max_km[ctx.method]}
-            self.at[k] = self.add((key, own, rules.reasons[key].format(**own), _NOTHING))
+            self.at[k] = len(self.table)
+            self.table.append((key, own, rules.reasons[key].format(**own), _NOTHING))
 
     def why_not(self, passing: np.ndarray, states: _LineStates, prepared: list[_Prepared]) -> None:
         """Per passing location missing some lines, why per SKU; one giving none is excluded by the first.
@@ -206,8 +192,8 @@ def _shared(
         key, values = "fence", {"fence": fences[why - FENCE].name}
     else:
         key = _LOCATION_FILTERS[why - 1]
-        if key in ("excluded", "capacity", "distance"):
-            return _PASSED  # each location's own values: `_Entries.own` fills them in
+        if key in _OWN_KEYS:
+            return _PASSED  # a placeholder: `_Entries` gives each such location its own entry
         if key == "pickup_store":
             values = {"pickup_store": ctx.pickup_store}
         elif key == "location_type":
@@ -320,13 +306,12 @@ def _eligible(
     location filter.
     """
     keep, usable = states.keep, states.usable
-    held_by, kept_km = at[keep], km[keep]
+    held_by = at[keep]
     weight_g, units, dist = states.per_kept
     made = Eligible(
         {p.line.index: m for m, p in enumerate(prepared)},
         passing[keep],
         pick(cols.locs, held_by),
-        kept_km.tolist(),
         held_by == store if store is not None else np.zeros(len(keep), bool),
         usable,
         weight_g.tolist(),
@@ -338,7 +323,7 @@ def _eligible(
         codes=pick(cols.codes, held_by),
         dist=dist.tolist(),
         prio=cols.rank[held_by].tolist(),
-        distances=kept_km,
+        distances=km[keep],
     )
     if rules.overstock_per_day and rules.overstock_max_days:
         _overstock(made, prepared, network, rules)

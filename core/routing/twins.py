@@ -42,7 +42,7 @@ class LevelTwins:
         # whether it can take it, its unit cost and the units it can give (-1: the whole bundle).
         # Rows alike from column 2 + 3i on are alike for bundles i..
         cells = np.zeros((p.n, 2 + 3 * nb), np.int64)
-        cells[:, 0] = p.lanes()
+        cells[:, 0] = p.lane_ids()
         cells[:, 1] = p.fixed
         for b, bd in enumerate(p.bundles):
             cells[bd.at, 2 + 3 * b] = 1
