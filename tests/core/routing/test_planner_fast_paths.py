@@ -90,7 +90,7 @@ def test_screened_distance_is_the_geo_distance_to_the_last_bits(
     line = Line(0, "A", 1, 0, 1000, "", "")
     screened = screen([line], net, ctx, compile_rules(default_rule_set()), {})
     assert screened.km == [pytest.approx(distance_km(lat, lon, dlat, dlon), rel=1e-12, abs=1e-9)]
-    assert screened.eligible.km == screened.km
+    assert screened.eligible.distances.tolist() == screened.km
 
 
 def test_money_text_is_the_decimal_text() -> None:
