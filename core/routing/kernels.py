@@ -321,3 +321,20 @@ def quoted_ticks(
         out[j], late[j] = ticks[slot, wclass], penalty[slot, wclass]
         unquoted[j] = out[j] == missing
     return out, late, np.flatnonzero(unquoted)
+
+
+def loaded() -> bool:
+    """Whether every loop here has been compiled, or loaded from numba's cache, in this process."""
+    return all(kernel.signatures for kernel in _KERNELS)
+
+
+_KERNELS = (
+    screen_locations,
+    location_entries,
+    screen_lines,
+    alike,
+    solo_entries,
+    band_groups,
+    tenths,
+    quoted_ticks,
+)

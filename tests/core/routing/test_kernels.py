@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numba.core.registry import CPUDispatcher
 
 from core.routing import kernels
 from core.routing.kernels import alike
@@ -152,3 +156,17 @@ def test_band_groups_group_origins_by_group_and_band(
     distinct = list(dict.fromkeys(keys))
     assert [keys[j] for j in firsts.tolist()] == distinct
     assert [distinct[i] for i in inverse.tolist()] == keys
+
+
+def test_loaded_names_every_compiled_loop_and_turns_true_once_routing_ran() -> None:
+    dispatchers = {v for v in vars(kernels).values() if isinstance(v, CPUDispatcher)}
+    assert dispatchers == set(kernels._KERNELS)
+    script = (
+        "from core.routing import kernels\n"
+        "from core.routing.benchmark import _load_compiled_loops\n"
+        "print(kernels.loaded())\n"
+        "_load_compiled_loops()\n"
+        "print(kernels.loaded())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]
