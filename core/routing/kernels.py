@@ -229,6 +229,55 @@ def alike(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @njit(cache=True, nogil=True)
+def twin_waits(
+    rows: np.ndarray,  # per option: its lane (< 0: no twins) and what else twins must share
+    tie: np.ndarray,  # per option: its rank on the rule set's tie-breaks (equal when they tie)
+    code: np.ndarray,  # per option: its rank by location code (all distinct)
+    keep: int,  # max_shipments + 1
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which twins each option waits for: `core.routing.twins.LevelTwins.at`'s rule, over arrays.
+
+    Options with equal rows (and a lane) are twins. Going through each class in tie-break order
+    (ties in option order), an option waits for those of the `keep` smallest codes seen before it
+    that are below its own. Returns (offsets, members): option j waits for the options
+    `members[offsets[j]:offsets[j + 1]]`.
+    """
+    count = rows.shape[0]
+    _, inverse = alike(rows)
+    span = tie.max() + 1 if count else 1
+    order = np.argsort((inverse * span + tie) * count + np.arange(count))
+    waits = np.zeros(count, np.int64)
+    held = np.empty(count * keep, np.int64)
+    least = np.empty(keep, np.int64)  # option indexes, by code ascending
+    start = 0
+    while start < count:
+        end = start
+        while end < count and inverse[order[end]] == inverse[order[start]]:
+            end += 1
+        if end - start > 1 and rows[order[start], 0] >= 0:
+            size = 0
+            for r in order[start:end]:
+                below = 0
+                while below < size and code[least[below]] < code[r]:
+                    below += 1
+                waits[r] = below
+                held[r * keep : r * keep + below] = least[:below]
+                if size < keep:
+                    size += 1
+                elif below == size:
+                    continue  # not among the `keep` smallest
+                least[below + 1 : size] = least[below : size - 1].copy()
+                least[below] = r
+        start = end
+    offsets = np.zeros(count + 1, np.int64)
+    offsets[1:] = np.cumsum(waits)
+    members = np.empty(offsets[count], np.int64)
+    for r in range(count):
+        members[offsets[r] : offsets[r + 1]] = held[r * keep : r * keep + waits[r]]
+    return offsets, members
+
+
+@njit(cache=True, nogil=True)
 def solo_entries(
     ticks: np.ndarray,  # per candidate alone: shipping ticks (`no_carrier`: none)
     penalty: np.ndarray,  # its missed-promise part
@@ -324,7 +373,8 @@ def quoted_ticks(
 
 
 def loaded() -> bool:
-    """Whether every loop here has been compiled, or loaded from numba's cache, in this process."""
+    """Whether every loop routing calls has been compiled, or loaded from numba's cache, in this
+    process (`alike` is only called by the others)."""
     return all(kernel.signatures for kernel in _KERNELS)
 
 
@@ -332,7 +382,7 @@ _KERNELS = (
     screen_locations,
     location_entries,
     screen_lines,
-    alike,
+    twin_waits,
     solo_entries,
     band_groups,
     tenths,

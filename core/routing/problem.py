@@ -279,8 +279,12 @@ class Problem:
                 "lowest_priority": self.prio,
                 "location_code": self.codes,
             }
-            columns = self._tie_columns = [named[name] for name in self.rules.tie_breaks if name in named]
+            columns = self._tie_columns = [named[name] for name in self.tie_names()]
         return tuple([column[k] for column in columns])
+
+    def tie_names(self) -> list[str]:
+        """The tie-breaks `single_ties` compares, in the rule set's order."""
+        return [name for name in self.rules.tie_breaks if name in _LOCATION_TIES]
 
     def unit_ticks(self, b: int, k: int, qty: int) -> int:
         bundle = self.bundles[b]
@@ -340,6 +344,7 @@ class Problem:
         return out
 
 
+_LOCATION_TIES = ("shortest_distance", "lowest_priority", "location_code")  # what a location adds
 COMPONENTS = ("shipping", "promise_miss", "shipment_penalty", "priority", "labour", "capacity", "overstock")
 
 

@@ -207,15 +207,17 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
             level_twins = None  # found on the first opening that is not hopeless
             later: list[tuple[frozenset[int], int]] | None = None
             cost = entry[i]
-            for k in bd.options:  # cheapest opening first: once one cannot win, none after it can
+            for j, k in enumerate(
+                bd.options
+            ):  # cheapest opening first: once one cannot win, none after it can
                 if count[k]:
                     continue
                 if hopeless(i + 1, cost[k] + opening):
                     break
                 if level_twins is None:
-                    level_twins = twins.at(i)
-                ahead = level_twins.get(k)
-                if ahead is not None and (len(ahead) > len(opened) or not all(count[m] for m in ahead)):
+                    offsets, waits = level_twins = twins.at(i)
+                lo, hi = offsets[j], offsets[j + 1]
+                if hi > lo and (hi - lo > len(opened) or not all(count[m] for m in waits[lo:hi])):
                     continue  # a twin that wins the tie-breaks is still unopened (see `twins`)
                 t = out.best
                 if t is not None and state[1] + forced[i + 1] == t.key[0]:

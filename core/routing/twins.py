@@ -15,12 +15,11 @@ cost and usable units for every bundle still to place.
 
 from __future__ import annotations
 
-from bisect import insort
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.routing.kernels import alike
+from core.routing.kernels import twin_waits
 from core.routing.problem import Problem
 
 if TYPE_CHECKING:
@@ -49,37 +48,50 @@ class LevelTwins:
             cells[bd.at, 3 + 3 * b] = bd.unit_at
             cells[bd.at, 4 + 3 * b] = bd.usable_at if bd.usable_at is not None else -1
         self.cells = cells
-        self._levels: dict[int, dict[int, tuple[int, ...]]] = {}
+        self._levels: dict[int, tuple[list[int], list[int]]] = {}
+        self._rank: tuple[np.ndarray, np.ndarray] | None = None
         self._ties: dict[int, tuple[object, ...]] = {}
 
-    def at(self, i: int) -> dict[int, tuple[int, ...]]:
-        """Bundle i's options that must wait for twins: those twins (at most max_shipments + 1).
+    def at(self, i: int) -> tuple[list[int], list[int]]:
+        """Which of bundle i's options must wait for twins, and for which: (offsets, twins).
 
-        A location waits for every twin that wins the tie-breaks *and* has a smaller code. Swapping
-        in an unused one makes any plan better (smaller tie key); exchanging roles with a used one
-        keeps costs and sums and puts the smaller code first. With only the first condition a plan
-        using two twins could be lost when the nearer one has the larger code.
+        The option at position j of `bundles[i].options` waits for `twins[offsets[j]:offsets[j + 1]]`
+        (at most max_shipments + 1): every twin that wins the tie-breaks *and* has a smaller code.
+        Swapping in an unused one makes any plan better (smaller tie key); exchanging roles with a
+        used one keeps costs and sums and puts the smaller code first. With only the first
+        condition a plan using two twins could be lost when the nearer one has the larger code.
         """
         found = self._levels.get(i)
         if found is None:
-            codes, keep = self.p.codes, self.p.rules.max_shipments + 1
-            found = {}
-            for members in self._classes(self.p.bundles[i].options, i):
-                # The `keep` smallest codes among earlier (better) members: the twins k waits for
-                # are those of them below its own code, as no other earlier member can be among
-                # the `keep` smallest that are.
-                least: list[tuple[str, int]] = []
-                for k in members:
-                    code = codes[k]
-                    if least and least[0][0] < code:
-                        found[k] = tuple(m for c, m in least if c < code)
-                    if len(least) < keep:
-                        insort(least, (code, k))
-                    elif code < least[-1][0]:
-                        least.pop()
-                        insort(least, (code, k))
-            self._levels[i] = found
+            options = np.array(self.p.bundles[i].options, np.intp)
+            tie, code = self._ranks()
+            offsets, members = twin_waits(
+                np.ascontiguousarray(self.cells[options][:, [0, 1, *range(2 + 3 * i, self.cells.shape[1])]]),
+                tie[options],
+                code[options],
+                self.p.rules.max_shipments + 1,
+            )
+            found = self._levels[i] = (offsets.tolist(), options[members].tolist())
         return found
+
+    def _ranks(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per candidate: its rank on `Problem.single_ties` (equal when they tie), and by code."""
+        if self._rank is None:
+            p = self.p
+            codes = p.codes
+            code = np.empty(p.n, np.int64)
+            code[sorted(range(p.n), key=codes.__getitem__)] = np.arange(p.n)
+            named = {"shortest_distance": p.dist, "lowest_priority": p.prio}
+            keys = [code if name == "location_code" else np.array(named[name]) for name in p.tie_names()]
+            tie = np.zeros(p.n, np.int64)
+            if keys:
+                order = np.lexsort(keys[::-1])
+                differs = np.zeros(p.n, bool)
+                for key in keys:
+                    differs[1:] |= key[order][1:] != key[order][:-1]
+                tie[order] = np.cumsum(differs)
+            self._rank = (tie, code)
+        return self._rank
 
     def best_twin(self, k: int, taken: frozenset[int]) -> int | None:
         """k's twin over every bundle that wins the tie-breaks among those not in `taken`."""
@@ -88,22 +100,6 @@ class LevelTwins:
             return None  # no lane, or no bundle it could take
         found = [m for m in np.flatnonzero((cells == cells[k]).all(axis=1)).tolist() if m not in taken]
         return min(found, key=self._tie, default=None)
-
-    def _classes(self, among: list[int], i: int) -> list[list[int]]:
-        """Classes of two or more twins for bundles i.., each sorted best first on tie-breaks."""
-        at = np.array(among, np.intp)
-        at = at[self.cells[at, 0] >= 0]
-        _, inverse = alike(
-            np.ascontiguousarray(self.cells[at][:, [0, 1, *range(2 + 3 * i, self.cells.shape[1])]])
-        )
-        sizes = np.bincount(inverse)
-        if sizes.max(initial=0) < 2:
-            return []
-        classes: dict[int, list[int]] = {}
-        for k, d in zip(at.tolist(), inverse.tolist(), strict=True):
-            if sizes[d] > 1:
-                classes.setdefault(d, []).append(k)
-        return [sorted(members, key=self._tie) for members in classes.values()]
 
     def _tie(self, k: int) -> tuple[object, ...]:
         """`Problem.single_ties`, kept: a search compares the same locations again and again."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 
@@ -160,7 +161,7 @@ def test_band_groups_group_origins_by_group_and_band(
 
 def test_loaded_names_every_compiled_loop_and_turns_true_once_routing_ran() -> None:
     dispatchers = {v for v in vars(kernels).values() if isinstance(v, CPUDispatcher)}
-    assert dispatchers == set(kernels._KERNELS)
+    assert dispatchers == {*kernels._KERNELS, kernels.alike}  # alike: called only by the others
     script = (
         "from core.routing import kernels\n"
         "from core.routing.benchmark import _load_compiled_loops\n"
@@ -170,3 +171,41 @@ def test_loaded_names_every_compiled_loop_and_turns_true_once_routing_ran() -> N
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "True"]
+
+
+def _waits_by_rule(rows: list[tuple[int, int]], tie: list[int], code: list[int], keep: int) -> list[set[int]]:
+    """The twins rule as first written: each class in tie order, the `keep` smallest codes so far."""
+    out: list[set[int]] = [set() for _ in rows]
+    classes: dict[tuple[int, int], list[int]] = {}
+    for j, row in enumerate(rows):
+        if row[0] >= 0:
+            classes.setdefault(row, []).append(j)
+    for members in classes.values():
+        least: list[int] = []
+        for j in sorted(members, key=lambda m: (tie[m], m)):
+            out[j] = {m for m in least if code[m] < code[j]}
+            least = sorted([*least, j], key=code.__getitem__)[:keep]
+    return out
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(-1, 2), st.integers(0, 2), st.integers(0, 4)), max_size=30),
+    st.integers(1, 4),
+    st.randoms(use_true_random=False),
+)
+def test_twin_waits_follow_the_rule(
+    options: list[tuple[int, int, int]], keep: int, rnd: random.Random
+) -> None:
+    rows = [(lane, cost) for lane, cost, _ in options]
+    tie = [t for _, _, t in options]
+    code = list(range(len(options)))
+    rnd.shuffle(code)
+    offsets, members = kernels.twin_waits(
+        np.array(rows, np.int64).reshape(len(rows), 2),
+        np.array(tie, np.int64),
+        np.array(code, np.int64),
+        keep,
+    )
+    got = [set(members[offsets[j] : offsets[j + 1]].tolist()) for j in range(len(rows))]
+    assert got == _waits_by_rule(rows, tie, code, keep)
