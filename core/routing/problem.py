@@ -9,7 +9,6 @@ rely on it.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -138,7 +137,7 @@ class Problem:
         self.destination, self.ready_at, self.promise_by = destination, ready_at, promise_by
         self.n = len(cands)
         self.codes, self.dist, self.prio = cands.codes, cands.dist, cands.prio
-        self._tie_columns: list[Sequence[object]] | None = None  # `single_ties`, made on first use
+        self._ranks: tuple[np.ndarray, np.ndarray] | None = None  # `tie_ranks`, made on first use
         self.fixed = (cands.priority + cands.capacity).tolist()
         self.quotes: dict[int, Quoted] = {}  # weight_g * candidates + candidate (quoters without lanes)
         self.bundles = _bundles(lines, cands, rules)
@@ -266,25 +265,29 @@ class Problem:
                 out.append(tuple((self.codes[k], q) for _, k, q in parts))
         return tuple(out)
 
-    def single_ties(self, k: int) -> tuple[object, ...]:
-        """What location k adds to a plan's tie-break values, in the rule set's order.
+    def tie_ranks(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per candidate: its rank on what it adds to a plan's tie-break values (equal where they
+        tie), and its rank by code.
 
         Orders single-location plans (and twins) as their `tie_values` would: the shipment count is
         the same for all of them, and their parts, compared last, begin with their location's code.
+        Integers, so they are ordered in array steps instead of by a tuple per location.
         """
-        columns = self._tie_columns
-        if columns is None:
-            named = {
-                "shortest_distance": self.dist,
-                "lowest_priority": self.prio,
-                "location_code": self.codes,
-            }
-            columns = self._tie_columns = [named[name] for name in self.tie_names()]
-        return tuple([column[k] for column in columns])
-
-    def tie_names(self) -> list[str]:
-        """The tie-breaks `single_ties` compares, in the rule set's order."""
-        return [name for name in self.rules.tie_breaks if name in _LOCATION_TIES]
+        if self._ranks is None:
+            n, codes = self.n, self.codes
+            code = np.empty(n, np.int64)
+            code[sorted(range(n), key=codes.__getitem__)] = np.arange(n)
+            named = {"shortest_distance": self.dist, "lowest_priority": self.prio, "location_code": code}
+            keys = [np.asarray(named[name]) for name in self.rules.tie_breaks if name in named]
+            tie = np.zeros(n, np.int64)
+            if keys:
+                order = np.lexsort(keys[::-1])
+                differs = np.zeros(n, bool)
+                for key in keys:
+                    differs[1:] |= key[order][1:] != key[order][:-1]
+                tie[order] = np.cumsum(differs)
+            self._ranks = (tie, code)
+        return self._ranks
 
     def unit_ticks(self, b: int, k: int, qty: int) -> int:
         bundle = self.bundles[b]
@@ -344,7 +347,6 @@ class Problem:
         return out
 
 
-_LOCATION_TIES = ("shortest_distance", "lowest_priority", "location_code")  # what a location adds
 COMPONENTS = ("shipping", "promise_miss", "shipment_penalty", "priority", "labour", "capacity", "overstock")
 
 

@@ -49,8 +49,6 @@ class LevelTwins:
             cells[bd.at, 4 + 3 * b] = bd.usable_at if bd.usable_at is not None else -1
         self.cells = cells
         self._levels: dict[int, tuple[list[int], list[int]]] = {}
-        self._rank: tuple[np.ndarray, np.ndarray] | None = None
-        self._ties: dict[int, tuple[object, ...]] = {}
 
     def at(self, i: int) -> tuple[list[int], list[int]]:
         """Which of bundle i's options must wait for twins, and for which: (offsets, twins).
@@ -64,7 +62,7 @@ class LevelTwins:
         found = self._levels.get(i)
         if found is None:
             options = np.array(self.p.bundles[i].options, np.intp)
-            tie, code = self._ranks()
+            tie, code = self.p.tie_ranks()
             offsets, members = twin_waits(
                 np.ascontiguousarray(self.cells[options][:, [0, 1, *range(2 + 3 * i, self.cells.shape[1])]]),
                 tie[options],
@@ -74,39 +72,13 @@ class LevelTwins:
             found = self._levels[i] = (offsets.tolist(), options[members].tolist())
         return found
 
-    def _ranks(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per candidate: its rank on `Problem.single_ties` (equal when they tie), and by code."""
-        if self._rank is None:
-            p = self.p
-            codes = p.codes
-            code = np.empty(p.n, np.int64)
-            code[sorted(range(p.n), key=codes.__getitem__)] = np.arange(p.n)
-            named = {"shortest_distance": p.dist, "lowest_priority": p.prio}
-            keys = [code if name == "location_code" else np.array(named[name]) for name in p.tie_names()]
-            tie = np.zeros(p.n, np.int64)
-            if keys:
-                order = np.lexsort(keys[::-1])
-                differs = np.zeros(p.n, bool)
-                for key in keys:
-                    differs[1:] |= key[order][1:] != key[order][:-1]
-                tie[order] = np.cumsum(differs)
-            self._rank = (tie, code)
-        return self._rank
-
     def best_twin(self, k: int, taken: frozenset[int]) -> int | None:
         """k's twin over every bundle that wins the tie-breaks among those not in `taken`."""
         cells = self.cells
         if cells[k, 0] < 0 or not cells[k, 2::3].any():
             return None  # no lane, or no bundle it could take
         found = [m for m in np.flatnonzero((cells == cells[k]).all(axis=1)).tolist() if m not in taken]
-        return min(found, key=self._tie, default=None)
-
-    def _tie(self, k: int) -> tuple[object, ...]:
-        """`Problem.single_ties`, kept: a search compares the same locations again and again."""
-        found = self._ties.get(k)
-        if found is None:
-            found = self._ties[k] = self.p.single_ties(k)
-        return found
+        return min(found, key=self.p.tie_ranks()[0].__getitem__, default=None)
 
 
 def offer_twin_swaps(p: Problem, out: Outcome, twins: LevelTwins) -> None:
