@@ -50,6 +50,22 @@ def _runqueue_wait_s() -> float:
         return 0.0
 
 
+class TickClock:
+    """What the watchdog's timer and the sampler thread share: plain Python, never a Qt object.
+
+    Reading an attribute of a QObject's Python wrapper from another thread goes through PySide,
+    which can take Qt's connection lock and then wait for the interpreter lock; with the UI thread
+    holding the interpreter lock and waiting for that same Qt lock (restyling a screen), both
+    stopped for good (seen: a UI test run that hung).
+    """
+
+    __slots__ = ("last_tick", "samples")
+
+    def __init__(self) -> None:
+        self.last_tick = time.monotonic()
+        self.samples: list[str] = []  # the UI thread's stacks seen since the last tick
+
+
 class StallSampler(threading.Thread):
     """Reads the UI thread's Python stack while it is stalled, so a failure says where it was stuck.
 
@@ -58,21 +74,21 @@ class StallSampler(threading.Thread):
     half the limit, so an idle or healthy UI thread costs one clock read every 5 ms.
     """
 
-    def __init__(self, dog: Watchdog) -> None:
+    def __init__(self, clock: TickClock) -> None:
         super().__init__(daemon=True, name="ui-stall-sampler")
-        self.dog, self.ui_thread = dog, threading.get_ident()
+        self.clock, self.ui_thread = clock, threading.get_ident()
         self.stopping = threading.Event()
 
     def run(self) -> None:
         while not self.stopping.wait(0.005):
-            if time.monotonic() - self.dog.last_tick > BLOCK_LIMIT_MS / 2000.0:
+            if time.monotonic() - self.clock.last_tick > BLOCK_LIMIT_MS / 2000.0:
                 frames = sys._current_frames()
                 frame = frames.pop(self.ui_thread, None)
                 frames.pop(threading.get_ident(), None)
                 if frame is not None:
                     # The other threads too: one holding the interpreter lock stalls this one.
                     others = "".join(f"\n      | {_project_stack(f)}" for f in frames.values())
-                    self.dog.samples.append(_project_stack(frame) + others)
+                    self.clock.samples.append(_project_stack(frame) + others)
 
 
 def _project_stack(frame: FrameType) -> str:
@@ -87,10 +103,9 @@ class Watchdog(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.worst_ms = 0.0
-        self.samples: list[str] = []
         self.worst_stacks: Counter[str] = Counter()
+        self.clock = TickClock()
         self._sampler: StallSampler | None = None
-        self.last_tick = time.monotonic()
         self._last_wait = _runqueue_wait_s()
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -98,18 +113,18 @@ class Watchdog(QObject):
         self.timer.timeout.connect(self.tick)
 
     def tick(self) -> None:
-        now, waited = time.monotonic(), _runqueue_wait_s()
-        blocked = (now - self.last_tick) - (waited - self._last_wait)
-        samples, self.samples = self.samples, []
+        now, waited, clock = time.monotonic(), _runqueue_wait_s(), self.clock
+        blocked = (now - clock.last_tick) - (waited - self._last_wait)
+        samples, clock.samples = clock.samples, []
         if blocked * 1000.0 > self.worst_ms:
             self.worst_ms, self.worst_stacks = blocked * 1000.0, Counter(samples)
-        self.last_tick, self._last_wait = now, waited
+        clock.last_tick, self._last_wait = now, waited
 
     def start(self) -> None:
-        self.worst_ms, self.last_tick, self._last_wait = 0.0, time.monotonic(), _runqueue_wait_s()
-        self.samples, self.worst_stacks = [], Counter()
+        self.worst_ms, self.clock.last_tick, self._last_wait = 0.0, time.monotonic(), _runqueue_wait_s()
+        self.clock.samples, self.worst_stacks = [], Counter()
         self.timer.start()
-        self._sampler = StallSampler(self)
+        self._sampler = StallSampler(self.clock)
         self._sampler.start()
 
     def stop(self) -> None:
