@@ -17,6 +17,7 @@ Widgets that change look with their state carry a dynamic property the QSS selec
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 from importlib import resources
 
 import shiboken6
@@ -30,6 +31,7 @@ from ui.touch import TEXT
 THEMES = ("light", "dark")
 
 
+@cache  # read once: a switch is a tap, and the file does not change while the app runs
 def load_qss(name: str) -> str:
     if name not in THEMES:
         raise ValueError(f"unknown theme {name!r}; choose one of {', '.join(THEMES)}")

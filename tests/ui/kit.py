@@ -48,6 +48,15 @@ def close_kit(kit: Kit) -> None:
         kit.store.client.close()
 
 
+def look(qtbot: QtBot) -> None:
+    """The moment a person takes to see a new page before touching it: the event loop lays it out and paints.
+
+    Without it a test chains two taps into one turn of the event loop, which no person can do,
+    and the watchdog sees both handlers and the page's first paint as one stall.
+    """
+    qtbot.wait(30)
+
+
 def sign_in(qtbot: QtBot, kit: Kit, associate_id: str, pin: str) -> None:
     """Tap a name, type the PIN, press Sign in, and wait for the answer."""
     screen = kit.shell.sign_in
@@ -55,6 +64,8 @@ def sign_in(qtbot: QtBot, kit: Kit, associate_id: str, pin: str) -> None:
     screen.pin.setText(pin)
     qtbot.mouseClick(screen.sign_in_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not screen.busy)
+    if kit.shell.person is not None:
+        qtbot.waitUntil(lambda: kit.shell.page == "main")  # shown on the turn after the answer
 
 
 def wedge_type(qtbot: QtBot, widget: QWidget, text: str, *, gap_ms: int = 1) -> None:

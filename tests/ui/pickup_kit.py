@@ -83,11 +83,6 @@ def sign(qtbot: QtBot, kit: PickupKit) -> None:
     qtbot.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=QPoint(420, 90))
 
 
-def look(qtbot: QtBot) -> None:
-    """The moment a person takes to see a new page before touching it: the event loop lays it out and paints."""
-    qtbot.wait(30)
-
-
 def count(db: Database, model: type, **where: object) -> int:
     with db.transaction() as session:
         query = select(func.count()).select_from(model)

@@ -18,12 +18,12 @@ from core.services.store_tasks import open_tasks
 from core.storage.database import Database
 from core.storage.models import Return
 from tests.core.pickup_kit import level, staged
+from tests.ui.kit import look
 from tests.ui.pickup_kit import (
     BARCODES,
     PickupKit,
     audit_actions,
     count,
-    look,
     scans,
     screen_on,
     settle,

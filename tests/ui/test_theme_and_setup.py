@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from core.domain.errors import ValidationError
-from tests.ui.kit import Kit, sign_in
+from tests.ui.kit import Kit, look, sign_in
 from ui.theme import load_qss
 
 
@@ -24,6 +24,7 @@ def test_switching_theme_in_settings_restyles_every_screen(qtbot: QtBot, kit: Ki
     sign_in(qtbot, kit, "1001", "1234")
     qtbot.waitUntil(lambda: kit.shell.page == "main")
     kit.shell.main.rail.buttons["settings"].click()
+    look(qtbot)
     settings, themes = kit.shell.main.settings, kit.shell.themes
     light_background = settings.palette().window().color().name()
     qtbot.mouseClick(settings.theme_buttons["dark"], Qt.MouseButton.LeftButton)
