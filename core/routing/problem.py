@@ -9,6 +9,7 @@ rely on it.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -137,6 +138,7 @@ class Problem:
         self.destination, self.ready_at, self.promise_by = destination, ready_at, promise_by
         self.n = len(cands)
         self.codes, self.dist, self.prio = cands.codes, cands.dist, cands.prio
+        self._tie_columns: list[Sequence[object]] | None = None  # `single_ties`, made on first use
         self._ranks: tuple[np.ndarray, np.ndarray] | None = None  # `tie_ranks`, made on first use
         self.fixed = (cands.priority + cands.capacity).tolist()
         self.quotes: dict[int, Quoted] = {}  # weight_g * candidates + candidate (quoters without lanes)
@@ -265,20 +267,27 @@ class Problem:
                 out.append(tuple((self.codes[k], q) for _, k, q in parts))
         return tuple(out)
 
-    def tie_ranks(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per candidate: its rank on what it adds to a plan's tie-break values (equal where they
-        tie), and its rank by code.
+    def single_ties(self, k: int) -> tuple[object, ...]:
+        """What location k adds to a plan's tie-break values, in the rule set's order.
 
         Orders single-location plans (and twins) as their `tie_values` would: the shipment count is
         the same for all of them, and their parts, compared last, begin with their location's code.
-        Integers, so they are ordered in array steps instead of by a tuple per location.
+        """
+        columns = self._tie_columns
+        if columns is None:
+            columns = self._tie_columns = self._location_ties(self.codes)
+        return tuple([column[k] for column in columns])
+
+    def tie_ranks(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per candidate: its rank on `single_ties` (equal where they tie), and its rank by code.
+
+        Integers, so a search orders twins in array steps instead of by a tuple per location.
         """
         if self._ranks is None:
             n, codes = self.n, self.codes
             code = np.empty(n, np.int64)
             code[sorted(range(n), key=codes.__getitem__)] = np.arange(n)
-            named = {"shortest_distance": self.dist, "lowest_priority": self.prio, "location_code": code}
-            keys = [np.asarray(named[name]) for name in self.rules.tie_breaks if name in named]
+            keys = [np.asarray(column) for column in self._location_ties(code)]
             tie = np.zeros(n, np.int64)
             if keys:
                 order = np.lexsort(keys[::-1])
@@ -288,6 +297,11 @@ class Problem:
                 tie[order] = np.cumsum(differs)
             self._ranks = (tie, code)
         return self._ranks
+
+    def _location_ties(self, codes: Sequence[object]) -> list[Sequence[object]]:
+        """The columns of `single_ties`, in the rule set's order, with `codes` for the codes."""
+        named = {"shortest_distance": self.dist, "lowest_priority": self.prio, "location_code": codes}
+        return [named[name] for name in self.rules.tie_breaks if name in named]
 
     def unit_ticks(self, b: int, k: int, qty: int) -> int:
         bundle = self.bundles[b]

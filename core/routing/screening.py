@@ -126,7 +126,7 @@ class _Entries:
 
     Most entries repeat within an order (every store but the pickup store, every location of a type
     the delivery method does not use, every location short of the same lines alike), so each
-    distinct one is made once and the columns are picked from the table in one step each.
+    distinct one is made once, and every location's entry is picked from the table in one step.
     Capacity, distance and re-routing exclusions carry each location's own values.
     """
 
@@ -173,13 +173,12 @@ class _Entries:
 
     def columns(self) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
         """(excluded_by, values, reason, unavailable), one entry per considered location."""
-        table, at = self.table, self.at
-        return (
-            pick([e[0] for e in table], at),
-            pick([e[1] for e in table], at),
-            pick([e[2] for e in table], at),
-            pick([e[3] for e in table], at),
-        )
+        if not len(self.at):
+            return [], [], [], []
+        why, values, reason, unavailable = zip(
+            *pick(self.table, self.at), strict=True
+        )  # picked once, then split
+        return list(why), list(values), list(reason), list(unavailable)
 
 
 def _shared(

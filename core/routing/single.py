@@ -48,11 +48,18 @@ def seed(p: Problem, out: Outcome) -> None:
         return
     unplaced = p.total_units - placed[at]
     total = cost[at] + ship + np.array(p.fixed, np.int64)[at]
+    if len(at) > 1:
+        second = np.lexsort((total, unplaced))[1]
+        u, c = unplaced[second], total[second]
+        keep = (unplaced < u) | ((unplaced == u) & (total <= c))
+        at, unplaced, total = at[keep], unplaced[keep], total[keep]
     # Single-location plans have distinct locations, so the best and the runner-up are the two
-    # least keys (units left, cost, then the tie-breaks): build only those two plans.
-    least = np.lexsort((p.tie_ranks()[0][at], total, unplaced))[:2]
-    ranked = zip(unplaced[least].tolist(), total[least].tolist(), at[least].tolist(), strict=True)
-    for u, c, k in ranked:
+    # least keys: rank the few left by key and build only those two plans.
+    ranked = sorted(
+        zip(unplaced.tolist(), total.tolist(), at.tolist(), strict=True),
+        key=lambda head: (head[0], head[1], *p.single_ties(head[2])),
+    )
+    for u, c, k in ranked[:2]:
         plan = tuple(
             (b, k, bd.usable[k] if bd.splittable else bd.units)
             for b, (bd, take) in enumerate(zip(bundles, member[:, k].tolist(), strict=True))
