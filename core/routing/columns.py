@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from itertools import repeat
 from math import cos, radians
 from operator import attrgetter, is_, itemgetter
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -132,6 +132,13 @@ def pick(values: Sequence[T] | np.ndarray, at: np.ndarray) -> list[T]:
     if len(at) > 1:
         return list(itemgetter(*at.tolist())(values))
     return [values[i] for i in at.tolist()]
+
+
+def pick_columns(table: Sequence[tuple[object, ...]], at: np.ndarray, width: int) -> list[list[Any]]:
+    """The columns of `pick(table, at)`, a table of `width`-wide rows: one pick for all of them."""
+    if not len(at):
+        return [[] for _ in range(width)]
+    return list(map(list, zip(*pick(table, at), strict=True)))
 
 
 class StockRows:

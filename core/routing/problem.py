@@ -381,9 +381,9 @@ def _bundles(lines: list[Line], cands: Eligible, rules: CompiledRules) -> list[B
             )
             continue
         # the whole bundle from one location
-        able = np.ones(len(cands), bool)
-        unit = np.zeros(len(cands), np.int64)
-        for m in members:
+        able = cands.usable[first] >= members[0].qty
+        unit = cands.unit_cost(first) * members[0].qty
+        for m in members[1:]:
             row = cands.rows[m.index]
             able &= cands.usable[row] >= m.qty
             unit += cands.unit_cost(row) * m.qty

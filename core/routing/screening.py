@@ -19,7 +19,7 @@ import numpy as np
 
 from core.domain.geo import EARTH_RADIUS_KM
 from core.routing.candidates import _NOTHING, Eligible, Line, OrderContext, Screened
-from core.routing.columns import LocationColumns, pick
+from core.routing.columns import LocationColumns, pick, pick_columns
 from core.routing.compiled import TYPES, CompiledFence, CompiledRules
 from core.routing.kernels import FENCE, location_entries, screen_lines, screen_locations, tenths
 from core.routing.snapshot import NetworkSnapshot
@@ -173,12 +173,8 @@ class _Entries:
 
     def columns(self) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
         """(excluded_by, values, reason, unavailable), one entry per considered location."""
-        if not len(self.at):
-            return [], [], [], []
-        why, values, reason, unavailable = zip(
-            *pick(self.table, self.at), strict=True
-        )  # picked once, then split
-        return list(why), list(values), list(reason), list(unavailable)
+        why, values, reason, unavailable = pick_columns(self.table, self.at, 4)
+        return why, values, reason, unavailable
 
 
 def _shared(

@@ -17,7 +17,7 @@ import numpy as np
 
 from core.routing.candidate_columns import CandidateColumns
 from core.routing.candidates import _NOTHING, Eligible, Screened
-from core.routing.columns import pick
+from core.routing.columns import pick_columns
 from core.routing.decision import amount_text, money_texts
 from core.routing.kernels import solo_entries
 from core.routing.problem import Problem
@@ -74,9 +74,8 @@ def rows(p: Problem, screened: Screened, quotes: SoloQuotes) -> CandidateColumns
         len(screened.locs),
         NO_CARRIER,
     )
-    made = [_TEXTS.get(key) or _texts(key) for key in map(tuple, found.tolist())]
-    scores: list[dict[str, str]] = pick([_NOTHING, *(scored for scored, _ in made)], at)
-    totals: list[str | None] = pick([None, *(total for _, total in made)], at)
+    made = [_UNPRICED, *(_TEXTS.get(key) or _texts(key) for key in map(tuple, found.tolist()))]
+    scores, totals = pick_columns(made, at, 2)
     why = screened.excluded_by
     return CandidateColumns(
         screened.codes,
@@ -99,6 +98,7 @@ _Key = tuple[
 ]  # shipping and penalty ticks, priority, labour, capacity, overstock
 
 
+_UNPRICED: tuple[dict[str, str], None] = (_NOTHING, None)  # an excluded location's scores and total
 _TEXTS: dict[_Key, tuple[dict[str, str], str]] = {}  # shared by every order: the same few dozen recur
 _MAX_TEXTS = 50_000
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
+from core.routing.columns import pick_columns
 from core.routing.snapshot import StockLevel
 from tests.core.routing.planner_kit import item, loc, network, order, route
 
@@ -66,3 +69,9 @@ def test_origin_groups_follow_a_location_that_moves_time_zone() -> None:
     assert cols.origin[0] != cols.origin[1]
     net.record_fulfilment("S02")
     assert net.columns().origin[1] == cols.origin[1] and net.columns().used[1] == 1
+
+
+def test_pick_columns_splits_the_picked_rows_and_keeps_the_width_when_nothing_is_picked() -> None:
+    table = [("a", 1), ("b", 2), ("c", 3)]
+    assert pick_columns(table, np.array([2, 0, 2]), 2) == [["c", "a", "c"], [3, 1, 3]]
+    assert pick_columns(table, np.array([], np.intp), 2) == [[], []]
