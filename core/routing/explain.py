@@ -10,7 +10,8 @@ from heapq import nsmallest
 from itertools import compress
 from operator import and_, not_
 
-from core.routing.decision import RoutingDecision, Row, Status, amount
+from core.routing.candidate_columns import CandidateColumns
+from core.routing.decision import RoutingDecision, Status, amount
 
 COMPONENT_NAMES = {
     "shipping": "shipping",
@@ -32,8 +33,15 @@ def money(ticks: int) -> str:
     return f"${amount(abs(ticks)):,.2f}"
 
 
-def label(c: Row | None, code: str) -> str:
-    return f"{c['name']} ({code})" if c is not None and c["name"] else code
+def label(cols: CandidateColumns, i: int | None, code: str) -> str:
+    """ "Name (code)" of the considered location at index i; the code alone when it has no name."""
+    name = cols.name[i] if i is not None else ""
+    return f"{name} ({code})" if name else code
+
+
+def _named(d: RoutingDecision, code: str) -> str:
+    cols = d.candidate_columns
+    return label(cols, cols.find(code), code)
 
 
 def _items(n: int) -> str:
@@ -49,7 +57,7 @@ def _runner_up(d: RoutingDecision) -> str:
     ru = d.runner_up
     if ru is None or not ru.locations:
         return ""
-    who = " + ".join(label(d.row(code), code) for code in ru.locations)
+    who = " + ".join(_named(d, code) for code in ru.locations)
     if ru.unplaced:
         alone = " alone" if len(ru.locations) == 1 else ""
         return f"; {who}{alone} could not have supplied every item"
@@ -61,8 +69,9 @@ def _runner_up(d: RoutingDecision) -> str:
 def _routed(d: RoutingDecision) -> str:
     if len(d.shipments) == 1:
         s = d.shipments[0]
-        c = d.row(s.location)
-        kind = TYPE_NAMES.get(c["type"], "location") if c else "location"
+        cols = d.candidate_columns
+        i = cols.find(s.location)
+        kind = TYPE_NAMES.get(cols.type[i], "location") if i is not None else "location"
         holders = _holders(d)
         if len(holders) == 1:
             adjective = "only"
@@ -71,9 +80,9 @@ def _routed(d: RoutingDecision) -> str:
         else:
             adjective = "lowest-cost"
         where = f", {s.distance_km:,.0f} km away" if s.service != "pickup" else ", the pickup store itself"
-        return f"Routed to {label(c, s.location)}: the {adjective} {kind} with {_items(d.line_count)}{where}"
+        return f"Routed to {label(cols, i, s.location)}: the {adjective} {kind} with {_items(d.line_count)}{where}"
     parts = [
-        f"{label(d.row(s.location), s.location)} ships " + ", ".join(f"{sku} × {q}" for sku, q in s.lines)
+        f"{_named(d, s.location)} ships " + ", ".join(f"{sku} × {q}" for sku, q in s.lines)
         for s in d.shipments
     ]
     whole = bool(_holders(d))
@@ -88,12 +97,13 @@ def _holders(d: RoutingDecision) -> list[float]:
     return list(compress(cols.distance_km, map(and_, cols.eligible, full)))  # no Python loop per location
 
 
-def _skip_reason(c: Row, d: RoutingDecision) -> str:
+def _skip_reason(cols: CandidateColumns, i: int, d: RoutingDecision) -> str:
     """Short for a store associate: per-item stock details are kept for "why not X?"."""
-    if c["excluded_by"] == "stock" and len(c["unavailable"]) > 1:
-        held = f"only {c['items']}" if c["items"] else "none"
+    if cols.excluded_by[i] == "stock" and len(cols.unavailable[i]) > 1:
+        items = cols.items[i]
+        held = f"only {items}" if items else "none"
         return f"it has {held} of the {d.line_count} items in stock"
-    return c["reason"]
+    return cols.reason[i]
 
 
 def render(d: RoutingDecision) -> tuple[str, str]:
@@ -111,8 +121,7 @@ def render(d: RoutingDecision) -> tuple[str, str]:
     worth = map(not_, map(_UNSAID.__contains__, cols.excluded_by))
     skipped = list(compress(range(len(cols)), worth))
     for i in nsmallest(MAX_SKIPPED, skipped, key=cols.distance_km.__getitem__):
-        c = cols.row(i)
-        sentences.append(f"{label(c, cols.location[i])} was skipped: {_skip_reason(c, d)}.")
+        sentences.append(f"{label(cols, i, cols.location[i])} was skipped: {_skip_reason(cols, i, d)}.")
     rest = cols.eligible.count(False) - min(len(skipped), MAX_SKIPPED)
     if rest > 0:
         sentences.append(f"{rest} other location{'s were' if rest > 1 else ' was'} filtered out.")
@@ -123,14 +132,13 @@ def render(d: RoutingDecision) -> tuple[str, str]:
 
 def why_not(d: RoutingDecision, code: str) -> str:
     """Answer "why not location X?" for any location code."""
-    found = d.row(code)
     c = d.candidate(code)
-    if found is None or c is None:
+    if c is None:
         return (
             f"{code} was not considered for order {d.order_id}: it holds none of the ordered items "
             "or is not a known location."
         )
-    name = label(found, code)
+    name = _named(d, code)
     chosen = next((s for s in d.shipments if s.location == code), None)
     if chosen is not None:
         return f"{name} was chosen: it ships " + ", ".join(f"{sku} × {q}" for sku, q in chosen.lines) + "."
