@@ -164,9 +164,9 @@ def test_loaded_names_every_compiled_loop_and_turns_true_once_routing_ran() -> N
     assert dispatchers == {*kernels._KERNELS, kernels.alike}  # alike: called only by the others
     script = (
         "from core.routing import kernels\n"
-        "from core.routing.benchmark import _load_compiled_loops\n"
+        "from core.routing.benchmark import route_small_day\n"
         "print(kernels.loaded())\n"
-        "_load_compiled_loops()\n"
+        "route_small_day()\n"
         "print(kernels.loaded())\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
