@@ -207,9 +207,8 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
             level_twins = None  # found on the first opening that is not hopeless
             later: list[tuple[frozenset[int], int]] | None = None
             cost = entry[i]
-            for j, k in enumerate(
-                bd.options
-            ):  # cheapest opening first: once one cannot win, none after it can
+            # Cheapest opening first: once one cannot win, none after it can.
+            for j, k in enumerate(bd.options):
                 if count[k]:
                     continue
                 if hopeless(i + 1, cost[k] + opening):
