@@ -5,7 +5,8 @@ Python that is ~10 µs per location per order. Held as arrays (locations sorted 
 order is code order), the distance and every filter are one vector operation over all of them.
 
 The columns follow the snapshot they mirror: location rows are checked against the snapshot's
-`LocationSnapshot` objects by identity on every use (they are frozen, so a change is a new object),
+`LocationSnapshot` objects on every use, one list comparison in C that stops at identity (they
+are frozen, so a change is a new object; an equal copy changes no column),
 and a SKU's stock row is updated in place whenever `NetworkSnapshot.set_stock` or `drop_stock`
 touches it (routing reserves stock of the very SKUs the next orders for popular items ask for).
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from itertools import repeat
 from math import cos, radians
-from operator import attrgetter, is_, itemgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
@@ -78,7 +79,7 @@ class LocationColumns:
         if len(locations) != len(self.source):
             return False
         current = list(locations.values())
-        if all(map(is_, current, self.source)):
+        if current == self.source:  # in C: the same objects, or equal copies that change no column
             return True
         for loc, old in zip(current, self.source, strict=True):
             if loc is not old:

@@ -75,3 +75,12 @@ def test_pick_columns_splits_the_picked_rows_and_keeps_the_width_when_nothing_is
     table = [("a", 1), ("b", 2), ("c", 3)]
     assert pick_columns(table, np.array([2, 0, 2]), 2) == [["c", "a", "c"], [3, 1, 3]]
     assert pick_columns(table, np.array([], np.intp), 2) == [[], []]
+
+
+def test_an_equal_copy_of_a_location_keeps_the_columns_and_a_changed_one_updates_them() -> None:
+    net = network([loc("S01", 10), loc("S02", 100)], {("S01", "A"): 5, ("S02", "A"): 5}, ITEMS)
+    cols = net.columns()
+    net.locations["S01"] = replace(net.locations["S01"])  # equal, not the same object
+    assert net.columns() is cols and cols.enabled.tolist() == [True, True]
+    net.locations["S01"] = replace(net.locations["S01"], enabled=False)
+    assert net.columns() is cols and cols.enabled.tolist() == [False, True]
