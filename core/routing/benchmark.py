@@ -245,7 +245,7 @@ def route_small_day() -> None:
     run(planner.route, Journal(demo_snapshot(demo)), list(order_stream(demo, 300, start=START, every=every)))
 
 
-def _compile_apart() -> None:
+def _compile_apart(say: Callable[[str], None]) -> None:
     """Have a child process compile routing's loops into numba's cache on disk, unless this one has them.
 
     The process that compiles keeps about 80 MB of the compiler's memory: the first run after an
@@ -254,6 +254,7 @@ def _compile_apart() -> None:
     """
     if kernels.loaded():
         return
+    say("routing a small day in a child process: on a new installation it compiles routing's loops")
     child = "from core.routing.benchmark import route_small_day; route_small_day()"
     subprocess.run([sys.executable, "-c", child], check=True, stdout=subprocess.DEVNULL)
 
@@ -270,8 +271,7 @@ def bench_routing(
 ) -> dict[str, Any]:
     """Everything `oms bench routing` prints, as a dictionary."""
     say = log or (lambda _: None)
-    say("compiling routing's loops in a child process, unless numba's cache has them")
-    _compile_apart()
+    _compile_apart(say)
     t0 = time.perf_counter()
     say(f"building the demo network: {locations} locations, {skus} SKUs")
     demo = build_network(DemoSizes.for_locations(locations, skus, seed))

@@ -34,7 +34,7 @@ def money(ticks: int) -> str:
 
 
 def label(cols: CandidateColumns, i: int | None, code: str) -> str:
-    """ "Name (code)" of the considered location at index i; the code alone when it has no name."""
+    """How the text names the considered location at index i: "Name (code)", or the code alone."""
     name = cols.name[i] if i is not None else ""
     return f"{name} ({code})" if name else code
 

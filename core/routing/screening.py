@@ -4,9 +4,10 @@ Every location holding any of the order's items is considered (about 170 of 200 
 network), so the distance and the location filters are computed for all of them at once, in the
 documented order, each location keeping the first filter that removed it. The explanation's
 entries (the filter, the values that failed, the sentence, why not per SKU) are then made once per
-distinct kind and picked for every location in one step per column. The distance is `core.domain.geo.distance_km`'s to the last bits (numpy's sine
-may round the last bit differently from the C library's; the arcsine stays in `math`), and the
-rate broker is handed this distance for the order's lanes rather than working out its own.
+distinct kind, and every location's entry is picked in one step. The distance is
+`core.domain.geo.distance_km`'s to the last bits (numpy's sine may round the last bit differently
+from the C library's; the arcsine stays in `math`), and the rate broker is handed this distance
+for the order's lanes rather than working out its own.
 """
 
 from __future__ import annotations
@@ -173,8 +174,8 @@ class _Entries:
 
     def columns(self) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
         """(excluded_by, values, reason, unavailable), one entry per considered location."""
-        why, values, reason, unavailable = pick_columns(self.table, self.at, 4)
-        return why, values, reason, unavailable
+        excluded_by, values, reason, unavailable = pick_columns(self.table, self.at, 4)
+        return excluded_by, values, reason, unavailable
 
 
 def _shared(

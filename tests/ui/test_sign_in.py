@@ -62,6 +62,20 @@ def test_signing_out_returns_to_a_blank_sign_in(qtbot: QtBot, kit: Kit) -> None:
     assert actions(kit, "9001")[-1] == "sign_out"
 
 
+def test_a_sign_out_before_the_workspace_shows_keeps_the_sign_in_page(qtbot: QtBot, kit: Kit) -> None:
+    """The workspace shows on the turn after sign-in; signing out in between must not show it."""
+    sign_in(qtbot, kit, "9001", "9876")
+    person = kit.shell.person
+    assert person is not None
+    kit.shell.sign_out()
+    qtbot.waitUntil(lambda: kit.shell.page == "sign_in" and kit.store.ops.pending == 0)
+    kit.shell.enter(person)
+    assert kit.shell.page == "sign_in"  # readied, not shown yet
+    kit.shell.sign_out()
+    qtbot.wait(50)
+    assert kit.shell.page == "sign_in" and kit.shell.person is None
+
+
 def test_sign_in_needs_a_name_first(qtbot: QtBot, kit: Kit) -> None:
     kit.shell.sign_in.pin.setText("1234")
     kit.shell.sign_in.submit()
