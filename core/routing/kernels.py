@@ -372,6 +372,100 @@ def quoted_ticks(
     return out, late, np.flatnonzero(unquoted)
 
 
+@njit(cache=True, nogil=True)
+def single_sums(
+    n: int,  # candidates
+    starts: np.ndarray,  # bundle b's options are entries starts[b]:starts[b + 1] of the next three
+    at: np.ndarray,  # candidate of each option
+    unit: np.ndarray,  # ticks per unit (splittable bundles) or for the whole bundle, per option
+    usable: np.ndarray,  # units each option can give (read for splittable bundles only)
+    piece_g: np.ndarray,  # per bundle: grams per unit if splittable, else the bundle's weight
+    units: np.ndarray,  # per bundle
+    splittable: np.ndarray,  # per bundle
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each candidate's single-location plan: what it places of every bundle it can take, alone.
+
+    Returns (units placed, grams, unit costs in ticks) per candidate, `member[b, k]` (candidate k
+    takes some of bundle b) and the candidates taking anything, in index order.
+    """
+    bundles = len(starts) - 1
+    placed = np.zeros(n, np.int64)
+    weight = np.zeros(n, np.int64)
+    cost = np.zeros(n, np.int64)
+    member = np.zeros((bundles, n), np.bool_)
+    for b in range(bundles):
+        for j in range(starts[b], starts[b + 1]):
+            k = at[j]
+            qty = usable[j] if splittable[b] else 1
+            weight[k] += piece_g[b] * qty
+            cost[k] += unit[j] * qty
+            placed[k] += qty if splittable[b] else units[b]
+            member[b, k] = True
+    taking = np.zeros(n, np.bool_)
+    for b in range(bundles):
+        for k in range(n):
+            taking[k] |= member[b, k]
+    return placed, weight, cost, member, np.flatnonzero(taking)
+
+
+@njit(cache=True, nogil=True)
+def single_leaders(
+    at: np.ndarray,  # candidates taking anything
+    ship: np.ndarray,  # their parcel's ticks, `no_carrier` where none carries it
+    placed: np.ndarray,  # per candidate (all of them), as `single_sums` gives
+    cost: np.ndarray,  # per candidate
+    fixed: np.ndarray,  # per candidate: priority and capacity ticks
+    total_units: int,
+    no_carrier: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The single-location plans that may be the best or the runner-up: (candidates, unplaced, total).
+
+    Keys are (unplaced units, total ticks); a plan ranking after the second least key cannot be
+    either, whatever the tie-breaks (ties on the key are kept, as the tie-breaks decide them).
+    """
+    count = 0
+    keep_at = np.empty(len(at), np.int64)
+    unplaced = np.empty(len(at), np.int64)
+    total = np.empty(len(at), np.int64)
+    for j in range(len(at)):
+        if ship[j] != no_carrier:
+            k = at[j]
+            keep_at[count] = k
+            unplaced[count] = total_units - placed[k]
+            total[count] = cost[k] + ship[j] + fixed[k]
+            count += 1
+    if count <= 1:
+        return keep_at[:count], unplaced[:count], total[:count]
+    # The second least key, ties to the earlier position (as a stable sort would)
+    first, second = 0, -1
+    for j in range(1, count):
+        if (unplaced[j], total[j]) < (unplaced[first], total[first]):
+            first, second = j, first
+        elif second < 0 or (unplaced[j], total[j]) < (unplaced[second], total[second]):
+            second = j
+    u, c = unplaced[second], total[second]
+    kept = 0
+    for j in range(count):
+        if unplaced[j] < u or (unplaced[j] == u and total[j] <= c):
+            keep_at[kept], unplaced[kept], total[kept] = keep_at[j], unplaced[j], total[j]
+            kept += 1
+    return keep_at[:kept], unplaced[:kept], total[:kept]
+
+
+@njit(cache=True, nogil=True)
+def lightest_pieces(
+    n: int, starts: np.ndarray, at: np.ndarray, piece_g: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(the candidates taking anything, the lightest piece each can send of any bundle)."""
+    none = np.iinfo(np.int64).max
+    lightest = np.full(n, none, np.int64)
+    for b in range(len(starts) - 1):
+        for j in range(starts[b], starts[b + 1]):
+            lightest[at[j]] = min(lightest[at[j]], piece_g[b])
+    taking = np.flatnonzero(lightest != none)
+    return taking, lightest[taking]
+
+
 def loaded() -> bool:
     """Whether every loop routing calls has been compiled, or loaded from numba's cache, in this
     process (`alike` is only called by the others)."""
@@ -387,4 +481,7 @@ _KERNELS = (
     band_groups,
     tenths,
     quoted_ticks,
+    single_sums,
+    single_leaders,
+    lightest_pieces,
 )

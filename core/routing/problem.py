@@ -24,6 +24,9 @@ from core.routing.shipping import Address, RateQuote, ShipmentRequest, ShippingQ
 from core.routing.snapshot import NetworkSnapshot
 
 Part = tuple[int, int, int]  # (bundle index, candidate index, units)
+# `kernels.single_sums`' arguments after the candidate count: (starts, candidate, unit ticks,
+# usable units, grams per piece, units, splittable), the options of bundle b at starts[b]:starts[b + 1]
+OptionsTable = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 class Bundle:
@@ -140,7 +143,9 @@ class Problem:
         self.codes, self.dist, self.prio = cands.codes, cands.dist, cands.prio
         self._tie_columns: list[Sequence[object]] | None = None  # `single_ties`, made on first use
         self._ranks: tuple[np.ndarray, np.ndarray] | None = None  # `tie_ranks`, made on first use
-        self.fixed = (cands.priority + cands.capacity).tolist()
+        self._options: OptionsTable | None = None  # `options_table`, made on first use
+        self.fixed_at = np.asarray(cands.priority + cands.capacity, np.int64)  # per candidate, ticks
+        self.fixed = self.fixed_at.tolist()
         self.quotes: dict[int, Quoted] = {}  # weight_g * candidates + candidate (quoters without lanes)
         self.bundles = _bundles(lines, cands, rules)
         self.total_units = sum(b.units for b in self.bundles)
@@ -168,6 +173,34 @@ class Problem:
         self._lane[shipping] = np.array(ids, np.int64)[inverse]
         self._slot[shipping] = np.array([table.slot(lane) for lane in ids], np.intp)[inverse]
         self._rows = list(map(table.rows.__getitem__, self._slot.tolist()))
+
+    def options_table(self) -> OptionsTable:
+        """Every bundle's options as flat arrays, for compiled loops over all of them (`OptionsTable`)."""
+        if self._options is None:
+            self._options = self._flat_options()
+        return self._options
+
+    def _flat_options(self) -> OptionsTable:
+        bundles = self.bundles
+        if len(bundles) == 1:  # most orders: the bundle's own arrays, nothing joined
+            bd = bundles[0]
+            at, unit = bd.at, bd.unit_at
+            usable = bd.usable_at if bd.usable_at is not None else unit
+        else:
+            at = np.concatenate([bd.at for bd in bundles])
+            unit = np.concatenate([bd.unit_at for bd in bundles])
+            usable = np.concatenate([bd.unit_at if bd.usable_at is None else bd.usable_at for bd in bundles])
+        starts = np.zeros(len(bundles) + 1, np.int64)
+        starts[1:] = np.cumsum([len(bd.at) for bd in bundles])
+        return (
+            starts,
+            at,
+            unit,
+            usable,
+            np.array([bd.weight_g // bd.units if bd.splittable else bd.weight_g for bd in bundles], np.int64),
+            np.array([bd.units for bd in bundles], np.int64),
+            np.array([bd.splittable for bd in bundles], np.bool_),
+        )
 
     def ship(self, k: int, weight_g: int) -> int | None:
         """Ticks to send `weight_g` from candidate k (shipping × weight + promise penalty), None if no carrier."""

@@ -9,50 +9,27 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.routing.kernels import lightest_pieces, single_leaders, single_sums
 from core.routing.problem import Plan, Problem
 from core.routing.quote_table import NO_CARRIER
 from core.routing.search import Outcome
-
-_NONE = np.iinfo(np.int64).max  # no piece: the location takes nothing
 
 
 def seed(p: Problem, out: Outcome) -> None:
     """Offer every single-location plan: cheap to price, and usually the answer or the runner-up.
 
     Priced here for all locations at once (the same sums as `Problem.evaluate` for one location,
-    as array steps over the candidates); a `Plan` is only built for the two least, the only ones
-    that can end as the best or the runner-up.
+    in two compiled loops over the options); a `Plan` is only built for the two least, the only
+    ones that can end as the best or the runner-up.
     """
     n, bundles = p.n, p.bundles
     if not n:
         return
-    placed, weight, cost = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
-    member = np.zeros((len(bundles), n), bool)  # [bundle, k]: k can take (some of) it
-    for b, bundle in enumerate(bundles):
-        ks, unit = bundle.at, bundle.unit_at
-        if bundle.usable_at is not None:
-            qty = bundle.usable_at
-            weight[ks] += bundle.weight_g // bundle.units * qty
-            cost[ks] += unit * qty
-            placed[ks] += qty
-        else:
-            weight[ks] += bundle.weight_g
-            cost[ks] += unit
-            placed[ks] += bundle.units
-        member[b, ks] = True
-    at = np.flatnonzero(member.any(axis=0))
+    placed, weight, cost, member, at = single_sums(n, *p.options_table())
     ship, _ = p.ticks_at(at, weight[at])
-    ships = ship != NO_CARRIER
-    at, ship = at[ships], ship[ships]
+    at, unplaced, total = single_leaders(at, ship, placed, cost, p.fixed_at, p.total_units, NO_CARRIER)
     if not len(at):
         return
-    unplaced = p.total_units - placed[at]
-    total = cost[at] + ship + np.array(p.fixed, np.int64)[at]
-    if len(at) > 1:
-        second = np.lexsort((total, unplaced))[1]
-        u, c = unplaced[second], total[second]
-        keep = (unplaced < u) | ((unplaced == u) & (total <= c))
-        at, unplaced, total = at[keep], unplaced[keep], total[keep]
     # Single-location plans have distinct locations, so the best and the runner-up are the two
     # least keys: rank the few left by key and build only those two plans.
     ranked = sorted(
@@ -86,15 +63,12 @@ def single_location_is_optimal(p: Problem, best: Plan | None) -> bool:
     if p.rules.max_shipments < 2 or (len(placeable) == 1 and not placeable[0].splittable):
         return True  # every plan is a single location, and `seed` priced them all
     # Each location's lightest piece, and the least a parcel of it costs: all locations at once.
-    lightest = np.full(p.n, _NONE, np.int64)
-    for bd in placeable:
-        ks = bd.at
-        lightest[ks] = np.minimum(lightest[ks], bd.weight_g // bd.units if bd.splittable else bd.weight_g)
-    at = np.flatnonzero(lightest != _NONE)
+    starts, options, _, _, piece_g, _, _ = p.options_table()
+    at, lightest = lightest_pieces(p.n, starts, options, piece_g)
     if len(at) < 2:
         return True  # fewer than two locations could take anything
-    fixed = np.array(p.fixed, np.int64)[at]
-    ticks, _ = p.ticks_at(at, lightest[at])
+    fixed = p.fixed_at[at]
+    ticks, _ = p.ticks_at(at, lightest)
     floors = fixed + np.where(ticks == NO_CARRIER, 0, ticks)  # as the search does: no carrier is no bound
     first, second = np.partition(floors, 1)[:2].tolist()
     pen, units = p.rules.shipment_penalty, sum(bd.min_cost for bd in placeable)

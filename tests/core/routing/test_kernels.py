@@ -209,3 +209,80 @@ def test_twin_waits_follow_the_rule(
     )
     got = [set(members[offsets[j] : offsets[j + 1]].tolist()) for j in range(len(rows))]
     assert got == _waits_by_rule(rows, tie, code, keep)
+
+
+_option = st.tuples(st.integers(0, 5), st.integers(0, 9), st.integers(1, 4))  # candidate, unit ticks, usable
+_bundle = st.tuples(
+    st.lists(_option, max_size=6, unique_by=lambda o: o[0]),
+    st.integers(1, 9),
+    st.integers(1, 3),
+    st.booleans(),
+)
+
+
+@settings(deadline=None)
+@given(st.lists(_bundle, min_size=1, max_size=4))
+def test_single_sums_add_up_each_candidate_alone(bundles: list[tuple[list, int, int, bool]]) -> None:
+    n = 6
+    starts = np.cumsum([0, *(len(options) for options, *_ in bundles)]).astype(np.int64)
+    options = [o for opts, *_ in bundles for o in opts]
+
+    def column(i: int) -> np.ndarray:
+        return np.array([o[i] for o in options], np.int64).reshape(len(options))
+
+    placed, weight, cost, member, at = kernels.single_sums(
+        n,
+        starts,
+        column(0),
+        column(1),
+        column(2),
+        np.array([piece for _, piece, _, _ in bundles], np.int64),
+        np.array([units for _, _, units, _ in bundles], np.int64),
+        np.array([split for *_, split in bundles], np.bool_),
+    )
+    want = {k: [0, 0, 0] for k in range(n)}
+    for b, (opts, piece, units, split) in enumerate(bundles):
+        for k, unit, usable in opts:
+            qty = usable if split else 1
+            want[k][0] += usable if split else units
+            want[k][1] += piece * qty
+            want[k][2] += unit * qty
+            assert member[b, k]
+        assert member[b].sum() == len(opts)
+    assert [list(w) for w in zip(placed.tolist(), weight.tolist(), cost.tolist(), strict=True)] == [
+        want[k] for k in range(n)
+    ]
+    assert at.tolist() == sorted({o[0] for o in options})
+
+
+@settings(deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 5), st.integers(0, 2)), max_size=12))
+def test_single_leaders_keep_every_plan_up_to_the_second_least_key(plans: list[tuple[int, int, int]]) -> None:
+    """Kept: each carried plan whose (unplaced, total) is at most the second least, in candidate order."""
+    no_carrier = 99
+    n = len(plans)
+    placed = np.array([3 - u for u, _, _ in plans], np.int64).reshape(n)
+    cost = np.array([c for _, c, _ in plans], np.int64).reshape(n)
+    fixed = np.array([f for _, _, f in plans], np.int64).reshape(n)
+    ship = np.array([no_carrier if (c + f) % 4 == 3 else 1 for _, c, f in plans], np.int64).reshape(n)
+    at, unplaced, total = kernels.single_leaders(np.arange(n), ship, placed, cost, fixed, 3, no_carrier)
+    carried = [(u, c + 1 + f, k) for k, (u, c, f) in enumerate(plans) if (c + f) % 4 != 3]
+    keys = sorted((u, t) for u, t, _ in carried)
+    bar = keys[1] if len(keys) > 1 else (float("inf"), float("inf"))
+    kept = [(k, u, t) for u, t, k in carried if (u, t) <= bar]
+    assert list(zip(at.tolist(), unplaced.tolist(), total.tolist(), strict=True)) == kept
+
+
+@settings(deadline=None)
+@given(st.lists(st.lists(st.integers(0, 5), max_size=6, unique=True), min_size=1, max_size=4))
+def test_lightest_pieces_take_each_candidates_lightest_bundle(bundles: list[list[int]]) -> None:
+    pieces = [10 * (b + 1) for b in range(len(bundles))]
+    starts = np.cumsum([0, *map(len, bundles)]).astype(np.int64)
+    flat = np.array([k for ks in bundles for k in ks], np.int64).reshape(int(starts[-1]))
+    at, lightest = kernels.lightest_pieces(6, starts, flat, np.array(pieces, np.int64))
+    want = {}
+    for ks, piece in zip(bundles, pieces, strict=True):
+        for k in ks:
+            want[k] = min(want.get(k, piece), piece)
+    assert dict(zip(at.tolist(), lightest.tolist(), strict=True)) == want
+    assert at.tolist() == sorted(want)
