@@ -379,9 +379,7 @@ def single_sums(
     at: np.ndarray,  # candidate of each option
     unit: np.ndarray,  # ticks per unit (splittable bundles) or for the whole bundle, per option
     usable: np.ndarray,  # units each option can give (read for splittable bundles only)
-    piece_g: np.ndarray,  # per bundle: grams per unit if splittable, else the bundle's weight
-    units: np.ndarray,  # per bundle
-    splittable: np.ndarray,  # per bundle
+    per_bundle: np.ndarray,  # [bundle]: grams per unit if splittable else the bundle's, units, splittable
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each candidate's single-location plan: what it places of every bundle it can take, alone.
 
@@ -394,12 +392,13 @@ def single_sums(
     cost = np.zeros(n, np.int64)
     member = np.zeros((bundles, n), np.bool_)
     for b in range(bundles):
+        piece_g, units, splittable = per_bundle[b, 0], per_bundle[b, 1], per_bundle[b, 2]
         for j in range(starts[b], starts[b + 1]):
             k = at[j]
-            qty = usable[j] if splittable[b] else 1
-            weight[k] += piece_g[b] * qty
+            qty = usable[j] if splittable else 1
+            weight[k] += piece_g * qty
             cost[k] += unit[j] * qty
-            placed[k] += qty if splittable[b] else units[b]
+            placed[k] += qty if splittable else units
             member[b, k] = True
     taking = np.zeros(n, np.bool_)
     for b in range(bundles):
@@ -454,14 +453,17 @@ def single_leaders(
 
 @njit(cache=True, nogil=True)
 def lightest_pieces(
-    n: int, starts: np.ndarray, at: np.ndarray, piece_g: np.ndarray
+    n: int, starts: np.ndarray, at: np.ndarray, per_bundle: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(the candidates taking anything, the lightest piece each can send of any bundle)."""
+    """(the candidates taking anything, the lightest piece each can send of any bundle).
+
+    `starts`, `at` and `per_bundle` as for `single_sums`.
+    """
     none = np.iinfo(np.int64).max
     lightest = np.full(n, none, np.int64)
     for b in range(len(starts) - 1):
         for j in range(starts[b], starts[b + 1]):
-            lightest[at[j]] = min(lightest[at[j]], piece_g[b])
+            lightest[at[j]] = min(lightest[at[j]], per_bundle[b, 0])
     taking = np.flatnonzero(lightest != none)
     return taking, lightest[taking]
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from itertools import accumulate
 
 import numpy as np
 
@@ -25,8 +26,8 @@ from core.routing.snapshot import NetworkSnapshot
 
 Part = tuple[int, int, int]  # (bundle index, candidate index, units)
 # `kernels.single_sums`' arguments after the candidate count: (starts, candidate, unit ticks,
-# usable units, grams per piece, units, splittable), the options of bundle b at starts[b]:starts[b + 1]
-OptionsTable = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+# usable units, per bundle), the options of bundle b at starts[b]:starts[b + 1]
+OptionsTable = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 class Bundle:
@@ -190,17 +191,12 @@ class Problem:
             at = np.concatenate([bd.at for bd in bundles])
             unit = np.concatenate([bd.unit_at for bd in bundles])
             usable = np.concatenate([bd.unit_at if bd.usable_at is None else bd.usable_at for bd in bundles])
-        starts = np.zeros(len(bundles) + 1, np.int64)
-        starts[1:] = np.cumsum([len(bd.at) for bd in bundles])
-        return (
-            starts,
-            at,
-            unit,
-            usable,
-            np.array([bd.weight_g // bd.units if bd.splittable else bd.weight_g for bd in bundles], np.int64),
-            np.array([bd.units for bd in bundles], np.int64),
-            np.array([bd.splittable for bd in bundles], np.bool_),
-        )
+        starts = np.array([0, *accumulate(len(bd.at) for bd in bundles)], np.int64)
+        per_bundle = [
+            (bd.weight_g // bd.units if bd.splittable else bd.weight_g, bd.units, bd.splittable)
+            for bd in bundles
+        ]
+        return starts, at, unit, usable, np.array(per_bundle, np.int64)
 
     def ship(self, k: int, weight_g: int) -> int | None:
         """Ticks to send `weight_g` from candidate k (shipping × weight + promise penalty), None if no carrier."""

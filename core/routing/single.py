@@ -63,8 +63,8 @@ def single_location_is_optimal(p: Problem, best: Plan | None) -> bool:
     if p.rules.max_shipments < 2 or (len(placeable) == 1 and not placeable[0].splittable):
         return True  # every plan is a single location, and `seed` priced them all
     # Each location's lightest piece, and the least a parcel of it costs: all locations at once.
-    starts, options, _, _, piece_g, _, _ = p.options_table()
-    at, lightest = lightest_pieces(p.n, starts, options, piece_g)
+    starts, options, _, _, per_bundle = p.options_table()
+    at, lightest = lightest_pieces(p.n, starts, options, per_bundle)
     if len(at) < 2:
         return True  # fewer than two locations could take anything
     fixed = p.fixed_at[at]

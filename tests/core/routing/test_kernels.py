@@ -236,9 +236,7 @@ def test_single_sums_add_up_each_candidate_alone(bundles: list[tuple[list, int, 
         column(0),
         column(1),
         column(2),
-        np.array([piece for _, piece, _, _ in bundles], np.int64),
-        np.array([units for _, _, units, _ in bundles], np.int64),
-        np.array([split for *_, split in bundles], np.bool_),
+        np.array([(piece, units, split) for _, piece, units, split in bundles], np.int64),
     )
     want = {k: [0, 0, 0] for k in range(n)}
     for b, (opts, piece, units, split) in enumerate(bundles):
@@ -279,7 +277,8 @@ def test_lightest_pieces_take_each_candidates_lightest_bundle(bundles: list[list
     pieces = [10 * (b + 1) for b in range(len(bundles))]
     starts = np.cumsum([0, *map(len, bundles)]).astype(np.int64)
     flat = np.array([k for ks in bundles for k in ks], np.int64).reshape(int(starts[-1]))
-    at, lightest = kernels.lightest_pieces(6, starts, flat, np.array(pieces, np.int64))
+    per_bundle = np.array([(piece, 1, 0) for piece in pieces], np.int64)
+    at, lightest = kernels.lightest_pieces(6, starts, flat, per_bundle)
     want = {}
     for ks, piece in zip(bundles, pieces, strict=True):
         for k in ks:
