@@ -1,10 +1,16 @@
-"""Work that is neither database nor network, kept off the UI thread: PDFs and label pictures.
+"""Work that is neither database nor network: PDFs and print jobs off the UI thread, previews soon.
 
-Writing a PDF or painting a label image takes tens of milliseconds, more the first time fonts load,
-and the UI thread must never stall (principle 6). Qt allows painting on `QImage` and `QPdfWriter`
-from any thread, so these jobs run on one worker thread of their own (not the database thread:
-a print job must not wait behind a sync) and answer on the UI thread through a queued signal,
-like `ui.ops.OpRunner`.
+Writing a PDF takes tens of milliseconds (14–54 ms for a label on a development VM, the first
+one the slowest), and the UI thread must never stall (principle 6). Qt allows painting on
+`QPdfWriter` from any thread, so those jobs run on one worker thread of their own (not the
+database thread: a print job must not wait behind a sync) and answer on the UI thread through a
+queued signal, like `ui.ops.OpRunner`.
+
+A preview picture is the other way round (`paint_soon`): 2–3 ms of painting, mostly Python
+calling into Qt, so on a worker it holds the interpreter lock that the UI thread needs for every
+event it hands to Python, and each such event waits for the worker's turn to end. Pack's label
+preview painted on the worker stalled the UI thread for 45–75 ms in the screen tests, and for
+25–50 ms once painted on the UI thread in a turn of its own (docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -69,3 +75,9 @@ class BackgroundJobs(QObject):
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True)
+
+
+def paint_soon(owner: QObject, paint: Callable[[], T], show: Callable[[T], None]) -> None:
+    """Paint on the UI thread in a turn of its own (the one after this), then `show` the result;
+    nothing happens if `owner` is gone by then."""
+    QTimer.singleShot(0, owner, lambda: show(paint()))

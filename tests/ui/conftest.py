@@ -10,6 +10,7 @@ stall is appended to FILE (node id, tab, milliseconds), to compare runs (docs/BE
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import os
 import shutil
@@ -121,11 +122,28 @@ class Watchdog(QObject):
         clock.last_tick, self._last_wait = now, waited
 
     def start(self) -> None:
-        self.worst_ms, self.clock.last_tick, self._last_wait = 0.0, time.monotonic(), _runqueue_wait_s()
-        self.clock.samples, self.worst_stacks = [], Counter()
+        self.worst_ms, self.worst_stacks = 0.0, Counter()
+        self._run()
+
+    def _run(self) -> None:
+        self.clock.last_tick, self._last_wait, self.clock.samples = time.monotonic(), _runqueue_wait_s(), []
         self.timer.start()
         self._sampler = StallSampler(self.clock)
         self._sampler.start()
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """Around a test's own checks, such as reading back a PDF the app wrote: not the app's work.
+
+        Run on a worker thread instead, such a check still stalls the UI thread, as Qt calls from
+        Python keep the interpreter lock (rendering a PDF page: 50 ms), and the stall would count
+        against the screen under test.
+        """
+        self.stop()
+        try:
+            yield
+        finally:
+            self._run()
 
     def stop(self) -> None:
         if self.timer.isActive():

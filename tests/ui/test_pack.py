@@ -4,7 +4,6 @@ printing through a non-modal dialog, shipped and ready for pickup — with the w
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QApplication
 
 from core.storage.database import Database
+from tests.ui.conftest import Watchdog
 from tests.ui.kit import Kit, build_kit, close_kit, sign_in
 from tests.ui.pack_kit import add_picked, barcode, outbox_actions, seed_store, shipment_moves
 from ui.screens.pack import PackScreen
@@ -110,15 +110,15 @@ def _read_pdf(path: Path) -> tuple[bytes, int, QSize]:
         doc.close()
 
 
-def pdf_facts(qtbot, path: Path) -> tuple[bytes, int, QSize]:
-    """Start bytes, page count and first page size, read off the UI thread (the watchdog is on)."""
-    with ThreadPoolExecutor(1) as pool:
-        future = pool.submit(_read_pdf, path)
-        qtbot.waitUntil(future.done, timeout=10_000)
-        return future.result()
+def pdf_facts(watchdog: Watchdog, path: Path) -> tuple[bytes, int, QSize]:
+    """Start bytes, page count and first page size: the test's own reading, not the screen's work."""
+    with watchdog.paused():
+        return _read_pdf(path)
 
 
-def test_save_pdfs_writes_a_readable_label_and_slip(qtbot, pack_kit: Kit, tmp_path: Path) -> None:
+def test_save_pdfs_writes_a_readable_label_and_slip(
+    qtbot, ui_watchdog, pack_kit: Kit, tmp_path: Path
+) -> None:
     screen = open_pack(qtbot, pack_kit, "W1-S01")
     _check_all(qtbot, pack_kit, screen)
     qtbot.waitUntil(
@@ -129,11 +129,13 @@ def test_save_pdfs_writes_a_readable_label_and_slip(qtbot, pack_kit: Kit, tmp_pa
     label, slip = screen.saved
     assert label == tmp_path / "documents" / "label-W1-S01.pdf"
     assert label.stat().st_size > 1000 and slip.stat().st_size > 1000
-    assert pdf_facts(qtbot, label) == (b"%PDF-1.4", 1, QSize(288, 432))  # 4 × 6 inches
-    assert pdf_facts(qtbot, slip) == (b"%PDF-1.4", 1, QSize(612, 792))  # US Letter
+    assert pdf_facts(ui_watchdog, label) == (b"%PDF-1.4", 1, QSize(288, 432))  # 4 × 6 inches
+    assert pdf_facts(ui_watchdog, slip) == (b"%PDF-1.4", 1, QSize(612, 792))  # US Letter
 
 
-def test_print_opens_the_system_dialog_without_blocking(qtbot, pack_kit: Kit, tmp_path: Path) -> None:
+def test_print_opens_the_system_dialog_without_blocking(
+    qtbot, ui_watchdog, pack_kit: Kit, tmp_path: Path
+) -> None:
     screen = open_pack(qtbot, pack_kit, "W1-S01")
     _check_all(qtbot, pack_kit, screen)
     qtbot.mouseClick(screen.bench.print_label_button, Qt.MouseButton.LeftButton)
@@ -146,7 +148,7 @@ def test_print_opens_the_system_dialog_without_blocking(qtbot, pack_kit: Kit, tm
     dialog.done(1)  # what pressing Print does, without the platform's printer list
     qtbot.waitUntil(lambda: screen.print_dialog is None)
     assert screen.banner.outcome == "ok" and "printed.pdf" in screen.banner.text.text()
-    start, pages, size = pdf_facts(qtbot, out)
+    start, pages, size = pdf_facts(ui_watchdog, out)
     assert start.startswith(b"%PDF") and pages == 1 and size == QSize(288, 432)
 
 

@@ -46,6 +46,7 @@ def read(path: Path) -> tuple[int, QSize, QImage]:
 
 
 def off_thread(qtbot, call, *args):  # type: ignore[no-untyped-def]
+    """Run the app's own work (writing a PDF) on a worker thread, as the app does."""
     with ThreadPoolExecutor(1) as pool:
         future = pool.submit(call, *args)
         qtbot.waitUntil(future.done, timeout=10_000)
@@ -60,14 +61,17 @@ def ink(image: QImage) -> int:
     )
 
 
-def test_a_split_order_gets_a_label_per_box_each_with_its_own_number(qtbot, tmp_path: Path) -> None:
+def test_a_split_order_gets_a_label_per_box_each_with_its_own_number(
+    qtbot, ui_watchdog, tmp_path: Path
+) -> None:
     split = sheet(HEAVY)
     assert split.box.fit is Fit.SPLIT and split.parcel_count == 2
     numbers = [split.parcel_tracking(i) for i in range(2)]
     assert numbers[0] == split.tracking_number and numbers[0] != numbers[1]
     assert all(is_valid_tracking_number(n) for n in numbers)
     path = off_thread(qtbot, write_pdf, tmp_path / "label.pdf", "label", split)
-    pages, size, first = off_thread(qtbot, read, path)
+    with ui_watchdog.paused():
+        pages, size, first = read(path)
     assert path.read_bytes().startswith(b"%PDF") and (pages, size) == (2, QSize(288, 432))
     assert ink(first) > 500
 
@@ -81,12 +85,15 @@ def page_texts(path: Path) -> list[str]:
         doc.close()
 
 
-def test_a_pickup_order_gets_a_tag_per_bag_with_the_code_the_counter_scans(qtbot, tmp_path: Path) -> None:
+def test_a_pickup_order_gets_a_tag_per_bag_with_the_code_the_counter_scans(
+    qtbot, ui_watchdog, tmp_path: Path
+) -> None:
     heavy = sheet(HEAVY, "pickup")
     assert heavy.bag_count == heavy.parcel_count == 2  # one bag per suggested box unless chosen
     three = replace(heavy, bags=3)
     path = off_thread(qtbot, write_pdf, tmp_path / "tags.pdf", "label", three)
-    texts = off_thread(qtbot, page_texts, path)
+    with ui_watchdog.paused():
+        texts = page_texts(path)
     codes = [f"BAG:W9-S01:{n}/3" for n in (1, 2, 3)]
     assert len(texts) == 3
     for n, (text, code) in enumerate(zip(texts, codes, strict=True), start=1):
@@ -95,12 +102,13 @@ def test_a_pickup_order_gets_a_tag_per_bag_with_the_code_the_counter_scans(qtbot
     assert [judge_scan(plan, code, {}, set()).bag for code in codes] == [1, 2, 3]
 
 
-def test_a_long_slip_runs_onto_a_second_page(qtbot, tmp_path: Path) -> None:
+def test_a_long_slip_runs_onto_a_second_page(qtbot, ui_watchdog, tmp_path: Path) -> None:
     path = off_thread(qtbot, write_pdf, tmp_path / "slip.pdf", "slip", sheet(TEES))
-    pages, size, first = off_thread(qtbot, read, path)
+    with ui_watchdog.paused():
+        pages, size, first = read(path)
     assert (pages, size) == (2, QSize(612, 792)) and ink(first) > 500
 
 
-def test_the_preview_is_the_label_as_a_picture(qtbot) -> None:
-    image = off_thread(qtbot, label_image, sheet(TEES[:2], "pickup"), 300)
+def test_the_preview_is_the_label_as_a_picture() -> None:
+    image = label_image(sheet(TEES[:2], "pickup"), 300)  # on the UI thread, as the Pack screen paints it
     assert (image.width(), image.height()) == (300, 450) and ink(image) > 300

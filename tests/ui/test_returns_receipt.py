@@ -42,7 +42,7 @@ def _recorded(qtbot, kit: ReturnsKit) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: kit.screen.page is kit.screen.done)
 
 
-def test_save_pdf_writes_the_receipt_a_reader_can_read(qtbot, returns_kit: ReturnsKit) -> None:
+def test_save_pdf_writes_the_receipt_a_reader_can_read(qtbot, ui_watchdog, returns_kit: ReturnsKit) -> None:
     _recorded(qtbot, returns_kit)
     screen = returns_kit.screen
     receipt = screen.receipt
@@ -51,7 +51,8 @@ def test_save_pdf_writes_the_receipt_a_reader_can_read(qtbot, returns_kit: Retur
     qtbot.waitUntil(lambda: screen.paper.saved is not None)
     assert screen.paper.saved == returns_kit.documents / f"return-{receipt.return_id}.pdf"
     assert screen.banner.outcome == "ok" and screen.paper.saved.name in screen.banner.text.text()
-    pages, size, text, dark = off_thread(qtbot, read_text, screen.paper.saved)
+    with ui_watchdog.paused():
+        pages, size, text, dark = read_text(screen.paper.saved)
     assert (pages, size) == (1, QSize(612, 792)) and dark > 1000
     for words in (
         "Return receipt",
@@ -71,7 +72,7 @@ def test_save_pdf_writes_the_receipt_a_reader_can_read(qtbot, returns_kit: Retur
 
 
 def test_print_opens_the_system_dialog_and_prints_the_receipt(
-    qtbot, returns_kit: ReturnsKit, tmp_path: Path
+    qtbot, ui_watchdog, returns_kit: ReturnsKit, tmp_path: Path
 ) -> None:
     _recorded(qtbot, returns_kit)
     screen = returns_kit.screen
@@ -85,11 +86,14 @@ def test_print_opens_the_system_dialog_and_prints_the_receipt(
     dialog.done(1)  # what pressing Print does
     qtbot.waitUntil(lambda: screen.paper.print_dialog is None)
     assert screen.banner.outcome == "ok" and "printed.pdf" in screen.banner.text.text()
-    pages, _size, text, _dark = off_thread(qtbot, read_text, out)
+    with ui_watchdog.paused():
+        pages, _size, text, _dark = read_text(out)
     assert pages == 1 and screen.receipt is not None and screen.receipt.return_id in text
 
 
-def test_a_long_receipt_runs_onto_more_pages_with_the_totals_on_the_last(qtbot, tmp_path: Path) -> None:
+def test_a_long_receipt_runs_onto_more_pages_with_the_totals_on_the_last(
+    qtbot, ui_watchdog, tmp_path: Path
+) -> None:
     line = ReceiptLine(
         "SKU-1", "Crew tee", 1, "wrong_size", "new", "sellable", D("9.99"), D(0), D(0), D("9.99"), None
     )
@@ -100,8 +104,8 @@ def test_a_long_receipt_runs_onto_more_pages_with_the_totals_on_the_last(qtbot, 
     )  # fmt: skip
     assert [len(p) for p in pages_for(20)] == [14, 6] and [len(p) for p in pages_for(7)] == [7]
     assert [len(p) for p in pages_for(8)] == [8, 0]  # eight rows leave no room for the totals
-    pages, _size, text, _dark = off_thread(
-        qtbot, read_text, write_receipt_pdf(tmp_path / "long.pdf", receipt)
-    )
+    path = off_thread(qtbot, write_receipt_pdf, tmp_path / "long.pdf", receipt)
+    with ui_watchdog.paused():
+        pages, _size, text, _dark = read_text(path)
     assert pages == 2 and "Crew tee 19" in text and "Store credit" in text and "none (no receipt)" in text
     assert "manager 9001" in text and text.index("Total refund") > text.index("Crew tee 19")

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from core.domain.associates import SignedIn
 from core.domain.packing import PackCard, PackSheet, ShipResult
 from ui import app_filters
-from ui.background import BackgroundJobs
+from ui.background import BackgroundJobs, paint_soon
 from ui.documents import label_image, write_pdf
 from ui.later import BUSY_WAIT_MS
 from ui.ops import OpRunner, person_message
@@ -114,7 +115,7 @@ class PackScreen(QWidget):
         self.banner.show_answer(
             ScanAnswer("idle", f"Order {sheet.order_id}: {sheet.units} items. {verb}."), sound=False
         )
-        self.jobs.run(lambda: label_image(sheet, PREVIEW_WIDTH), self._preview_ready(sheet))
+        paint_soon(self, lambda: label_image(sheet, PREVIEW_WIDTH), self._preview_ready(sheet))
         if sheet.state == "packed":
             self._prepare_later("label")
 
@@ -124,14 +125,14 @@ class PackScreen(QWidget):
         if sheet is None:
             return
         self._drop_prepared()
-        self.jobs.run(lambda: label_image(sheet, PREVIEW_WIDTH), self._preview_ready(sheet))
+        paint_soon(self, lambda: label_image(sheet, PREVIEW_WIDTH), self._preview_ready(sheet))
         if sheet.state == "packed" or self.bench.finish_button.isEnabled():
             self._prepare_later("label")
 
     def _preview_ready(self, sheet: PackSheet):
-        def show(image: object) -> None:
+        def show(image: QImage) -> None:
             if self.bench.sheet is sheet:
-                self.bench.set_preview(image)  # type: ignore[arg-type]
+                self.bench.set_preview(image)
 
         return show
 

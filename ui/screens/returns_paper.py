@@ -1,6 +1,7 @@
-"""The receipt on paper for the Returns screen: its preview, Save PDF and Print, all off the UI thread.
+"""The receipt on paper for the Returns screen: its preview, Save PDF and Print, none stalling the UI.
 
-Painting and writing happen on the background thread (`ui.background`); the print dialog is built
+Writing the PDF happens on the background thread, the preview is painted in a turn of its own
+(both `ui.background`); the print dialog is built
 in a turn of its own and shown with `open()` (`ui.printing`), never `exec()`. Answers come back as
 `ScanAnswer`s for the screen's banner, and answers for a screen that has gone are dropped.
 """
@@ -16,7 +17,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
 from core.domain.return_desk import ReturnReceipt
-from ui.background import BackgroundJobs
+from ui.background import BackgroundJobs, paint_soon
 from ui.ops import person_message
 from ui.printing import PrintDialog, open_prepared
 from ui.return_receipt import prepare_receipt_print, receipt_image, write_receipt_pdf
@@ -40,7 +41,7 @@ class ReceiptPaper(QObject):
 
     def preview(self, receipt: ReturnReceipt, width: int, show: Callable[[QImage], None]) -> None:
         self.saved = None
-        self.jobs.run(lambda: receipt_image(receipt, width), if_alive(self.owner, show))
+        paint_soon(self, lambda: receipt_image(receipt, width), show)
 
     def save(self, receipt: ReturnReceipt) -> None:
         path = receipt_path(self.folder, receipt)
