@@ -8,9 +8,9 @@ queued signal, like `ui.ops.OpRunner`.
 
 A preview picture is the other way round (`paint_soon`): 2–3 ms of painting, mostly Python
 calling into Qt, so on a worker it holds the interpreter lock that the UI thread needs for every
-event it hands to Python, and each such event waits for the worker's turn to end. Pack's label
-preview painted on the worker stalled the UI thread for 45–75 ms in the screen tests, and for
-25–50 ms once painted on the UI thread in a turn of its own (docs/BENCHMARKS.md).
+event it hands to Python, and each such event waits for the worker's turn to end. Painted on the
+UI thread in a turn of its own, Pack's worst stall over five runs of its screen tests went from
+70 to 52 ms (docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
