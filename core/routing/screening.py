@@ -310,7 +310,7 @@ def _eligible(
         pick(cols.locs, held_by),
         held_by == store if store is not None else np.zeros(len(keep), bool),
         usable,
-        weight_g.tolist(),
+        weight_g,
         units,
         states.items[keep].tolist(),
         rules.labour_by_type[cols.type[held_by]],

@@ -44,10 +44,10 @@ def priced(screened: Screened, build: Callable[[Eligible], Problem]) -> tuple[Pr
 def solo_quotes(p: Problem, screened: Screened) -> SoloQuotes:
     """Per candidate its quote shipping alone every usable unit; excludes those no carrier takes it from."""
     cands = p.cands
-    ticks, penalty = p.ticks_at(np.arange(p.n), np.array(cands.weight_g, np.int64))  # every usable unit
+    ticks, penalty = p.ticks_at(np.arange(p.n), cands.weight_g)  # every usable unit
     for k in np.flatnonzero(ticks == NO_CARRIER).tolist():
         dest = p.destination.postal_code or f"{p.destination.latitude:.3f},{p.destination.longitude:.3f}"
-        values = {"weight_kg": cands.weight_g[k] / 1000, "destination": dest}
+        values = {"weight_kg": int(cands.weight_g[k]) / 1000, "destination": dest}
         screened.drop(int(cands.column[k]), "no_carrier", p.rules, values)
     return ticks, penalty
 
