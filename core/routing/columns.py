@@ -136,10 +136,19 @@ def pick(values: Sequence[T] | np.ndarray, at: np.ndarray) -> list[T]:
 
 
 def pick_columns(table: Sequence[tuple[object, ...]], at: np.ndarray, width: int) -> list[list[Any]]:
-    """The columns of `pick(table, at)`, a table of `width`-wide rows: one pick for all of them."""
+    """The columns of `pick(table, at)`, a table of `width`-wide rows.
+
+    The table is small (an order's distinct entries) and `at` long (its ~170 locations): the
+    table is turned into columns first, then each is picked with one `itemgetter`, so no row of
+    the long result is ever made.
+    """
     if not len(at):
         return [[] for _ in range(width)]
-    return list(map(list, zip(*pick(table, at), strict=True)))
+    ks = at.tolist()
+    if len(ks) == 1:
+        return [[column[ks[0]]] for column in zip(*table, strict=True)]
+    get = itemgetter(*ks)
+    return [list(get(column)) for column in zip(*table, strict=True)]
 
 
 class StockRows:

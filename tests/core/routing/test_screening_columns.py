@@ -75,6 +75,7 @@ def test_pick_columns_splits_the_picked_rows_and_keeps_the_width_when_nothing_is
     table = [("a", 1), ("b", 2), ("c", 3)]
     assert pick_columns(table, np.array([2, 0, 2]), 2) == [["c", "a", "c"], [3, 1, 3]]
     assert pick_columns(table, np.array([], np.intp), 2) == [[], []]
+    assert pick_columns(table, np.array([1]), 2) == [["b"], [2]]  # one location: a column of one
 
 
 def test_an_equal_copy_of_a_location_keeps_the_columns_and_a_changed_one_updates_them() -> None:
