@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from heapq import nsmallest
 from itertools import compress
-from operator import and_, not_
+from operator import not_
 
 from core.routing.candidate_columns import CandidateColumns
 from core.routing.decision import RoutingDecision, Status, amount
@@ -93,8 +93,8 @@ def _routed(d: RoutingDecision) -> str:
 def _holders(d: RoutingDecision) -> list[float]:
     """The distances of the eligible locations that could supply every line in full."""
     cols = d.candidate_columns
-    full = map(d.line_count.__eq__, cols.items)
-    return list(compress(cols.distance_km, map(and_, cols.eligible, full)))  # no Python loop per location
+    full = map(d.line_count.__eq__, compress(cols.items, cols.eligible))  # compared only where eligible
+    return list(compress(compress(cols.distance_km, cols.eligible), full))  # no Python loop per location
 
 
 def _skip_reason(cols: CandidateColumns, i: int, d: RoutingDecision) -> str:
