@@ -3,7 +3,8 @@
 Every test here runs under `ui_watchdog` (autouse): a 10 ms QTimer on the UI thread records the
 largest gap between its ticks while the test body runs, and the test fails if the UI thread was
 ever blocked for more than 100 ms (principle 6). Heavy set-up (migrations, PIN hashing) happens in
-fixtures, before the watchdog starts measuring. With `OMS_UI_STALL_LOG=FILE` each test's longest
+fixtures, before the watchdog starts measuring; a test's own checks of what the app wrote (reading
+a PDF back) run inside `ui_watchdog.paused()`. With `OMS_UI_STALL_LOG=FILE` each test's longest
 stall is appended to FILE (node id, tab, milliseconds), to compare runs (docs/BENCHMARKS.md).
 """
 
