@@ -115,7 +115,7 @@ class PackScreen(QWidget):
         self.banner.show_answer(
             ScanAnswer("idle", f"Order {sheet.order_id}: {sheet.units} items. {verb}."), sound=False
         )
-        paint_soon(self, lambda: label_image(sheet, PREVIEW_WIDTH), self._preview_ready(sheet))
+        self._preview(sheet)
         if sheet.state == "packed":
             self._prepare_later("label")
 
@@ -125,16 +125,18 @@ class PackScreen(QWidget):
         if sheet is None:
             return
         self._drop_prepared()
-        paint_soon(self, lambda: label_image(sheet, PREVIEW_WIDTH), self._preview_ready(sheet))
+        self._preview(sheet)
         if sheet.state == "packed" or self.bench.finish_button.isEnabled():
             self._prepare_later("label")
 
-    def _preview_ready(self, sheet: PackSheet):
+    def _preview(self, sheet: PackSheet) -> None:
+        """Paint the label preview soon; shown only if the bench still holds this sheet by then."""
+
         def show(image: QImage) -> None:
             if self.bench.sheet is sheet:
                 self.bench.set_preview(image)
 
-        return show
+        paint_soon(self, lambda: label_image(sheet, PREVIEW_WIDTH), show)
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False

@@ -1,9 +1,9 @@
 """The receipt on paper for the Returns screen: its preview, Save PDF and Print, none stalling the UI.
 
 Writing the PDF happens on the background thread, the preview is painted in a turn of its own
-(both `ui.background`); the print dialog is built
-in a turn of its own and shown with `open()` (`ui.printing`), never `exec()`. Answers come back as
-`ScanAnswer`s for the screen's banner, and answers for a screen that has gone are dropped.
+(both `ui.background`); the print dialog is built in a turn of its own and shown with `open()`
+(`ui.printing`), never `exec()`. Answers come back as `ScanAnswer`s for the screen's banner, and
+answers for a screen that has gone are dropped.
 """
 
 from __future__ import annotations
