@@ -52,6 +52,7 @@ class Eligible:
         "labour",
         "locs",
         "origin",
+        "origin_zones",
         "overstock",
         "pickup_here",
         "prio",
@@ -80,6 +81,7 @@ class Eligible:
         dist: list[int],
         prio: list[int],
         distances: np.ndarray,
+        origin_zones: tuple[str, ...],
     ) -> None:
         self.rows = rows  # order line index -> its row in the per-line matrices
         self.column = column  # each one's position in the order's `Screened` columns
@@ -90,7 +92,8 @@ class Eligible:
         self.items = items  # how many lines each could supply in full
         self.labour = labour  # ticks per unit picked
         self.overstock = overstock  # [line row, k]: ticks per unit (<= 0), the days-of-supply bonus
-        self.origin = origin  # equal numbers, equal country and time zone (`LaneQuoter.lanes` groups)
+        self.origin = origin  # equal numbers, equal country and time zone (`LaneQuoter.lanes_at` groups)
+        self.origin_zones = origin_zones  # the time zone of each such number
         n = len(locs)
         self.bonus = np.zeros(n, np.int64)  # the overstock bonus sending every usable unit (ticks, <= 0)
         self.priority = np.zeros(n, np.int64)  # ticks per shipment
@@ -125,6 +128,7 @@ class Eligible:
             dist=[self.dist[k] for k in keep],
             prio=[self.prio[k] for k in keep],
             distances=self.distances[at],
+            origin_zones=self.origin_zones,
         )
         out.bonus, out.priority, out.capacity = self.bonus[at], self.priority[at], self.capacity[at]
         return out

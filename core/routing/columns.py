@@ -57,6 +57,7 @@ class LocationColumns:
         self.used = np.array([loc.used_capacity_today for loc in locs], np.int64)
         self.rank = np.array([max(loc.priority, 0) for loc in locs], np.int64)  # priority, 0 at least
         self._origins: dict[tuple[str, str], int] = {}
+        self.origin_zones: tuple[str, ...] = ()  # the time zone of each origin number
         self.origin = np.array([self._origin_of(loc) for loc in locs], np.int64)
         self._fences: dict[CompiledFence, np.ndarray] = {}
 
@@ -72,7 +73,11 @@ class LocationColumns:
 
     def _origin_of(self, loc: LocationSnapshot) -> int:
         """Equal numbers for equal country and time zone: what the rate broker's lanes group by."""
-        return self._origins.setdefault((loc.country, loc.timezone), len(self._origins))
+        key = (loc.country, loc.timezone)
+        if key not in self._origins:
+            self._origins[key] = len(self._origins)
+            self.origin_zones = (*self.origin_zones, loc.timezone)
+        return self._origins[key]
 
     def follows(self, locations: Mapping[str, LocationSnapshot]) -> bool:
         """Bring changed rows up to date; False when locations were added or removed (rebuild)."""

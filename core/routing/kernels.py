@@ -309,25 +309,6 @@ def solo_entries(
 
 
 @njit(cache=True, nogil=True)
-def band_groups(
-    distances: np.ndarray,  # km
-    groups: np.ndarray,  # equal numbers: equal country and time zone
-    edges: np.ndarray,  # the rate sheet's distance-band edges, sorted
-    alone: np.ndarray,  # per origin: keep it on its own (a charted ZIP3), or empty for none
-) -> tuple[np.ndarray, np.ndarray]:
-    """`alike` of the origins' (group, distance band): which band edges each distance passes."""
-    count = len(distances)
-    key = np.empty((count, 1), np.int64)
-    width = len(edges) + 1
-    for j in range(count):
-        if len(alone) and alone[j]:
-            key[j, 0] = -1 - j
-        else:
-            key[j, 0] = groups[j] * width + np.searchsorted(edges, distances[j], side="right")
-    return alike(key)
-
-
-@njit(cache=True, nogil=True)
 def tenths(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`round(x, 1)` of each value, and the indexes of the few values left to `round` itself.
 
@@ -480,7 +461,6 @@ _KERNELS = (
     screen_lines,
     twin_waits,
     solo_entries,
-    band_groups,
     tenths,
     quoted_ticks,
     single_sums,

@@ -168,11 +168,11 @@ class Problem:
         shipping = np.flatnonzero(~cands.pickup_here)
         if not len(shipping):
             return
-        ids, inverse = lanes.lane_groups(  # type: ignore[union-attr]
-            cands.locs, cands.distances, shipping, cands.origin[shipping]
+        ids = lanes.lanes_at(  # type: ignore[union-attr]
+            cands.locs, cands.distances, shipping, cands.origin[shipping], cands.origin_zones
         )
-        self._lane[shipping] = np.array(ids, np.int64)[inverse]
-        self._slot[shipping] = np.array([table.slot(lane) for lane in ids], np.intp)[inverse]
+        self._lane[shipping] = ids
+        self._slot[shipping] = table.slots(ids)
         self._rows = list(map(table.rows.__getitem__, self._slot.tolist()))
 
     def options_table(self) -> OptionsTable:

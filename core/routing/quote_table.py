@@ -25,33 +25,48 @@ UNQUOTED = object()  # in `rows`: not quoted yet
 class QuoteTable:
     """`rows[slot][weight class]` and the same cells' ticks and promise penalty as arrays."""
 
-    __slots__ = ("classes", "penalty", "rows", "slots", "ticks")
+    __slots__ = ("by_lane", "classes", "penalty", "rows", "ticks")
 
     def __init__(self, classes: int) -> None:
         self.classes = classes
         self.clear()
 
     def clear(self) -> None:
-        self.slots: dict[int, int] = {}  # lane id -> slot
+        # lane id -> slot, -1: none yet (ids count up from 0 and lanes are reused across orders)
+        self.by_lane = np.full(1024, -1, np.intp)
         self.rows: list[list[Quoted] | None] = [None]
         self.ticks = np.full((64, self.classes), MISSING, np.int64)
         self.penalty = np.zeros((64, self.classes), np.int64)  # the missed-promise part of `ticks`
         self.ticks[PICKUP] = 0
 
     def __len__(self) -> int:
-        return len(self.slots)
+        return len(self.rows) - 1  # lanes held (slot 0 is no lane)
 
-    def slot(self, lane: int) -> int:
-        found = self.slots.get(lane)
-        if found is None:
-            found = self.slots[lane] = len(self.rows)
-            self.rows.append([UNQUOTED] * self.classes)  # type: ignore[list-item]
-            if found == len(self.ticks):
-                grown = np.full((2 * found, self.classes), MISSING, np.int64)
-                grown[:found] = self.ticks
-                self.ticks = grown
-                self.penalty = np.concatenate([self.penalty, np.zeros_like(self.penalty)])
+    def slots(self, lanes: np.ndarray) -> np.ndarray:
+        """Each lane's slot, rows made for lanes met the first time."""
+        try:
+            found = self.by_lane[lanes]
+        except IndexError:  # a lane id beyond the array
+            grown = np.full(2 * int(lanes.max()) + 1, -1, np.intp)
+            grown[: len(self.by_lane)] = self.by_lane
+            self.by_lane = grown
+            found = self.by_lane[lanes]
+        if len(found) and found.min() < 0:
+            for lane in lanes[found < 0].tolist():
+                self._add(lane)
+            found = self.by_lane[lanes]
         return found
+
+    def _add(self, lane: int) -> None:
+        if self.by_lane[lane] >= 0:
+            return  # met twice among one call's new lanes
+        slot = self.by_lane[lane] = len(self.rows)
+        self.rows.append([UNQUOTED] * self.classes)  # type: ignore[list-item]
+        if slot == len(self.ticks):
+            grown = np.full((2 * slot, self.classes), MISSING, np.int64)
+            grown[:slot] = self.ticks
+            self.ticks = grown
+            self.penalty = np.concatenate([self.penalty, np.zeros_like(self.penalty)])
 
     def store(self, slot: int, wclass: int, found: Quoted, penalty: int) -> None:
         """Fill one cell in both views."""

@@ -320,6 +320,7 @@ def _eligible(
         dist=dist.tolist(),
         prio=cols.rank[held_by].tolist(),
         distances=km[keep],
+        origin_zones=cols.origin_zones,
     )
     if rules.overstock_per_day and rules.overstock_max_days:
         _overstock(made, prepared, network, rules)

@@ -53,14 +53,12 @@ class RateBroker:
 
     def lanes(self, destination: Address, ready_at: datetime, promise_by: datetime | None) -> LaneQuoter:
         """Quotes from many origins to one destination, cached across orders (see `lanes`)."""
-        from core.routing.rates.lanes import LaneQuoter  # lanes builds on this module
-
-        return LaneQuoter(self, destination, ready_at, promise_by)
+        return self.lane_table().view(self, destination, ready_at, promise_by)
 
     def lane_table(self) -> LaneTable:
         """The quotes shared by every `lanes` view of this broker, made on first use."""
         if self._lane_table is None:
-            from core.routing.rates.lanes import LaneTable
+            from core.routing.rates.lanes import LaneTable  # lanes builds on this module
 
             self._lane_table = LaneTable(self)
         return self._lane_table
@@ -84,7 +82,11 @@ class RateBroker:
 
     def local_ready(self, origin: Place, ready_at: datetime) -> datetime:
         """When the parcel is ready, on the origin's clock (cut-offs are local times)."""
-        return _aware(ready_at, "ready_at").astimezone(self._zone(origin.timezone, "origin"))
+        return self.local_ready_in(origin.timezone, ready_at)
+
+    def local_ready_in(self, timezone: str, ready_at: datetime) -> datetime:
+        """`ready_at` on the clock of an origin in `timezone`."""
+        return _aware(ready_at, "ready_at").astimezone(self._zone(timezone, "origin"))
 
     def promise_date(self, destination: Address, promise_by: datetime | None) -> date | None:
         """The promised delivery day, on the destination's calendar."""

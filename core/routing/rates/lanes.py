@@ -15,26 +15,38 @@ this destination, its ZIP3; so locations in the same band share the work.
 
 A lane never outlives what it was keyed on: the ready day and the promise day are part of it, so a
 cached quote is never returned for another ready day, cut-off side or promise.
+
+Across orders, an origin no zone chart pairs with the destination has its lane decided by its time
+zone's ready class, its distance band, the promise day and the residential flag alone. So the lane
+of every (origin group, band) cell is kept per *context* (the ready classes of every origin time
+zone, the promise day, the residential flag): most orders find every lane in one array step, and
+the broker is asked only about cells no order of that context met before. Ready classes are kept
+per *period*, the largest whole number of seconds dividing an hour and every cut-off's time of day
+(an hour for the sample sheet): in a time zone whose offset is whole periods, no class boundary
+(a cut-off, midnight) lies strictly inside a period of UTC, so every instant strictly inside one
+shares its class, and an instant exactly on a period's start is kept apart.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from math import floor
+from functools import reduce
+from math import floor, gcd
 
 import numpy as np
 
 from core.domain.geo import distance_km
-from core.routing.kernels import band_groups
 from core.routing.rates.broker import RateBroker, best_quote
 from core.routing.shipping import Address, Place, RateQuote
 
 MAX_LANES = 50_000  # distinct lanes kept per broker before the tables start afresh
+MAX_READY = 4_096  # ready classes kept per (time zone, period) before starting afresh
 _Lane = tuple[tuple[str | None, ...], date, int, date | None, bool]
-_NONE_ALONE = np.zeros(0, bool)  # no origin's ZIP3 is charted with the destination
+Ready = tuple[datetime, date, int]  # a ready time on the origin's clock, its day, cut-offs it is past
+Period = tuple[float, bool]  # (whole periods of UTC since the epoch, exactly on a period's start)
 
 
 class LaneTable:
@@ -47,12 +59,16 @@ class LaneTable:
     __slots__ = (
         "band_zones",
         "bounds_g",
+        "contexts",
         "cutoffs",
         "edges",
         "floors_g",
         "ids",
         "next_id",
+        "period_s",
         "quotes",
+        "ready_by_period",
+        "ready_classes",
         "reps",
         "weights",
     )
@@ -71,17 +87,47 @@ class LaneTable:
         # An origin no zone chart pairs with the destination is zoned by distance alone, and the
         # distance only by which band edges it passes: its zones per band, for every order.
         self.band_zones: dict[int, tuple[str | None, ...]] = {}
+        # Per context (`LaneQuoter.lanes_at`), the lane id of every (origin group, band) cell, -1: not met.
+        self.contexts: dict[Hashable, np.ndarray] = {}
+        times = [c.hour * 3600 + c.minute * 60 + c.second for c in self.cutoffs]
+        exact = not any(c.microsecond for c in self.cutoffs)
+        self.period_s = reduce(gcd, times, 3600) if exact else 0  # 0: ready classes are not kept
+        self.ready_by_period: dict[tuple[str, Period], Ready] = {}
+        # (origin time zones, period) -> their ready classes, where every one of them is kept
+        self.ready_classes: dict[tuple[tuple[str, ...], Period], tuple[tuple[date, int], ...]] = {}
 
     @property
     def classes(self) -> int:
         """Weight classes per lane: one per tier bound, plus "heavier than every tier"."""
         return len(self.weights) + 1
 
+    def view(
+        self, broker: RateBroker, destination: Address, ready_at: datetime, promise_by: datetime | None
+    ) -> LaneQuoter:
+        """`RateBroker.lanes`: one order's view of this table."""
+        return LaneQuoter(broker, destination, ready_at, promise_by)
+
     def reset_if_full(self) -> None:
-        if len(self.ids) > MAX_LANES or len(self.quotes) > MAX_LANES * 4:
+        if len(self.ids) > MAX_LANES or len(self.quotes) > MAX_LANES * 4 or len(self.contexts) > MAX_LANES:
             self.ids.clear()
             self.reps.clear()
             self.quotes.clear()
+            self.contexts.clear()
+
+    def ready(self, broker: RateBroker, timezone: str, ready_at: datetime, period: Period | None) -> Ready:
+        """The ready class of `ready_at` on a time zone's clock, kept per period where that is exact."""
+        key = (timezone, period) if period is not None else None
+        found = self.ready_by_period.get(key) if key is not None else None
+        if found is None:
+            local = broker.local_ready_in(timezone, ready_at)
+            found = (local, local.date(), bisect_left(self.cutoffs, local.time()))  # cut-offs strictly before
+            offset = local.utcoffset()
+            if key is not None and offset is not None and not offset.total_seconds() % self.period_s:
+                if len(self.ready_by_period) >= MAX_READY:
+                    self.ready_by_period.clear()
+                    self.ready_classes.clear()
+                self.ready_by_period[key] = found
+        return found
 
 
 class LaneQuoter:
@@ -90,6 +136,7 @@ class LaneQuoter:
     __slots__ = (
         "_broker",
         "_charted",
+        "_period",
         "_promise",
         "_ready",
         "_ready_at",
@@ -106,9 +153,11 @@ class LaneQuoter:
         table.reset_if_full()
         self._broker, self._table, self.destination = broker, table, destination
         self._ready_at = ready_at
+        stamp, period = ready_at.timestamp(), table.period_s
+        self._period: Period | None = (stamp // period, not stamp % period) if period else None
         self._promise = broker.promise_date(destination, promise_by)
         self._residential = destination.residential
-        self._ready: dict[str, tuple[datetime, date, int]] = {}  # origin time zone -> ready class
+        self._ready: dict[str, Ready] = {}  # origin time zone -> ready class
         # What of an origin decides its lane for this order: country, ZIP3 (only if some carrier's
         # zone chart pairs it with this destination), which band edges the distance passes, and
         # its time zone.
@@ -125,17 +174,8 @@ class LaneQuoter:
             km = distance_km(origin.latitude, origin.longitude, dest.latitude, dest.longitude)
         return self.lanes([origin], [km])[0]
 
-    def lanes(self, origins: Sequence[Place], km: list[float], groups: np.ndarray | None = None) -> list[int]:
-        """`lane` of each origin at its exact distance, the distance bands found in one array step.
-
-        An order asks for ~150 origins, most of them sharing a country, time zone and band, so
-        only the first origin of each such group goes through the broker. `groups`, when given,
-        numbers the origins so that equal numbers mean equal country and time zone: then only one
-        origin per group and band is even looked at (an origin whose ZIP3 a zone chart pairs with
-        this destination stays on its own).
-        """
-        if groups is not None and len(origins) > 1:
-            return self._grouped(origins, km, groups)
+    def lanes(self, origins: Sequence[Place], km: list[float]) -> list[int]:
+        """`lane` of each origin at its exact distance, the distance bands found in one array step."""
         bands = np.searchsorted(self._table.edges, km, side="right").tolist()
         charted, seen = self._charted, self._seen
         keys = [
@@ -147,41 +187,86 @@ class LaneQuoter:
             for key, origin, d in zip(keys, origins, km, strict=True)
         ]
 
-    def _grouped(self, origins: Sequence[Place], km: list[float], groups: np.ndarray) -> list[int]:
-        ids, inverse = self.lane_groups(origins, km, np.arange(len(origins)), groups)
-        return np.array(ids, np.int64)[inverse].tolist()
+    def lanes_at(
+        self,
+        origins: Sequence[Place],
+        km: np.ndarray,
+        at: np.ndarray,
+        groups: np.ndarray,
+        zones: tuple[str, ...],
+    ) -> np.ndarray:
+        """`lane` of `origins[i]` for each i in `at`, most of them read from this order's context.
 
-    def lane_groups(
-        self, origins: Sequence[Place], km: Sequence[float] | np.ndarray, at: np.ndarray, groups: np.ndarray
-    ) -> tuple[list[int], np.ndarray]:
-        """The lanes of `origins[i]` for i in `at` as (distinct lane ids, each one's index in them).
-
-        `groups[j]` numbers origin `at[j]` so that equal numbers mean equal country and time zone;
-        only one origin per group and distance band is looked at (an origin whose ZIP3 a zone chart
-        pairs with this destination stays on its own). Grouping is one compiled step, so an order's
-        ~150 origins cost no Python loop.
+        `groups[j]` numbers origin `at[j]`'s time zone as `zones` does (`zones[groups[j]]`). An order
+        asks for ~150 origins; the lane of each (group, band) cell is kept per context across
+        orders, so only cells no order of this context met go through the broker, and an origin
+        whose ZIP3 a zone chart pairs with this destination is looked up on its own.
         """
-        alone = (
-            np.array([origins[i].postal_code[:3] in self._charted for i in at.tolist()], bool)
-            if self._charted
-            else _NONE_ALONE
-        )
-        firsts, inverse = band_groups(np.asarray(km, float)[at], groups, self._table.edges, alone)
-        reps = at[firsts].tolist()
-        return self.lanes([origins[i] for i in reps], [km[i] for i in reps]), inverse
+        table = self._table
+        bands = table.edges.searchsorted(km[at], "right")
+        cell = groups * (len(table.edges) + 1) + bands
+        cells = self._cells(zones)
+        alone = self._alone(origins, at)
+        ids = cells[cell]
+        if ids.min() < 0:
+            skip = set(alone)
+            for j in np.flatnonzero(ids < 0).tolist():
+                c = cell[j]
+                if cells[c] < 0 and j not in skip:
+                    i = int(at[j])
+                    cells[c] = self._band_lane(origins[i], float(km[i]), int(bands[j]))
+            ids = cells[cell]
+        if alone:
+            ids[alone] = self.lanes([origins[at[j]] for j in alone], [float(km[at[j]]) for j in alone])
+        return ids
+
+    def _alone(self, origins: Sequence[Place], at: np.ndarray) -> list[int]:
+        """Positions in `at` of origins whose ZIP3 some zone chart pairs with this destination."""
+        charted = self._charted
+        if not charted:
+            return []
+        return [j for j, i in enumerate(at.tolist()) if origins[i].postal_code[:3] in charted]
+
+    def _cells(self, zones: tuple[str, ...]) -> np.ndarray:
+        """This order's context's lane per (group, band) cell, -1 where no order of it met the cell."""
+        table = self._table
+        kept = (zones, self._period) if self._period is not None else None
+        classes = table.ready_classes.get(kept) if kept is not None else None
+        if classes is None:
+            classes = tuple(self._ready_class(tz)[1:] for tz in zones)
+            if kept is not None and all((tz, self._period) in table.ready_by_period for tz in zones):
+                table.ready_classes[kept] = classes
+        key = (zones, classes, self._promise, self._residential)
+        found = table.contexts.get(key)
+        if found is None:
+            found = table.contexts[key] = np.full(len(zones) * (len(table.edges) + 1), -1, np.int64)
+        return found
+
+    def _ready_class(self, timezone: str) -> Ready:
+        found = self._ready.get(timezone)
+        if found is None:
+            found = self._ready[timezone] = self._table.ready(
+                self._broker, timezone, self._ready_at, self._period
+            )
+        return found
 
     def _new_lane(self, seen: tuple[str, str, int, str], origin: Place, km: float) -> int:
+        found = self._lane_of(origin, km, seen[2], seen[1])
+        self._seen[seen] = found
+        return found
+
+    def _band_lane(self, origin: Place, km: float, band: int) -> int:
+        """The lane of an origin no zone chart pairs with this destination."""
+        return self._lane_of(origin, km, band, "")
+
+    def _lane_of(self, origin: Place, km: float, band: int, charted_zip3: str) -> int:
         table = self._table
-        ready = self._ready.get(origin.timezone)
-        if ready is None:
-            local = self._broker.local_ready(origin, self._ready_at)
-            past = bisect_left(table.cutoffs, local.time())  # cut-offs strictly before
-            ready = self._ready[origin.timezone] = (local, local.date(), past)
-        zones = table.band_zones.get(seen[2]) if not seen[1] else None
+        ready = self._ready_class(origin.timezone)
+        zones = table.band_zones.get(band) if not charted_zip3 else None
         if zones is None:
             zones = self._broker.zones(origin, self.destination, km)
-            if not seen[1]:
-                table.band_zones[seen[2]] = zones
+            if not charted_zip3:
+                table.band_zones[band] = zones
         key: _Lane = (
             zones,
             ready[1],
@@ -194,7 +279,6 @@ class LaneQuoter:
             found = table.ids[key] = table.next_id
             table.reps[found] = (key, ready[0])
             table.next_id += 1
-        self._seen[seen] = found
         return found
 
     @property

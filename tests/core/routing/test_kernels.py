@@ -137,28 +137,6 @@ def test_screen_lines_columns_follow_from_the_line_states(
     assert [tuple(state[:, f]) for f in firsts[alike_as].tolist()] == columns
 
 
-@settings(deadline=None)
-@given(
-    st.lists(st.tuples(st.floats(0, 3_000), st.integers(0, 3), st.booleans()), max_size=30),
-    st.lists(st.floats(1, 3_000), min_size=1, max_size=6, unique=True),
-    st.booleans(),
-)
-def test_band_groups_group_origins_by_group_and_band(
-    origins: list[tuple[float, int, bool]], edges: list[float], charted: bool
-) -> None:
-    km = np.array([d for d, _, _ in origins], float)
-    groups = np.array([g for _, g, _ in origins], np.int64)
-    alone = np.array([a for _, _, a in origins], bool) if charted else np.zeros(0, bool)
-    firsts, inverse = kernels.band_groups(km, groups, np.array(sorted(edges)), alone)
-    keys = [
-        ("alone", j) if charted and a else (g, sum(e <= d for e in edges))
-        for j, (d, g, a) in enumerate(origins)
-    ]
-    distinct = list(dict.fromkeys(keys))
-    assert [keys[j] for j in firsts.tolist()] == distinct
-    assert [distinct[i] for i in inverse.tolist()] == keys
-
-
 def test_loaded_names_every_compiled_loop_and_turns_true_once_routing_ran() -> None:
     dispatchers = {v for v in vars(kernels).values() if isinstance(v, CPUDispatcher)}
     assert dispatchers == {*kernels._KERNELS, kernels.alike}  # alike: called only by the others

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.domain.geo import distance_km
+from core.routing.quote_table import QuoteTable
 from core.routing.rates import RateBroker, load_sample_rate_sheet, parse_rate_sheet
 from core.routing.rates import lanes as lanes_module
 from core.routing.shipping import Address, RateQuote, ShipmentRequest
@@ -169,17 +170,58 @@ def test_one_view_prices_many_origins_like_the_broker(
 @given(
     dest=st.sampled_from(ORIGINS),
     picks=st.lists(st.sampled_from(range(len(ORIGINS))), min_size=2, max_size=12),
-    minutes=st.integers(0, 7 * 24 * 60),
+    minutes=st.lists(st.integers(0, 7 * 24 * 60), min_size=1, max_size=3),
+    seconds=st.sampled_from([0, 1, 30, 59]),
+    broker=st.sampled_from([_TEST_BROKER, _SAMPLE_BROKER]),
 )
-def test_origins_grouped_by_country_and_time_zone_get_the_lanes_of_one_by_one(
-    dest: Address, picks: list[int], minutes: int
+def test_lanes_read_from_the_context_are_the_lanes_of_one_by_one(
+    dest: Address, picks: list[int], minutes: list[int], seconds: int, broker: RateBroker
 ) -> None:
-    """The planner's grouped lookup (one origin per group and band) agrees with asking each origin."""
-    ready = at(2, 0) + timedelta(minutes=minutes)
+    """The planner's lookup (lanes kept per context across orders, ready classes per period)
+    agrees with asking each origin, whichever orders came before; the test sheet's zone charts
+    pair some origins with the destination, so they are looked up on their own."""
     origins = [ORIGINS[i] for i in picks]
-    km = [distance_km(o.latitude, o.longitude, dest.latitude, dest.longitude) for o in origins]
+    km = np.array([distance_km(o.latitude, o.longitude, dest.latitude, dest.longitude) for o in origins])
     numbers: dict[tuple[str, str], int] = {}
     groups = np.array([numbers.setdefault((o.country, o.timezone), len(numbers)) for o in origins])
-    grouped = _SAMPLE_BROKER.lanes(dest, ready, None).lanes(origins, km, groups)
-    one_by_one = _SAMPLE_BROKER.lanes(dest, ready, None)
-    assert grouped == [one_by_one.lane(o, d) for o, d in zip(origins, km, strict=True)]
+    zones = tuple(tz for _, tz in numbers)
+    for m in minutes:  # several orders, their contexts kept between them
+        ready = at(2, 0) + timedelta(minutes=m, seconds=seconds)
+        read = broker.lanes(dest, ready, None).lanes_at(origins, km, np.arange(len(origins)), groups, zones)
+        one_by_one = broker.lanes(dest, ready, None)
+        assert read.tolist() == [one_by_one.lane(o, d) for o, d in zip(origins, km.tolist(), strict=True)]
+
+
+def test_ready_classes_are_kept_per_period_and_split_at_a_cut_off() -> None:
+    """Just after a period's start shares the period's class; the instant itself is apart."""
+    broker = RateBroker(parse_rate_sheet(sheet_data()))
+    table = broker.lane_table()
+    assert table.period_s == 3600  # the cut-offs are whole hours
+    cutoff = table.cutoffs[0]
+    on = at(2, cutoff.hour, cutoff.minute)
+    exactly, inside = (
+        broker.lanes(BROOKLYN, on, None),
+        broker.lanes(BROOKLYN, on + timedelta(seconds=1), None),
+    )
+    assert exactly.lane(NYC) != inside.lane(NYC)  # the cut-off is past only after it
+    later = broker.lanes(BROOKLYN, on + timedelta(minutes=59, seconds=59), None)
+    kept = len(table.ready_by_period)
+    assert later.lane(NYC) == inside.lane(NYC) and len(table.ready_by_period) == kept
+
+
+def test_a_cut_off_off_the_hour_makes_the_period_shorter() -> None:
+    data = sheet_data()
+    data["carriers"][0]["services"][0]["cutoff"] = "16:45"
+    table = RateBroker(parse_rate_sheet(data)).lane_table()
+    assert table.period_s == 15 * 60
+
+
+def test_quote_table_gives_each_lane_one_slot_whatever_its_id() -> None:
+    """Lane ids count up for a broker's life: ids beyond the table's array grow it, and a lane met
+    twice in one call gets one slot."""
+    table = QuoteTable(3)
+    first = table.slots(np.array([5, 5_000, 5], np.int64))
+    assert first.tolist() == [1, 2, 1] and len(table) == 2
+    again = table.slots(np.array([5_000, 7, 5], np.int64))
+    assert again.tolist() == [2, 3, 1] and len(table) == 3
+    assert len(table.rows) == 4 and table.ticks.shape[1] == 3
