@@ -11,7 +11,7 @@ shipment would (too many shipments, under the minimum shipment value, no carrier
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from core.domain.orders import DeliveryMethod, OrderRequest
 from core.routing.candidates import Eligible, Line, OrderContext, Screened
@@ -60,7 +60,7 @@ def prepare(
         return [Unplaced(ln.sku, ln.qty, why) for ln in order.lines]
     ctx = OrderContext(str(order.delivery.method), str(order.channel), dest, pickup)
     screened = screen(lines, network, ctx, rules, {})
-    address = dest.address if pickup is None else replace(dest.address, residential=False)
+    address = dest.address_for(residential=pickup is None)
 
     def build(eligible: Eligible) -> Problem:
         promise = order.delivery.promise_by

@@ -7,7 +7,6 @@ exception: the caller stores the decision either way.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import datetime
 
 from core.domain.orders import DeliveryMethod, OrderRequest
@@ -68,7 +67,7 @@ class Planner:
         screened = screen(lines, network, ctx, rules, excluded)
         ready_at = now or order.placed_at
         # A transfer to the pickup store goes to a business address: no residential surcharge.
-        address = dest.address if pickup is None else replace(dest.address, residential=False)
+        address = dest.address_for(residential=pickup is None)
 
         def problem(eligible: Eligible) -> Problem:
             promise = order.delivery.promise_by

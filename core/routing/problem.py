@@ -75,7 +75,7 @@ class Bundle:
         self._option_set: frozenset[int] | None = None
         self._unit_cost: dict[int, int] | None = None
         self._usable: dict[int, int] | None = None
-        cheapest = int(unit_at.min()) if len(at) else 0
+        cheapest = int(np.minimum.reduce(unit_at)) if len(at) else 0  # no wrapper: every order
         if usable_at is not None:
             # At most max_shipments locations can share the line: the largest of them bound what fits.
             best = int(np.sort(usable_at)[::-1][:max_shipments].sum())
@@ -165,7 +165,7 @@ class Problem:
     def _find_lanes(self) -> None:
         """Every shipping candidate's lane and its row of converted quotes, found for all at once."""
         lanes, cands, table = self._lanes, self.cands, self._table
-        shipping = np.flatnonzero(~cands.pickup_here)
+        shipping = (~cands.pickup_here).nonzero()[0]
         if not len(shipping):
             return
         ids = lanes.lanes_at(  # type: ignore[union-attr]
@@ -404,7 +404,7 @@ def _bundles(lines: list[Line], cands: Eligible, rules: CompiledRules) -> list[B
         first = cands.rows[members[0].index]
         if split:  # units of one line from any location holding some
             got = cands.usable[first]
-            ks = np.flatnonzero(got > 0)
+            ks = (got > 0).nonzero()[0]
             out.append(
                 Bundle(tuple(members), True, ks, cands.unit_cost(first)[ks], got[ks], rules.max_shipments)
             )
@@ -416,7 +416,7 @@ def _bundles(lines: list[Line], cands: Eligible, rules: CompiledRules) -> list[B
             row = cands.rows[m.index]
             able &= cands.usable[row] >= m.qty
             unit += cands.unit_cost(row) * m.qty
-        ks = np.flatnonzero(able)
+        ks = able.nonzero()[0]
         out.append(Bundle(tuple(members), False, ks, unit[ks], None, rules.max_shipments))
     # Most constrained first: failures surface early and the bound tightens sooner.
     out.sort(key=lambda b: (len(b.options), -b.weight_g, b.lines[0].index))

@@ -51,7 +51,7 @@ class QuoteTable:
             grown[: len(self.by_lane)] = self.by_lane
             self.by_lane = grown
             found = self.by_lane[lanes]
-        if len(found) and found.min() < 0:
+        if len(found) and np.minimum.reduce(found) < 0:
             for lane in lanes[found < 0].tolist():
                 self._add(lane)
             found = self.by_lane[lanes]

@@ -78,7 +78,13 @@ class Destination:
 
     @property
     def address(self) -> Address:
-        return Address(self.postal_code, self.country, self.latitude, self.longitude, self.timezone, True)
+        return self.address_for(residential=True)
+
+    def address_for(self, *, residential: bool) -> Address:
+        """The carriers' view: a transfer to a pickup store goes to a business address."""
+        return Address(
+            self.postal_code, self.country, self.latitude, self.longitude, self.timezone, residential
+        )
 
 
 @dataclass

@@ -33,29 +33,29 @@ def priced(screened: Screened, build: Callable[[Eligible], Problem]) -> tuple[Pr
     search, so the problem is built again without it.
     """
     p = build(screened.eligible)
-    ticks, penalty = solo_quotes(p, screened)
-    if (ticks == NO_CARRIER).any():
-        keep = np.flatnonzero(ticks != NO_CARRIER)
+    ticks, penalty = p.ticks_at(np.arange(p.n), p.cands.weight_g)  # every usable unit
+    carried = ticks != NO_CARRIER
+    if not carried.all():
+        _no_carrier(p, screened, (~carried).nonzero()[0].tolist())
+        keep = carried.nonzero()[0]
         p = build(p.cands.subset(keep.tolist()))
         ticks, penalty = ticks[keep], penalty[keep]
     return p, (ticks, penalty)
 
 
-def solo_quotes(p: Problem, screened: Screened) -> SoloQuotes:
-    """Per candidate its quote shipping alone every usable unit; excludes those no carrier takes it from."""
+def _no_carrier(p: Problem, screened: Screened, dropped: list[int]) -> None:
+    """Exclude the candidates no carrier takes their own parcel from."""
     cands = p.cands
-    ticks, penalty = p.ticks_at(np.arange(p.n), cands.weight_g)  # every usable unit
-    for k in np.flatnonzero(ticks == NO_CARRIER).tolist():
+    for k in dropped:
         dest = p.destination.postal_code or f"{p.destination.latitude:.3f},{p.destination.longitude:.3f}"
         values = {"weight_kg": int(cands.weight_g[k]) / 1000, "destination": dest}
         screened.drop(int(cands.column[k]), "no_carrier", p.rules, values)
-    return ticks, penalty
 
 
 def rows(p: Problem, screened: Screened, quotes: SoloQuotes) -> CandidateColumns:
     """Every considered location's entry of the explanation, in screening order, money as text.
 
-    Made from the screening's columns; `quotes` are `solo_quotes(p)`. An eligible location's cost
+    Made from the screening's columns; `quotes` are `priced`'s. An eligible location's cost
     components shipping alone are keyed by their values, so locations alike (most of them: one
     lane, one labour rate) share one dictionary and its money texts, made once and then shared by
     every order with the same components (never written to once made).

@@ -208,9 +208,9 @@ class LaneQuoter:
         cells = self._cells(zones)
         alone = self._alone(origins, at)
         ids = cells[cell]
-        if ids.min() < 0:
+        if len(ids) and np.minimum.reduce(ids) < 0:
             skip = set(alone)
-            for j in np.flatnonzero(ids < 0).tolist():
+            for j in (ids < 0).nonzero()[0].tolist():
                 c = cell[j]
                 if cells[c] < 0 and j not in skip:
                     i = int(at[j])
