@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,6 +24,9 @@ from core.routing.kernels import quoted_ticks
 from core.routing.quote_table import MISSING, NO_CARRIER, UNQUOTED, Quoted, QuoteTable
 from core.routing.shipping import Address, RateQuote, ShipmentRequest, ShippingQuoter
 from core.routing.snapshot import NetworkSnapshot
+
+if TYPE_CHECKING:  # a broker's lanes, made through the quoter
+    from core.routing.rates.lanes import LaneQuoter, LaneTable
 
 Part = tuple[int, int, int]  # (bundle index, candidate index, units)
 # `kernels.single_sums`' arguments after the candidate count: (starts, candidate, unit ticks,
@@ -152,23 +156,27 @@ class Problem:
         self.total_units = sum(b.units for b in self.bundles)
         # A quoter that shares quotes between origins (RateBroker.lanes) is asked once per lane and
         # weight class; each candidate then reads its lane's row of converted quotes.
-        lanes = getattr(quoter, "lanes", None)
-        self._lanes = lanes(destination, ready_at, promise_by) if lanes is not None else None
-        self._bounds = self._lanes.bounds_g if self._lanes is not None else ()
+        # The order's view (`LaneQuoter`) is made only when some candidate ships: a pickup at the
+        # store itself, most pickup orders, needs none.
+        lane_table = getattr(quoter, "lane_table", None)
+        self._lane_table: LaneTable | None = lane_table() if lane_table is not None else None
+        self._lanes: LaneQuoter | None = None
+        self._bounds = self._lane_table.bounds_g if self._lane_table is not None else ()
         self._lane = np.full(self.n, -1, np.int64)  # lane ids, -1 for the pickup store itself
         self._slot = np.zeros(self.n, np.intp)  # each candidate's slot in the quote table
         self._rows: list[list[Quoted] | None] = [None] * self.n
-        if self._lanes is not None:
-            self._table = shared if shared is not None else QuoteTable(self._lanes.classes)
+        if self._lane_table is not None:
+            self._table = shared if shared is not None else QuoteTable(self._lane_table.classes)
             self._find_lanes()
 
     def _find_lanes(self) -> None:
         """Every shipping candidate's lane and its row of converted quotes, found for all at once."""
-        lanes, cands, table = self._lanes, self.cands, self._table
+        cands, table = self.cands, self._table
         shipping = (~cands.pickup_here).nonzero()[0]
         if not len(shipping):
             return
-        ids = lanes.lanes_at(  # type: ignore[union-attr]
+        lanes = self._lanes = self.quoter.lanes(self.destination, self.ready_at, self.promise_by)  # type: ignore[attr-defined]
+        ids = lanes.lanes_at(
             cands.locs, cands.distances, shipping, cands.origin[shipping], cands.origin_zones
         )
         self._lane[shipping] = ids
@@ -208,7 +216,7 @@ class Problem:
 
     def ships(self, ks: list[int], weight_g: int) -> list[int | None]:
         """`ship(k, weight_g)` for each candidate k: one weight, so one weight class for all."""
-        if self._lanes is None:
+        if self._lane_table is None:
             return [self.ship(k, weight_g) for k in ks]
         ticks, _ = self.ticks_at(np.array(ks, np.intp), np.full(len(ks), weight_g, np.int64))
         return [None if t == NO_CARRIER else t for t in ticks.tolist()]
@@ -219,13 +227,13 @@ class Problem:
         Ticks are `NO_CARRIER` where no service carries the parcel. With lanes this is a read of
         the quote table's arrays; only cells never quoted before go through `quote`.
         """
-        if self._lanes is None:
+        if self._lane_table is None:
             found = [self.quote(k, w) for k, w in zip(ks.tolist(), weights_g.tolist(), strict=True)]
             return (
                 np.array([NO_CARRIER if q is None else q[0] for q in found], np.int64),
                 np.array([self._penalty(q) for q in found], np.int64),
             )
-        table, floors = self._table, self._lanes.floors_g
+        table, floors = self._table, self._lane_table.floors_g
         ticks, penalty, unquoted = quoted_ticks(
             table.ticks, table.penalty, self._slot, floors, ks, weights_g, MISSING
         )
@@ -268,7 +276,7 @@ class Problem:
     def lane_ids(self) -> np.ndarray:
         """Each candidate's rate-broker lane (equal lanes, equal shipping for every weight); -1 for
         the pickup store itself and for quoters without lanes."""
-        return self._lane if self._lanes is not None else np.full(self.n, -1, np.int64)
+        return self._lane if self._lane_table is not None else np.full(self.n, -1, np.int64)
 
     def _shipping(self, q: RateQuote) -> int:
         return to_ticks(q.cost * self.rules.shipping_weight)
