@@ -168,7 +168,7 @@ class _Entries:
             return
         start, low = len(self.table), states.low.tolist()
         self.table += [
-            _why_not_entry(states.state[:, k].tolist(), prepared, low) for k in states.firsts.tolist()
+            _why_not_entry(column, prepared, low) for column in states.state[:, states.firsts].T.tolist()
         ]
         self.at[passing[states.missing]] = states.alike_as + start
 
