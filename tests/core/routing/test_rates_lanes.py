@@ -7,7 +7,7 @@ silently route orders on stale prices; these tests pin that down against `RateBr
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import numpy as np
@@ -225,3 +225,23 @@ def test_quote_table_gives_each_lane_one_slot_whatever_its_id() -> None:
     again = table.slots(np.array([5_000, 7, 5], np.int64))
     assert again.tolist() == [2, 3, 1] and len(table) == 3
     assert len(table.rows) == 4 and table.ticks.shape[1] == 3
+
+
+def test_context_lanes_follow_the_clock_across_daylight_saving_changes() -> None:
+    """Every 20 minutes through the nights the clocks change (New York and Los Angeles origins):
+    lanes read from the kept contexts and ready classes are the lanes of one-by-one lookups."""
+    broker = RateBroker(parse_rate_sheet(sheet_data()))
+    origins = [NYC, PHILADELPHIA, CHICAGO, LA]
+    km = np.array(
+        [distance_km(o.latitude, o.longitude, CHICAGO.latitude, CHICAGO.longitude) for o in origins]
+    )
+    numbers: dict[str, int] = {}
+    groups = np.array([numbers.setdefault(o.timezone, len(numbers)) for o in origins])
+    for night in (datetime(2025, 3, 9, 4, tzinfo=UTC), datetime(2025, 11, 2, 4, tzinfo=UTC)):
+        for step in range(36):
+            ready = night + timedelta(minutes=20 * step)
+            read = broker.lanes(CHICAGO, ready, None).lanes_at(
+                origins, km, np.arange(len(origins)), groups, tuple(numbers)
+            )
+            one_by_one = broker.lanes(CHICAGO, ready, None)
+            assert read.tolist() == [one_by_one.lane(o, d) for o, d in zip(origins, km.tolist(), strict=True)]
