@@ -20,6 +20,7 @@ from core.routing.decision import RoutingDecision, Unplaced
 from core.routing.outcome import build_decision
 from core.routing.planner import _lines, _nothing  # the planner's own setup
 from core.routing.problem import Part, Plan, Problem
+from core.routing.quote_table import QuoteTable
 from core.routing.rules import RuleSet
 from core.routing.screening import screen
 from core.routing.search import Outcome
@@ -45,6 +46,7 @@ def prepare(
     order: OrderRequest,
     network: NetworkSnapshot,
     destination: Destination | None = None,
+    shared: QuoteTable | None = None,
 ) -> Prepared | list[Unplaced]:
     """Mirror of the setup in `Planner.route`; the unplaced lines when the pickup store is unknown.
 
@@ -64,7 +66,7 @@ def prepare(
 
     def build(eligible: Eligible) -> Problem:
         promise = order.delivery.promise_by
-        return Problem(lines, eligible, rules, quoter, network, address, order.placed_at, promise)
+        return Problem(lines, eligible, rules, quoter, network, address, order.placed_at, promise, shared)
 
     problem, quotes = priced(screened, build)
     return Prepared(lines, unknown, screened, problem, quotes)
@@ -77,12 +79,15 @@ class BaselineRouter:
         self.rule_set = rule_set
         self.rules: CompiledRules = compile_rules(rule_set)
         self.quoter = quoter
+        self._shared = QuoteTable.shared_by(quoter)  # converted quotes per lane, as the planner keeps them
 
     def route(
         self, order: OrderRequest, network: NetworkSnapshot, *, destination: Destination | None = None
     ) -> RoutingDecision:
         """The naive plan as a decision: method "baseline", exact False, `total` in ticks."""
-        prep = prepare(self.rules, self.quoter, order, network, destination)
+        if self._shared is not None:
+            self._shared.clear_if_full()
+        prep = prepare(self.rules, self.quoter, order, network, destination, self._shared)
         if isinstance(prep, list):
             decision = _nothing(order, self.rules, prep)
             decision.method, decision.exact = "baseline", False

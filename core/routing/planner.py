@@ -26,8 +26,6 @@ from core.routing.single import seed, single_location_is_optimal
 from core.routing.snapshot import Destination, NetworkSnapshot, destination_for
 from core.routing.solo import priced, rows
 
-MAX_SHARED_LANES = 20_000
-
 
 class Planner:
     """Compiles a rule set once and routes any number of orders under it."""
@@ -36,8 +34,7 @@ class Planner:
         self.rule_set = rule_set
         self.rules: CompiledRules = compile_rules(rule_set)
         self.quoter = quoter
-        lanes = getattr(quoter, "lane_table", None)  # converted quotes per lane, across orders
-        self._shared = QuoteTable(lanes().classes) if lanes is not None else None
+        self._shared = QuoteTable.shared_by(quoter)  # converted quotes per lane, across orders
 
     def route(
         self,
@@ -62,8 +59,8 @@ class Planner:
             else dict.fromkeys(exclude_locations, "re-routed away from it")
         )
         ctx = OrderContext(str(order.delivery.method), str(order.channel), dest, pickup)
-        if self._shared is not None and len(self._shared) > MAX_SHARED_LANES:
-            self._shared.clear()
+        if self._shared is not None:
+            self._shared.clear_if_full()
         screened = screen(lines, network, ctx, rules, excluded)
         ready_at = now or order.placed_at
         # A transfer to the pickup store goes to a business address: no residential surcharge.

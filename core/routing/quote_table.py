@@ -16,6 +16,7 @@ import numpy as np
 from core.routing.shipping import RateQuote
 
 Quoted = tuple[int, RateQuote] | None  # (ticks: shipping × weight + promise penalty, the quote)
+MAX_SHARED_LANES = 20_000  # lanes a router's table keeps before starting afresh
 MISSING = -2  # in `ticks`: not quoted yet
 NO_CARRIER = -1  # in `ticks`: no service carries it
 PICKUP = 0  # the slot of a candidate that is the pickup store itself
@@ -38,6 +39,16 @@ class QuoteTable:
         self.ticks = np.full((64, self.classes), MISSING, np.int64)
         self.penalty = np.zeros((64, self.classes), np.int64)  # the missed-promise part of `ticks`
         self.ticks[PICKUP] = 0
+
+    @classmethod
+    def shared_by(cls, quoter: object) -> QuoteTable | None:
+        """A table a router keeps across orders, for a quoter with lanes (a rate broker); else None."""
+        lane_table = getattr(quoter, "lane_table", None)
+        return cls(lane_table().classes) if lane_table is not None else None
+
+    def clear_if_full(self) -> None:
+        if len(self) > MAX_SHARED_LANES:
+            self.clear()
 
     def __len__(self) -> int:
         return len(self.rows) - 1  # lanes held (slot 0 is no lane)
