@@ -42,6 +42,7 @@ _LOCATION_FILTERS = (
 _OWN_KEYS = ("excluded", "capacity", "distance")
 _OWN_VALUES = np.zeros(FENCE + 1, bool)  # by filter code (fences clipped to FENCE)
 _OWN_VALUES[[1 + _LOCATION_FILTERS.index(key) for key in _OWN_KEYS]] = True
+_CAPACITY = 1 + _LOCATION_FILTERS.index("capacity")
 
 
 def screen(
@@ -147,16 +148,37 @@ class _Entries:
         n = len(TYPES)
         found, self.at, self.passing, owned = location_entries(at, failed, cols.type, n, _OWN_VALUES)
         self.table = [_shared(kind // n, TYPES[kind % n], ctx, rules, fences) for kind in found.tolist()]
-        for k in owned.tolist():  # the exclusions that carry each location's own values
+        if not len(owned):
+            return
+        full = failed[owned] == _CAPACITY
+        if full.any():
+            self._at_capacity(owned[full], at, cols, rules)
+        for k in owned[~full].tolist():  # the exclusions that carry each location's own values
             key, loc = _LOCATION_FILTERS[failed[k] - 1], cols.locs[at[k]]
             if key == "excluded":
                 own: dict[str, Any] = {"why": excluded[loc.code]}
-            elif key == "capacity":
-                own = {"used": loc.used_capacity_today, "capacity": loc.daily_capacity}
             else:
                 own = {"distance_km": round(km[k], 1), "max_km": rules.max_km[ctx.method]}
             self.at[k] = len(self.table)
             self.table.append((key, own, rules.reasons[key].format(**own), _NOTHING))
+
+    def _at_capacity(
+        self, ks: np.ndarray, at: np.ndarray, cols: LocationColumns, rules: CompiledRules
+    ) -> None:
+        """Locations at daily capacity, one entry per (used, capacity) pair.
+
+        As a day fills up, an order meets dozens of full stores (46 late in the benchmark's day),
+        most of them with the same figures: an entry each was most of the order's screening.
+        """
+        rows, made, where = at[ks], {}, []
+        for pair in zip(cols.used[rows].tolist(), cols.capacity[rows].tolist(), strict=True):
+            found = made.get(pair)
+            if found is None:
+                found = made[pair] = len(self.table)
+                own = {"used": pair[0], "capacity": pair[1]}
+                self.table.append(("capacity", own, rules.reasons["capacity"].format(**own), _NOTHING))
+            where.append(found)
+        self.at[ks] = where
 
     def why_not(self, passing: np.ndarray, states: _LineStates, prepared: list[_Prepared]) -> None:
         """Per passing location missing some lines, why per SKU; one giving none is excluded by the first.

@@ -52,6 +52,24 @@ def test_daily_capacity_left() -> None:
     assert "Northside (S03) was skipped: at daily capacity 40/40." in d.text
 
 
+def test_full_stores_each_show_their_own_figures() -> None:
+    """Stores at capacity with the same figures share one entry; each still reads its own."""
+    full = [
+        loc("S02", 20, daily_capacity=40, used_capacity_today=40),
+        loc("S03", 10, daily_capacity=40, used_capacity_today=40),
+        loc("S04", 30, daily_capacity=12, used_capacity_today=13),
+    ]
+    net = network([loc("S01", 100), *full], {(s, "A"): 5 for s in ("S01", "S02", "S03", "S04")}, ITEMS)
+    d = route({}, net, order(("A", 1)))
+    assert [s.location for s in d.shipments] == ["S01"]
+    got = {code: (excluded(d, code).reason, excluded(d, code).values) for code in ("S02", "S03", "S04")}
+    assert got == {
+        "S02": ("at daily capacity 40/40", {"used": 40, "capacity": 40}),
+        "S03": ("at daily capacity 40/40", {"used": 40, "capacity": 40}),
+        "S04": ("at daily capacity 13/12", {"used": 13, "capacity": 12}),
+    }
+
+
 def test_brokering_safety_stock_largest_applicable_value_wins() -> None:
     net = network([loc("S01", 100), loc("S02", 10)], {("S01", "A"): 5, ("S02", "A"): 2}, ITEMS)
     rules = {"filters": {"brokering_safety_stock": {"units": 1, "by_category": {"toys": 2}}}}
