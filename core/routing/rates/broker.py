@@ -90,10 +90,12 @@ class RateBroker:
 
     def promise_date(self, destination: Address, promise_by: datetime | None) -> date | None:
         """The promised delivery day, on the destination's calendar."""
-        if promise_by is None:
-            return None
+        return None if promise_by is None else self.promise_local(destination, promise_by).date()
+
+    def promise_local(self, destination: Address, promise_by: datetime) -> datetime:
+        """`promise_by` on the destination's clock."""
         due = _aware(promise_by, "promise_by")
-        return due.astimezone(self._zone(destination.timezone, "destination")).date()
+        return due.astimezone(self._zone(destination.timezone, "destination"))
 
     def zones(self, origin: Place, destination: Address, km: float | None = None) -> tuple[str | None, ...]:
         """Per carrier, the zone of this origin-destination pair (None: the carrier does not serve it).

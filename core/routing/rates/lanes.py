@@ -43,7 +43,7 @@ from core.routing.rates.broker import RateBroker, best_quote
 from core.routing.shipping import Address, Place, RateQuote
 
 MAX_LANES = 50_000  # distinct lanes kept per broker before the tables start afresh
-MAX_READY = 4_096  # ready classes kept per (time zone, period) before starting afresh
+MAX_READY = 4_096  # ready classes and promise days kept per (time zone, period) before starting afresh
 _Lane = tuple[tuple[str | None, ...], date, int, date | None, bool]
 Ready = tuple[datetime, date, int]  # a ready time on the origin's clock, its day, cut-offs it is past
 Period = tuple[float, bool]  # (whole periods of UTC since the epoch, exactly on a period's start)
@@ -66,6 +66,7 @@ class LaneTable:
         "ids",
         "next_id",
         "period_s",
+        "promise_by_period",
         "quotes",
         "ready_by_period",
         "ready_classes",
@@ -93,6 +94,7 @@ class LaneTable:
         exact = not any(c.microsecond for c in self.cutoffs)
         self.period_s = reduce(gcd, times, 3600) if exact else 0  # 0: ready classes are not kept
         self.ready_by_period: dict[tuple[str, Period], Ready] = {}
+        self.promise_by_period: dict[tuple[str, Period], date] = {}  # destination time zone: promise day
         # (origin time zones, period) -> their ready classes, where every one of them is kept
         self.ready_classes: dict[tuple[tuple[str, ...], Period], tuple[tuple[date, int], ...]] = {}
 
@@ -114,6 +116,13 @@ class LaneTable:
             self.quotes.clear()
             self.contexts.clear()
 
+    def period_of(self, moment: datetime) -> Period | None:
+        """The period `moment` falls in; None where nothing is kept (a naive time is refused later)."""
+        if not self.period_s or moment.tzinfo is None:
+            return None
+        stamp = moment.timestamp()
+        return stamp // self.period_s, not stamp % self.period_s
+
     def ready(self, broker: RateBroker, timezone: str, ready_at: datetime, period: Period | None) -> Ready:
         """The ready class of `ready_at` on a time zone's clock, kept per period where that is exact."""
         key = (timezone, period) if period is not None else None
@@ -121,13 +130,35 @@ class LaneTable:
         if found is None:
             local = broker.local_ready_in(timezone, ready_at)
             found = (local, local.date(), bisect_left(self.cutoffs, local.time()))  # cut-offs strictly before
-            offset = local.utcoffset()
-            if key is not None and offset is not None and not offset.total_seconds() % self.period_s:
-                if len(self.ready_by_period) >= MAX_READY:
-                    self.ready_by_period.clear()
-                    self.ready_classes.clear()
+            if key is not None and self._whole_periods(local):
                 self.ready_by_period[key] = found
         return found
+
+    def promise(self, broker: RateBroker, destination: Address, promise_by: datetime | None) -> date | None:
+        """`RateBroker.promise_date`, kept per period: a day ends at midnight, a period's start."""
+        if promise_by is None:
+            return None
+        period = self.period_of(promise_by)
+        key = (destination.timezone, period) if period is not None else None
+        found = self.promise_by_period.get(key) if key is not None else None
+        if found is None:
+            due = broker.promise_local(destination, promise_by)
+            found = due.date()
+            if key is not None and self._whole_periods(due):
+                self.promise_by_period[key] = found
+        return found
+
+    def _whole_periods(self, local: datetime) -> bool:
+        """Whether `local`'s offset is whole periods, so its clock's boundaries are periods' starts;
+        makes room for one more kept class when so."""
+        offset = local.utcoffset()
+        if offset is None or offset.total_seconds() % self.period_s:
+            return False
+        if len(self.ready_by_period) + len(self.promise_by_period) >= MAX_READY:
+            self.ready_by_period.clear()
+            self.promise_by_period.clear()
+            self.ready_classes.clear()
+        return True
 
 
 class LaneQuoter:
@@ -153,9 +184,8 @@ class LaneQuoter:
         table.reset_if_full()
         self._broker, self._table, self.destination = broker, table, destination
         self._ready_at = ready_at
-        stamp, period = ready_at.timestamp(), table.period_s
-        self._period: Period | None = (stamp // period, not stamp % period) if period else None
-        self._promise = broker.promise_date(destination, promise_by)
+        self._period = table.period_of(ready_at)
+        self._promise = table.promise(broker, destination, promise_by)
         self._residential = destination.residential
         self._ready: dict[str, Ready] = {}  # origin time zone -> ready class
         # What of an origin decides its lane for this order: country, ZIP3 (only if some carrier's

@@ -11,9 +11,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.domain.errors import ValidationError
 from core.domain.geo import distance_km
 from core.routing.quote_table import QuoteTable
 from core.routing.rates import RateBroker, load_sample_rate_sheet, parse_rate_sheet
@@ -245,3 +247,19 @@ def test_context_lanes_follow_the_clock_across_daylight_saving_changes() -> None
             )
             one_by_one = broker.lanes(CHICAGO, ready, None)
             assert read.tolist() == [one_by_one.lane(o, d) for o, d in zip(origins, km.tolist(), strict=True)]
+
+
+def test_promise_days_are_kept_per_period_and_naive_times_are_still_refused() -> None:
+    broker = RateBroker(parse_rate_sheet(sheet_data()))
+    table = broker.lane_table()
+    midnight = at(3, 0)  # New York, as the destination's clock
+    before, on = midnight - timedelta(seconds=1), midnight
+    assert table.promise(broker, BROOKLYN, before) == before.date()
+    assert table.promise(broker, BROOKLYN, on) == on.date()  # a period's start is kept apart
+    assert table.promise(broker, BROOKLYN, before - timedelta(minutes=30)) == before.date()
+    assert len(table.promise_by_period) == 2
+    naive = before.replace(tzinfo=None)
+    with pytest.raises(ValidationError, match="promise_by"):
+        broker.lanes(BROOKLYN, at(2, 10), naive)
+    with pytest.raises(ValidationError, match="ready_at"):
+        broker.lanes(BROOKLYN, at(2, 10).replace(tzinfo=None), None).lane(NYC)
