@@ -151,7 +151,6 @@ class Screened:
     failed and the sentence; a location missing some lines keeps why per SKU (`unavailable`).
     """
 
-    locs: list[LocationSnapshot]
     codes: list[str]
     names: list[str]
     types: list[str]

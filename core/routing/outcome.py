@@ -134,7 +134,7 @@ def _why_unplaced(p: Problem, options: list[int], sku: str, screened: Screened) 
     if not holders:
         return f"no location has {sku} in stock"
     reasons = [
-        f"{screened.locs[k].name} ({screened.locs[k].code}): "
+        f"{screened.names[k]} ({screened.codes[k]}): "
         + (screened.unavailable[k].get(sku) or screened.reason[k])
         for k in holders[:MAX_REASONS]
     ]

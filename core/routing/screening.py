@@ -96,7 +96,6 @@ def screen(
     items = np.zeros(len(at), np.int64)
     items[passing] = states.items
     out = Screened(
-        pick(cols.locs, at),
         pick(cols.codes, at),
         pick(cols.names, at),
         pick(cols.types, at),

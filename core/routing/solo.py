@@ -71,7 +71,7 @@ def rows(p: Problem, screened: Screened, quotes: SoloQuotes) -> CandidateColumns
         cands.capacity,
         cands.bonus,
         cands.column,
-        len(screened.locs),
+        len(screened.codes),
         NO_CARRIER,
     )
     made = [_UNPRICED, *(_TEXTS.get(key) or _texts(key) for key in map(tuple, found.tolist()))]
