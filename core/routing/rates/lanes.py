@@ -43,6 +43,7 @@ from core.routing.rates.broker import RateBroker, best_quote
 from core.routing.shipping import Address, Place, RateQuote
 
 MAX_LANES = 50_000  # distinct lanes kept per broker before the tables start afresh
+MAX_CONTEXTS = 10_000  # contexts kept (an array of ~100 lane ids each, a few hundred a day) likewise
 MAX_READY = 4_096  # ready classes and promise days kept per (time zone, period) before starting afresh
 _Lane = tuple[tuple[str | None, ...], date, int, date | None, bool]
 Ready = tuple[datetime, date, int]  # a ready time on the origin's clock, its day, cut-offs it is past
@@ -110,7 +111,7 @@ class LaneTable:
         return LaneQuoter(broker, destination, ready_at, promise_by)
 
     def reset_if_full(self) -> None:
-        if len(self.ids) > MAX_LANES or len(self.quotes) > MAX_LANES * 4 or len(self.contexts) > MAX_LANES:
+        if len(self.ids) > MAX_LANES or len(self.quotes) > MAX_LANES * 4 or len(self.contexts) > MAX_CONTEXTS:
             self.ids.clear()
             self.reps.clear()
             self.quotes.clear()

@@ -263,3 +263,19 @@ def test_promise_days_are_kept_per_period_and_naive_times_are_still_refused() ->
         broker.lanes(BROOKLYN, at(2, 10), naive)
     with pytest.raises(ValidationError, match="ready_at"):
         broker.lanes(BROOKLYN, at(2, 10).replace(tzinfo=None), None).lane(NYC)
+
+
+def test_contexts_start_afresh_when_too_many_and_lanes_stay_right(monkeypatch) -> None:
+    monkeypatch.setattr(lanes_module, "MAX_CONTEXTS", 1)
+    broker = RateBroker(parse_rate_sheet(sheet_data()))
+    origins = [CHICAGO, LA]
+    km = np.array([distance_km(o.latitude, o.longitude, NYC.latitude, NYC.longitude) for o in origins])
+    groups, zones = np.array([0, 1]), (CHICAGO.timezone, LA.timezone)
+    for day in range(2, 6):
+        view = broker.lanes(NYC, at(day, 10), None)
+        read = view.lanes_at(origins, km, np.arange(2), groups, zones)
+        assert len(broker.lane_table().contexts) <= 2
+        for lane, origin in zip(read.tolist(), origins, strict=True):
+            assert view.quote(lane, view.weight_class(500)) == direct(
+                broker, origin, NYC, 500, at(day, 10), None
+            )
