@@ -245,7 +245,7 @@ class LaneQuoter:
                 c = cell[j]
                 if cells[c] < 0 and j not in skip:
                     i = int(at[j])
-                    cells[c] = self._band_lane(origins[i], float(km[i]), int(bands[j]))
+                    cells[c] = self._lane_of(origins[i], float(km[i]), int(bands[j]), "")  # not charted
             ids = cells[cell]
         if alone:
             ids[alone] = self.lanes([origins[at[j]] for j in alone], [float(km[at[j]]) for j in alone])
@@ -286,11 +286,8 @@ class LaneQuoter:
         self._seen[seen] = found
         return found
 
-    def _band_lane(self, origin: Place, km: float, band: int) -> int:
-        """The lane of an origin no zone chart pairs with this destination."""
-        return self._lane_of(origin, km, band, "")
-
     def _lane_of(self, origin: Place, km: float, band: int, charted_zip3: str) -> int:
+        """The lane from `origin`; `charted_zip3` is "" unless a zone chart pairs it with the destination."""
         table = self._table
         ready = self._ready_class(origin.timezone)
         zones = table.band_zones.get(band) if not charted_zip3 else None
