@@ -94,6 +94,117 @@ def screen_locations(
 
 
 @njit(cache=True, nogil=True)
+def screen_order(
+    held: np.ndarray,  # [line, location]: has a stock row
+    store: int,  # the pickup store's index, -1 for ship orders
+    lat: np.ndarray,  # radians
+    cos_lat: np.ndarray,
+    lon: np.ndarray,  # degrees
+    dest_lat: float,  # radians
+    dest_lon: float,  # degrees
+    diameter_km: float,
+    excluded: np.ndarray,  # per location, or empty when nothing is excluded
+    skip_disabled: bool,
+    enabled: np.ndarray,
+    pickup: np.ndarray,
+    transfer_to_pickup: bool,
+    allowed: np.ndarray,  # per location type
+    loc_type: np.ndarray,
+    ships: np.ndarray,
+    require_capacity: bool,
+    capacity: np.ndarray,
+    used: np.ndarray,
+    max_km: float,  # inf: no limit
+    fences: np.ndarray,  # [fence, location]: excluded by whole-location fence j
+    atp: np.ndarray,  # [line, location]: ATP, 0 where no stock row
+    safety: np.ndarray,  # [line, location type]: brokering safety stock
+    per_line: np.ndarray,  # [line]: `screen_lines`' figures
+    fence_first: np.ndarray,  # [line, location]: 1 + the first category fence excluding it, 0 none
+    types: int,  # how many location types there are
+    own: np.ndarray,  # per filter code (fences clipped to FENCE): its exclusions carry own values
+) -> tuple[
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+]:
+    """A whole order's screening in one call: `screen_locations`, `location_entries`, `screen_lines`
+    over the locations passing every location filter, and `tenths` of the distances.
+
+    One call instead of four, with none of the arrays between them made in Python: each call and
+    each step between costs microseconds, and every order screens.
+
+    Returns (at, km, km_tenths, near, failed, kinds, kind_at, owned, items, first_states, low,
+    missing, alike_as, keep, usable, per_kept): `screen_locations`' three; `tenths`' two;
+    `location_entries`' but the passing ones; per considered location the lines it supplies in full
+    (0 unless it passed); `screen_lines`' states of the first location of each alike group
+    ([line, group]), and its `low`, `alike_as`, `usable` and `per_kept`, with `missing` and `keep`
+    as positions among the considered locations.
+    """
+    at, km, failed = screen_locations(
+        held,
+        store,
+        lat,
+        cos_lat,
+        lon,
+        dest_lat,
+        dest_lon,
+        diameter_km,
+        excluded,
+        skip_disabled,
+        enabled,
+        pickup,
+        transfer_to_pickup,
+        allowed,
+        loc_type,
+        ships,
+        require_capacity,
+        capacity,
+        used,
+        max_km,
+        fences,
+    )
+    kinds, kind_at, passing, owned = location_entries(at, failed, loc_type, types, own)
+    state, low, passed_items, firsts, missing, alike_as, keep, usable, per_kept = screen_lines(
+        at[passing], km[passing], atp, safety, loc_type, per_line, fence_first
+    )
+    items = np.zeros(len(at), np.int64)
+    items[passing] = passed_items
+    km_tenths, near = tenths(km)
+    first_states = state[:, firsts].copy()
+    return (
+        at,
+        km,
+        km_tenths,
+        near,
+        failed,
+        kinds,
+        kind_at,
+        owned,
+        items,
+        first_states,
+        low,
+        passing[missing],
+        alike_as,
+        passing[keep],
+        usable,
+        per_kept,
+    )
+
+
+@njit(cache=True, nogil=True)
 def location_entries(
     at: np.ndarray,  # considered location indices
     failed: np.ndarray,  # per considered location: 0 or the first location filter failed
@@ -451,19 +562,17 @@ def lightest_pieces(
 
 def loaded() -> bool:
     """Whether every loop routing calls has been compiled, or loaded from numba's cache, in this
-    process (`alike` is only called by the others)."""
+    process (`_INNER`, the loops only the others call, come with them)."""
     return all(kernel.signatures for kernel in _KERNELS)
 
 
 _KERNELS = (
-    screen_locations,
-    location_entries,
-    screen_lines,
+    screen_order,
     twin_waits,
     solo_entries,
-    tenths,
     quoted_ticks,
     single_sums,
     single_leaders,
     lightest_pieces,
 )
+_INNER = (alike, screen_locations, location_entries, screen_lines, tenths)  # called by the others only

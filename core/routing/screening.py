@@ -22,7 +22,7 @@ from core.domain.geo import EARTH_RADIUS_KM
 from core.routing.candidates import _NOTHING, Eligible, Line, OrderContext, Screened
 from core.routing.columns import LocationColumns, pick, pick_columns
 from core.routing.compiled import TYPES, CompiledFence, CompiledRules
-from core.routing.kernels import FENCE, location_entries, screen_lines, screen_locations, tenths
+from core.routing.kernels import FENCE, screen_order
 from core.routing.snapshot import NetworkSnapshot
 
 DIAMETER_KM = 2 * EARTH_RADIUS_KM
@@ -61,8 +61,29 @@ def screen(
     fences = tuple(f for f in rules.fences if f.applies_to_order(ctx.channel, dest.region, dest.postal_code))
     whole = [f for f in fences if not f.categories]  # fences of whole locations; the rest are per line
     max_km = rules.max_km.get(ctx.method)
-    at, km_array, failed = screen_locations(
-        np.array([held for held, _ in rows], bool).reshape(len(rows), n),
+    prepared = [
+        _Prepared(line, tuple(f for f in fences if line.category in f.categories), rules) for line in lines
+    ]
+    count = len(lines)
+    (
+        at,
+        km_array,
+        km_tenths,
+        near,
+        failed,
+        kinds,
+        kind_at,
+        owned,
+        items,
+        first_states,
+        low,
+        missing,
+        alike_as,
+        keep,
+        usable,
+        per_kept,
+    ) = screen_order(
+        np.array([held for held, _ in rows], bool).reshape(count, n),
         -1 if store is None else store,
         cols.lat,
         cols.cos_lat,
@@ -83,18 +104,18 @@ def screen(
         cols.used,
         float("inf") if max_km is None else max_km,
         np.array([cols.fence_mask(f) for f in whole], bool).reshape(len(whole), n),
+        np.array([atp for _, atp in rows], np.int64).reshape(count, n),
+        np.array([p.safety for p in prepared], np.int64).reshape(count, len(TYPES)),
+        np.array(
+            [(p.line.qty, p.needed, p.top, len(p.fences), p.line.weight_g) for p in prepared], np.int64
+        ).reshape(count, 5),
+        _fence_first(prepared, cols, count, n),
+        len(TYPES),
+        _OWN_VALUES,
     )
     km = km_array.tolist()
-    entry = _Entries(cols, at, failed, km, ctx, rules, whole, excluded)
-    prepared = [
-        _Prepared(line, tuple(f for f in fences if line.category in f.categories), rules) for line in lines
-    ]
-    passing = entry.passing
-    passed_km = km_array[passing]
-    states = _LineStates(at[passing], passed_km, cols, rows, prepared)
-    entry.why_not(passing, states, prepared)
-    items = np.zeros(len(at), np.int64)
-    items[passing] = states.items
+    entry = _Entries(cols, at, failed, kinds, kind_at, owned, km, ctx, rules, whole, excluded)
+    entry.why_not(missing, alike_as, first_states, low, prepared)
     out = Screened(
         pick(cols.codes, at),
         pick(cols.names, at),
@@ -103,14 +124,24 @@ def screen(
         *entry.columns(),
         items.tolist(),
     )
-    out.tenths = _tenths(km_array, km)
-    out.eligible = _eligible(passing, at[passing], passed_km, store, cols, states, prepared, network, rules)
+    out.tenths = _tenths(km_tenths, near, km)
+    out.eligible = _eligible(
+        keep, at[keep], km_array[keep], items[keep], usable, per_kept, store, cols, prepared, network, rules
+    )
     return out
 
 
-def _tenths(km: np.ndarray, values: list[float]) -> list[float]:
-    """`[round(x, 1) for x in values]` (`values` is `km` as a list), equal to the last bit."""
-    found, near = tenths(km)
+def _fence_first(prepared: list[_Prepared], cols: LocationColumns, count: int, n: int) -> np.ndarray:
+    """[line, location]: 1 + the first category fence excluding the location from the line, 0: none."""
+    found = np.zeros((count, n), np.int64)
+    for m, p in enumerate(prepared):
+        for j in range(len(p.fences) - 1, -1, -1):
+            found[m][cols.fence_mask(p.fences[j])] = j + 1
+    return found
+
+
+def _tenths(found: np.ndarray, near: np.ndarray, values: list[float]) -> list[float]:
+    """`[round(x, 1) for x in values]` from `kernels.tenths`' two arrays, equal to the last bit."""
     out = found.tolist()
     for k in near.tolist():
         out[k] = round(values[k], 1)
@@ -131,22 +162,25 @@ class _Entries:
     Capacity, distance and re-routing exclusions carry each location's own values.
     """
 
-    __slots__ = ("at", "passing", "table")
+    __slots__ = ("at", "table")
 
     def __init__(
         self,
         cols: LocationColumns,
         at: np.ndarray,
         failed: np.ndarray,
+        kinds: np.ndarray,
+        kind_at: np.ndarray,
+        owned: np.ndarray,
         km: list[float],
         ctx: OrderContext,
         rules: CompiledRules,
         fences: list[CompiledFence],
         excluded: Mapping[str, str],
     ) -> None:
-        n = len(TYPES)
-        found, self.at, self.passing, owned = location_entries(at, failed, cols.type, n, _OWN_VALUES)
-        self.table = [_shared(kind // n, TYPES[kind % n], ctx, rules, fences) for kind in found.tolist()]
+        """`kinds`, `kind_at` and `owned` are `kernels.location_entries`' (the passing locations aside)."""
+        n, self.at = len(TYPES), kind_at
+        self.table = [_shared(kind // n, TYPES[kind % n], ctx, rules, fences) for kind in kinds.tolist()]
         if not len(owned):
             return
         full = failed[owned] == _CAPACITY
@@ -179,19 +213,26 @@ class _Entries:
             where.append(found)
         self.at[ks] = where
 
-    def why_not(self, passing: np.ndarray, states: _LineStates, prepared: list[_Prepared]) -> None:
+    def why_not(
+        self,
+        missing: np.ndarray,
+        alike_as: np.ndarray,
+        first_states: np.ndarray,
+        low: np.ndarray,
+        prepared: list[_Prepared],
+    ) -> None:
         """Per passing location missing some lines, why per SKU; one giving none is excluded by the first.
 
         Locations whose lines fail alike (the same fence, or the same ATP and safety stock) share
-        one entry, added to the table in the order `states.firsts` lists them.
+        one entry: `kernels.screen_order` gives the states of the first of each group
+        (`first_states`), the group of each location in `missing` (`alike_as`), and per line the
+        least ATP the states count from (`low`).
         """
-        if not len(states.missing):
+        if not len(missing):
             return
-        start, low = len(self.table), states.low.tolist()
-        self.table += [
-            _why_not_entry(column, prepared, low) for column in states.state[:, states.firsts].T.tolist()
-        ]
-        self.at[passing[states.missing]] = states.alike_as + start
+        start, least = len(self.table), low.tolist()
+        self.table += [_why_not_entry(column, prepared, least) for column in first_states.T.tolist()]
+        self.at[missing] = alike_as + start
 
     def columns(self) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
         """(excluded_by, values, reason, unavailable), one entry per considered location."""
@@ -260,87 +301,41 @@ class _Prepared:
         return found
 
 
-class _LineStates:
-    """Stock after brokering safety stock and category fences, per line and passing location.
-
-    `screen_lines`'s results: why a location may not give a line (`state`, `low`), the lines each
-    supplies in full (`items`), the locations missing some line (`missing`, with `firsts` and
-    `alike_as` grouping those whose lines fail alike), and the columns of those giving any
-    (`keep`, `usable`, `per_kept`).
-    """
-
-    __slots__ = ("alike_as", "firsts", "items", "keep", "low", "missing", "per_kept", "state", "usable")
-
-    def __init__(
-        self,
-        held_by: np.ndarray,
-        km: np.ndarray,
-        cols: LocationColumns,
-        rows: list[tuple[np.ndarray, np.ndarray]],
-        prepared: list[_Prepared],
-    ) -> None:
-        lines, n = len(prepared), len(cols.codes)
-        fence_first = np.zeros((lines, n), np.int64)  # 1 + the first category fence of the line, 0: none
-        for m, p in enumerate(prepared):
-            for j in range(len(p.fences) - 1, -1, -1):
-                fence_first[m][cols.fence_mask(p.fences[j])] = j + 1
-        per_line = [(p.line.qty, p.needed, p.top, len(p.fences), p.line.weight_g) for p in prepared]
-        (
-            self.state,
-            self.low,
-            self.items,
-            self.firsts,
-            self.missing,
-            self.alike_as,
-            self.keep,
-            self.usable,
-            self.per_kept,
-        ) = screen_lines(
-            held_by,
-            km,
-            np.array([atp for _, atp in rows], np.int64).reshape(lines, n),
-            np.array([p.safety for p in prepared], np.int64).reshape(lines, len(TYPES)),
-            cols.type,
-            np.array(per_line, np.int64).reshape(lines, 5),
-            fence_first,
-        )
-
-
 def _eligible(
-    passing: np.ndarray,
-    at: np.ndarray,
+    column: np.ndarray,
+    held_by: np.ndarray,
     km: np.ndarray,
+    items: np.ndarray,
+    usable: np.ndarray,
+    per_kept: np.ndarray,
     store: int | None,
     cols: LocationColumns,
-    states: _LineStates,
     prepared: list[_Prepared],
     network: NetworkSnapshot,
     rules: CompiledRules,
 ) -> Eligible:
     """The locations giving some line, with what each may give and its costs per unit and shipment.
 
-    The locations at columns `passing` (network indices `at`, distances `km`) passed every
-    location filter.
+    They are at `column` among the considered locations, `held_by` in the network, `km` away;
+    `items`, `usable` and `per_kept` are `kernels.screen_order`'s for them.
     """
-    keep, usable = states.keep, states.usable
-    held_by = at[keep]
-    weight_g, units, dist = states.per_kept
+    weight_g, units, dist = per_kept
     made = Eligible(
         {p.line.index: m for m, p in enumerate(prepared)},
-        passing[keep],
+        column,
         pick(cols.locs, held_by),
-        held_by == store if store is not None else np.zeros(len(keep), bool),
+        held_by == store if store is not None else np.zeros(len(column), bool),
         usable,
         weight_g,
         units,
-        states.items[keep].tolist(),
+        items.tolist(),
         rules.labour_by_type[cols.type[held_by]],
         np.zeros(usable.shape, np.int64),
         cols.origin[held_by],
         codes=pick(cols.codes, held_by),
         dist=dist.tolist(),
         prio=cols.rank[held_by].tolist(),
-        distances=km[keep],
+        distances=km,
         origin_zones=cols.origin_zones,
     )
     if rules.overstock_per_day and rules.overstock_max_days:

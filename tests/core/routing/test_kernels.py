@@ -21,7 +21,7 @@ TIES = [0.05, 0.15, 0.25, 1.05, 2.675, 12.35, 123.45, 1.0000005, 4999.95, 0.0]
 @settings(deadline=None)  # the first call may compile the kernel
 @given(st.lists(st.floats(min_value=0, max_value=20_100, allow_nan=False), max_size=50))
 def test_tenths_equal_round_to_the_last_bit(values: list[float]) -> None:
-    got = _tenths(np.array(values + TIES, float), values + TIES)
+    got = _tenths(*kernels.tenths(np.array(values + TIES, float)), values + TIES)
     assert got == [round(x, 1) for x in values + TIES]
     assert all(type(x) is float for x in got)
 
@@ -139,7 +139,7 @@ def test_screen_lines_columns_follow_from_the_line_states(
 
 def test_loaded_names_every_compiled_loop_and_turns_true_once_routing_ran() -> None:
     dispatchers = {v for v in vars(kernels).values() if isinstance(v, CPUDispatcher)}
-    assert dispatchers == {*kernels._KERNELS, kernels.alike}  # alike: called only by the others
+    assert dispatchers == {*kernels._KERNELS, *kernels._INNER}
     script = (
         "from core.routing import kernels\n"
         "from core.routing.benchmark import route_small_day\n"
