@@ -283,13 +283,16 @@ class Problem:
 
     def _penalty(self, found: Quoted) -> int:
         """The missed-promise part of a converted quote's ticks."""
-        return 0 if found is None else found[0] - self._shipping(found[1])
+        return 0 if found is None else self._miss(found[1])
+
+    def _miss(self, q: RateQuote) -> int:
+        """The missed-promise penalty of a quote: a converted quote's ticks are its shipping plus this."""
+        return 0 if q.meets_promise or self.promise_by is None else self.rules.promise_miss
 
     def _ticks(self, q: RateQuote | None) -> Quoted:
         if q is None:
             return None
-        miss = 0 if q.meets_promise or self.promise_by is None else self.rules.promise_miss
-        return self._shipping(q) + miss, q
+        return self._shipping(q) + self._miss(q), q
 
     def tie_values(self, opened: list[int], parts: list[Part] | tuple[Part, ...]) -> tuple[object, ...]:
         out: list[object] = []
@@ -391,8 +394,8 @@ class Problem:
             found = self.quote(k, weight[k])
             if found is not None:
                 ticks, q = found
-                comp["shipping"] = self._shipping(q)
-                comp["promise_miss"] = ticks - comp["shipping"]
+                miss = self._miss(q)  # the shipping part without converting the carrier's price again
+                comp["shipping"], comp["promise_miss"] = ticks - miss, miss
             comp["priority"], comp["capacity"] = int(cands.priority[k]), int(cands.capacity[k])
             comp["shipment_penalty"] = self.rules.shipment_penalty if i else 0
         return out

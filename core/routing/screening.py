@@ -243,11 +243,20 @@ class _Entries:
 def _shared(
     why: int, loc_type: str, ctx: OrderContext, rules: CompiledRules, fences: list[CompiledFence]
 ) -> tuple[str | None, dict[str, Any], str, dict[str, str]]:
-    """The entry of an exclusion every location of a type shares in this order."""
+    """The entry of an exclusion every location of a type shares in this order.
+
+    Kept across orders under everything it is made of (entries are never written to once made):
+    every order repeats a few of them (its pickup store, the types its method does not use).
+    """
     if not why:
         return _PASSED  # passed: the line filter decides
-    if why >= FENCE:
-        key, values = "fence", {"fence": fences[why - FENCE].name}
+    fence = fences[why - FENCE].name if why >= FENCE else None
+    kept = (rules, why, loc_type, ctx.method, ctx.pickup_store, fence)
+    found = _SHARED.get(kept)
+    if found is not None:
+        return found
+    if fence is not None:
+        key, values = "fence", {"fence": fence}
     else:
         key = _LOCATION_FILTERS[why - 1]
         if key in _OWN_KEYS:
@@ -258,7 +267,14 @@ def _shared(
             values = {"type": str(loc_type), "method": ctx.method}
         else:
             values = {}
-    return key, values, rules.reasons[key].format(**values), _NOTHING
+    if len(_SHARED) >= _MAX_SHARED:
+        _SHARED.clear()
+    found = _SHARED[kept] = (key, values, rules.reasons[key].format(**values), _NOTHING)
+    return found
+
+
+_SHARED: dict[tuple[object, ...], tuple[str | None, dict[str, Any], str, dict[str, str]]] = {}
+_MAX_SHARED = 10_000  # a few per pickup store and delivery method: never reached in practice
 
 
 class _Prepared:
