@@ -314,9 +314,17 @@ def alike(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     The explanation writes one entry per distinct row (a location's line states, a location's cost
     components alone) and shares it, and the rate broker is asked once per distinct lane key: an
     order has ~100 rows but a dozen distinct ones, so comparing with each distinct row so far is
-    cheaper than hashing or sorting (and, unlike `np.unique`, keeps the order they were met in).
+    cheaper than a hash table or sorting (and, unlike `np.unique`, keeps the order they were met
+    in). Each row's values are first folded into one number, so a distinct row that differs is
+    passed over in one comparison; rows whose numbers agree are compared in full.
     """
     count, width = rows.shape
+    folded = np.empty(count, np.int64)
+    for k in range(count):
+        x = np.int64(0)
+        for j in range(width):
+            x = x * np.int64(1_000_003) + rows[k, j]  # wraps around: only ever a first filter
+        folded[k] = x
     firsts = np.empty(count, np.int64)
     inverse = np.empty(count, np.int64)
     found = 0
@@ -324,6 +332,8 @@ def alike(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         inverse[k] = -1
         for d in range(found):
             r = firsts[d]
+            if folded[r] != folded[k]:
+                continue
             same = True
             for j in range(width):
                 if rows[r, j] != rows[k, j]:

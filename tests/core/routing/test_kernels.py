@@ -33,6 +33,14 @@ def test_alike_numbers_distinct_rows_in_the_order_met() -> None:
     assert inverse.tolist() == [0, 1, 0, 2, 1, 0]
 
 
+def test_alike_tells_apart_rows_whose_folded_numbers_agree() -> None:
+    # 0 * 1,000,003 + 1,000,003 and 1 * 1,000,003 + 0 fold alike; the rows differ.
+    rows = np.array([[0, 1_000_003], [1, 0], [0, 1_000_003], [1, 0]], np.int64)
+    firsts, inverse = alike(rows)
+    assert firsts.tolist() == [0, 1]
+    assert inverse.tolist() == [0, 1, 0, 1]
+
+
 @settings(deadline=None)
 @given(st.lists(st.tuples(st.integers(-3, 3), st.integers(-3, 3)), max_size=40))
 def test_alike_groups_exactly_the_equal_rows(pairs: list[tuple[int, int]]) -> None:
