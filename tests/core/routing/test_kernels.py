@@ -271,3 +271,56 @@ def test_lightest_pieces_take_each_candidates_lightest_bundle(bundles: list[list
             want[k] = min(want.get(k, piece), piece)
     assert dict(zip(at.tolist(), lightest.tolist(), strict=True)) == want
     assert at.tolist() == sorted(want)
+
+
+@settings(deadline=None)
+@given(st.integers(1, 8), st.data())
+def test_bundle_options_are_those_of_each_bundle_most_constrained_first(n: int, data: st.DataObject) -> None:
+    lines = data.draw(st.integers(1, 5))
+    usable = np.array(
+        data.draw(
+            st.lists(st.lists(st.integers(0, 3), min_size=n, max_size=n), min_size=lines, max_size=lines)
+        )
+    )
+    labour = np.array(data.draw(st.lists(st.integers(0, 9), min_size=n, max_size=n)), np.int64)
+    overstock = -np.array(
+        data.draw(
+            st.lists(st.lists(st.integers(0, 4), min_size=n, max_size=n), min_size=lines, max_size=lines)
+        )
+    )
+    sizes = data.draw(st.lists(st.integers(1, 3), min_size=1, max_size=lines))
+    groups, row = [], 0  # each bundle's (line row, quantity) members, lines in order
+    for size in sizes:
+        take = min(size, lines - row)
+        if take:
+            groups.append([(r, data.draw(st.integers(1, 3))) for r in range(row, row + take)])
+            row += take
+    split = [len(g) == 1 and data.draw(st.booleans()) for g in groups]
+    weight = data.draw(st.lists(st.integers(1, 5), min_size=len(groups), max_size=len(groups)))
+    members = np.array([m for g in groups for m in g], np.int64)
+    firsts = np.cumsum([0, *map(len, groups)])[:-1]
+    per_group = np.array(
+        [(f, s, w, g[0][0]) for f, s, w, g in zip(firsts, split, weight, groups, strict=True)], np.int64
+    )
+    order, starts, at, unit, given, cheapest, most = kernels.bundle_options(
+        usable.astype(np.int64), labour, overstock.astype(np.int64), members, per_group, 2
+    )
+    expected = []
+    for b, group in enumerate(groups):
+        if split[b]:
+            r = group[0][0]
+            ks = [k for k in range(n) if usable[r, k] > 0]
+            costs = [int(labour[k] + overstock[r, k]) for k in ks]
+            gives = [int(usable[r, k]) for k in ks]
+        else:
+            ks = [k for k in range(n) if all(usable[r, k] >= q for r, q in group)]
+            costs = [sum(int(labour[k] + overstock[r, k]) * q for r, q in group) for k in ks]
+            gives = costs
+        top = sum(sorted(gives, reverse=True)[:2]) if split[b] else 0
+        expected.append(((len(ks), -weight[b], group[0][0]), b, ks, costs, gives, min(costs, default=0), top))
+    expected.sort()
+    assert order.tolist() == [e[1] for e in expected]
+    for j, (_, _, ks, costs, gives, least, top) in enumerate(expected):
+        s, e = starts[j], starts[j + 1]
+        assert (at[s:e].tolist(), unit[s:e].tolist(), given[s:e].tolist()) == (ks, costs, gives)
+        assert (cheapest[j], most[j]) == (least, top)
