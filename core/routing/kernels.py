@@ -475,88 +475,6 @@ def quoted_ticks(
 
 
 @njit(cache=True, nogil=True)
-def bundle_options(
-    usable: np.ndarray,  # [line row, candidate]: units each may give of the line
-    labour: np.ndarray,  # [candidate]: ticks per unit picked
-    overstock: np.ndarray,  # [line row, candidate]: ticks per unit (<= 0)
-    members: np.ndarray,  # [member]: line row, quantity; the bundles' members, bundle after bundle
-    bundles: np.ndarray,  # [bundle]: first member, splittable, weight in grams, first order line
-    max_shipments: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Every bundle's options, most constrained first: `core.routing.problem.Problem.options_table`.
-
-    A whole bundle's options are the candidates giving every member in full, at the sum of the
-    members' unit costs times their quantities; a splittable line's, those giving any unit, at
-    its unit cost. Bundles are ordered by (options, heavier first, first order line), so failures
-    surface early in the search and its bound tightens sooner.
-
-    Returns (order: the bundles' indices in that order; starts: bundle j's options at
-    starts[j]:starts[j + 1] of the next three; their candidates; their unit costs; the units each
-    can give, or the unit cost again for whole bundles; per bundle in order the least unit cost
-    (0 without options) and, for a splittable line, the most units `max_shipments` options can
-    give together).
-    """
-    count, n = len(bundles), usable.shape[1]
-    able = np.zeros((count, n), np.bool_)
-    unit = np.zeros((count, n), np.int64)
-    options = np.zeros(count, np.int64)
-    for b in range(count):
-        first = bundles[b, 0]
-        end = bundles[b + 1, 0] if b + 1 < count else len(members)
-        for k in range(n):
-            if bundles[b, 1]:
-                row = members[first, 0]
-                ok = usable[row, k] > 0
-                cost = labour[k] + overstock[row, k]
-            else:
-                ok, cost = True, 0
-                for j in range(first, end):
-                    row, qty = members[j, 0], members[j, 1]
-                    ok = ok and usable[row, k] >= qty
-                    cost += (labour[k] + overstock[row, k]) * qty
-            able[b, k], unit[b, k] = ok, cost
-            options[b] += ok
-    order = np.arange(count)
-    for i in range(1, count):  # insertion sort: a handful of bundles, keys all distinct
-        j = i
-        while j > 0 and _before(bundles, options, order[j], order[j - 1]):
-            order[j], order[j - 1] = order[j - 1], order[j]
-            j -= 1
-    starts = np.zeros(count + 1, np.int64)
-    for j in range(count):
-        starts[j + 1] = starts[j] + options[order[j]]
-    at = np.empty(starts[count], np.int64)
-    unit_at = np.empty(starts[count], np.int64)
-    usable_at = np.empty(starts[count], np.int64)
-    cheapest = np.zeros(count, np.int64)
-    best = np.zeros(count, np.int64)
-    for j in range(count):
-        b, c = order[j], starts[j]
-        split = bundles[b, 1]
-        row = members[bundles[b, 0], 0]
-        for k in range(n):
-            if able[b, k]:
-                at[c], unit_at[c] = k, unit[b, k]
-                usable_at[c] = usable[row, k] if split else unit[b, k]
-                c += 1
-        if c > starts[j]:
-            cheapest[j] = unit_at[starts[j] : c].min()
-        if split:
-            best[j] = np.sort(usable_at[starts[j] : c])[::-1][:max_shipments].sum()
-    return order, starts, at, unit_at, usable_at, cheapest, best
-
-
-@njit(cache=True, nogil=True)
-def _before(bundles: np.ndarray, options: np.ndarray, a: int, b: int) -> bool:
-    """Whether bundle a comes before bundle b: fewer options, then heavier, then its first line."""
-    if options[a] != options[b]:
-        return options[a] < options[b]
-    if bundles[a, 2] != bundles[b, 2]:
-        return bundles[a, 2] > bundles[b, 2]
-    return bundles[a, 3] < bundles[b, 3]
-
-
-@njit(cache=True, nogil=True)
 def single_sums(
     n: int,  # candidates
     starts: np.ndarray,  # bundle b's options are entries starts[b]:starts[b + 1] of the next three
@@ -660,7 +578,6 @@ def loaded() -> bool:
 
 _KERNELS = (
     screen_order,
-    bundle_options,
     twin_waits,
     solo_entries,
     quoted_ticks,
@@ -668,11 +585,4 @@ _KERNELS = (
     single_leaders,
     lightest_pieces,
 )
-_INNER = (
-    alike,
-    screen_locations,
-    location_entries,
-    screen_lines,
-    tenths,
-    _before,
-)  # called by the others only
+_INNER = (alike, screen_locations, location_entries, screen_lines, tenths)  # called by the others only

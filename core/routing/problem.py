@@ -13,13 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from core.routing.candidates import Eligible, Line
 from core.routing.compiled import CompiledRules, to_ticks
-from core.routing.kernels import bundle_options, quoted_ticks
+from core.routing.kernels import quoted_ticks
 from core.routing.quote_table import MISSING, NO_CARRIER, UNQUOTED, Quoted, QuoteTable
 from core.routing.shipping import Address, RateQuote, ShipmentRequest, ShippingQuoter
 from core.routing.snapshot import NetworkSnapshot
@@ -65,11 +66,8 @@ class Bundle:
         at: np.ndarray,
         unit_at: np.ndarray,
         usable_at: np.ndarray | None,
-        cheapest: int,
-        most: int,
+        max_shipments: int,
     ) -> None:
-        """`cheapest`: the least of `unit_at` (0 without options); `most`: for a splittable line,
-        the most units `max_shipments` options can give together (`kernels.bundle_options`)."""
         self.lines, self.splittable = lines, splittable
         self.units = sum(m.qty for m in lines)
         self.weight_g = sum(m.weight_g * m.qty for m in lines)
@@ -81,8 +79,11 @@ class Bundle:
         self._option_set: frozenset[int] | None = None
         self._unit_cost: dict[int, int] | None = None
         self._usable: dict[int, int] | None = None
+        cheapest = int(np.minimum.reduce(unit_at)) if len(at) else 0  # no wrapper: every order
         if usable_at is not None:
-            self.forced_unplaced = max(self.units - most, 0)  # units no option can take whatever the plan
+            # At most max_shipments locations can share the line: the largest of them bound what fits.
+            best = int(np.sort(usable_at)[::-1][:max_shipments].sum())
+            self.forced_unplaced = max(self.units - best, 0)  # units no option can take whatever the plan
             self.min_cost = cheapest * (
                 self.units - self.forced_unplaced
             )  # placeable units, at their cheapest
@@ -147,11 +148,11 @@ class Problem:
         self.codes, self.dist, self.prio = cands.codes, cands.dist, cands.prio
         self._tie_columns: list[Sequence[object]] | None = None  # `single_ties`, made on first use
         self._ranks: tuple[np.ndarray, np.ndarray] | None = None  # `tie_ranks`, made on first use
+        self._options: OptionsTable | None = None  # `options_table`, made on first use
         self.fixed_at = np.asarray(cands.priority + cands.capacity, np.int64)  # per candidate, ticks
         self.fixed = self.fixed_at.tolist()
         self.quotes: dict[int, Quoted] = {}  # weight_g * candidates + candidate (quoters without lanes)
-        # Every bundle's options as flat arrays too, for compiled loops over all of them.
-        self.bundles, self.options_table = _bundles(lines, cands, rules)
+        self.bundles = _bundles(lines, cands, rules)
         self.total_units = sum(b.units for b in self.bundles)
         # A quoter that shares quotes between origins (RateBroker.lanes) is asked once per lane and
         # weight class; each candidate then reads its lane's row of converted quotes.
@@ -181,6 +182,29 @@ class Problem:
         self._lane[shipping] = ids
         self._slot[shipping] = table.slots(ids)
         self._rows = list(map(table.rows.__getitem__, self._slot.tolist()))
+
+    def options_table(self) -> OptionsTable:
+        """Every bundle's options as flat arrays, for compiled loops over all of them (`OptionsTable`)."""
+        if self._options is None:
+            self._options = self._flat_options()
+        return self._options
+
+    def _flat_options(self) -> OptionsTable:
+        bundles = self.bundles
+        if len(bundles) == 1:  # most orders: the bundle's own arrays, nothing joined
+            bd = bundles[0]
+            at, unit = bd.at, bd.unit_at
+            usable = bd.usable_at if bd.usable_at is not None else unit
+        else:
+            at = np.concatenate([bd.at for bd in bundles])
+            unit = np.concatenate([bd.unit_at for bd in bundles])
+            usable = np.concatenate([bd.unit_at if bd.usable_at is None else bd.usable_at for bd in bundles])
+        starts = np.array([0, *accumulate(len(bd.at) for bd in bundles)], np.int64)
+        per_bundle = [
+            (bd.weight_g // bd.units if bd.splittable else bd.weight_g, bd.units, bd.splittable)
+            for bd in bundles
+        ]
+        return starts, at, unit, usable, np.array(per_bundle, np.int64)
 
     def ship(self, k: int, weight_g: int) -> int | None:
         """Ticks to send `weight_g` from candidate k (shipping × weight + promise penalty), None if no carrier."""
@@ -380,36 +404,31 @@ class Problem:
 COMPONENTS = ("shipping", "promise_miss", "shipment_penalty", "priority", "labour", "capacity", "overstock")
 
 
-def _bundles(lines: list[Line], cands: Eligible, rules: CompiledRules) -> tuple[list[Bundle], OptionsTable]:
-    """The order's bundles, most constrained first, and their options as `Problem.options_table`."""
+def _bundles(lines: list[Line], cands: Eligible, rules: CompiledRules) -> list[Bundle]:
     groups: dict[str, list[Line]] = {}
     for line in lines:
         key = line.group if rules.keep_groups and line.group else f"\0{line.index}"
         groups.setdefault(key, []).append(line)
-    grouped = list(groups.values())
-    members, per_group = [], []
-    for group in grouped:
-        # Only a line of its own splits units, from any location holding some.
-        split = rules.split_units and not (rules.keep_groups and group[0].group)
-        per_group.append((len(members), split, sum(m.weight_g * m.qty for m in group), group[0].index))
-        members += [(cands.rows[m.index], m.qty) for m in group]
-    order, starts, at, unit, usable, cheapest, most = bundle_options(
-        cands.usable,
-        cands.labour,
-        cands.overstock,
-        np.array(members, np.int64).reshape(len(members), 2),
-        np.array(per_group, np.int64).reshape(len(per_group), 4),
-        rules.max_shipments,
-    )
-    bounds = starts.tolist()
     out = []
-    for j, (g, least, top) in enumerate(zip(order.tolist(), cheapest.tolist(), most.tolist(), strict=True)):
-        s, e = bounds[j], bounds[j + 1]
-        split = bool(per_group[g][1])
-        out.append(
-            Bundle(tuple(grouped[g]), split, at[s:e], unit[s:e], usable[s:e] if split else None, least, top)
-        )
-    per_bundle = [
-        (bd.weight_g // bd.units if bd.splittable else bd.weight_g, bd.units, bd.splittable) for bd in out
-    ]
-    return out, (starts, at, unit, usable, np.array(per_bundle, np.int64).reshape(len(out), 3))
+    for members in groups.values():
+        split = rules.split_units and not (rules.keep_groups and members[0].group)
+        first = cands.rows[members[0].index]
+        if split:  # units of one line from any location holding some
+            got = cands.usable[first]
+            ks = (got > 0).nonzero()[0]
+            out.append(
+                Bundle(tuple(members), True, ks, cands.unit_cost(first)[ks], got[ks], rules.max_shipments)
+            )
+            continue
+        # the whole bundle from one location
+        able = cands.usable[first] >= members[0].qty
+        unit = cands.unit_cost(first) * members[0].qty
+        for m in members[1:]:
+            row = cands.rows[m.index]
+            able &= cands.usable[row] >= m.qty
+            unit += cands.unit_cost(row) * m.qty
+        ks = able.nonzero()[0]
+        out.append(Bundle(tuple(members), False, ks, unit[ks], None, rules.max_shipments))
+    # Most constrained first: failures surface early and the bound tightens sooner.
+    out.sort(key=lambda b: (len(b.options), -b.weight_g, b.lines[0].index))
+    return out

@@ -25,7 +25,7 @@ def seed(p: Problem, out: Outcome) -> None:
     n, bundles = p.n, p.bundles
     if not n:
         return
-    placed, weight, cost, member, at = single_sums(n, *p.options_table)
+    placed, weight, cost, member, at = single_sums(n, *p.options_table())
     ship, _ = p.ticks_at(at, weight[at])
     at, unplaced, total = single_leaders(at, ship, placed, cost, p.fixed_at, p.total_units, NO_CARRIER)
     if not len(at):
@@ -63,7 +63,7 @@ def single_location_is_optimal(p: Problem, best: Plan | None) -> bool:
     if p.rules.max_shipments < 2 or (len(placeable) == 1 and not placeable[0].splittable):
         return True  # every plan is a single location, and `seed` priced them all
     # Each location's lightest piece, and the least a parcel of it costs: all locations at once.
-    starts, options, _, _, per_bundle = p.options_table
+    starts, options, _, _, per_bundle = p.options_table()
     at, lightest = lightest_pieces(p.n, starts, options, per_bundle)
     if len(at) < 2:
         return True  # fewer than two locations could take anything
