@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import compress
 
 from core.domain.orders import OrderRequest
 from core.routing.candidate_columns import CandidateColumns
@@ -130,7 +129,7 @@ def _why_unplaced(p: Problem, options: list[int], sku: str, screened: Screened) 
             f"{sku} is in stock elsewhere, but the split policy ({', '.join(limits)}) leaves no room for it"
         )
     stocked = p.network.stock.get(sku, {})
-    holders = list(compress(range(len(screened.codes)), map(stocked.__contains__, screened.codes)))
+    holders = [k for k, code in enumerate(screened.codes) if code in stocked]
     if not holders:
         return f"no location has {sku} in stock"
     reasons = [

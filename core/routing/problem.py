@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from core.routing.candidates import Eligible, Line
+from core.routing.columns import pick
 from core.routing.compiled import CompiledRules, to_ticks
 from core.routing.kernels import quoted_ticks
 from core.routing.quote_table import MISSING, NO_CARRIER, UNQUOTED, Quoted, QuoteTable
@@ -181,7 +182,7 @@ class Problem:
         )
         self._lane[shipping] = ids
         self._slot[shipping] = table.slots(ids)
-        self._rows = list(map(table.rows.__getitem__, self._slot.tolist()))
+        self._rows = pick(table.rows, self._slot)
 
     def options_table(self) -> OptionsTable:
         """Every bundle's options as flat arrays, for compiled loops over all of them (`OptionsTable`)."""
