@@ -61,8 +61,10 @@ def screen(
     fences = tuple(f for f in rules.fences if f.applies_to_order(ctx.channel, dest.region, dest.postal_code))
     whole = [f for f in fences if not f.categories]  # fences of whole locations; the rest are per line
     max_km = rules.max_km.get(ctx.method)
+    by_line = [f for f in fences if f.categories]  # fences of some categories: per line
     prepared = [
-        _Prepared(line, tuple(f for f in fences if line.category in f.categories), rules) for line in lines
+        _Prepared(line, tuple(f for f in by_line if line.category in f.categories) if by_line else (), rules)
+        for line in lines
     ]
     count = len(lines)
     (
