@@ -154,7 +154,7 @@ class Screened:
     codes: list[str]
     names: list[str]
     types: list[str]
-    km: list[float]
+    km: np.ndarray  # kilometres, unrounded
     excluded_by: list[str | None]
     values: list[dict[str, Any]]
     reason: list[str]

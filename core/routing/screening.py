@@ -115,18 +115,17 @@ def screen(
         len(TYPES),
         _OWN_VALUES,
     )
-    km = km_array.tolist()
-    entry = _Entries(cols, at, failed, kinds, kind_at, owned, km, ctx, rules, whole, excluded)
+    entry = _Entries(cols, at, failed, kinds, kind_at, owned, km_array, ctx, rules, whole, excluded)
     entry.why_not(missing, alike_as, first_states, low, prepared)
     out = Screened(
         pick(cols.codes, at),
         pick(cols.names, at),
         pick(cols.types, at),
-        km,
+        km_array,
         *entry.columns(),
         items.tolist(),
     )
-    out.tenths = _tenths(km_tenths, near, km)
+    out.tenths = _tenths(km_tenths, near, km_array)
     out.eligible = _eligible(
         keep, at[keep], km_array[keep], items[keep], usable, per_kept, store, cols, prepared, network, rules
     )
@@ -142,11 +141,11 @@ def _fence_first(prepared: list[_Prepared], cols: LocationColumns, count: int, n
     return found
 
 
-def _tenths(found: np.ndarray, near: np.ndarray, values: list[float]) -> list[float]:
-    """`[round(x, 1) for x in values]` from `kernels.tenths`' two arrays, equal to the last bit."""
+def _tenths(found: np.ndarray, near: np.ndarray, values: np.ndarray) -> list[float]:
+    """`[round(x, 1) for x in values.tolist()]` from `kernels.tenths`' two arrays, equal to the last bit."""
     out = found.tolist()
     for k in near.tolist():
-        out[k] = round(values[k], 1)
+        out[k] = round(float(values[k]), 1)
     return out
 
 
@@ -174,7 +173,7 @@ class _Entries:
         kinds: np.ndarray,
         kind_at: np.ndarray,
         owned: np.ndarray,
-        km: list[float],
+        km: np.ndarray,
         ctx: OrderContext,
         rules: CompiledRules,
         fences: list[CompiledFence],
@@ -193,7 +192,7 @@ class _Entries:
             if key == "excluded":
                 own: dict[str, Any] = {"why": excluded[loc.code]}
             else:
-                own = {"distance_km": round(km[k], 1), "max_km": rules.max_km[ctx.method]}
+                own = {"distance_km": round(float(km[k]), 1), "max_km": rules.max_km[ctx.method]}
             self.at[k] = len(self.table)
             self.table.append((key, own, rules.reasons[key].format(**own), _NOTHING))
 

@@ -21,7 +21,7 @@ TIES = [0.05, 0.15, 0.25, 1.05, 2.675, 12.35, 123.45, 1.0000005, 4999.95, 0.0]
 @settings(deadline=None)  # the first call may compile the kernel
 @given(st.lists(st.floats(min_value=0, max_value=20_100, allow_nan=False), max_size=50))
 def test_tenths_equal_round_to_the_last_bit(values: list[float]) -> None:
-    got = _tenths(*kernels.tenths(np.array(values + TIES, float)), values + TIES)
+    got = _tenths(*kernels.tenths(np.array(values + TIES, float)), np.array(values + TIES, float))
     assert got == [round(x, 1) for x in values + TIES]
     assert all(type(x) is float for x in got)
 

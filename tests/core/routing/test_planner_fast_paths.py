@@ -89,8 +89,8 @@ def test_screened_distance_is_the_geo_distance_to_the_last_bits(
     ctx = OrderContext("ship", "web", Destination(dlat, dlon), None)
     line = Line(0, "A", 1, 0, 1000, "", "")
     screened = screen([line], net, ctx, compile_rules(default_rule_set()), {})
-    assert screened.km == [pytest.approx(distance_km(lat, lon, dlat, dlon), rel=1e-12, abs=1e-9)]
-    assert screened.eligible.distances.tolist() == screened.km
+    assert screened.km.tolist() == [pytest.approx(distance_km(lat, lon, dlat, dlon), rel=1e-12, abs=1e-9)]
+    assert screened.eligible.distances.tolist() == screened.km.tolist()
 
 
 def test_money_text_is_the_decimal_text() -> None:
