@@ -48,7 +48,6 @@ class Eligible:
         "column",
         "dist",
         "distances",
-        "items",
         "labour",
         "locs",
         "origin",
@@ -72,7 +71,6 @@ class Eligible:
         usable: np.ndarray,
         weight_g: np.ndarray,
         units: np.ndarray,
-        items: list[int],
         labour: np.ndarray,
         overstock: np.ndarray,
         origin: np.ndarray,
@@ -89,7 +87,6 @@ class Eligible:
         self.usable = usable  # [line row, k]: units k may give of the line (0: it cannot)
         self.weight_g = weight_g  # what each would send alone: every usable unit
         self.units = units  # how many units that is
-        self.items = items  # how many lines each could supply in full
         self.labour = labour  # ticks per unit picked
         self.overstock = overstock  # [line row, k]: ticks per unit (<= 0), the days-of-supply bonus
         self.origin = origin  # equal numbers, equal country and time zone (`LaneQuoter.lanes_at` groups)
@@ -120,7 +117,6 @@ class Eligible:
             self.usable[:, at],
             self.weight_g[at],
             self.units[at],
-            [self.items[k] for k in keep],
             self.labour[at],
             self.overstock[:, at],
             self.origin[at],

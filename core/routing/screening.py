@@ -127,7 +127,7 @@ def screen(
     )
     out.tenths = _tenths(km_tenths, near, km_array)
     out.eligible = _eligible(
-        keep, at[keep], km_array[keep], items[keep], usable, per_kept, store, cols, prepared, network, rules
+        keep, at[keep], km_array[keep], usable, per_kept, store, cols, prepared, network, rules
     )
     return out
 
@@ -322,7 +322,6 @@ def _eligible(
     column: np.ndarray,
     held_by: np.ndarray,
     km: np.ndarray,
-    items: np.ndarray,
     usable: np.ndarray,
     per_kept: np.ndarray,
     store: int | None,
@@ -334,7 +333,7 @@ def _eligible(
     """The locations giving some line, with what each may give and its costs per unit and shipment.
 
     They are at `column` among the considered locations, `held_by` in the network, `km` away;
-    `items`, `usable` and `per_kept` are `kernels.screen_order`'s for them.
+    `usable` and `per_kept` are `kernels.screen_order`'s for them.
     """
     weight_g, units, dist = per_kept
     made = Eligible(
@@ -345,7 +344,6 @@ def _eligible(
         usable,
         weight_g,
         units,
-        items.tolist(),
         rules.labour_by_type[cols.type[held_by]],
         np.zeros(usable.shape, np.int64),
         cols.origin[held_by],
