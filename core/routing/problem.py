@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
@@ -151,7 +152,6 @@ class Problem:
         self._ranks: tuple[np.ndarray, np.ndarray] | None = None  # `tie_ranks`, made on first use
         self._options: OptionsTable | None = None  # `options_table`, made on first use
         self.fixed_at = np.asarray(cands.priority + cands.capacity, np.int64)  # per candidate, ticks
-        self.fixed = self.fixed_at.tolist()
         self.quotes: dict[int, Quoted] = {}  # weight_g * candidates + candidate (quoters without lanes)
         self.bundles = _bundles(lines, cands, rules)
         self.total_units = sum(b.units for b in self.bundles)
@@ -169,6 +169,11 @@ class Problem:
         if self._lane_table is not None:
             self._table = shared if shared is not None else QuoteTable(self._lane_table.classes)
             self._find_lanes()
+
+    @cached_property
+    def fixed(self) -> list[int]:
+        """`fixed_at` as a list, for the searches' loops (most orders never search)."""
+        return self.fixed_at.tolist()  # type: ignore[no-any-return]
 
     def _find_lanes(self) -> None:
         """Every shipping candidate's lane and its row of converted quotes, found for all at once."""
