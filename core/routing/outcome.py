@@ -60,8 +60,11 @@ def build_decision(
 
 
 def _totals(p: Problem, plan: Plan) -> dict[str, int]:
+    comps = p.components(plan.parts)
+    if len(comps) == 1:  # most plans: the one shipment's components are the totals
+        return next(iter(comps.values()))
     total = dict.fromkeys(COMPONENTS, 0)
-    for comp in p.components(plan.parts).values():
+    for comp in comps.values():
         for name, v in comp.items():
             total[name] += v
     return total
