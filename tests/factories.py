@@ -9,12 +9,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from core.domain.barcodes import make_ean13
-from core.domain.inventory import MovementSpec, Reason
+from core.domain.inventory import MovementSpec, Reason, utc_now
 from core.domain.network import LocationSpec, LocationType, ProductSpec
 from core.services.catalog import upsert_locations, upsert_products
 from core.services.inventory import record_movements
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+# Five days after the tests start (`order_json`): one instant for the whole run, so the same order
+# sent twice is the same order.
+PROMISED = (utc_now() + timedelta(days=5)).replace(microsecond=0)
 
 
 def store(code: str = "S01", postal_code: str = "60601", **overrides: object) -> LocationSpec:
@@ -69,7 +72,12 @@ def small_network(session: Session, stock: int = 10) -> None:
 
 
 def order_json(order_id: str = "W1") -> dict[str, Any]:
-    """A two-line ship order to Chicago in the Order JSON shape."""
+    """A two-line ship order to Chicago in the Order JSON shape, promised five days out (`PROMISED`).
+
+    The hub routes an order from the moment it arrives (the wall clock), and stores' carriers do
+    not pick up at weekends: a promise five days out is met from the nearest store whatever the
+    day and hour the tests run, so what they route does not depend on when they run.
+    """
     return {
         "id": order_id,
         "channel": "web",
@@ -78,7 +86,7 @@ def order_json(order_id: str = "W1") -> dict[str, Any]:
         "delivery": {
             "method": "ship",
             "postal_code": "60657",
-            "promise_by": (NOW + timedelta(days=3)).isoformat(),
+            "promise_by": PROMISED.isoformat(),
         },
         "lines": [
             {"sku": "SKU-1", "qty": 2, "unit_price": "19.99"},
