@@ -14,6 +14,7 @@ library's sine, cosine and arcsine, so it is that function's value to the last b
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -24,8 +25,29 @@ FENCE = 9  # whole-location fence j: FENCE + j
 _HALF_MARGIN = 1e-6  # far wider than the error of x * 10 for any distance on Earth
 
 
+class Screening(NamedTuple):
+    """`screen_order`'s result, per considered location (in code order) unless said otherwise."""
+
+    at: np.ndarray  # network indices
+    km: np.ndarray  # distances
+    km_tenths: np.ndarray  # `tenths`' two
+    near: np.ndarray
+    failed: np.ndarray  # 0, or the first location filter failed
+    kinds: np.ndarray  # `location_entries`': distinct kinds, each location's, those with own values
+    kind_at: np.ndarray
+    owned: np.ndarray
+    items: np.ndarray  # lines supplied in full (0 unless it passed)
+    first_states: np.ndarray  # [line, group]: the line states of each alike group's first location
+    low: np.ndarray  # per line: `screen_lines`' least ATP
+    missing: np.ndarray  # positions of the passing locations missing some line
+    alike_as: np.ndarray  # per one of those: its group
+    keep: np.ndarray  # positions of the locations giving some line
+    usable: np.ndarray  # [line, kept]: units each may give
+    per_kept: np.ndarray  # [3, kept]: grams and units sent alone, distance in tenths of a km
+
+
 @njit(cache=True, nogil=True)
-def screen_locations(
+def screen_order(
     held: np.ndarray,  # [line, location]: has a stock row
     store: int,  # the pickup store's index, -1 for ship orders
     lat: np.ndarray,  # radians
@@ -47,8 +69,23 @@ def screen_locations(
     used: np.ndarray,
     max_km: float,  # inf: no limit
     fences: np.ndarray,  # [fence, location]: excluded by whole-location fence j
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(considered location indices, their distances, 0 or the first location filter failed)."""
+    atp: np.ndarray,  # [line, location]: ATP, 0 where no stock row
+    safety: np.ndarray,  # [line, location type]: brokering safety stock
+    per_line: np.ndarray,  # [line]: `screen_lines`' figures
+    fence_first: np.ndarray,  # [line, location]: 1 + the first category fence excluding it, 0 none
+    types: int,  # how many location types there are
+    own: np.ndarray,  # per filter code (fences clipped to FENCE): its exclusions carry own values
+) -> Screening:
+    """A whole order's screening in one call: the considered locations (those holding any line, and
+    the pickup store), their distances and the location filters; then `location_entries`,
+    `screen_lines` over the locations passing every location filter, and `tenths` of the distances.
+
+    One call, with none of the arrays between the steps made in Python: each call and each step
+    between costs microseconds, and every order screens.
+
+    Returns a `Screening`.
+    """
+    # The location filters, in the documented order: the first that removes each location.
     lines, n = held.shape
     considered = np.zeros(n, np.bool_)
     for m in range(lines):
@@ -90,92 +127,6 @@ def screen_locations(
                 if fences[j, i]:
                     failed[c] = FENCE + j
                     break
-    return at, km, failed
-
-
-@njit(cache=True, nogil=True)
-def screen_order(
-    held: np.ndarray,  # [line, location]: has a stock row
-    store: int,  # the pickup store's index, -1 for ship orders
-    lat: np.ndarray,  # radians
-    cos_lat: np.ndarray,
-    lon: np.ndarray,  # degrees
-    dest_lat: float,  # radians
-    dest_lon: float,  # degrees
-    diameter_km: float,
-    excluded: np.ndarray,  # per location, or empty when nothing is excluded
-    skip_disabled: bool,
-    enabled: np.ndarray,
-    pickup: np.ndarray,
-    transfer_to_pickup: bool,
-    allowed: np.ndarray,  # per location type
-    loc_type: np.ndarray,
-    ships: np.ndarray,
-    require_capacity: bool,
-    capacity: np.ndarray,
-    used: np.ndarray,
-    max_km: float,  # inf: no limit
-    fences: np.ndarray,  # [fence, location]: excluded by whole-location fence j
-    atp: np.ndarray,  # [line, location]: ATP, 0 where no stock row
-    safety: np.ndarray,  # [line, location type]: brokering safety stock
-    per_line: np.ndarray,  # [line]: `screen_lines`' figures
-    fence_first: np.ndarray,  # [line, location]: 1 + the first category fence excluding it, 0 none
-    types: int,  # how many location types there are
-    own: np.ndarray,  # per filter code (fences clipped to FENCE): its exclusions carry own values
-) -> tuple[
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-]:
-    """A whole order's screening in one call: `screen_locations`, `location_entries`, `screen_lines`
-    over the locations passing every location filter, and `tenths` of the distances.
-
-    One call instead of four, with none of the arrays between them made in Python: each call and
-    each step between costs microseconds, and every order screens.
-
-    Returns (at, km, km_tenths, near, failed, kinds, kind_at, owned, items, first_states, low,
-    missing, alike_as, keep, usable, per_kept): `screen_locations`' three; `tenths`' two;
-    `location_entries`' but the passing ones; per considered location the lines it supplies in full
-    (0 unless it passed); `screen_lines`' states of the first location of each alike group
-    ([line, group]), and its `low`, `alike_as`, `usable` and `per_kept`, with `missing` and `keep`
-    as positions among the considered locations.
-    """
-    at, km, failed = screen_locations(
-        held,
-        store,
-        lat,
-        cos_lat,
-        lon,
-        dest_lat,
-        dest_lon,
-        diameter_km,
-        excluded,
-        skip_disabled,
-        enabled,
-        pickup,
-        transfer_to_pickup,
-        allowed,
-        loc_type,
-        ships,
-        require_capacity,
-        capacity,
-        used,
-        max_km,
-        fences,
-    )
     kinds, kind_at, passing, owned = location_entries(at, failed, loc_type, types, own)
     state, low, passed_items, firsts, missing, alike_as, keep, usable, per_kept = screen_lines(
         at[passing], km[passing], atp, safety, loc_type, per_line, fence_first
@@ -184,7 +135,7 @@ def screen_order(
     items[passing] = passed_items
     km_tenths, near = tenths(km)
     first_states = state[:, firsts].copy()
-    return (
+    return Screening(
         at,
         km,
         km_tenths,
@@ -585,4 +536,4 @@ _KERNELS = (
     single_leaders,
     lightest_pieces,
 )
-_INNER = (alike, screen_locations, location_entries, screen_lines, tenths)  # called by the others only
+_INNER = (alike, location_entries, screen_lines, tenths)  # called by the others only

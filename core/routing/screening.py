@@ -22,12 +22,12 @@ from core.domain.geo import EARTH_RADIUS_KM
 from core.routing.candidates import _NOTHING, Eligible, Line, OrderContext, Screened
 from core.routing.columns import LocationColumns, pick, pick_columns
 from core.routing.compiled import TYPES, CompiledFence, CompiledRules
-from core.routing.kernels import FENCE, screen_order
+from core.routing.kernels import FENCE, Screening, screen_order
 from core.routing.snapshot import NetworkSnapshot
 
 DIAMETER_KM = 2 * EARTH_RADIUS_KM
 # Location filters in the documented order; a location's code is 1 + the index of the first it
-# fails (the codes `core.routing.kernels.screen_locations` gives), fence j of the order's: FENCE + j.
+# fails (the codes `core.routing.kernels.screen_order` gives), fence j of the order's: FENCE + j.
 _LOCATION_FILTERS = (
     "excluded",
     "disabled",
@@ -67,24 +67,7 @@ def screen(
         for line in lines
     ]
     count = len(lines)
-    (
-        at,
-        km_array,
-        km_tenths,
-        near,
-        failed,
-        kinds,
-        kind_at,
-        owned,
-        items,
-        first_states,
-        low,
-        missing,
-        alike_as,
-        keep,
-        usable,
-        per_kept,
-    ) = screen_order(
+    found = screen_order(
         np.array([held for held, _ in rows], bool).reshape(count, n),
         -1 if store is None else store,
         cols.lat,
@@ -115,19 +98,21 @@ def screen(
         len(TYPES),
         _OWN_VALUES,
     )
-    entry = _Entries(cols, at, failed, kinds, kind_at, owned, km_array, ctx, rules, whole, excluded)
-    entry.why_not(missing, alike_as, first_states, low, prepared)
+    at, km = found.at, found.km
+    entry = _Entries(cols, found, ctx, rules, whole, excluded)
+    entry.why_not(found, prepared)
     out = Screened(
         pick(cols.codes, at),
         pick(cols.names, at),
         pick(cols.types, at),
-        km_array,
+        km,
         *entry.columns(),
-        items.tolist(),
+        found.items.tolist(),
     )
-    out.tenths = _tenths(km_tenths, near, km_array)
+    out.tenths = _tenths(found.km_tenths, found.near, km)
+    keep = found.keep
     out.eligible = _eligible(
-        keep, at[keep], km_array[keep], usable, per_kept, store, cols, prepared, network, rules
+        keep, at[keep], km[keep], found.usable, found.per_kept, store, cols, prepared, network, rules
     )
     return out
 
@@ -168,20 +153,16 @@ class _Entries:
     def __init__(
         self,
         cols: LocationColumns,
-        at: np.ndarray,
-        failed: np.ndarray,
-        kinds: np.ndarray,
-        kind_at: np.ndarray,
-        owned: np.ndarray,
-        km: np.ndarray,
+        found: Screening,
         ctx: OrderContext,
         rules: CompiledRules,
         fences: list[CompiledFence],
         excluded: Mapping[str, str],
     ) -> None:
-        """`kinds`, `kind_at` and `owned` are `kernels.location_entries`' (the passing locations aside)."""
-        n, self.at = len(TYPES), kind_at
-        self.table = [_shared(kind // n, TYPES[kind % n], ctx, rules, fences) for kind in kinds.tolist()]
+        n, at, failed, owned, self.at = len(TYPES), found.at, found.failed, found.owned, found.kind_at
+        self.table = [
+            _shared(kind // n, TYPES[kind % n], ctx, rules, fences) for kind in found.kinds.tolist()
+        ]
         if not len(owned):
             return
         full = failed[owned] == _CAPACITY
@@ -192,7 +173,7 @@ class _Entries:
             if key == "excluded":
                 own: dict[str, Any] = {"why": excluded[loc.code]}
             else:
-                own = {"distance_km": round(float(km[k]), 1), "max_km": rules.max_km[ctx.method]}
+                own = {"distance_km": round(float(found.km[k]), 1), "max_km": rules.max_km[ctx.method]}
             self.at[k] = len(self.table)
             self.table.append((key, own, rules.reasons[key].format(**own), _NOTHING))
 
@@ -214,26 +195,20 @@ class _Entries:
             where.append(found)
         self.at[ks] = where
 
-    def why_not(
-        self,
-        missing: np.ndarray,
-        alike_as: np.ndarray,
-        first_states: np.ndarray,
-        low: np.ndarray,
-        prepared: list[_Prepared],
-    ) -> None:
+    def why_not(self, found: Screening, prepared: list[_Prepared]) -> None:
         """Per passing location missing some lines, why per SKU; one giving none is excluded by the first.
 
         Locations whose lines fail alike (the same fence, or the same ATP and safety stock) share
-        one entry: `kernels.screen_order` gives the states of the first of each group
-        (`first_states`), the group of each location in `missing` (`alike_as`), and per line the
-        least ATP the states count from (`low`).
+        one entry: made from the states of the first location of each group (`first_states`), each
+        location in `missing` pointing at its group's (`alike_as`); `low` is per line the least ATP
+        the states count from.
         """
+        missing = found.missing
         if not len(missing):
             return
-        start, least = len(self.table), low.tolist()
-        self.table += [_why_not_entry(column, prepared, least) for column in first_states.T.tolist()]
-        self.at[missing] = alike_as + start
+        start, least = len(self.table), found.low.tolist()
+        self.table += [_why_not_entry(column, prepared, least) for column in found.first_states.T.tolist()]
+        self.at[missing] = found.alike_as + start
 
     def columns(self) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
         """(excluded_by, values, reason, unavailable), one entry per considered location."""
