@@ -3,8 +3,8 @@
 Screening looks at every location holding any of an order's items (about 170 of 200 on the
 benchmark network) and applies a dozen filters to each. As numpy steps that was some eighty array
 calls per order, each up to a few microseconds of overhead for a couple of hundred values;
-compiled (numba, cached on disk after the first run) the whole pass is three calls of a few
-microseconds. The filters' order and codes are `core.routing.screening`'s, which turns these
+compiled (numba, cached on disk after the first run) the whole pass is one call
+(`screen_order`). The filters' order and codes are `core.routing.screening`'s, which turns these
 arrays into the explanation.
 
 The distance is `core.domain.geo.distance_km`'s formula evaluated in the same order with the C
