@@ -30,12 +30,12 @@ class Screening(NamedTuple):
 
     at: np.ndarray  # network indices
     km: np.ndarray  # distances
-    km_tenths: np.ndarray  # `tenths`' two
-    near: np.ndarray
+    km_tenths: np.ndarray  # the distances rounded to tenths (`tenths`)
+    near: np.ndarray  # positions of those next to a tie, left to `round`
     failed: np.ndarray  # 0, or the first location filter failed
-    kinds: np.ndarray  # `location_entries`': distinct kinds, each location's, those with own values
-    kind_at: np.ndarray
-    owned: np.ndarray
+    kinds: np.ndarray  # the distinct kinds of explanation entry, ascending (`location_entries`)
+    kind_at: np.ndarray  # each location's index in `kinds`
+    owned: np.ndarray  # positions of those whose exclusion carries their own values
     items: np.ndarray  # lines supplied in full (0 unless it passed)
     first_states: np.ndarray  # [line, group]: the line states of each alike group's first location
     low: np.ndarray  # per line: `screen_lines`' least ATP

@@ -46,8 +46,8 @@ def priced(screened: Screened, build: Callable[[Eligible], Problem]) -> tuple[Pr
 def _no_carrier(p: Problem, screened: Screened, dropped: list[int]) -> None:
     """Exclude the candidates no carrier takes their own parcel from."""
     cands = p.cands
+    dest = p.destination.postal_code or f"{p.destination.latitude:.3f},{p.destination.longitude:.3f}"
     for k in dropped:
-        dest = p.destination.postal_code or f"{p.destination.latitude:.3f},{p.destination.longitude:.3f}"
         values = {"weight_kg": int(cands.weight_g[k]) / 1000, "destination": dest}
         screened.drop(int(cands.column[k]), "no_carrier", p.rules, values)
 
