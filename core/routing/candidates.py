@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from core.routing.candidate_columns import Entry
 from core.routing.compiled import CompiledRules
 from core.routing.snapshot import Destination, LocationSnapshot
 
@@ -143,23 +144,23 @@ class Screened:
     """One order's screening: every considered location as columns, sorted by code, and the eligible
     ones as `Eligible` columns (`eligible.column[k]` is candidate k's position here).
 
-    An excluded location keeps the first filter that removed it (`excluded_by`), the values that
-    failed and the sentence; a location missing some lines keeps why per SKU (`unavailable`).
+    An excluded location keeps the first filter that removed it, the values that failed and the
+    sentence; a location missing some lines keeps why per SKU: its `Entry`, the row `entry[k]` of
+    the order's distinct ones (`entries`).
     """
 
     codes: list[str]
     names: list[str]
     types: list[str]
     km: np.ndarray  # kilometres, unrounded
-    excluded_by: list[str | None]
-    values: list[dict[str, Any]]
-    reason: list[str]
-    unavailable: list[dict[str, str]]
+    entry: list[int]
+    entries: list[Entry]
     items: list[int]  # lines it could supply in full
     eligible: Eligible = field(init=False)  # set by the line filter, the last step of screening
     tenths: list[float] = field(init=False)  # `km` rounded as the explanation shows it
 
     def drop(self, k: int, key: str, rules: CompiledRules, values: dict[str, Any]) -> None:
         """Record an exclusion made after screening (no carrier takes the parcel) at column k."""
-        self.excluded_by[k], self.values[k] = key, values
-        self.reason[k] = rules.reasons[key].format(**values)
+        unavailable = self.entries[self.entry[k]][3]
+        self.entry[k] = len(self.entries)
+        self.entries.append((key, values, rules.reasons[key].format(**values), unavailable))

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from itertools import repeat
 from math import cos, radians
 from operator import attrgetter, itemgetter
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -138,22 +138,6 @@ def pick(values: Sequence[T] | np.ndarray, at: np.ndarray) -> list[T]:
     if len(at) > 1:
         return list(itemgetter(*at.tolist())(values))
     return [values[i] for i in at.tolist()]
-
-
-def pick_columns(table: Sequence[tuple[object, ...]], at: np.ndarray, width: int) -> list[list[Any]]:
-    """The columns of `pick(table, at)`, a table of `width`-wide rows.
-
-    The table is small (an order's distinct entries) and `at` long (its ~170 locations): the
-    table is turned into columns first, then each is picked with one `itemgetter`, so no row of
-    the long result is ever made.
-    """
-    if not len(at):
-        return [[] for _ in range(width)]
-    ks = at.tolist()
-    if len(ks) == 1:
-        return [[column[ks[0]]] for column in zip(*table, strict=True)]
-    get = itemgetter(*ks)
-    return [list(get(column)) for column in zip(*table, strict=True)]
 
 
 class StockRows:

@@ -10,8 +10,8 @@ Candidates are held as columns (`core.routing.candidate_columns`), made once by 
 read back from storage, and the text is rendered from them. Two forms leave the decision:
 `to_dict()`, DESIGN.md's JSON with one row per considered location (the CLI and the hub's API
 answers), and `to_stored()`, what the hub's database keeps: the same document with the candidates
-as one list per key (`explanation.candidate_columns`), which `expand_stored` (or `from_dict`) turns
-back into exactly that JSON. `CandidateReport` objects, with money back in ticks, are made only for
+as columns, each distinct exclusion and price once (`explanation.candidate_columns`), which
+`expand_stored` (or `from_dict`) turns back into exactly that JSON. `CandidateReport` objects, with money back in ticks, are made only for
 whoever asks (`candidates`, `candidate(code)`).
 """
 

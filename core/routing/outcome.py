@@ -135,11 +135,10 @@ def _why_unplaced(p: Problem, options: list[int], sku: str, screened: Screened) 
     holders = [k for k, code in enumerate(screened.codes) if code in stocked]
     if not holders:
         return f"no location has {sku} in stock"
-    reasons = [
-        f"{screened.names[k]} ({screened.codes[k]}): "
-        + (screened.unavailable[k].get(sku) or screened.reason[k])
-        for k in holders[:MAX_REASONS]
-    ]
+    reasons = []
+    for k in holders[:MAX_REASONS]:
+        _, _, reason, unavailable = screened.entries[screened.entry[k]]
+        reasons.append(f"{screened.names[k]} ({screened.codes[k]}): " + (unavailable.get(sku) or reason))
     more = len(holders) - MAX_REASONS
     tail = f"; and {more} more" if more > 0 else ""
     return f"no eligible location can supply {sku}: " + "; ".join(reasons) + tail

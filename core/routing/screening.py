@@ -20,7 +20,7 @@ import numpy as np
 
 from core.domain.geo import EARTH_RADIUS_KM
 from core.routing.candidates import _NOTHING, Eligible, Line, OrderContext, Screened
-from core.routing.columns import LocationColumns, pick, pick_columns
+from core.routing.columns import LocationColumns, pick
 from core.routing.compiled import TYPES, CompiledFence, CompiledRules
 from core.routing.kernels import FENCE, Screening, screen_order
 from core.routing.snapshot import NetworkSnapshot
@@ -106,7 +106,8 @@ def screen(
         pick(cols.names, at),
         pick(cols.types, at),
         km,
-        *entry.columns(),
+        entry.at.tolist(),
+        entry.table,
         found.items.tolist(),
     )
     out.tenths = _tenths(found.km_tenths, found.near, km)
@@ -144,7 +145,7 @@ class _Entries:
 
     Most entries repeat within an order (every store but the pickup store, every location of a type
     the delivery method does not use, every location short of the same lines alike), so each
-    distinct one is made once, and every location's entry is picked from the table in one step.
+    distinct one is made once, and each location holds its row in the table (`Screened.entry`).
     Capacity, distance and re-routing exclusions carry each location's own values.
     """
 
@@ -209,11 +210,6 @@ class _Entries:
         start, least = len(self.table), found.low.tolist()
         self.table += [_why_not_entry(column, prepared, least) for column in found.first_states.T.tolist()]
         self.at[missing] = found.alike_as + start
-
-    def columns(self) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
-        """(excluded_by, values, reason, unavailable), one entry per considered location."""
-        excluded_by, values, reason, unavailable = pick_columns(self.table, self.at, 4)
-        return excluded_by, values, reason, unavailable
 
 
 def _shared(

@@ -10,14 +10,11 @@ from the same memoised quotes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import repeat
-from operator import is_
 
 import numpy as np
 
 from core.routing.candidate_columns import CandidateColumns
 from core.routing.candidates import _NOTHING, Eligible, Screened
-from core.routing.columns import pick_columns
 from core.routing.decision import amount_text, money_texts
 from core.routing.kernels import solo_entries
 from core.routing.problem import Problem
@@ -57,8 +54,9 @@ def rows(p: Problem, screened: Screened, quotes: SoloQuotes) -> CandidateColumns
 
     Made from the screening's columns; `quotes` are `priced`'s. An eligible location's cost
     components shipping alone are keyed by their values, so locations alike (most of them: one
-    lane, one labour rate) share one dictionary and its money texts, made once and then shared by
-    every order with the same components (never written to once made).
+    lane, one labour rate) share one price (`CandidateColumns.prices`): a dictionary and its money
+    texts, made once and then shared by every order with the same components (never written to
+    once made).
     """
     cands = p.cands
     ticks, penalty = quotes
@@ -74,22 +72,17 @@ def rows(p: Problem, screened: Screened, quotes: SoloQuotes) -> CandidateColumns
         len(screened.codes),
         NO_CARRIER,
     )
-    made = [_UNPRICED, *(_TEXTS.get(key) or _texts(key) for key in map(tuple, found.tolist()))]
-    scores, totals = pick_columns(made, at, 2)
-    why = screened.excluded_by
+    prices = [_UNPRICED, *(_TEXTS.get(key) or _texts(key) for key in map(tuple, found.tolist()))]
     return CandidateColumns(
         screened.codes,
         screened.names,
         screened.types,
         screened.tenths,
-        list(map(is_, why, repeat(None))),
-        why,
-        screened.reason,
-        screened.values,
-        scores,
-        totals,
-        screened.unavailable,
         screened.items,
+        screened.entry,
+        screened.entries,
+        at.tolist(),
+        prices,
     )
 
 

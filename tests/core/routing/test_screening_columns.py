@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
-
-from core.routing.columns import pick_columns
 from core.routing.snapshot import StockLevel
 from tests.core.routing.planner_kit import item, loc, network, order, route
 
@@ -69,19 +66,3 @@ def test_origin_groups_follow_a_location_that_moves_time_zone() -> None:
     assert cols.origin[0] != cols.origin[1]
     net.record_fulfilment("S02")
     assert net.columns().origin[1] == cols.origin[1] and net.columns().used[1] == 1
-
-
-def test_pick_columns_splits_the_picked_rows_and_keeps_the_width_when_nothing_is_picked() -> None:
-    table = [("a", 1), ("b", 2), ("c", 3)]
-    assert pick_columns(table, np.array([2, 0, 2]), 2) == [["c", "a", "c"], [3, 1, 3]]
-    assert pick_columns(table, np.array([], np.intp), 2) == [[], []]
-    assert pick_columns(table, np.array([1]), 2) == [["b"], [2]]  # one location: a column of one
-
-
-def test_an_equal_copy_of_a_location_keeps_the_columns_and_a_changed_one_updates_them() -> None:
-    net = network([loc("S01", 10), loc("S02", 100)], {("S01", "A"): 5, ("S02", "A"): 5}, ITEMS)
-    cols = net.columns()
-    net.locations["S01"] = replace(net.locations["S01"])  # equal, not the same object
-    assert net.columns() is cols and cols.enabled.tolist() == [True, True]
-    net.locations["S01"] = replace(net.locations["S01"], enabled=False)
-    assert net.columns() is cols and cols.enabled.tolist() == [False, True]

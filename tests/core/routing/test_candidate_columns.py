@@ -1,0 +1,65 @@
+"""The explanation's candidates as columns: each distinct exclusion and price held once, per location
+its index; stored so, and read back from that form, the earlier one-list-per-key form, or rows."""
+
+from __future__ import annotations
+
+import json
+
+from core.routing.candidate_columns import CANDIDATE_KEYS, CandidateColumns, pick_columns
+from core.routing.decision import STORED_CANDIDATES, RoutingDecision, expand_stored
+from core.routing.explain import why_not
+from tests.core.routing.planner_kit import item, loc, network, order, route
+
+
+def _pickup_day():
+    """A pickup at S05 among nine stores holding the item: eight are "not the pickup store"."""
+    locs = [loc(f"S0{n}", 10 * n, name=f"Store {n}", pickup=True) for n in range(1, 10)]
+    net = network(locs, {(f"S0{n}", "A"): 5 for n in range(1, 10)}, [item("A")])
+    return route({}, net, order(("A", 1), method="pickup", pickup="S05"))
+
+
+def test_locations_alike_share_one_entry_and_one_price() -> None:
+    d = _pickup_day()
+    cols = d.candidate_columns
+    assert len(cols) == 9 and len(cols.entries) == 2 and len(cols.prices) == 2
+    assert cols.entry_of(0)[0] == "pickup_store" and cols.entry[0] == cols.entry[8] != cols.entry[4]
+    rows = d.to_dict()["explanation"]["candidates"]
+    assert [r["excluded_by"] for r in rows] == ["pickup_store"] * 4 + [None] + ["pickup_store"] * 4
+    assert rows[4]["eligible"] and rows[4]["total"] is not None and rows[0]["total"] is None
+    assert d.text.endswith("8 other locations were filtered out.")
+
+
+def test_stored_form_lists_each_distinct_entry_once_and_expands_to_the_same_json() -> None:
+    d = _pickup_day()
+    stored = json.loads(json.dumps(d.to_stored()))
+    columns = stored["explanation"][STORED_CANDIDATES]
+    assert columns["entry"] == [1, 1, 1, 1, 0, 1, 1, 1, 1]
+    assert columns["entries"]["excluded_by"] == [None, "pickup_store"]
+    assert columns["price"] == [0, 0, 0, 0, 1, 0, 0, 0, 0] and columns["prices"]["total"][0] is None
+    assert json.dumps(expand_stored(stored)) == d.to_json()
+    assert RoutingDecision.from_dict(stored).to_stored() == stored
+    assert len(json.dumps(stored)) < len(d.to_json())
+
+
+def test_a_document_stored_with_one_list_per_key_reads_back_as_it_was() -> None:
+    d = _pickup_day()
+    document = d.to_dict()
+    rows = document["explanation"].pop("candidates")
+    document["explanation"][STORED_CANDIDATES] = {key: [r[key] for r in rows] for key in CANDIDATE_KEYS}
+    again = RoutingDecision.from_dict(document)
+    assert again.to_dict() == d.to_dict() and why_not(again, "S02") == why_not(d, "S02")
+    assert expand_stored(document)["explanation"]["candidates"] == rows
+
+
+def test_columns_from_rows_give_the_rows_back() -> None:
+    rows = _pickup_day().candidate_rows
+    cols = CandidateColumns.from_rows(rows)
+    assert cols.rows() == rows and cols.row(4) == rows[4] and cols.find("S09") == 8
+    assert CandidateColumns.from_rows([]).rows() == []
+
+
+def test_pick_columns_splits_the_picked_rows_and_keeps_the_width_when_nothing_is_picked() -> None:
+    table = [("a", 1), ("b", 2), ("c", 3)]
+    assert pick_columns(table, [2, 0, 2], 2) == [["c", "a", "c"], [3, 1, 3]]
+    assert pick_columns(table, [], 2) == [[], []]
+    assert pick_columns(table, [1], 2) == [["b"], [2]]  # one location: a column of one
