@@ -18,10 +18,10 @@ decision is less than half the size it was with every location's copy written ou
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 CANDIDATE_KEYS = (
     "location",
@@ -37,13 +37,15 @@ CANDIDATE_KEYS = (
     "unavailable",
     "items",
 )
+T = TypeVar("T")
 Row = dict[str, Any]  # a candidate as the decision JSON shows it: CANDIDATE_KEYS, money as text
 _DEFAULTS: dict[str, Any] = {"name": "", "type": "", "distance_km": 0.0, "reason": "", "items": 0}
 
 
 # A location's exclusion: (excluded_by, values, reason, unavailable); excluded_by None: it passed.
-Entry = tuple[str | None, dict[str, Any], str, dict[str, str]]
-Price = tuple[dict[str, str], str | None]  # (scores, total), money as text; ({}, None): not priced
+# A tuple when routed, a list when read back from JSON: read alike.
+Entry = Sequence[Any]
+Price = Sequence[Any]  # (scores, total), money as text; ({}, None): not priced
 ENTRY_KEYS = ("excluded_by", "values", "reason", "unavailable")
 PRICE_KEYS = ("scores", "total")
 _LISTED = ("location", "name", "type", "distance_km", "items")  # one value per location
@@ -70,10 +72,9 @@ class CandidateColumns:
     def entry_of(self, i: int) -> Entry:
         return self.entries[self.entry[i]]
 
-    def rows_where(self, test: Callable[[Entry], bool]) -> list[int]:
-        """The locations whose entry passes `test` (asked once per distinct entry), in screening order."""
-        passing = {e for e, found in enumerate(self.entries) if test(found)}
-        return [i for i, e in enumerate(self.entry) if e in passing]
+    def spread(self, per_entry: list[T]) -> Sequence[T]:
+        """Each location's value from `per_entry`, indexed like `entries`: one C loop over the locations."""
+        return pick(per_entry, self.entry)
 
     def rows(self) -> list[Row]:
         """The public JSON's `explanation.candidates`: one dictionary per location."""
@@ -137,24 +138,29 @@ class CandidateColumns:
             return None
 
     def to_stored(self) -> dict[str, Any]:
-        """The stored form: the per-location lists, and the distinct entries and prices as columns."""
+        """The stored form: the per-location lists, and each distinct entry and price as a row
+        (`ENTRY_KEYS`, `PRICE_KEYS`)."""
         out: dict[str, Any] = {key: getattr(self, key) for key in _LISTED}
-        out["entry"], out["entries"] = self.entry, _columns(self.entries, ENTRY_KEYS)
-        out["price"], out["prices"] = self.price, _columns(self.prices, PRICE_KEYS)
+        out["entry"], out["entries"], out["price"], out["prices"] = (
+            self.entry,
+            self.entries,
+            self.price,
+            self.prices,
+        )
         return out
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any]) -> CandidateColumns:
-        """From `to_stored`'s form, or the earlier one with every location's values listed in full."""
+        """From `to_stored`'s form (its rows read back as lists), or the earlier one listing every
+        location's values in full."""
         if "entries" not in stored:
             return cls.from_lists(stored)
-        entries, prices = stored["entries"], stored["prices"]
         return cls(
             *(stored[key] for key in _LISTED),
             stored["entry"],
-            list(zip(*(entries[key] for key in ENTRY_KEYS), strict=True)),
+            stored["entries"],
             stored["price"],
-            list(zip(*(prices[key] for key in PRICE_KEYS), strict=True)),
+            stored["prices"],
         )
 
     @classmethod
@@ -177,23 +183,20 @@ class CandidateColumns:
         )
 
 
+def pick(values: list[T], at: list[int]) -> Sequence[T]:
+    """`[values[i] for i in at]` with the loop in C (an `itemgetter`), as a tuple or a list."""
+    if len(at) > 1:
+        return itemgetter(*at)(values)  # type: ignore[no-any-return]
+    return [values[i] for i in at]
+
+
 def pick_columns(table: list[tuple[Any, ...]], at: list[int], width: int) -> list[list[Any]]:
     """The columns of `[table[i] for i in at]`, a table of `width`-wide rows.
 
     The table is small (an order's distinct entries) and `at` long (its ~170 locations): the
-    table is turned into columns first, then each is picked with one `itemgetter`, so no row of
-    the long result is ever made.
+    table is turned into columns first, then each is picked in one C loop, so no row of the long
+    result is ever made.
     """
-    if not at:
-        return [[] for _ in range(width)]
-    if len(at) == 1:
-        return [[value] for value in table[at[0]]]
-    get = itemgetter(*at)
-    return [list(get(column)) for column in zip(*table, strict=True)]
-
-
-def _columns(table: list[tuple[Any, ...]], keys: tuple[str, ...]) -> dict[str, list[Any]]:
-    """A table of rows as one list per key."""
     if not table:
-        return {key: [] for key in keys}
-    return dict(zip(keys, map(list, zip(*table, strict=True)), strict=True))
+        return [[] for _ in range(width)]
+    return [list(pick(column, at)) for column in zip(*table, strict=True)]
