@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from heapq import nsmallest
+from itertools import compress
 
 from core.routing.candidate_columns import CandidateColumns
 from core.routing.decision import RoutingDecision, Status, amount
@@ -24,7 +25,6 @@ COMPONENT_NAMES = {
 TYPE_NAMES = {"store": "store", "dc": "DC", "3pl": "3PL warehouse", "dropship": "drop-ship supplier"}
 # Exclusions every order would repeat (wrong type, not the pickup store) are not worth a sentence.
 DULL = {"location_type", "pickup_store", "not_shipping"}
-ELIGIBLE, DULL_EXCLUSION, SAID_EXCLUSION = range(3)  # what the text makes of a location (`_kinds`)
 MAX_SKIPPED = 3
 
 
@@ -65,13 +65,13 @@ def _runner_up(d: RoutingDecision) -> str:
     return f"; {who} would have cost {money(ru.difference)} more{_main_component(ru.differences)}"
 
 
-def _routed(d: RoutingDecision, kinds: Sequence[int]) -> str:
+def _routed(d: RoutingDecision, eligible: Sequence[bool]) -> str:
     if len(d.shipments) == 1:
         s = d.shipments[0]
         cols = d.candidate_columns
         i = cols.find(s.location)
         kind = TYPE_NAMES.get(cols.type[i], "location") if i is not None else "location"
-        holders = _holders(d, kinds)
+        holders = _holders(d, eligible)
         if len(holders) == 1:
             adjective = "only"
         elif not holders or min(holders) >= s.distance_km:
@@ -84,29 +84,19 @@ def _routed(d: RoutingDecision, kinds: Sequence[int]) -> str:
         f"{_named(d, s.location)} ships " + ", ".join(f"{sku} × {q}" for sku, q in s.lines)
         for s in d.shipments
     ]
-    whole = bool(_holders(d, kinds))
+    whole = bool(_holders(d, eligible))
     why = "splitting was cheapest" if whole else "no single eligible location had every item"
     return f"Split into {len(d.shipments)} shipments because {why}: " + "; ".join(parts)
 
 
-def _holders(d: RoutingDecision, kinds: Sequence[int]) -> list[float]:
+def _holders(d: RoutingDecision, eligible: Sequence[bool]) -> list[float]:
     """The distances of the eligible locations that could supply every line in full."""
     cols, every = d.candidate_columns, d.line_count
     return [
         km
-        for km, items, kind in zip(cols.distance_km, cols.items, kinds, strict=True)
-        if kind == ELIGIBLE and items == every
+        for km, items in compress(zip(cols.distance_km, cols.items, strict=True), eligible)
+        if items == every
     ]
-
-
-def _kinds(cols: CandidateColumns) -> Sequence[int]:
-    """Per location: ELIGIBLE, DULL_EXCLUSION or SAID_EXCLUSION, asked once per distinct entry."""
-    return cols.spread(
-        [
-            ELIGIBLE if why is None else DULL_EXCLUSION if why in DULL else SAID_EXCLUSION
-            for why, *_ in cols.entries
-        ]
-    )
 
 
 def _skip_reason(cols: CandidateColumns, i: int, d: RoutingDecision) -> str:
@@ -122,20 +112,22 @@ def _skip_reason(cols: CandidateColumns, i: int, d: RoutingDecision) -> str:
 def render(d: RoutingDecision) -> tuple[str, str]:
     """(summary, full text): the summary is the first sentence."""
     cols = d.candidate_columns
-    kinds = _kinds(cols)
+    # Each location's flags, asked once per distinct entry and spread over the locations in C.
+    eligible = cols.spread([why is None for why, *_ in cols.entries])
     if d.status == Status.UNFULFILLABLE:
         first = f"Could not route order {d.order_id}: " + "; ".join(u.reason for u in d.unplaced) + "."
     else:
-        first = _routed(d, kinds) + _runner_up(d) + "."
+        first = _routed(d, eligible) + _runner_up(d) + "."
     sentences = [first]
     if d.status == Status.PARTIALLY_ROUTED:
         sentences += [f"{u.qty} × {u.sku} could not be placed: {u.reason}." for u in d.unplaced]
     # Excluded (so not eligible) and not dull, closest first, equal distances in code order (the
     # columns' order).
-    skipped = [i for i, kind in enumerate(kinds) if kind == SAID_EXCLUSION]
+    said = cols.spread([why is not None and why not in DULL for why, *_ in cols.entries])
+    skipped = list(compress(range(len(said)), said))
     for i in nsmallest(MAX_SKIPPED, skipped, key=cols.distance_km.__getitem__):
         sentences.append(f"{label(cols, i, cols.location[i])} was skipped: {_skip_reason(cols, i, d)}.")
-    rest = len(kinds) - kinds.count(ELIGIBLE) - min(len(skipped), MAX_SKIPPED)
+    rest = len(eligible) - eligible.count(True) - min(len(skipped), MAX_SKIPPED)
     if rest > 0:
         sentences.append(f"{rest} other location{'s were' if rest > 1 else ' was'} filtered out.")
     if not d.exact:
