@@ -12,9 +12,10 @@ getting cheaper as weight grows.
 
 from __future__ import annotations
 
-from heapq import nsmallest
+import numpy as np
 
 from core.routing.problem import Problem
+from core.routing.quote_table import NO_CARRIER
 
 
 class Bounds:
@@ -43,13 +44,13 @@ class Bounds:
         """
         found = self._alone.get(j)
         if found is None:
-            p, w = self.p, self.weight[j]
-            options, fixed = self.bundles[j].options, p.fixed
+            p, at = self.p, self.bundles[j].at
+            ticks, _ = p.ticks_at(at, np.full(len(at), self.weight[j], np.int64))
             # No quote here for this weight: none for any heavier parcel either.
-            entries = [
-                (s + fixed[k], k) for k, s in zip(options, p.ships(options, w), strict=True) if s is not None
-            ]
-            found = self._alone[j] = nsmallest(self.max_ship + 1, entries)
+            carried = ticks != NO_CARRIER
+            costs, ks = (ticks + p.fixed_at[at])[carried], at[carried]
+            first = np.lexsort((ks, costs))[: self.max_ship + 1]  # as `nsmallest` of (cost, k)
+            found = self._alone[j] = list(zip(costs[first].tolist(), ks[first].tolist(), strict=True))
         return found
 
     def remaining(
