@@ -220,13 +220,6 @@ class Problem:
             found = self.quote(k, weight_g)
         return None if found is None else found[0]  # type: ignore[index]
 
-    def ships(self, ks: list[int], weight_g: int) -> list[int | None]:
-        """`ship(k, weight_g)` for each candidate k: one weight, so one weight class for all."""
-        if self._lane_table is None:
-            return [self.ship(k, weight_g) for k in ks]
-        ticks, _ = self.ticks_at(np.array(ks, np.intp), np.full(len(ks), weight_g, np.int64))
-        return [None if t == NO_CARRIER else t for t in ticks.tolist()]
-
     def ticks_at(self, ks: np.ndarray, weights_g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """`ship(k, w)` for each candidate k and its weight w, and the missed-promise part of it.
 
