@@ -4,11 +4,12 @@ its index; stored so, and read back from that form, the earlier one-list-per-key
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from core.routing.candidate_columns import CANDIDATE_KEYS, CandidateColumns, pick_columns
 from core.routing.decision import STORED_CANDIDATES, RoutingDecision, expand_stored
 from core.routing.explain import why_not
-from tests.core.routing.planner_kit import item, loc, network, order, route
+from tests.core.routing.planner_kit import DistanceQuoter, item, loc, network, order, route
 
 
 def _pickup_day():
@@ -63,3 +64,15 @@ def test_pick_columns_splits_the_picked_rows_and_keeps_the_width_when_nothing_is
     assert pick_columns(table, [2, 0, 2], 2) == [["c", "a", "c"], [3, 1, 3]]
     assert pick_columns(table, [], 2) == [[], []]
     assert pick_columns(table, [1], 2) == [["b"], [2]]  # one location: a column of one
+
+
+def test_an_exclusion_after_screening_gives_the_location_its_own_entry_and_leaves_the_shared_one() -> None:
+    net = network([loc("S01", 100), loc("S02", 50)], {("S01", "A"): 5, ("S02", "A"): 1}, [item("A")])
+    # S01 alone would send all 3 kg, which no carrier takes; S02 sends its 1 kg.
+    d = route(
+        {"split": {"split_line_units": True}}, net, order(("A", 3)), DistanceQuoter(max_kg=Decimal("2"))
+    )
+    cols = d.candidate_columns
+    assert [cols.entry_of(i)[0] for i in range(2)] == ["no_carrier", None]
+    assert cols.entry[0] != cols.entry[1] and all(e[0] is None for e in cols.entries[:-1])
+    assert d.candidate("S02").eligible and d.shipments[0].location == "S02"
