@@ -11,8 +11,8 @@ read back from storage, and the text is rendered from them. Two forms leave the 
 `to_dict()`, DESIGN.md's JSON with one row per considered location (the CLI and the hub's API
 answers), and `to_stored()`, what the hub's database keeps: the same document with the candidates
 as columns, each distinct exclusion and price once (`explanation.candidate_columns`), which
-`expand_stored` (or `from_dict`) turns back into exactly that JSON. `CandidateReport` objects, with money back in ticks, are made only for
-whoever asks (`candidates`, `candidate(code)`).
+`expand_stored` (or `from_dict`) turns back into exactly that JSON. `CandidateReport` objects,
+with money back in ticks, are made only for whoever asks (`candidates`, `candidate(code)`).
 """
 
 from __future__ import annotations
