@@ -15,7 +15,6 @@ from __future__ import annotations
 import numpy as np
 
 from core.routing.problem import Problem
-from core.routing.quote_table import NO_CARRIER
 
 
 class Bounds:
@@ -44,11 +43,10 @@ class Bounds:
         """
         found = self._alone.get(j)
         if found is None:
-            p, at = self.p, self.bundles[j].at
-            ticks, _ = p.ticks_at(at, np.full(len(at), self.weight[j], np.int64))
+            at = self.bundles[j].at
+            parcel, carried = self.p.parcels(at, self.weight[j])
             # No quote here for this weight: none for any heavier parcel either.
-            carried = ticks != NO_CARRIER
-            costs, ks = (ticks + p.fixed_at[at])[carried], at[carried]
+            costs, ks = parcel[carried], at[carried]
             first = np.lexsort((ks, costs))[: self.max_ship + 1]  # as `nsmallest` of (cost, k)
             found = self._alone[j] = list(zip(costs[first].tolist(), ks[first].tolist(), strict=True))
         return found

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any, TypeVar
+
+from core.routing.columns import pick
 
 CANDIDATE_KEYS = (
     "location",
@@ -72,7 +73,7 @@ class CandidateColumns:
     def entry_of(self, i: int) -> Entry:
         return self.entries[self.entry[i]]
 
-    def spread(self, per_entry: list[T]) -> Sequence[T]:
+    def spread(self, per_entry: list[T]) -> list[T]:
         """Each location's value from `per_entry`, indexed like `entries`: one C loop over the locations."""
         return pick(per_entry, self.entry)
 
@@ -183,13 +184,6 @@ class CandidateColumns:
         )
 
 
-def pick(values: list[T], at: list[int]) -> Sequence[T]:
-    """`[values[i] for i in at]` with the loop in C (an `itemgetter`), as a tuple or a list."""
-    if len(at) > 1:
-        return itemgetter(*at)(values)  # type: ignore[no-any-return]
-    return [values[i] for i in at]
-
-
 def pick_columns(table: list[tuple[Any, ...]], at: list[int], width: int) -> list[list[Any]]:
     """The columns of `[table[i] for i in at]`, a table of `width`-wide rows.
 
@@ -199,4 +193,4 @@ def pick_columns(table: list[tuple[Any, ...]], at: list[int], width: int) -> lis
     """
     if not table:
         return [[] for _ in range(width)]
-    return [list(pick(column, at)) for column in zip(*table, strict=True)]
+    return [pick(column, at) for column in zip(*table, strict=True)]

@@ -127,7 +127,7 @@ def _objects(values: Sequence[T]) -> np.ndarray:
     return out
 
 
-def pick(values: Sequence[T] | np.ndarray, at: np.ndarray) -> list[T]:
+def pick(values: Sequence[T] | np.ndarray, at: np.ndarray | list[int]) -> list[T]:
     """`[values[i] for i in at]` with the loop in C.
 
     An object array's fancy index is the cheapest; from a list (an order's own small tables) an
@@ -135,9 +135,10 @@ def pick(values: Sequence[T] | np.ndarray, at: np.ndarray) -> list[T]:
     """
     if isinstance(values, np.ndarray):
         return values[at].tolist()  # type: ignore[no-any-return]
-    if len(at) > 1:
-        return list(itemgetter(*at.tolist())(values))
-    return [values[i] for i in at.tolist()]
+    ks = at.tolist() if isinstance(at, np.ndarray) else at
+    if len(ks) > 1:
+        return list(itemgetter(*ks)(values))
+    return [values[i] for i in ks]
 
 
 class StockRows:

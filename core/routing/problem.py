@@ -244,6 +244,13 @@ class Problem:
             )
         return ticks, penalty
 
+    def parcels(self, ks: np.ndarray, weight_g: int) -> tuple[np.ndarray, np.ndarray]:
+        """A parcel of `weight_g` sent from each candidate in `ks` alone: its ticks with the
+        candidate's fixed costs, and whether any carrier takes it (where none does, the ticks are
+        meaningless)."""
+        ticks, _ = self.ticks_at(ks, np.full(len(ks), weight_g, np.int64))
+        return ticks + self.fixed_at[ks], ticks != NO_CARRIER
+
     def quote(self, k: int, weight_g: int) -> Quoted:
         row = self._rows[k]
         if row is not None:

@@ -21,7 +21,6 @@ import numpy as np
 
 from core.routing.bounds import Bounds
 from core.routing.problem import Bundle, Part, Plan, Problem
-from core.routing.quote_table import NO_CARRIER
 from core.routing.twins import LevelTwins, offer_twin_swaps
 
 _NEVER = 1 << 62  # an opening no plan can afford: no carrier takes the bundle from there
@@ -61,8 +60,8 @@ def _whole_openings(p: Problem, bd: Bundle, by_code: bool) -> dict[int, int]:
     and this was a Python loop per option and bundle.
     """
     at = bd.at
-    ticks, _ = p.ticks_at(at, np.full(len(at), bd.weight_g, np.int64))
-    cost = np.where(ticks == NO_CARRIER, _NEVER, bd.unit_at + p.fixed_at[at] + ticks)
+    parcel, carried = p.parcels(at, bd.weight_g)
+    cost = np.where(carried, bd.unit_at + parcel, _NEVER)
     order = np.lexsort((at if by_code else p.tie_ranks()[1][at], cost))
     bd.options = at[order].tolist()
     return dict(zip(at.tolist(), cost.tolist(), strict=True))

@@ -83,9 +83,8 @@ def single_location_is_optimal(p: Problem, best: Plan | None) -> bool:
     )
     for s in range(2, p.rules.max_shipments + 1):
         heavy = max(max(pieces), -(-total // s))
-        ticks, _ = p.ticks_at(at, np.full(len(at), heavy, np.int64))
-        carried = ticks != NO_CARRIER
-        dearest = int((ticks + fixed)[carried].min()) if carried.any() else None
+        parcel, carried = p.parcels(at, heavy)
+        dearest = int(parcel[carried].min()) if carried.any() else None
         if dearest is not None and dearest + (s - 1) * (first + pen) + units <= best.cost:
             return False
     return True
