@@ -523,17 +523,20 @@ def lightest_pieces(
 
 def loaded() -> bool:
     """Whether every loop routing calls has been compiled, or loaded from numba's cache, in this
-    process (`_INNER`, the loops only the others call, come with them)."""
-    return all(kernel.signatures for kernel in _KERNELS)
+    process (`_INNER`, the loops the others call, come with them)."""
+    from core.routing.search_kernel import search_whole  # built on this module's loops: import late
+
+    return all(kernel.signatures for kernel in (*_KERNELS, search_whole))
 
 
 _KERNELS = (
     screen_order,
-    twin_waits,
     solo_entries,
     quoted_ticks,
     single_sums,
     single_leaders,
     lightest_pieces,
 )
-_INNER = (alike, location_entries, screen_lines, tenths)  # called by the others only
+# Called by the others; `twin_waits` from Python too, by the search that stays in Python (lines
+# that may split units, quoters without lanes), where it is loaded on first use.
+_INNER = (alike, location_entries, screen_lines, tenths, twin_waits)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # a broker's lanes, made through the quoter
     from core.routing.rates.lanes import LaneQuoter, LaneTable
 
 Part = tuple[int, int, int]  # (bundle index, candidate index, units)
+QuoteArrays = tuple[np.ndarray, np.ndarray, np.ndarray]  # ticks [slot, weight class], slots, class floors
 # `kernels.single_sums`' arguments after the candidate count: (starts, candidate, unit ticks,
 # usable units, per bundle), the options of bundle b at starts[b]:starts[b + 1]
 OptionsTable = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
@@ -243,6 +244,17 @@ class Problem:
                 table.ticks, table.penalty, self._slot, floors, ks, weights_g, MISSING
             )
         return ticks, penalty
+
+    @property
+    def priced_by_lanes(self) -> bool:
+        """Whether quotes come from the quote table's arrays (a quoter with lanes), not one by one."""
+        return self._lane_table is not None
+
+    def quote_arrays(self, ks: np.ndarray, weights_g: np.ndarray) -> QuoteArrays:
+        """The quote table as compiled loops read it, with every (k, weight) cell quoted first."""
+        assert self._lane_table is not None, "only for a quoter with lanes (`priced_by_lanes`)"
+        self.ticks_at(np.repeat(ks, len(weights_g)), np.tile(weights_g, len(ks)))
+        return self._table.ticks, self._slot, self._lane_table.floors_g
 
     def parcels(self, ks: np.ndarray, weight_g: int) -> tuple[np.ndarray, np.ndarray]:
         """A parcel of `weight_g` sent from each candidate in `ks` alone: its ticks with the

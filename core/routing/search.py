@@ -22,6 +22,7 @@ import numpy as np
 from core.routing.bounds import Bounds
 from core.routing.problem import Bundle, Part, Plan, Problem
 from core.routing.twins import LevelTwins, offer_twin_swaps
+from core.routing.whole_search import search_whole_bundles
 
 _NEVER = 1 << 62  # an opening no plan can afford: no carrier takes the bundle from there
 
@@ -52,9 +53,9 @@ class Outcome:
             self.runner_up = plan
 
 
-def _whole_openings(p: Problem, bd: Bundle, by_code: bool) -> dict[int, int]:
-    """Per option, what opening it for the whole bundle costs at least (its own parcel from there);
-    the bundle's options are put in that order, ties by location code.
+def _whole_openings(p: Problem, bd: Bundle, by_code: bool) -> np.ndarray:
+    """What opening each option for the whole bundle costs at least (its own parcel from there);
+    the bundle's options are put in that order, ties by location code, and so are the costs.
 
     Priced for all options in array steps: the search runs on orders of ~150 options per bundle,
     and this was a Python loop per option and bundle.
@@ -64,10 +65,24 @@ def _whole_openings(p: Problem, bd: Bundle, by_code: bool) -> dict[int, int]:
     cost = np.where(carried, bd.unit_at + parcel, _NEVER)
     order = np.lexsort((at if by_code else p.tie_ranks()[1][at], cost))
     bd.options = at[order].tolist()
-    return dict(zip(at.tolist(), cost.tolist(), strict=True))
+    return cost[order]  # type: ignore[no-any-return]
 
 
 def branch_and_bound(p: Problem, out: Outcome) -> None:
+    bundles = p.bundles
+    by_code = all(a < b for a, b in pairwise(p.codes))
+    if p.priced_by_lanes and not any(bd.splittable for bd in bundles):
+        openings = [_whole_openings(p, bd, by_code) for bd in bundles]
+        twins = LevelTwins(p)
+        search_whole_bundles(p, out, openings, twins)
+        offer_twin_swaps(p, out, twins)
+    else:
+        python_search(p, out)
+
+
+def python_search(p: Problem, out: Outcome) -> None:
+    """The search in Python: for lines that may split, for quoters without lanes, and as the
+    reference the compiled loop (`core.routing.whole_search`) is tested against."""
     bundles, rules = p.bundles, p.rules
     nb, n_cands = len(bundles), p.n
     fixed, pen, max_ship = p.fixed, rules.shipment_penalty, rules.max_shipments
@@ -101,7 +116,8 @@ def branch_and_bound(p: Problem, out: Outcome) -> None:
             else:
                 bd.options.sort(key=lambda k, cost=cost: (cost[k], codes[k]))
         else:
-            cost = _whole_openings(p, bd, by_code)
+            opening = _whole_openings(p, bd, by_code).tolist()  # puts `bd.options` in its order
+            cost = dict(zip(bd.options, opening, strict=True))
         entry.append(cost)
     bounds = Bounds(p)
     twins = LevelTwins(p)

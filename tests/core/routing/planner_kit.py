@@ -15,6 +15,7 @@ from core.domain.network import LocationType
 from core.domain.orders import OrderRequest, parse_order
 from core.routing.decision import RoutingDecision
 from core.routing.planner import Planner
+from core.routing.rates import RateBroker, parse_rate_sheet
 from core.routing.rules import validate_rule_set
 from core.routing.shipping import RateQuote, ShipmentRequest
 from core.routing.snapshot import Destination, ItemInfo, LocationSnapshot, NetworkSnapshot
@@ -143,3 +144,20 @@ def route(
 ) -> RoutingDecision:
     planner = Planner(validate_rule_set(rules), quoter or DistanceQuoter())
     return planner.route(the_order, net, destination=kw.pop("destination", HOME), **kw)
+
+
+def steep_sheet() -> RateBroker:
+    """Parcels up to 10 kg cost $5, up to 20 kg $50: two light parcels beat one heavy one."""
+    service = {
+        "code": "GROUND",
+        "name": "Ground",
+        "transit_days": {"1": 1},
+        "tiers": [{"max_kg": "10", "prices": {"1": "5.00"}}, {"max_kg": "20", "prices": {"1": "50.00"}}],
+    }
+    carrier = {
+        "name": "Steep",
+        "cutoff": "17:00",
+        "distance_bands": [{"zone": "1", "min_km": 0, "max_km": 1000}],
+        "services": [service],
+    }
+    return RateBroker(parse_rate_sheet({"carriers": [carrier]}))

@@ -24,12 +24,12 @@ from core.routing.compiled import compile_rules
 from core.routing.decision import amount, amount_text
 from core.routing.journal import Journal
 from core.routing.planner import Planner
-from core.routing.rates import RateBroker, load_sample_rate_sheet, parse_rate_sheet
+from core.routing.rates import RateBroker, load_sample_rate_sheet
 from core.routing.rules import default_rule_set, validate_rule_set
 from core.routing.screening import screen
 from core.routing.shipping import RateQuote, ShipmentRequest
 from core.routing.snapshot import Destination, LocationSnapshot, NetworkSnapshot
-from tests.core.routing.planner_kit import HOME, item, loc, network, order
+from tests.core.routing.planner_kit import HOME, item, loc, network, order, steep_sheet
 from tests.core.routing.test_planner_optimal import scenarios
 
 
@@ -103,23 +103,6 @@ def test_money_text_is_the_decimal_text_for_any_amount(ticks: int) -> None:
     assert amount_text(ticks) == str(amount(ticks))
 
 
-def _steep_sheet() -> RateBroker:
-    """Parcels up to 10 kg cost $5, up to 20 kg $50: two light parcels beat one heavy one."""
-    service = {
-        "code": "GROUND",
-        "name": "Ground",
-        "transit_days": {"1": 1},
-        "tiers": [{"max_kg": "10", "prices": {"1": "5.00"}}, {"max_kg": "20", "prices": {"1": "50.00"}}],
-    }
-    carrier = {
-        "name": "Steep",
-        "cutoff": "17:00",
-        "distance_bands": [{"zone": "1", "min_km": 0, "max_km": 1000}],
-        "services": [service],
-    }
-    return RateBroker(parse_rate_sheet({"carriers": [carrier]}))
-
-
 def test_twin_stores_sharing_an_order_keep_the_canonical_plan() -> None:
     """Two stores alike in every cost both ship, because two light parcels are cheapest.
 
@@ -130,8 +113,8 @@ def test_twin_stores_sharing_an_order_keep_the_canonical_plan() -> None:
     stock = {(code, sku): 2 for code in ("S01", "S02") for sku in ("A", "B")}
     net = network(stores, stock, [item("A", kg="10"), item("B", kg="10")])
     the_order = order(("A", 1), ("B", 1))
-    fast = Planner(default_rule_set(), _steep_sheet())
-    plain = Planner(default_rule_set(), PlainQuoter(_steep_sheet()))
+    fast = Planner(default_rule_set(), steep_sheet())
+    plain = Planner(default_rule_set(), PlainQuoter(steep_sheet()))
     a = fast.route(the_order, net, destination=HOME)
     b = plain.route(the_order, net, destination=HOME)
     assert [(s.location, s.lines) for s in a.shipments] == [("S01", (("A", 1),)), ("S02", (("B", 1),))]
