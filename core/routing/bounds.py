@@ -43,8 +43,12 @@ class Bounds:
         """
         found = self._alone.get(j)
         if found is None:
-            costs, ks = cheapest_alone(self.p, self.bundles[j].at, self.weight[j])
-            found = self._alone[j] = list(zip(costs.tolist(), ks.tolist(), strict=True))
+            at = self.bundles[j].at
+            parcel, carried = self.p.parcels(at, self.weight[j])
+            # No quote here for this weight: none for any heavier parcel either.
+            costs, ks = parcel[carried], at[carried]
+            first = np.lexsort((ks, costs))[: self.max_ship + 1]  # as `nsmallest` of (cost, k)
+            found = self._alone[j] = list(zip(costs[first].tolist(), ks[first].tolist(), strict=True))
         return found
 
     def remaining(
@@ -114,13 +118,3 @@ class Bounds:
             if leasts is not None:
                 leasts.append((able, least))
         return unplaced, units + dearest
-
-
-def cheapest_alone(p: Problem, at: np.ndarray, weight_g: int) -> tuple[np.ndarray, np.ndarray]:
-    """The `max_shipments + 1` cheapest parcels of `weight_g` sent alone from the candidates `at`:
-    (quote + fixed costs, candidate), by cost then candidate, as `nsmallest` of the pairs would."""
-    parcel, carried = p.parcels(at, weight_g)
-    # No quote here for this weight: none for any heavier parcel either.
-    costs, ks = parcel[carried], at[carried]
-    first = np.lexsort((ks, costs))[: p.rules.max_shipments + 1]
-    return costs[first], ks[first]

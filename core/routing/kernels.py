@@ -426,6 +426,29 @@ def quoted_ticks(
 
 
 @njit(cache=True, nogil=True)
+def unquoted_cells(
+    ticks: np.ndarray,  # [slot, weight class]
+    slots: np.ndarray,  # per candidate
+    bounds_g: np.ndarray,  # whole-gram floors of the tier bounds, sorted
+    ks: np.ndarray,
+    weights_g: np.ndarray,
+    missing: int,  # what `ticks` holds for a cell not yet quoted
+) -> tuple[np.ndarray, np.ndarray]:
+    """(candidate, weight) standing for each cell not yet quoted among every k with every weight."""
+    classes = np.searchsorted(bounds_g, weights_g)
+    seen = np.zeros(ticks.shape, np.bool_)
+    at, weight = [], []
+    for k in ks:
+        for j in range(len(weights_g)):
+            slot, wclass = slots[k], classes[j]
+            if ticks[slot, wclass] == missing and not seen[slot, wclass]:
+                seen[slot, wclass] = True
+                at.append(k)
+                weight.append(weights_g[j])
+    return np.array(at, np.int64), np.array(weight, np.int64)
+
+
+@njit(cache=True, nogil=True)
 def single_sums(
     n: int,  # candidates
     starts: np.ndarray,  # bundle b's options are entries starts[b]:starts[b + 1] of the next three
@@ -533,6 +556,7 @@ _KERNELS = (
     screen_order,
     solo_entries,
     quoted_ticks,
+    unquoted_cells,
     single_sums,
     single_leaders,
     lightest_pieces,

@@ -22,7 +22,7 @@ import numpy as np
 from core.routing.candidates import Eligible, Line
 from core.routing.columns import pick
 from core.routing.compiled import CompiledRules, to_ticks
-from core.routing.kernels import quoted_ticks
+from core.routing.kernels import quoted_ticks, unquoted_cells
 from core.routing.quote_table import MISSING, NO_CARRIER, UNQUOTED, Quoted, QuoteTable
 from core.routing.shipping import Address, RateQuote, ShipmentRequest, ShippingQuoter
 from core.routing.snapshot import NetworkSnapshot
@@ -253,8 +253,11 @@ class Problem:
     def quote_arrays(self, ks: np.ndarray, weights_g: np.ndarray) -> QuoteArrays:
         """The quote table as compiled loops read it, with every (k, weight) cell quoted first."""
         assert self._lane_table is not None, "only for a quoter with lanes (`priced_by_lanes`)"
-        self.ticks_at(np.repeat(ks, len(weights_g)), np.tile(weights_g, len(ks)))
-        return self._table.ticks, self._slot, self._lane_table.floors_g
+        floors = self._lane_table.floors_g
+        at, weight = unquoted_cells(self._table.ticks, self._slot, floors, ks, weights_g, MISSING)
+        for k, w in zip(at.tolist(), weight.tolist(), strict=True):
+            self.quote(k, w)
+        return self._table.ticks, self._slot, floors
 
     def parcels(self, ks: np.ndarray, weight_g: int) -> tuple[np.ndarray, np.ndarray]:
         """A parcel of `weight_g` sent from each candidate in `ks` alone: its ticks with the

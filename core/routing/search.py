@@ -69,12 +69,9 @@ def _whole_openings(p: Problem, bd: Bundle, by_code: bool) -> np.ndarray:
 
 
 def branch_and_bound(p: Problem, out: Outcome) -> None:
-    bundles = p.bundles
-    by_code = all(a < b for a, b in pairwise(p.codes))
-    if p.priced_by_lanes and not any(bd.splittable for bd in bundles):
-        openings = [_whole_openings(p, bd, by_code) for bd in bundles]
+    if p.priced_by_lanes and not any(bd.splittable for bd in p.bundles):
         twins = LevelTwins(p)
-        search_whole_bundles(p, out, openings, twins)
+        search_whole_bundles(p, out, twins)
         offer_twin_swaps(p, out, twins)
     else:
         python_search(p, out)

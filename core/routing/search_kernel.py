@@ -9,8 +9,9 @@ priorities, and for `location_code` the plan's parts as (code rank, units) pairs
 a shorter list of parts sorts first, as Python's tuples do. Everything the Python search visits,
 prunes and offers is the same, so the best plan and the runner-up are too.
 
-A cell of the quote table not yet quoted cannot be quoted from here: the first one met is
-returned (`miss`) and the caller quotes it and runs the search again.
+Quotes cannot be asked for from here: the caller has every cell of the quote table the search
+can read quoted first (`Problem.quote_arrays`), for each candidate able to take some bundle and
+each weight some bundles make together, as every parcel a plan or a bound prices is such a weight.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 from numba import njit
 
 from core.routing.kernels import twin_waits
-from core.routing.quote_table import MISSING, NO_CARRIER
+from core.routing.quote_table import NO_CARRIER
 
 Array = np.ndarray
 
@@ -32,9 +33,10 @@ FEWEST_SHIPMENTS, SHORTEST_DISTANCE, LOWEST_PRIORITY, LOCATION_CODE = range(4)
 # `state`
 COST, UNPLACED, OPENED, PARTS, NODES = range(5)
 # `result`
-BEST_CHANGED, RUNNER_UP_CHANGED, EXACT, VISITED, MISS_AT, MISS_WEIGHT = range(6)
+BEST_CHANGED, RUNNER_UP_CHANGED, EXACT, VISITED = range(4)
 # `meta` rows of a kept plan
 HAS, COUNT, PLAN_UNPLACED, PLAN_COST = range(4)
+_NEVER = 1 << 62  # an opening no plan can afford: no carrier takes the bundle from there
 
 
 def key_width(kinds: np.ndarray, nb: int) -> int:
@@ -43,14 +45,9 @@ def key_width(kinds: np.ndarray, nb: int) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _ship(ticks: Array, slots: Array, floors: Array, k: int, w: int, miss: Array) -> int:
-    """`Problem.ship`: ticks to send w grams from k, NO_CARRIER if none (or the cell is not quoted)."""
-    t = ticks[slots[k], np.searchsorted(floors, w)]
-    if t == MISSING:
-        if miss[0] < 0:
-            miss[0], miss[1] = k, w
-        return NO_CARRIER
-    return t
+def _ship(ticks: Array, slots: Array, floors: Array, k: int, w: int) -> int:
+    """`Problem.ship`: ticks to send w grams from k, NO_CARRIER if no carrier takes it."""
+    return ticks[slots[k], np.searchsorted(floors, w)]  # type: ignore[no-any-return]
 
 
 @njit(cache=True, nogil=True)
@@ -121,7 +118,7 @@ def _keep(
 def _scan(
     i: int, nb: int, able: Array, bundle: Array, alone_cost: Array, alone_at: Array,
     opened: Array, n_opened: int, count: Array, weight: Array, ship_now: Array,
-    ticks: Array, slots: Array, floors: Array, miss: Array, max_ship: int, pen: int,
+    ticks: Array, slots: Array, floors: Array, max_ship: int, pen: int,
     forced: Array, out_j: Array, out_least: Array,
 ) -> tuple[int, int, int]:  # fmt: skip
     """`Bounds._scan`: (units that must stay unplaced, least cost) of bundles i.., and in
@@ -136,7 +133,7 @@ def _scan(
         for o in range(n_opened):
             k = opened[o]
             if able[j, k]:
-                s = _ship(ticks, slots, floors, k, weight[k] + bundle[j, WEIGHT], miss)
+                s = _ship(ticks, slots, floors, k, weight[k] + bundle[j, WEIGHT])
                 if s != NO_CARRIER and (not found or s - ship_now[k] < least):
                     least, found = s - ship_now[k], True
         if not full:
@@ -160,14 +157,54 @@ def _scan(
 
 
 @njit(cache=True, nogil=True)
+def _openings(
+    at: Array, unit: Array, bundle: Array, fixed: Array, code: Array, ticks: Array, slots: Array,
+    floors: Array, keep: int,
+) -> tuple[Array, Array, Array, Array]:  # fmt: skip
+    """Per bundle, its options cheapest opening first and what opening each costs at least (its own
+    parcel from there, as `search._whole_openings`), and its `keep` cheapest parcels of its own
+    with their candidates (-1 after the last), as `bounds.cheapest_alone`."""
+    nb, width = at.shape
+    options, opening = np.full((nb, width), -1, np.int64), np.zeros((nb, width), np.int64)
+    alone_cost, alone_at = np.zeros((nb, keep), np.int64), np.full((nb, keep), -1, np.int64)
+    for b in range(nb):
+        count = bundle[b, OPTIONS]
+        ks = at[b, :count]
+        cost = np.empty(count, np.int64)
+        held = 0
+        for r in range(count):
+            k = ks[r]
+            t = _ship(ticks, slots, floors, k, bundle[b, WEIGHT])
+            if t == NO_CARRIER:
+                cost[r] = _NEVER
+                continue
+            parcel = t + fixed[k]
+            cost[r] = unit[b, k] + parcel
+            # insert (parcel, k) among the `keep` least so far, by parcel then candidate
+            place = held
+            while place > 0 and (
+                alone_cost[b, place - 1] > parcel
+                or (alone_cost[b, place - 1] == parcel and alone_at[b, place - 1] > k)
+            ):
+                place -= 1
+            if place < keep:
+                last = min(held, keep - 1)
+                alone_cost[b, place + 1 : last + 1] = alone_cost[b, place:last].copy()
+                alone_at[b, place + 1 : last + 1] = alone_at[b, place:last].copy()
+                alone_cost[b, place], alone_at[b, place] = parcel, k
+                held = min(held + 1, keep)
+        by_code = np.argsort(code[ks])
+        order = by_code[np.argsort(cost[by_code], kind="mergesort")]  # ties by code
+        options[b, :count], opening[b, :count] = ks[order], cost[order]
+    return options, opening, alone_cost, alone_at
+
+
+@njit(cache=True, nogil=True)
 def search_whole(
-    options: Array,  # [bundle, position]: candidates, cheapest opening first (`search._whole_openings`)
-    opening: Array,  # [bundle, position]: what opening each costs at least
+    at: Array,  # [bundle, position]: the candidates able to take it (padded; how many in OPTIONS)
     unit: Array,  # [bundle, candidate]: the bundle's ticks there (labour, overstock)
     able: Array,  # [bundle, candidate]: whether it can take the bundle
     bundle: Array,  # [bundle, column]: WEIGHT, UNITS, VALUE, MIN_COST, PLACEABLE, OPTIONS
-    alone_cost: Array,  # [bundle, max_shipments + 1]: `Bounds.alone`'s costs; candidates in `alone_at` (-1 after)
-    alone_at: Array,
     fixed: Array,  # per candidate: priority and capacity ticks per shipment
     ticks: Array,  # the quote table's ticks [slot, weight class]
     slots: Array,  # per candidate
@@ -186,7 +223,7 @@ def search_whole(
     n_locs: Array,
 ) -> Array:
     """Search as `search.python_search` does for whole bundles; `key`, `meta`, `parts`, `locs`
-    and `n_locs` are updated in place. Returns `result` (BEST_CHANGED ... MISS_WEIGHT)."""
+    and `n_locs` are updated in place. Returns `result` (BEST_CHANGED ... VISITED)."""
     nb, n = bundle.shape[0], len(fixed)
     pen, max_ship, min_value, max_nodes = (
         params[PENALTY],
@@ -195,9 +232,8 @@ def search_whole(
         params[MAX_NODES],
     )
     width = key.shape[1]
-    result = np.zeros(6, np.int64)
-    result[EXACT], result[MISS_AT] = 1, -1
-    miss = result[MISS_AT:]
+    result = np.zeros(4, np.int64)
+    result[EXACT] = 1
     forced, rest = np.zeros(nb + 1, np.int64), np.zeros(nb + 1, np.int64)
     for i in range(nb - 1, -1, -1):
         forced[i] = forced[i + 1] + bundle[i, UNITS] - bundle[i, PLACEABLE]
@@ -216,13 +252,16 @@ def search_whole(
     later_n = np.full(nb + 1, -1, np.int64)
     later_j, later_least = np.zeros((nb + 1, nb), np.int64), np.zeros((nb + 1, nb), np.int64)
     keep = max_ship + 1
+    options, opening, alone_cost, alone_at = _openings(
+        at, unit, bundle, fixed, code, ticks, slots, floors, keep
+    )
     width_opts = options.shape[1]
     twins_done = np.zeros(nb, np.bool_)
     twin_off = np.zeros((nb, width_opts + 1), np.int64)
     twin_of = np.zeros((nb, width_opts * keep), np.int64)
 
     def ship(k: int, w: int) -> int:
-        return _ship(ticks, slots, floors, k, w, miss)
+        return _ship(ticks, slots, floors, k, w)
 
     def add(b: int, k: int) -> bool:
         w = weight[k] + bundle[b, WEIGHT]
@@ -263,27 +302,9 @@ def search_whole(
         out_j = later_j[level] if level >= 0 else listed_j
         out_least = later_least[level] if level >= 0 else listed_least
         return _scan(
-            i,
-            nb,
-            able,
-            bundle,
-            alone_cost,
-            alone_at,
-            opened,
-            st[OPENED],
-            count,
-            weight,
-            ship_now,
-            ticks,
-            slots,
-            floors,
-            miss,
-            max_ship,
-            pen,
-            forced,
-            out_j,
-            out_least,
-        )
+            i, nb, able, bundle, alone_cost, alone_at, opened, st[OPENED], count, weight, ship_now,
+            ticks, slots, floors, max_ship, pen, forced, out_j, out_least,
+        )  # fmt: skip
 
     def pruned(i: int) -> bool:
         if not meta[0, HAS]:

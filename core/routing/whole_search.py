@@ -7,12 +7,10 @@ a property test checks on random orders.
 
 from __future__ import annotations
 
-from itertools import chain, combinations
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.routing.bounds import cheapest_alone
 from core.routing.problem import Part, Plan, Problem
 from core.routing.search_kernel import (
     BEST_CHANGED,
@@ -21,8 +19,6 @@ from core.routing.search_kernel import (
     FEWEST_SHIPMENTS,
     LOCATION_CODE,
     LOWEST_PRIORITY,
-    MISS_AT,
-    MISS_WEIGHT,
     PLAN_COST,
     PLAN_UNPLACED,
     RUNNER_UP_CHANGED,
@@ -44,53 +40,46 @@ _KINDS = {
 }
 
 
-def search_whole_bundles(p: Problem, out: Outcome, openings: list[np.ndarray], twins: LevelTwins) -> None:
-    """Search as `search.python_search` would, for bundles that all travel whole, priced by lanes.
-
-    `openings[b]`: what opening each of bundle b's options costs at least, in `options` order.
-    """
+def search_whole_bundles(p: Problem, out: Outcome, twins: LevelTwins) -> None:
+    """Search as `search.python_search` would, for bundles that all travel whole, priced by lanes."""
     bundles, n, rules = p.bundles, p.n, p.rules
-    nb, keep = len(bundles), rules.max_shipments + 1
-    width = max(len(bd.options) for bd in bundles)
-    options, opening = np.full((nb, width), -1, np.int64), np.zeros((nb, width), np.int64)
+    nb = len(bundles)
+    at = np.full((nb, max(len(bd.at) for bd in bundles)), -1, np.int64)
     unit, able = np.zeros((nb, n), np.int64), np.zeros((nb, n), bool)
     per_bundle = np.zeros((nb, 6), np.int64)
-    alone_cost, alone_at = np.zeros((nb, keep), np.int64), np.full((nb, keep), -1, np.int64)
     for b, bd in enumerate(bundles):
-        count = len(bd.options)
-        options[b, :count], opening[b, :count] = bd.options, openings[b]
+        at[b, : len(bd.at)] = bd.at
         able[b, bd.at], unit[b, bd.at] = True, bd.unit_at
-        per_bundle[b] = (bd.weight_g, bd.units, bd.value, bd.min_cost, bd.units - bd.forced_unplaced, count)
-        costs, ks = cheapest_alone(p, bd.at, bd.weight_g)
-        alone_cost[b, : len(ks)], alone_at[b, : len(ks)] = costs, ks
+        per_bundle[b] = (
+            bd.weight_g,
+            bd.units,
+            bd.value,
+            bd.min_cost,
+            bd.units - bd.forced_unplaced,
+            len(bd.at),
+        )
     # Every parcel the search can price weighs what some of the bundles weigh together.
-    weights = np.array(sorted({sum(c) for c in _subsets([bd.weight_g for bd in bundles])}), np.int64)
-    quotes = p.quote_arrays(np.flatnonzero(able.any(axis=0)), weights)
+    weights = np.zeros(1, np.int64)
+    for bd in bundles:
+        weights = np.concatenate((weights, weights + bd.weight_g))
+    quotes = p.quote_arrays(np.flatnonzero(able.any(axis=0)), weights[1:])
     tie, code = p.tie_ranks()
     kinds = np.array([_KINDS[name] for name in rules.tie_breaks], np.int64)
     params = np.array(
         [rules.shipment_penalty, rules.max_shipments, rules.min_shipment_value, rules.max_nodes]
     )
-    while True:
-        key, meta, parts, locs, n_locs = _kept(out, nb, key_width(kinds, nb), kinds, code, keep - 1)
-        result = search_whole(
-            options, opening, unit, able, per_bundle, alone_cost, alone_at, p.fixed_at, *quotes,
-            twins.cells, tie, code, np.asarray(p.dist, np.int64), np.asarray(p.prio, np.int64),
-            kinds, params, key, meta, parts, locs, n_locs,
-        )  # fmt: skip
-        if result[MISS_AT] < 0:
-            break
-        p.quote(int(result[MISS_AT]), int(result[MISS_WEIGHT]))  # a cell not quoted yet: quote, search again
+    key, meta, parts, locs, n_locs = _kept(out, nb, key_width(kinds, nb), kinds, code, rules.max_shipments)
+    result = search_whole(
+        at, unit, able, per_bundle, p.fixed_at, *quotes,
+        twins.cells, tie, code, np.asarray(p.dist, np.int64), np.asarray(p.prio, np.int64),
+        kinds, params, key, meta, parts, locs, n_locs,
+    )  # fmt: skip
     if result[BEST_CHANGED]:
         out.best = _plan(p, meta[0], parts[0])
     if result[RUNNER_UP_CHANGED]:
         out.runner_up = _plan(p, meta[1], parts[1])
     out.exact = bool(result[EXACT])
     out.nodes = int(result[VISITED])
-
-
-def _subsets(weights: list[int]) -> chain[tuple[int, ...]]:
-    return chain.from_iterable(combinations(weights, r) for r in range(1, len(weights) + 1))
 
 
 def _kept(
