@@ -53,9 +53,9 @@ class Outcome:
             self.runner_up = plan
 
 
-def _whole_openings(p: Problem, bd: Bundle, by_code: bool) -> np.ndarray:
-    """What opening each option for the whole bundle costs at least (its own parcel from there);
-    the bundle's options are put in that order, ties by location code, and so are the costs.
+def _whole_openings(p: Problem, bd: Bundle, by_code: bool) -> dict[int, int]:
+    """Per option, what opening it for the whole bundle costs at least (its own parcel from there);
+    the bundle's options are put in that order, ties by location code.
 
     Priced for all options in array steps: the search runs on orders of ~150 options per bundle,
     and this was a Python loop per option and bundle.
@@ -65,7 +65,7 @@ def _whole_openings(p: Problem, bd: Bundle, by_code: bool) -> np.ndarray:
     cost = np.where(carried, bd.unit_at + parcel, _NEVER)
     order = np.lexsort((at if by_code else p.tie_ranks()[1][at], cost))
     bd.options = at[order].tolist()
-    return cost[order]  # type: ignore[no-any-return]
+    return dict(zip(at.tolist(), cost.tolist(), strict=True))
 
 
 def branch_and_bound(p: Problem, out: Outcome) -> None:
@@ -113,8 +113,7 @@ def python_search(p: Problem, out: Outcome) -> None:
             else:
                 bd.options.sort(key=lambda k, cost=cost: (cost[k], codes[k]))
         else:
-            opening = _whole_openings(p, bd, by_code).tolist()  # puts `bd.options` in its order
-            cost = dict(zip(bd.options, opening, strict=True))
+            cost = _whole_openings(p, bd, by_code)
         entry.append(cost)
     bounds = Bounds(p)
     twins = LevelTwins(p)
