@@ -48,6 +48,7 @@ class Eligible:
         "codes",
         "column",
         "dist",
+        "dist_at",
         "distances",
         "labour",
         "locs",
@@ -56,6 +57,7 @@ class Eligible:
         "overstock",
         "pickup_here",
         "prio",
+        "prio_at",
         "priority",
         "rows",
         "units",
@@ -77,8 +79,8 @@ class Eligible:
         origin: np.ndarray,
         *,
         codes: list[str],
-        dist: list[int],
-        prio: list[int],
+        dist: np.ndarray,
+        prio: np.ndarray,
         distances: np.ndarray,
         origin_zones: tuple[str, ...],
     ) -> None:
@@ -96,8 +98,10 @@ class Eligible:
         self.bonus = np.zeros(n, np.int64)  # the overstock bonus sending every usable unit (ticks, <= 0)
         self.priority = np.zeros(n, np.int64)  # ticks per shipment
         self.capacity = np.zeros(n, np.int64)  # ticks per shipment
-        # For tie-breaks, as plain lists: codes, round(km * 10) and location priority (>= 0).
-        self.codes, self.dist, self.prio = codes, dist, prio
+        # For tie-breaks: codes, round(km * 10) and location priority (>= 0), as plain lists for
+        # Python's loops and as arrays for the compiled ones.
+        self.codes, self.dist, self.prio = codes, dist.tolist(), prio.tolist()
+        self.dist_at, self.prio_at = dist, prio
         self.distances = distances  # km to the destination
 
     def __len__(self) -> int:
@@ -122,8 +126,8 @@ class Eligible:
             self.overstock[:, at],
             self.origin[at],
             codes=[self.codes[k] for k in keep],
-            dist=[self.dist[k] for k in keep],
-            prio=[self.prio[k] for k in keep],
+            dist=self.dist_at[at],
+            prio=self.prio_at[at],
             distances=self.distances[at],
             origin_zones=self.origin_zones,
         )

@@ -426,29 +426,6 @@ def quoted_ticks(
 
 
 @njit(cache=True, nogil=True)
-def unquoted_cells(
-    ticks: np.ndarray,  # [slot, weight class]
-    slots: np.ndarray,  # per candidate
-    bounds_g: np.ndarray,  # whole-gram floors of the tier bounds, sorted
-    ks: np.ndarray,
-    weights_g: np.ndarray,
-    missing: int,  # what `ticks` holds for a cell not yet quoted
-) -> tuple[np.ndarray, np.ndarray]:
-    """(candidate, weight) standing for each cell not yet quoted among every k with every weight."""
-    classes = np.searchsorted(bounds_g, weights_g)
-    seen = np.zeros(ticks.shape, np.bool_)
-    at, weight = [], []
-    for k in ks:
-        for j in range(len(weights_g)):
-            slot, wclass = slots[k], classes[j]
-            if ticks[slot, wclass] == missing and not seen[slot, wclass]:
-                seen[slot, wclass] = True
-                at.append(k)
-                weight.append(weights_g[j])
-    return np.array(at, np.int64), np.array(weight, np.int64)
-
-
-@njit(cache=True, nogil=True)
 def single_sums(
     n: int,  # candidates
     starts: np.ndarray,  # bundle b's options are entries starts[b]:starts[b + 1] of the next three
@@ -545,22 +522,15 @@ def lightest_pieces(
 
 
 def loaded() -> bool:
-    """Whether every loop routing calls has been compiled, or loaded from numba's cache, in this
-    process (`_INNER`, the loops the others call, come with them)."""
-    from core.routing.search_kernel import search_whole  # built on this module's loops: import late
+    """Whether every loop routing an order priced by lanes calls has been compiled, or loaded from
+    numba's cache, in this process (`_INNER`, the loops the others call, come with them)."""
+    from core.routing.search_kernel import search_whole, seed_whole  # built on this module's: import late
 
-    return all(kernel.signatures for kernel in (*_KERNELS, search_whole))
+    return all(kernel.signatures for kernel in (*_KERNELS, seed_whole, search_whole))
 
 
-_KERNELS = (
-    screen_order,
-    solo_entries,
-    quoted_ticks,
-    unquoted_cells,
-    single_sums,
-    single_leaders,
-    lightest_pieces,
-)
-# Called by the others; `twin_waits` from Python too, by the search that stays in Python (lines
-# that may split units, quoters without lanes), where it is loaded on first use.
-_INNER = (alike, location_entries, screen_lines, tenths, twin_waits)
+_KERNELS = (screen_order, solo_entries, quoted_ticks)
+_INNER = (alike, location_entries, screen_lines, tenths, twin_waits)  # called by the others
+# Called by the steps that stay in Python (lines that may split units, quoters without lanes), and
+# loaded when those first run; `twin_waits` by them too.
+_PYTHON_STEPS = (single_sums, single_leaders, lightest_pieces)

@@ -20,9 +20,9 @@ from core.routing.problem import Problem
 from core.routing.quote_table import QuoteTable
 from core.routing.rules import RuleSet
 from core.routing.screening import screen
-from core.routing.search import Outcome, branch_and_bound
+from core.routing.search import Outcome
+from core.routing.settle import settle
 from core.routing.shipping import ShippingQuoter
-from core.routing.single import seed, single_location_is_optimal
 from core.routing.snapshot import Destination, NetworkSnapshot, destination_for
 from core.routing.solo import priced, rows
 
@@ -74,15 +74,13 @@ class Planner:
 
         p, quotes = priced(screened, problem)
         out = Outcome(None, None, True, 0)
-        seed(p, out)
-        if len(lines) * p.n > rules.exact_max_size:
+        exact = len(lines) * p.n <= rules.exact_max_size
+        settle(p, out, search=exact)
+        if exact:
+            method = "branch_and_bound" if out.exact else "branch_and_bound_truncated"
+        else:
             greedy(p, out)
             out.exact, method = False, "heuristic"
-        else:
-            # No location can take any bundle (a pickup store out of stock): there is nothing to search.
-            if any(b.options for b in p.bundles) and not single_location_is_optimal(p, out.best):
-                branch_and_bound(p, out)
-            method = "branch_and_bound" if out.exact else "branch_and_bound_truncated"
         return build_decision(
             order, rules, p, out, screened, lambda: rows(p, screened, quotes), unknown, method
         )

@@ -22,7 +22,7 @@ import numpy as np
 from core.routing.candidates import Eligible, Line
 from core.routing.columns import pick
 from core.routing.compiled import CompiledRules, to_ticks
-from core.routing.kernels import quoted_ticks, unquoted_cells
+from core.routing.kernels import quoted_ticks
 from core.routing.quote_table import MISSING, NO_CARRIER, UNQUOTED, Quoted, QuoteTable
 from core.routing.shipping import Address, RateQuote, ShipmentRequest, ShippingQuoter
 from core.routing.snapshot import NetworkSnapshot
@@ -33,7 +33,8 @@ if TYPE_CHECKING:  # a broker's lanes, made through the quoter
 Part = tuple[int, int, int]  # (bundle index, candidate index, units)
 QuoteArrays = tuple[np.ndarray, np.ndarray, np.ndarray]  # ticks [slot, weight class], slots, class floors
 # `kernels.single_sums`' arguments after the candidate count: (starts, candidate, unit ticks,
-# usable units, per bundle), the options of bundle b at starts[b]:starts[b + 1]
+# usable units, per bundle), the options of bundle b at starts[b]:starts[b + 1]; per bundle its
+# grams (per unit if splittable), units, splittable, value, least cost and placeable units
 OptionsTable = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
@@ -208,7 +209,14 @@ class Problem:
             usable = np.concatenate([bd.unit_at if bd.usable_at is None else bd.usable_at for bd in bundles])
         starts = np.array([0, *accumulate(len(bd.at) for bd in bundles)], np.int64)
         per_bundle = [
-            (bd.weight_g // bd.units if bd.splittable else bd.weight_g, bd.units, bd.splittable)
+            (
+                bd.weight_g // bd.units if bd.splittable else bd.weight_g,
+                bd.units,
+                bd.splittable,
+                bd.value,
+                bd.min_cost,
+                bd.units - bd.forced_unplaced,
+            )
             for bd in bundles
         ]
         return starts, at, unit, usable, np.array(per_bundle, np.int64)
@@ -250,14 +258,10 @@ class Problem:
         """Whether quotes come from the quote table's arrays (a quoter with lanes), not one by one."""
         return self._lane_table is not None
 
-    def quote_arrays(self, ks: np.ndarray, weights_g: np.ndarray) -> QuoteArrays:
-        """The quote table as compiled loops read it, with every (k, weight) cell quoted first."""
+    def quote_arrays(self) -> QuoteArrays:
+        """The quote table as compiled loops read it; cells never quoted hold MISSING (`quote` fills them)."""
         assert self._lane_table is not None, "only for a quoter with lanes (`priced_by_lanes`)"
-        floors = self._lane_table.floors_g
-        at, weight = unquoted_cells(self._table.ticks, self._slot, floors, ks, weights_g, MISSING)
-        for k, w in zip(at.tolist(), weight.tolist(), strict=True):
-            self.quote(k, w)
-        return self._table.ticks, self._slot, floors
+        return self._table.ticks, self._slot, self._lane_table.floors_g
 
     def parcels(self, ks: np.ndarray, weight_g: int) -> tuple[np.ndarray, np.ndarray]:
         """A parcel of `weight_g` sent from each candidate in `ks` alone: its ticks with the

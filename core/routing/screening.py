@@ -319,8 +319,8 @@ def _eligible(
         np.zeros(usable.shape, np.int64),
         cols.origin[held_by],
         codes=pick(cols.codes, held_by),
-        dist=dist.tolist(),
-        prio=cols.rank[held_by].tolist(),
+        dist=dist,
+        prio=cols.rank[held_by],
         distances=km,
         origin_zones=cols.origin_zones,
     )

@@ -22,7 +22,6 @@ import numpy as np
 from core.routing.bounds import Bounds
 from core.routing.problem import Bundle, Part, Plan, Problem
 from core.routing.twins import LevelTwins, offer_twin_swaps
-from core.routing.whole_search import search_whole_bundles
 
 _NEVER = 1 << 62  # an opening no plan can afford: no carrier takes the bundle from there
 
@@ -69,17 +68,8 @@ def _whole_openings(p: Problem, bd: Bundle, by_code: bool) -> dict[int, int]:
 
 
 def branch_and_bound(p: Problem, out: Outcome) -> None:
-    if p.priced_by_lanes and not any(bd.splittable for bd in p.bundles):
-        twins = LevelTwins(p)
-        search_whole_bundles(p, out, twins)
-        offer_twin_swaps(p, out, twins)
-    else:
-        python_search(p, out)
-
-
-def python_search(p: Problem, out: Outcome) -> None:
     """The search in Python: for lines that may split, for quoters without lanes, and as the
-    reference the compiled loop (`core.routing.whole_search`) is tested against."""
+    reference the compiled loop (`core.routing.search_kernel.search_whole`) is tested against."""
     bundles, rules = p.bundles, p.rules
     nb, n_cands = len(bundles), p.n
     fixed, pen, max_ship = p.fixed, rules.shipment_penalty, rules.max_shipments

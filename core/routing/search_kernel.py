@@ -1,4 +1,6 @@
-"""`core.routing.search`'s branch and bound over whole bundles as one compiled loop, step for step.
+"""An order's single-location plans, the proof that one is best, and the branch and bound over
+bundles that travel whole, as compiled loops, step for step with `core.routing.single` and
+`core.routing.search`.
 
 The Python search spends most of its time calling small functions (a quote, a bound, a key) a few
 thousand times per order that searches. Here the same steps run over arrays: the recursion is a
@@ -6,12 +8,13 @@ loop over levels (level i places bundle i, so one frame per level), quotes are r
 table's arrays (`core.routing.quote_table`), and a plan's key is an integer row compared
 lexicographically. The rule set's tie-breaks become integers: shipments, summed distance tenths or
 priorities, and for `location_code` the plan's parts as (code rank, units) pairs, padded with -1 so
-a shorter list of parts sorts first, as Python's tuples do. Everything the Python search visits,
-prunes and offers is the same, so the best plan and the runner-up are too.
+a shorter list of parts sorts first, as Python's tuples do. Everything the Python steps price,
+visit, prune and offer is the same, so the best plan, the runner-up and the node count are too.
 
-Quotes cannot be asked for from here: the caller has every cell of the quote table the search
-can read quoted first (`Problem.quote_arrays`), for each candidate able to take some bundle and
-each weight some bundles make together, as every parcel a plan or a bound prices is such a weight.
+Quotes cannot be asked for from here. Every parcel a plan, a bound or the proof prices weighs what
+some of the order's bundles weigh together (or is one of the proof's heavy parcels) and leaves a
+location able to take some bundle, so `seed_whole` first checks those cells of the quote table and,
+if any was never quoted, returns them for the caller to quote before calling again.
 """
 
 from __future__ import annotations
@@ -26,14 +29,14 @@ Array = np.ndarray
 
 # `params`
 PENALTY, MAX_SHIPMENTS, MIN_VALUE, MAX_NODES = range(4)
-# `bundle` columns
-WEIGHT, UNITS, VALUE, MIN_COST, PLACEABLE, OPTIONS = range(6)
+# `bundle` columns: `Problem.options_table`'s per bundle, and the number of its options
+WEIGHT, UNITS, SPLITTABLE, VALUE, MIN_COST, PLACEABLE, OPTIONS = range(7)
 # tie-break kinds, in `kinds`
 FEWEST_SHIPMENTS, SHORTEST_DISTANCE, LOWEST_PRIORITY, LOCATION_CODE = range(4)
 # `state`
 COST, UNPLACED, OPENED, PARTS, NODES = range(5)
 # `result`
-BEST_CHANGED, RUNNER_UP_CHANGED, EXACT, VISITED = range(4)
+EXACT, VISITED = range(2)
 # `meta` rows of a kept plan
 HAS, COUNT, PLAN_UNPLACED, PLAN_COST = range(4)
 _NEVER = 1 << 62  # an opening no plan can afford: no carrier takes the bundle from there
@@ -200,11 +203,203 @@ def _openings(
 
 
 @njit(cache=True, nogil=True)
+def _tables(
+    n: int, starts: Array, flat_at: Array, flat_unit: Array, per_bundle: Array
+) -> tuple[Array, Array, Array, Array]:
+    """From `Problem.options_table`: per bundle its options (padded with -1), whether each
+    candidate can take it and at what cost, and `bundle` (`per_bundle` with OPTIONS added)."""
+    nb = len(starts) - 1
+    width = 1
+    for b in range(nb):
+        width = max(width, starts[b + 1] - starts[b])
+    at, able = np.full((nb, width), -1, np.int64), np.zeros((nb, n), np.bool_)
+    unit, bundle = np.zeros((nb, n), np.int64), np.zeros((nb, OPTIONS + 1), np.int64)
+    for b in range(nb):
+        bundle[b, :OPTIONS] = per_bundle[b]
+        bundle[b, OPTIONS] = starts[b + 1] - starts[b]
+        for j in range(starts[b], starts[b + 1]):
+            k = flat_at[j]
+            at[b, j - starts[b]], able[b, k], unit[b, k] = k, True, flat_unit[j]
+    return at, able, unit, bundle
+
+
+@njit(cache=True, nogil=True)
+def _unquoted(
+    bundle: Array, able: Array, max_ship: int, ticks: Array, slots: Array, floors: Array, missing: int
+) -> Array:
+    """(candidate, grams) standing for each cell of the quote table the loops here may read that
+    was never quoted: every candidate able to take some bundle, with every weight some bundles
+    make together (any plan's parcel, and a bound's) and the single-location proof's heavy ones."""
+    nb, n = able.shape
+    weights = np.zeros(1 << nb, np.int64)
+    for b in range(nb):
+        half = 1 << b
+        weights[half : 2 * half] = weights[:half] + bundle[b, WEIGHT]
+    heaviest = total = 0
+    for b in range(nb):
+        if bundle[b, OPTIONS]:
+            heaviest, total = max(heaviest, bundle[b, WEIGHT]), total + bundle[b, WEIGHT]
+    heavy = np.array([max(heaviest, -(-total // s)) for s in range(2, max_ship + 1)], np.int64)
+    weights = np.sort(np.concatenate((weights[1:], heavy)))
+    classes = np.searchsorted(floors, weights)
+    first = np.ones(len(weights), np.bool_)  # one weight per class stands for all of them
+    first[1:] = classes[1:] != classes[:-1]
+    weights, classes = weights[first], classes[first]
+    found = []
+    for k in range(n):
+        taking = False
+        for b in range(nb):
+            taking |= able[b, k]
+        if taking:
+            for j in range(len(weights)):
+                if ticks[slots[k], classes[j]] == missing:
+                    found.append((k, weights[j]))
+    out = np.empty((len(found), 2), np.int64)
+    for r in range(len(found)):
+        out[r, 0], out[r, 1] = found[r]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def seed_whole(
+    starts: Array,  # `Problem.options_table`: bundle b's options are starts[b]:starts[b + 1] of the next two
+    flat_at: Array,  # the candidate of each option
+    flat_unit: Array,  # the bundle's ticks there
+    per_bundle: Array,  # [bundle]: WEIGHT, UNITS, SPLITTABLE (never), VALUE, MIN_COST, PLACEABLE
+    fixed: Array,  # per candidate: priority and capacity ticks per shipment
+    ticks: Array,  # the quote table's ticks [slot, weight class]
+    slots: Array,
+    floors: Array,
+    missing: int,  # what `ticks` holds for a cell never quoted
+    code: Array,  # per candidate: increasing with its code
+    dist: Array,
+    prio: Array,
+    kinds: Array,
+    params: Array,  # PENALTY, MAX_SHIPMENTS, MIN_VALUE, MAX_NODES
+    prove: bool,  # whether to go on to `single.single_location_is_optimal`'s proof
+    key: Array,  # [2, key_width]: filled with the best single-location plan and the runner-up
+    meta: Array,
+    parts: Array,
+    locs: Array,
+    n_locs: Array,
+) -> tuple[bool, Array]:
+    """`single.seed` for bundles that travel whole: the two least single-location plans, by their
+    full keys (ties to the lower candidate index, as its stable sort). With `prove`, then whether
+    the search must run: some bundle has an option and `single_location_is_optimal` fails.
+
+    Returns (whether to search, the cells to quote first): when some cell the loops may read was
+    never quoted, nothing else is done, and the caller quotes them and calls again.
+    """
+    n = len(fixed)
+    at, able, unit, bundle = _tables(n, starts, flat_at, flat_unit, per_bundle)
+    unquoted = _unquoted(bundle, able, params[MAX_SHIPMENTS], ticks, slots, floors, missing)
+    if len(unquoted):
+        return False, unquoted
+    nb = bundle.shape[0]
+    placed, weight, cost = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
+    lightest = np.full(n, -1, np.int64)
+    total_units = forced = units = 0
+    placeable, heaviest, total_weight = 0, 0, 0
+    for b in range(nb):
+        total_units += bundle[b, UNITS]
+        forced += bundle[b, UNITS] - bundle[b, PLACEABLE]
+        if bundle[b, OPTIONS]:
+            placeable += 1
+            units += bundle[b, MIN_COST]
+            heaviest = max(heaviest, bundle[b, WEIGHT])
+            total_weight += bundle[b, WEIGHT]
+        for r in range(bundle[b, OPTIONS]):
+            k = at[b, r]
+            weight[k] += bundle[b, WEIGHT]
+            cost[k] += unit[b, k]
+            placed[k] += bundle[b, UNITS]
+            if lightest[k] < 0 or bundle[b, WEIGHT] < lightest[k]:
+                lightest[k] = bundle[b, WEIGHT]
+    scratch = np.empty(key.shape[1], np.int64)
+    plan, opened = np.empty((nb, 3), np.int64), np.empty(1, np.int64)
+    for k in range(n):
+        if lightest[k] < 0:
+            continue  # takes nothing
+        t = _ship(ticks, slots, floors, k, weight[k])
+        if t == NO_CARRIER:
+            continue
+        count = 0
+        for b in range(nb):
+            if able[b, k]:
+                plan[count, 0], plan[count, 1], plan[count, 2] = b, k, bundle[b, UNITS]
+                count += 1
+        opened[0] = k
+        _key(
+            scratch,
+            total_units - placed[k],
+            cost[k] + t + fixed[k],
+            kinds,
+            opened,
+            1,
+            plan,
+            count,
+            dist,
+            prio,
+            code,
+        )
+        if not meta[0, HAS] or _less(scratch, key[0]):
+            if meta[0, HAS]:
+                _keep(
+                    1,
+                    key,
+                    meta,
+                    parts,
+                    locs,
+                    n_locs,
+                    key[0].copy(),
+                    parts[0].copy(),
+                    meta[0, COUNT],
+                    locs[0, :1].copy(),
+                )
+            _keep(0, key, meta, parts, locs, n_locs, scratch, plan, count, opened)
+        elif not meta[1, HAS] or _less(scratch, key[1]):
+            _keep(1, key, meta, parts, locs, n_locs, scratch, plan, count, opened)
+    if not prove or not placeable:
+        return False, unquoted
+    if not meta[0, HAS] or key[0, 0] != forced:
+        return True, unquoted
+    pen, max_ship, best_cost = params[PENALTY], params[MAX_SHIPMENTS], key[0, 1]
+    if max_ship < 2 or placeable == 1:
+        return False, unquoted  # every plan is a single location, and all were priced above
+    # Each location's lightest piece, and the least a parcel of it costs.
+    first, second, taking = -1, -1, 0
+    for k in range(n):
+        if lightest[k] < 0:
+            continue
+        taking += 1
+        t = _ship(ticks, slots, floors, k, lightest[k])
+        floor = fixed[k] + (t if t != NO_CARRIER else 0)  # as the search does: no carrier is no bound
+        if first < 0 or floor < first:
+            first, second = floor, first
+        elif second < 0 or floor < second:
+            second = floor
+    if taking < 2 or first + second + pen + units > best_cost:
+        return False, unquoted
+    # With s parcels the heaviest weighs at least the total / s (and at least the heaviest piece).
+    for s in range(2, max_ship + 1):
+        heavy = max(heaviest, -(-total_weight // s))
+        dearest = -1
+        for k in range(n):
+            if lightest[k] >= 0:
+                t = _ship(ticks, slots, floors, k, heavy)
+                if t != NO_CARRIER and (dearest < 0 or t + fixed[k] < dearest):
+                    dearest = t + fixed[k]
+        if dearest >= 0 and dearest + (s - 1) * (first + pen) + units <= best_cost:
+            return True, unquoted
+    return False, unquoted
+
+
+@njit(cache=True, nogil=True)
 def search_whole(
-    at: Array,  # [bundle, position]: the candidates able to take it (padded; how many in OPTIONS)
-    unit: Array,  # [bundle, candidate]: the bundle's ticks there (labour, overstock)
-    able: Array,  # [bundle, candidate]: whether it can take the bundle
-    bundle: Array,  # [bundle, column]: WEIGHT, UNITS, VALUE, MIN_COST, PLACEABLE, OPTIONS
+    starts: Array,  # `Problem.options_table`, as for `seed_whole`
+    flat_at: Array,
+    flat_unit: Array,
+    per_bundle: Array,
     fixed: Array,  # per candidate: priority and capacity ticks per shipment
     ticks: Array,  # the quote table's ticks [slot, weight class]
     slots: Array,  # per candidate
@@ -223,8 +418,11 @@ def search_whole(
     n_locs: Array,
 ) -> Array:
     """Search as `search.python_search` does for whole bundles; `key`, `meta`, `parts`, `locs`
-    and `n_locs` are updated in place. Returns `result` (BEST_CHANGED ... VISITED)."""
-    nb, n = bundle.shape[0], len(fixed)
+    and `n_locs` are updated in place; every cell of the quote table it reads is quoted
+    (`seed_whole` saw to it). Returns (EXACT, VISITED)."""
+    n = len(fixed)
+    at, able, unit, bundle = _tables(n, starts, flat_at, flat_unit, per_bundle)
+    nb = bundle.shape[0]
     pen, max_ship, min_value, max_nodes = (
         params[PENALTY],
         params[MAX_SHIPMENTS],
@@ -232,7 +430,7 @@ def search_whole(
         params[MAX_NODES],
     )
     width = key.shape[1]
-    result = np.zeros(4, np.int64)
+    result = np.zeros(2, np.int64)
     result[EXACT] = 1
     forced, rest = np.zeros(nb + 1, np.int64), np.zeros(nb + 1, np.int64)
     for i in range(nb - 1, -1, -1):
@@ -341,7 +539,6 @@ def search_whole(
         here = opened[: st[OPENED]]
         if not meta[0, HAS]:
             _keep(0, key, meta, parts, locs, n_locs, scratch, plan, st[PARTS], here)
-            result[BEST_CHANGED] = 1
         elif _less(scratch, key[0]):
             if not _same_locations(here, len(here), locs[0], n_locs[0]):
                 _keep(
@@ -356,14 +553,11 @@ def search_whole(
                     meta[0, COUNT],
                     locs[0, : n_locs[0]].copy(),
                 )
-                result[RUNNER_UP_CHANGED] = 1
             _keep(0, key, meta, parts, locs, n_locs, scratch, plan, st[PARTS], here)
-            result[BEST_CHANGED] = 1
         elif not _same_locations(here, len(here), locs[0], n_locs[0]) and (
             not meta[1, HAS] or _less(scratch, key[1])
         ):
             _keep(1, key, meta, parts, locs, n_locs, scratch, plan, st[PARTS], here)
-            result[RUNNER_UP_CHANGED] = 1
 
     def twins_at(i: int) -> None:
         """`LevelTwins.at(i)`, kept per level."""

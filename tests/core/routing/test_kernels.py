@@ -147,7 +147,7 @@ def test_screen_lines_columns_follow_from_the_line_states(
 
 def test_loaded_names_every_compiled_loop_and_turns_true_once_routing_ran() -> None:
     dispatchers = {v for v in vars(kernels).values() if isinstance(v, CPUDispatcher)}
-    assert dispatchers == {*kernels._KERNELS, *kernels._INNER}
+    assert dispatchers == {*kernels._KERNELS, *kernels._INNER, *kernels._PYTHON_STEPS}
     script = (
         "from core.routing import kernels\n"
         "from core.routing.benchmark import route_small_day\n"

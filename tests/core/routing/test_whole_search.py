@@ -1,7 +1,7 @@
-"""The compiled search over whole bundles walks the Python search's tree step for step.
+"""Compiled loops settle an order whose bundles travel whole exactly as the Python steps do.
 
-Every order that searches is searched both ways from the same start (`seed`'s plans): the best
-plan, the runner-up, whether the answer is proven and how many nodes were visited must all agree.
+Every order is settled both ways (single-location plans, the proof, the search): the best plan,
+the runner-up, whether the answer is proven and how many nodes were visited must all agree.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from inspect import signature
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,14 +20,17 @@ from hypothesis import strategies as st
 from core.demo.network import DemoSizes, build_network
 from core.demo.orders import order_stream
 from core.routing import planner as planner_module
+from core.routing import settle as settle_module
+from core.routing import whole_search
 from core.routing.bench_setup import demo_snapshot
 from core.routing.journal import Journal
 from core.routing.planner import Planner
 from core.routing.problem import Problem
 from core.routing.rates import RateBroker, load_sample_rate_sheet
 from core.routing.rules import default_rule_set, validate_rule_set
-from core.routing.search import Outcome, branch_and_bound, python_search
-from core.routing.search_kernel import search_whole
+from core.routing.search import Outcome
+from core.routing.search_kernel import search_whole, seed_whole
+from core.routing.settle import settle, settle_in_python
 from tests.core.routing.planner_kit import HOME, item, loc, network, order, steep_sheet
 
 Seen = list[tuple[Outcome, Outcome]]
@@ -40,22 +44,32 @@ def _summary(out: Outcome) -> tuple[object, ...]:
 
 
 @contextmanager
-def both_searches(*, always: bool = False) -> Iterator[Seen]:
-    """Route with the planner's own search, running the Python search first from the same start;
+def both_ways(*, always: bool = False) -> Iterator[Seen]:
+    """Route with the planner's own steps, settling each order in Python first from the same start;
     `always`: search even orders a single location is proven best for."""
     seen: Seen = []
 
-    def both(p: Problem, out: Outcome) -> None:
+    def both(p: Problem, out: Outcome, search: bool) -> None:
         reference = Outcome(out.best, out.runner_up, out.exact, out.nodes)
-        python_search(p, reference)
-        branch_and_bound(p, out)
+        settle_in_python(p, reference, search)
+        settle(p, out, search)
         seen.append((reference, out))
 
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(planner_module, "branch_and_bound", both)
+        m.setattr(planner_module, "settle", both)
         if always:
-            m.setattr(planner_module, "single_location_is_optimal", lambda p, best: False)
+            m.setattr(settle_module, "single_location_is_optimal", lambda p, best: False)
+            m.setattr(whole_search, "seed_whole", _seed_never_proven)
         yield seen
+
+
+def _seed_never_proven(*args):  # type: ignore[no-untyped-def]
+    """`seed_whole`, then "search" whenever there is anything to search, as if no proof held."""
+    given = signature(seed_whole.py_func).bind(*args).arguments
+    must_search, unquoted = seed_whole(*args)
+    if len(unquoted):
+        return must_search, unquoted
+    return bool(given["prove"] and given["starts"][-1] > 0), unquoted
 
 
 @cache
@@ -69,7 +83,7 @@ def test_a_day_of_orders_searches_alike() -> None:
     journal = Journal(net)
     planner = Planner(default_rule_set(), RateBroker(load_sample_rate_sheet()))
     start = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
-    with both_searches() as seen:
+    with both_ways() as seen:
         for placed in order_stream(demo, 600, start=start, every=timedelta(minutes=2)):
             journal.allocate(planner.route(placed, net))
     assert len(seen) > 20  # orders that searched
@@ -134,7 +148,7 @@ def test_random_orders_search_alike(scenario) -> None:  # type: ignore[no-untype
     )
     planner.rules = replace(planner.rules, max_nodes=max_nodes)
     placed = order(*[(it.sku, q) for it, q in zip(items, qty, strict=True)])
-    with both_searches(always=True) as seen:
+    with both_ways(always=True) as seen:
         planner.route(placed, net, destination=HOME)
     for reference, compiled in seen:
         assert _summary(compiled) == _summary(reference)
