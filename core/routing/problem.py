@@ -167,10 +167,18 @@ class Problem:
         self._bounds = self._lane_table.bounds_g if self._lane_table is not None else ()
         self._lane = np.full(self.n, -1, np.int64)  # lane ids, -1 for the pickup store itself
         self._slot = np.zeros(self.n, np.intp)  # each candidate's slot in the quote table
-        self._rows: list[list[Quoted] | None] = [None] * self.n
         if self._lane_table is not None:
             self._table = shared if shared is not None else QuoteTable(self._lane_table.classes)
             self._find_lanes()
+
+    @cached_property
+    def _rows(self) -> list[list[Quoted] | None]:
+        """Each candidate's lane's list of converted quotes (None: the pickup store itself, or no
+        lanes), for the loops that price one parcel at a time; made on first use, as the compiled
+        loops read the table's arrays instead."""
+        if self._lane_table is None:
+            return [None] * self.n
+        return pick(self._table.rows, self._slot)
 
     @cached_property
     def fixed(self) -> list[int]:
@@ -178,7 +186,7 @@ class Problem:
         return self.fixed_at.tolist()  # type: ignore[no-any-return]
 
     def _find_lanes(self) -> None:
-        """Every shipping candidate's lane and its row of converted quotes, found for all at once."""
+        """Every shipping candidate's lane and its slot in the quote table, found for all at once."""
         cands, table = self.cands, self._table
         shipping = (~cands.pickup_here).nonzero()[0]
         if not len(shipping):
@@ -189,7 +197,6 @@ class Problem:
         )
         self._lane[shipping] = ids
         self._slot[shipping] = table.slots(ids)
-        self._rows = pick(table.rows, self._slot)
 
     def options_table(self) -> OptionsTable:
         """Every bundle's options as flat arrays, for compiled loops over all of them (`OptionsTable`)."""
@@ -271,13 +278,14 @@ class Problem:
         return ticks + self.fixed_at[ks], ticks != NO_CARRIER
 
     def quote(self, k: int, weight_g: int) -> Quoted:
-        row = self._rows[k]
+        slot = int(self._slot[k])  # 0: the pickup store itself, or no lanes
+        row = self._table.rows[slot] if slot else None
         if row is not None:
             i = bisect_left(self._bounds, weight_g)
             found = row[i]
             if found is UNQUOTED:
                 found = self._ticks(self._lanes.quote(int(self._lane[k]), i))  # type: ignore[union-attr]
-                self._table.store(int(self._slot[k]), i, found, self._penalty(found))
+                self._table.store(slot, i, found, self._penalty(found))
             return found  # type: ignore[return-value]
         key = weight_g * self.n + k
         found = self.quotes.get(key, UNQUOTED)
