@@ -524,7 +524,9 @@ def lightest_pieces(
 def loaded() -> bool:
     """Whether every loop routing an order priced by lanes calls has been compiled, or loaded from
     numba's cache, in this process (`_INNER`, the loops the others call, come with them)."""
-    from core.routing.search_kernel import search_whole, seed_whole  # built on this module's: import late
+    # Built on this module's loops: imported late.
+    from core.routing.search_kernel import search_whole
+    from core.routing.seed_kernel import seed_whole
 
     return all(kernel.signatures for kernel in (*_KERNELS, seed_whole, search_whole))
 

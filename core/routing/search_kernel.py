@@ -1,20 +1,12 @@
-"""An order's single-location plans, the proof that one is best, and the branch and bound over
-bundles that travel whole, as compiled loops, step for step with `core.routing.single` and
-`core.routing.search`.
+"""The branch and bound over bundles that travel whole as one compiled loop, step for step with
+`core.routing.search.branch_and_bound`.
 
 The Python search spends most of its time calling small functions (a quote, a bound, a key) a few
 thousand times per order that searches. Here the same steps run over arrays: the recursion is a
 loop over levels (level i places bundle i, so one frame per level), quotes are read from the quote
-table's arrays (`core.routing.quote_table`), and a plan's key is an integer row compared
-lexicographically. The rule set's tie-breaks become integers: shipments, summed distance tenths or
-priorities, and for `location_code` the plan's parts as (code rank, units) pairs, padded with -1 so
-a shorter list of parts sorts first, as Python's tuples do. Everything the Python steps price,
-visit, prune and offer is the same, so the best plan, the runner-up and the node count are too.
-
-Quotes cannot be asked for from here. Every parcel a plan, a bound or the proof prices weighs what
-some of the order's bundles weigh together (or is one of the proof's heavy parcels) and leaves a
-location able to take some bundle, so `seed_whole` first checks those cells of the quote table and,
-if any was never quoted, returns them for the caller to quote before calling again.
+table's arrays (every cell it reads was quoted first: `core.routing.seed_kernel`), and plans are
+`core.routing.compiled_plans`' integer rows. Everything the Python search visits, prunes and
+offers is the same, so the best plan, the runner-up and the node count are too.
 """
 
 from __future__ import annotations
@@ -22,99 +14,38 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from core.routing.compiled_plans import (
+    COST,
+    COUNT,
+    EXACT,
+    HAS,
+    MAX_NODES,
+    MAX_SHIPMENTS,
+    MIN_COST,
+    MIN_VALUE,
+    NODES,
+    OPENED,
+    OPTIONS,
+    PARTS,
+    PENALTY,
+    PLACEABLE,
+    UNITS,
+    UNPLACED,
+    VALUE,
+    VISITED,
+    WEIGHT,
+    Array,
+    bundle_tables,
+    keep_plan,
+    less,
+    plan_key,
+    same_locations,
+    ship_ticks,
+)
 from core.routing.kernels import twin_waits
 from core.routing.quote_table import NO_CARRIER
 
-Array = np.ndarray
-
-# `params`
-PENALTY, MAX_SHIPMENTS, MIN_VALUE, MAX_NODES = range(4)
-# `bundle` columns: `Problem.options_table`'s per bundle, and the number of its options
-WEIGHT, UNITS, SPLITTABLE, VALUE, MIN_COST, PLACEABLE, OPTIONS = range(7)
-# tie-break kinds, in `kinds`
-FEWEST_SHIPMENTS, SHORTEST_DISTANCE, LOWEST_PRIORITY, LOCATION_CODE = range(4)
-# `state`
-COST, UNPLACED, OPENED, PARTS, NODES = range(5)
-# `result`
-EXACT, VISITED = range(2)
-# `meta` rows of a kept plan
-HAS, COUNT, PLAN_UNPLACED, PLAN_COST = range(4)
 _NEVER = 1 << 62  # an opening no plan can afford: no carrier takes the bundle from there
-
-
-def key_width(kinds: np.ndarray, nb: int) -> int:
-    """Integers in a plan's key: unplaced units, cost, then one per tie-break (2 per part for codes)."""
-    return 2 + sum(2 * nb if kind == LOCATION_CODE else 1 for kind in kinds.tolist())
-
-
-@njit(cache=True, nogil=True)
-def _ship(ticks: Array, slots: Array, floors: Array, k: int, w: int) -> int:
-    """`Problem.ship`: ticks to send w grams from k, NO_CARRIER if no carrier takes it."""
-    return ticks[slots[k], np.searchsorted(floors, w)]  # type: ignore[no-any-return]
-
-
-@njit(cache=True, nogil=True)
-def _key(
-    out: Array, unplaced: int, cost: int, kinds: Array, opened: Array, n_opened: int,
-    parts: Array, n_parts: int, dist: Array, prio: Array, code: Array,
-) -> None:  # fmt: skip
-    """`(unplaced, cost, *Problem.tie_values(opened, parts))` as integers, into `out`."""
-    out[0], out[1] = unplaced, cost
-    at = 2
-    nb = parts.shape[0]
-    for kind in kinds:
-        if kind == LOCATION_CODE:
-            for q in range(nb):
-                if q < n_parts:
-                    out[at + 2 * q], out[at + 2 * q + 1] = code[parts[q, 1]], parts[q, 2]
-                else:
-                    out[at + 2 * q], out[at + 2 * q + 1] = -1, -1
-            at += 2 * nb
-            continue
-        if kind == FEWEST_SHIPMENTS:
-            out[at] = n_opened
-        else:
-            column = dist if kind == SHORTEST_DISTANCE else prio
-            total = 0
-            for o in range(n_opened):
-                total += column[opened[o]]
-            out[at] = total
-        at += 1
-
-
-@njit(cache=True, nogil=True)
-def _less(a: Array, b: Array) -> bool:
-    for j in range(len(a)):
-        if a[j] != b[j]:
-            return a[j] < b[j]
-    return False
-
-
-@njit(cache=True, nogil=True)
-def _same_locations(opened: Array, n_opened: int, locs: Array, n_locs: int) -> bool:
-    if n_opened != n_locs:
-        return False
-    for o in range(n_opened):
-        found = False
-        for m in range(n_locs):
-            found |= locs[m] == opened[o]
-        if not found:
-            return False
-    return True
-
-
-@njit(cache=True, nogil=True)
-def _keep(
-    slot: int, key: Array, meta: Array, parts: Array, locs: Array, n_locs: Array,
-    from_key: Array, from_parts: Array, n_parts: int, from_locs: Array,
-) -> None:  # fmt: skip
-    """Make kept plan `slot` (0 best, 1 runner-up) the given one."""
-    key[slot, :] = from_key
-    meta[slot, HAS], meta[slot, COUNT] = 1, n_parts
-    meta[slot, PLAN_UNPLACED], meta[slot, PLAN_COST] = from_key[0], from_key[1]
-    parts[slot, :n_parts] = from_parts[:n_parts]
-    locs[slot, : len(from_locs)] = from_locs
-    n_locs[slot] = len(from_locs)
 
 
 @njit(cache=True, nogil=True)
@@ -136,7 +67,7 @@ def _scan(
         for o in range(n_opened):
             k = opened[o]
             if able[j, k]:
-                s = _ship(ticks, slots, floors, k, weight[k] + bundle[j, WEIGHT])
+                s = ship_ticks(ticks, slots, floors, k, weight[k] + bundle[j, WEIGHT])
                 if s != NO_CARRIER and (not found or s - ship_now[k] < least):
                     least, found = s - ship_now[k], True
         if not full:
@@ -177,7 +108,7 @@ def _openings(
         held = 0
         for r in range(count):
             k = ks[r]
-            t = _ship(ticks, slots, floors, k, bundle[b, WEIGHT])
+            t = ship_ticks(ticks, slots, floors, k, bundle[b, WEIGHT])
             if t == NO_CARRIER:
                 cost[r] = _NEVER
                 continue
@@ -200,198 +131,6 @@ def _openings(
         order = by_code[np.argsort(cost[by_code], kind="mergesort")]  # ties by code
         options[b, :count], opening[b, :count] = ks[order], cost[order]
     return options, opening, alone_cost, alone_at
-
-
-@njit(cache=True, nogil=True)
-def _tables(
-    n: int, starts: Array, flat_at: Array, flat_unit: Array, per_bundle: Array
-) -> tuple[Array, Array, Array, Array]:
-    """From `Problem.options_table`: per bundle its options (padded with -1), whether each
-    candidate can take it and at what cost, and `bundle` (`per_bundle` with OPTIONS added)."""
-    nb = len(starts) - 1
-    width = 1
-    for b in range(nb):
-        width = max(width, starts[b + 1] - starts[b])
-    at, able = np.full((nb, width), -1, np.int64), np.zeros((nb, n), np.bool_)
-    unit, bundle = np.zeros((nb, n), np.int64), np.zeros((nb, OPTIONS + 1), np.int64)
-    for b in range(nb):
-        bundle[b, :OPTIONS] = per_bundle[b]
-        bundle[b, OPTIONS] = starts[b + 1] - starts[b]
-        for j in range(starts[b], starts[b + 1]):
-            k = flat_at[j]
-            at[b, j - starts[b]], able[b, k], unit[b, k] = k, True, flat_unit[j]
-    return at, able, unit, bundle
-
-
-@njit(cache=True, nogil=True)
-def _unquoted(
-    bundle: Array, able: Array, max_ship: int, ticks: Array, slots: Array, floors: Array, missing: int
-) -> Array:
-    """(candidate, grams) standing for each cell of the quote table the loops here may read that
-    was never quoted: every candidate able to take some bundle, with every weight some bundles
-    make together (any plan's parcel, and a bound's) and the single-location proof's heavy ones."""
-    nb, n = able.shape
-    weights = np.zeros(1 << nb, np.int64)
-    for b in range(nb):
-        half = 1 << b
-        weights[half : 2 * half] = weights[:half] + bundle[b, WEIGHT]
-    heaviest = total = 0
-    for b in range(nb):
-        if bundle[b, OPTIONS]:
-            heaviest, total = max(heaviest, bundle[b, WEIGHT]), total + bundle[b, WEIGHT]
-    heavy = np.array([max(heaviest, -(-total // s)) for s in range(2, max_ship + 1)], np.int64)
-    weights = np.sort(np.concatenate((weights[1:], heavy)))
-    classes = np.searchsorted(floors, weights)
-    first = np.ones(len(weights), np.bool_)  # one weight per class stands for all of them
-    first[1:] = classes[1:] != classes[:-1]
-    weights, classes = weights[first], classes[first]
-    found = []
-    for k in range(n):
-        taking = False
-        for b in range(nb):
-            taking |= able[b, k]
-        if taking:
-            for j in range(len(weights)):
-                if ticks[slots[k], classes[j]] == missing:
-                    found.append((k, weights[j]))
-    out = np.empty((len(found), 2), np.int64)
-    for r in range(len(found)):
-        out[r, 0], out[r, 1] = found[r]
-    return out
-
-
-@njit(cache=True, nogil=True)
-def seed_whole(
-    starts: Array,  # `Problem.options_table`: bundle b's options are starts[b]:starts[b + 1] of the next two
-    flat_at: Array,  # the candidate of each option
-    flat_unit: Array,  # the bundle's ticks there
-    per_bundle: Array,  # [bundle]: WEIGHT, UNITS, SPLITTABLE (never), VALUE, MIN_COST, PLACEABLE
-    fixed: Array,  # per candidate: priority and capacity ticks per shipment
-    ticks: Array,  # the quote table's ticks [slot, weight class]
-    slots: Array,
-    floors: Array,
-    missing: int,  # what `ticks` holds for a cell never quoted
-    code: Array,  # per candidate: increasing with its code
-    dist: Array,
-    prio: Array,
-    kinds: Array,
-    params: Array,  # PENALTY, MAX_SHIPMENTS, MIN_VALUE, MAX_NODES
-    prove: bool,  # whether to go on to `single.single_location_is_optimal`'s proof
-    key: Array,  # [2, key_width]: filled with the best single-location plan and the runner-up
-    meta: Array,
-    parts: Array,
-    locs: Array,
-    n_locs: Array,
-) -> tuple[bool, Array]:
-    """`single.seed` for bundles that travel whole: the two least single-location plans, by their
-    full keys (ties to the lower candidate index, as its stable sort). With `prove`, then whether
-    the search must run: some bundle has an option and `single_location_is_optimal` fails.
-
-    Returns (whether to search, the cells to quote first): when some cell the loops may read was
-    never quoted, nothing else is done, and the caller quotes them and calls again.
-    """
-    n = len(fixed)
-    at, able, unit, bundle = _tables(n, starts, flat_at, flat_unit, per_bundle)
-    unquoted = _unquoted(bundle, able, params[MAX_SHIPMENTS], ticks, slots, floors, missing)
-    if len(unquoted):
-        return False, unquoted
-    nb = bundle.shape[0]
-    placed, weight, cost = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
-    lightest = np.full(n, -1, np.int64)
-    total_units = forced = units = 0
-    placeable, heaviest, total_weight = 0, 0, 0
-    for b in range(nb):
-        total_units += bundle[b, UNITS]
-        forced += bundle[b, UNITS] - bundle[b, PLACEABLE]
-        if bundle[b, OPTIONS]:
-            placeable += 1
-            units += bundle[b, MIN_COST]
-            heaviest = max(heaviest, bundle[b, WEIGHT])
-            total_weight += bundle[b, WEIGHT]
-        for r in range(bundle[b, OPTIONS]):
-            k = at[b, r]
-            weight[k] += bundle[b, WEIGHT]
-            cost[k] += unit[b, k]
-            placed[k] += bundle[b, UNITS]
-            if lightest[k] < 0 or bundle[b, WEIGHT] < lightest[k]:
-                lightest[k] = bundle[b, WEIGHT]
-    scratch = np.empty(key.shape[1], np.int64)
-    plan, opened = np.empty((nb, 3), np.int64), np.empty(1, np.int64)
-    for k in range(n):
-        if lightest[k] < 0:
-            continue  # takes nothing
-        t = _ship(ticks, slots, floors, k, weight[k])
-        if t == NO_CARRIER:
-            continue
-        count = 0
-        for b in range(nb):
-            if able[b, k]:
-                plan[count, 0], plan[count, 1], plan[count, 2] = b, k, bundle[b, UNITS]
-                count += 1
-        opened[0] = k
-        _key(
-            scratch,
-            total_units - placed[k],
-            cost[k] + t + fixed[k],
-            kinds,
-            opened,
-            1,
-            plan,
-            count,
-            dist,
-            prio,
-            code,
-        )
-        if not meta[0, HAS] or _less(scratch, key[0]):
-            if meta[0, HAS]:
-                _keep(
-                    1,
-                    key,
-                    meta,
-                    parts,
-                    locs,
-                    n_locs,
-                    key[0].copy(),
-                    parts[0].copy(),
-                    meta[0, COUNT],
-                    locs[0, :1].copy(),
-                )
-            _keep(0, key, meta, parts, locs, n_locs, scratch, plan, count, opened)
-        elif not meta[1, HAS] or _less(scratch, key[1]):
-            _keep(1, key, meta, parts, locs, n_locs, scratch, plan, count, opened)
-    if not prove or not placeable:
-        return False, unquoted
-    if not meta[0, HAS] or key[0, 0] != forced:
-        return True, unquoted
-    pen, max_ship, best_cost = params[PENALTY], params[MAX_SHIPMENTS], key[0, 1]
-    if max_ship < 2 or placeable == 1:
-        return False, unquoted  # every plan is a single location, and all were priced above
-    # Each location's lightest piece, and the least a parcel of it costs.
-    first, second, taking = -1, -1, 0
-    for k in range(n):
-        if lightest[k] < 0:
-            continue
-        taking += 1
-        t = _ship(ticks, slots, floors, k, lightest[k])
-        floor = fixed[k] + (t if t != NO_CARRIER else 0)  # as the search does: no carrier is no bound
-        if first < 0 or floor < first:
-            first, second = floor, first
-        elif second < 0 or floor < second:
-            second = floor
-    if taking < 2 or first + second + pen + units > best_cost:
-        return False, unquoted
-    # With s parcels the heaviest weighs at least the total / s (and at least the heaviest piece).
-    for s in range(2, max_ship + 1):
-        heavy = max(heaviest, -(-total_weight // s))
-        dearest = -1
-        for k in range(n):
-            if lightest[k] >= 0:
-                t = _ship(ticks, slots, floors, k, heavy)
-                if t != NO_CARRIER and (dearest < 0 or t + fixed[k] < dearest):
-                    dearest = t + fixed[k]
-        if dearest >= 0 and dearest + (s - 1) * (first + pen) + units <= best_cost:
-            return True, unquoted
-    return False, unquoted
 
 
 @njit(cache=True, nogil=True)
@@ -421,7 +160,7 @@ def search_whole(
     and `n_locs` are updated in place; every cell of the quote table it reads is quoted
     (`seed_whole` saw to it). Returns (EXACT, VISITED)."""
     n = len(fixed)
-    at, able, unit, bundle = _tables(n, starts, flat_at, flat_unit, per_bundle)
+    at, able, unit, bundle = bundle_tables(n, starts, flat_at, flat_unit, per_bundle)
     nb = bundle.shape[0]
     pen, max_ship, min_value, max_nodes = (
         params[PENALTY],
@@ -459,7 +198,7 @@ def search_whole(
     twin_of = np.zeros((nb, width_opts * keep), np.int64)
 
     def ship(k: int, w: int) -> int:
-        return _ship(ticks, slots, floors, k, w)
+        return ship_ticks(ticks, slots, floors, k, w)
 
     def add(b: int, k: int) -> bool:
         w = weight[k] + bundle[b, WEIGHT]
@@ -517,8 +256,8 @@ def search_whole(
         bound = st[COST] + least
         if bound != best_cost:
             return bound > best_cost
-        _key(scratch, unplaced, bound, kinds, opened, st[OPENED], plan, st[PARTS], dist, prio, code)
-        return not _less(scratch, key[0])
+        plan_key(scratch, unplaced, bound, kinds, opened, st[OPENED], plan, st[PARTS], dist, prio, code)
+        return not less(scratch, key[0])
 
     def hopeless(i: int, least: int) -> bool:
         if not meta[0, HAS]:
@@ -535,13 +274,15 @@ def search_whole(
             for o in range(st[OPENED]):
                 if value[opened[o]] < min_value:
                     return
-        _key(scratch, st[UNPLACED], st[COST], kinds, opened, st[OPENED], plan, st[PARTS], dist, prio, code)
+        plan_key(
+            scratch, st[UNPLACED], st[COST], kinds, opened, st[OPENED], plan, st[PARTS], dist, prio, code
+        )
         here = opened[: st[OPENED]]
         if not meta[0, HAS]:
-            _keep(0, key, meta, parts, locs, n_locs, scratch, plan, st[PARTS], here)
-        elif _less(scratch, key[0]):
-            if not _same_locations(here, len(here), locs[0], n_locs[0]):
-                _keep(
+            keep_plan(0, key, meta, parts, locs, n_locs, scratch, plan, st[PARTS], here)
+        elif less(scratch, key[0]):
+            if not same_locations(here, len(here), locs[0], n_locs[0]):
+                keep_plan(
                     1,
                     key,
                     meta,
@@ -553,11 +294,11 @@ def search_whole(
                     meta[0, COUNT],
                     locs[0, : n_locs[0]].copy(),
                 )
-            _keep(0, key, meta, parts, locs, n_locs, scratch, plan, st[PARTS], here)
-        elif not _same_locations(here, len(here), locs[0], n_locs[0]) and (
-            not meta[1, HAS] or _less(scratch, key[1])
+            keep_plan(0, key, meta, parts, locs, n_locs, scratch, plan, st[PARTS], here)
+        elif not same_locations(here, len(here), locs[0], n_locs[0]) and (
+            not meta[1, HAS] or less(scratch, key[1])
         ):
-            _keep(1, key, meta, parts, locs, n_locs, scratch, plan, st[PARTS], here)
+            keep_plan(1, key, meta, parts, locs, n_locs, scratch, plan, st[PARTS], here)
 
     def twins_at(i: int) -> None:
         """`LevelTwins.at(i)`, kept per level."""

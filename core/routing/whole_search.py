@@ -1,10 +1,10 @@
 """An order whose bundles all travel whole, priced by lanes, settled by compiled loops.
 
 Its single-location plans, the proof that one of them is best, and the branch and bound run in
-`core.routing.search_kernel`. Orders whose lines may split units, or priced by a quoter without
-lanes (whose quotes cannot be read from arrays), keep the Python steps
-(`core.routing.settle.settle_in_python`); both give the same plans, runner-up and node count,
-which property tests check on random orders.
+`core.routing.seed_kernel` and `core.routing.search_kernel`. Orders whose lines may split units,
+or priced by a quoter without lanes (whose quotes cannot be read from arrays), keep the Python
+steps (`core.routing.settle.settle_in_python`); both give the same plans, runner-up and node
+count, which property tests check on random orders.
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from core.routing.compiled import CompiledRules
-from core.routing.problem import Part, Plan, Problem
-from core.routing.quote_table import MISSING
-from core.routing.search_kernel import (
+from core.routing.compiled_plans import (
     COUNT,
     EXACT,
     FEWEST_SHIPMENTS,
@@ -29,9 +27,11 @@ from core.routing.search_kernel import (
     SHORTEST_DISTANCE,
     VISITED,
     key_width,
-    search_whole,
-    seed_whole,
 )
+from core.routing.problem import Part, Plan, Problem
+from core.routing.quote_table import MISSING
+from core.routing.search_kernel import search_whole
+from core.routing.seed_kernel import seed_whole
 from core.routing.twins import LevelTwins, offer_twin_swaps
 
 if TYPE_CHECKING:

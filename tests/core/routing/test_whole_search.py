@@ -29,7 +29,8 @@ from core.routing.problem import Problem
 from core.routing.rates import RateBroker, load_sample_rate_sheet
 from core.routing.rules import default_rule_set, validate_rule_set
 from core.routing.search import Outcome
-from core.routing.search_kernel import search_whole, seed_whole
+from core.routing.search_kernel import search_whole
+from core.routing.seed_kernel import seed_whole
 from core.routing.settle import settle, settle_in_python
 from tests.core.routing.planner_kit import HOME, item, loc, network, order, steep_sheet
 
