@@ -106,6 +106,15 @@ def keep_plan(
 
 
 @njit(cache=True, nogil=True)
+def runner_up_is_best(key: Array, meta: Array, parts: Array, locs: Array, n_locs: Array) -> None:
+    """The kept best plan becomes the runner-up (a better one with other locations is coming)."""
+    keep_plan(
+        1, key, meta, parts, locs, n_locs,
+        key[0].copy(), parts[0].copy(), meta[0, COUNT], locs[0, : n_locs[0]].copy(),
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
 def bundle_tables(
     n: int, starts: Array, flat_at: Array, flat_unit: Array, per_bundle: Array
 ) -> tuple[Array, Array, Array, Array]:

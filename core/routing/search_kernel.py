@@ -16,7 +16,6 @@ from numba import njit
 
 from core.routing.compiled_plans import (
     COST,
-    COUNT,
     EXACT,
     HAS,
     MAX_NODES,
@@ -39,6 +38,7 @@ from core.routing.compiled_plans import (
     keep_plan,
     less,
     plan_key,
+    runner_up_is_best,
     same_locations,
     ship_ticks,
 )
@@ -259,6 +259,16 @@ def search_whole(
         plan_key(scratch, unplaced, bound, kinds, opened, st[OPENED], plan, st[PARTS], dist, prio, code)
         return not less(scratch, key[0])
 
+    def place(i: int, k: int) -> bool:
+        """Bundle i at k: True to go down a level with it there; False, undone, if it cannot go or
+        is pruned."""
+        if add(i, k):
+            if not pruned(i + 1):
+                placed_at[i] = k
+                return True
+            remove(i, k)
+        return False
+
     def hopeless(i: int, least: int) -> bool:
         if not meta[0, HAS]:
             return False
@@ -282,18 +292,7 @@ def search_whole(
             keep_plan(0, key, meta, parts, locs, n_locs, scratch, plan, st[PARTS], here)
         elif less(scratch, key[0]):
             if not same_locations(here, len(here), locs[0], n_locs[0]):
-                keep_plan(
-                    1,
-                    key,
-                    meta,
-                    parts,
-                    locs,
-                    n_locs,
-                    key[0].copy(),
-                    parts[0].copy(),
-                    meta[0, COUNT],
-                    locs[0, : n_locs[0]].copy(),
-                )
+                runner_up_is_best(key, meta, parts, locs, n_locs)
             keep_plan(0, key, meta, parts, locs, n_locs, scratch, plan, st[PARTS], here)
         elif not same_locations(here, len(here), locs[0], n_locs[0]) and (
             not meta[1, HAS] or less(scratch, key[1])
@@ -327,29 +326,18 @@ def search_whole(
                 break
             if i == nb:
                 leaf()
-                entering = False
-                i -= 1
-                if i < 0:
-                    break
-                if phase[i] == 2:
-                    st[UNPLACED] -= bundle[i, UNITS]
-                    phase[i] = 3
-                else:
-                    remove(i, placed_at[i])
-                continue
-            phase[i], pos[i], open_on_entry[i], later_n[i] = 0, 0, st[OPENED], -1
+                phase[i] = 3  # nothing to try below a leaf: back to the level above
+            else:
+                phase[i], pos[i], open_on_entry[i], later_n[i] = 0, 0, st[OPENED], -1
         entering = False
         descend = False
         if phase[i] == 0:  # join a location already open
             while pos[i] < open_on_entry[i]:
                 k = opened[pos[i]]
                 pos[i] += 1
-                if able[i, k] and add(i, k):
-                    if not pruned(i + 1):
-                        placed_at[i] = k
-                        descend = True
-                        break
-                    remove(i, k)
+                if able[i, k] and place(i, k):
+                    descend = True
+                    break
             if not descend:
                 phase[i], pos[i] = (1 if st[OPENED] < max_ship else 2), 0
         if not descend and phase[i] == 1:  # open a location, cheapest opening first
@@ -381,12 +369,9 @@ def search_whole(
                             dearest = max(dearest, later_least[i, m])
                     if st[COST] + opening[i, j] + extra + rest[i + 1] + dearest > key[0, 1]:
                         continue
-                if add(i, k):
-                    if not pruned(i + 1):
-                        placed_at[i] = k
-                        descend = True
-                        break
-                    remove(i, k)
+                if place(i, k):
+                    descend = True
+                    break
             if not descend:
                 phase[i] = 2
         if not descend and phase[i] == 2:  # leave the bundle unplaced

@@ -15,7 +15,6 @@ import numpy as np
 from numba import njit
 
 from core.routing.compiled_plans import (
-    COUNT,
     HAS,
     MAX_SHIPMENTS,
     MIN_COST,
@@ -29,6 +28,7 @@ from core.routing.compiled_plans import (
     keep_plan,
     less,
     plan_key,
+    runner_up_is_best,
     ship_ticks,
 )
 from core.routing.quote_table import NO_CARRIER
@@ -155,18 +155,7 @@ def seed_whole(
         )
         if not meta[0, HAS] or less(scratch, key[0]):
             if meta[0, HAS]:
-                keep_plan(
-                    1,
-                    key,
-                    meta,
-                    parts,
-                    locs,
-                    n_locs,
-                    key[0].copy(),
-                    parts[0].copy(),
-                    meta[0, COUNT],
-                    locs[0, :1].copy(),
-                )
+                runner_up_is_best(key, meta, parts, locs, n_locs)
             keep_plan(0, key, meta, parts, locs, n_locs, scratch, plan, count, opened)
         elif not meta[1, HAS] or less(scratch, key[1]):
             keep_plan(1, key, meta, parts, locs, n_locs, scratch, plan, count, opened)
