@@ -8,10 +8,18 @@ from core.routing.search import Outcome, branch_and_bound
 from core.routing.single import seed, single_location_is_optimal
 from core.routing.whole_search import settle_whole
 
+# The compiled loops check the quote table for every weight some bundles make together: 2 ** 12
+# of them at most. Larger orders (rare, and mostly past the exact search's size) keep Python's.
+MAX_COMPILED_BUNDLES = 12
+
 
 def settle(p: Problem, out: Outcome, search: bool) -> None:
     """Offer every single-location plan and, with `search`, search unless one is proven best."""
-    if p.priced_by_lanes and not any(bd.splittable for bd in p.bundles):
+    if (
+        p.priced_by_lanes
+        and len(p.bundles) <= MAX_COMPILED_BUNDLES
+        and not any(bd.splittable for bd in p.bundles)
+    ):
         settle_whole(p, out, search)
     else:
         settle_in_python(p, out, search)

@@ -153,3 +153,24 @@ def test_random_orders_search_alike(scenario) -> None:  # type: ignore[no-untype
         planner.route(placed, net, destination=HOME)
     for reference, compiled in seen:
         assert _summary(compiled) == _summary(reference)
+
+
+def test_an_order_of_many_bundles_is_settled_by_the_python_steps() -> None:
+    """The compiled loops check every weight some bundles make together (2 ** bundles of them), so an
+    order of more bundles than `MAX_COMPILED_BUNDLES` goes the Python way, and is routed all the same."""
+    count = settle_module.MAX_COMPILED_BUNDLES + 3
+    items = [item(f"I{j:02d}", kg="1") for j in range(count)]
+    stores = [loc("S01", 10), loc("S02", 20), loc("S03", 30)]
+    stock = {(lc.code, it.sku): 2 for lc in stores for it in items}
+    placed = order(*[(it.sku, 1) for it in items])
+
+    def refused(*args):  # type: ignore[no-untyped-def]
+        raise AssertionError("the compiled loops were asked to settle an order of many bundles")
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(whole_search, "seed_whole", refused)
+        decision = Planner(default_rule_set(), RateBroker(load_sample_rate_sheet())).route(
+            placed, network(stores, stock, items), destination=HOME
+        )
+    assert [(s.location, len(s.lines)) for s in decision.shipments] == [("S01", count)]
+    assert decision.exact
