@@ -134,25 +134,16 @@ def seed_whole(
         t = ship_ticks(ticks, slots, floors, k, weight[k])
         if t == NO_CARRIER:
             continue
+        unplaced, total = total_units - placed[k], cost[k] + t + fixed[k]
+        if meta[1, HAS] and (unplaced, total) > (key[1, 0], key[1, 1]):
+            continue  # its key begins after the runner-up's: neither of the two least
         count = 0
         for b in range(nb):
             if able[b, k]:
                 plan[count, 0], plan[count, 1], plan[count, 2] = b, k, bundle[b, UNITS]
                 count += 1
         opened[0] = k
-        plan_key(
-            scratch,
-            total_units - placed[k],
-            cost[k] + t + fixed[k],
-            kinds,
-            opened,
-            1,
-            plan,
-            count,
-            dist,
-            prio,
-            code,
-        )
+        plan_key(scratch, unplaced, total, kinds, opened, 1, plan, count, dist, prio, code)  # fmt: skip
         if not meta[0, HAS] or less(scratch, key[0]):
             if meta[0, HAS]:
                 runner_up_is_best(key, meta, parts, locs, n_locs)
@@ -182,11 +173,11 @@ def seed_whole(
         return False, unquoted
     # With s parcels the heaviest weighs at least the total / s (and at least the heaviest piece).
     for s in range(2, max_ship + 1):
-        heavy = max(heaviest, -(-total_weight // s))
+        heavy = np.searchsorted(floors, max(heaviest, -(-total_weight // s)))  # its weight class
         dearest = -1
         for k in range(n):
             if lightest[k] >= 0:
-                t = ship_ticks(ticks, slots, floors, k, heavy)
+                t = ticks[slots[k], heavy]
                 if t != NO_CARRIER and (dearest < 0 or t + fixed[k] < dearest):
                     dearest = t + fixed[k]
         if dearest >= 0 and dearest + (s - 1) * (first + pen) + units <= best_cost:

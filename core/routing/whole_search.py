@@ -105,7 +105,7 @@ def _empty(nb: int, width: int, max_ship: int) -> tuple[np.ndarray, ...]:
 
 
 def _plan(p: Problem, meta: np.ndarray, rows: np.ndarray) -> Plan:
-    parts: tuple[Part, ...] = tuple(map(tuple, rows[: meta[COUNT]].tolist()))  # type: ignore[arg-type]
-    opened = list(dict.fromkeys(k for _, k, _ in parts))
-    key = (int(meta[PLAN_UNPLACED]), int(meta[PLAN_COST]), *p.tie_values(opened, parts))
-    return Plan(key, parts, frozenset(opened))
+    count, unplaced, cost = meta[[COUNT, PLAN_UNPLACED, PLAN_COST]].tolist()
+    parts: tuple[Part, ...] = tuple(map(tuple, rows[:count].tolist()))  # type: ignore[arg-type]
+    opened = list(dict.fromkeys(k for _, k, _ in parts)) if count > 1 else [parts[0][1]]
+    return Plan((unplaced, cost, *p.tie_values(opened, parts)), parts, frozenset(opened))
