@@ -94,7 +94,7 @@ def _shipments(p: Problem, plan: Plan) -> list[Shipment]:
                 q.cost,
                 q.eta,
                 p.cands.locs[k].name,
-                round(float(p.cands.distances[k]), 1),
+                round(p.cands.distances.item(k), 1),
             )
         )
     return out

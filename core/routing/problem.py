@@ -421,15 +421,15 @@ class Problem:
             weight[k] = weight.get(k, 0) + self.part_weight(b, qty)
             for line in self.bundles[b].lines:
                 n = qty if self.bundles[b].splittable else line.qty
-                comp["labour"] += int(cands.labour[k]) * n
-                comp["overstock"] += int(cands.overstock[cands.rows[line.index], k]) * n
+                comp["labour"] += cands.labour.item(k) * n
+                comp["overstock"] += cands.overstock.item(cands.rows[line.index], k) * n
         for i, (k, comp) in enumerate(out.items()):
             found = self.quote(k, weight[k])
             if found is not None:
                 ticks, q = found
                 miss = self._miss(q)  # the shipping part without converting the carrier's price again
                 comp["shipping"], comp["promise_miss"] = ticks - miss, miss
-            comp["priority"], comp["capacity"] = int(cands.priority[k]), int(cands.capacity[k])
+            comp["priority"], comp["capacity"] = cands.priority.item(k), cands.capacity.item(k)
             comp["shipment_penalty"] = self.rules.shipment_penalty if i else 0
         return out
 
