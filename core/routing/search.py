@@ -68,8 +68,9 @@ def _whole_openings(p: Problem, bd: Bundle, by_code: bool) -> dict[int, int]:
 
 
 def branch_and_bound(p: Problem, out: Outcome) -> None:
-    """The search in Python: for lines that may split, for quoters without lanes, and as the
-    reference the compiled loop (`core.routing.search_kernel.search_whole`) is tested against."""
+    """The search in Python: for lines that may split, quoters without lanes and orders of many
+    bundles (`settle.settle`), and the reference the compiled loop
+    (`core.routing.search_kernel.search_whole`) is tested against."""
     bundles, rules = p.bundles, p.rules
     nb, n_cands = len(bundles), p.n
     fixed, pen, max_ship = p.fixed, rules.shipment_penalty, rules.max_shipments
