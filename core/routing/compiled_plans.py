@@ -26,8 +26,6 @@ FEWEST_SHIPMENTS, SHORTEST_DISTANCE, LOWEST_PRIORITY, LOCATION_CODE = range(4)
 COST, UNPLACED, OPENED, PARTS, NODES = range(5)
 # `result`
 EXACT, VISITED = range(2)
-# `meta` rows of a kept plan
-HAS, COUNT, PLAN_UNPLACED, PLAN_COST = range(4)
 
 
 def key_width(kinds: np.ndarray, nb: int) -> int:
@@ -72,6 +70,7 @@ def plan_key(
 
 @njit(cache=True, nogil=True)
 def less(a: Array, b: Array) -> bool:
+    """Whether key `a` sorts before key `b`."""
     for j in range(len(a)):
         if a[j] != b[j]:
             return a[j] < b[j]
@@ -79,10 +78,11 @@ def less(a: Array, b: Array) -> bool:
 
 
 @njit(cache=True, nogil=True)
-def same_locations(opened: Array, n_opened: int, locs: Array, n_locs: int) -> bool:
-    if n_opened != n_locs:
+def same_locations(opened: Array, locs: Array, n_locs: int) -> bool:
+    """Whether `opened` are the `n_locs` locations in `locs`, in any order."""
+    if len(opened) != n_locs:
         return False
-    for o in range(n_opened):
+    for o in range(len(opened)):
         found = False
         for m in range(n_locs):
             found |= locs[m] == opened[o]
@@ -93,24 +93,24 @@ def same_locations(opened: Array, n_opened: int, locs: Array, n_locs: int) -> bo
 
 @njit(cache=True, nogil=True)
 def keep_plan(
-    slot: int, key: Array, meta: Array, parts: Array, locs: Array, n_locs: Array,
+    slot: int, key: Array, counts: Array, parts: Array, locs: Array, n_locs: Array,
     from_key: Array, from_parts: Array, n_parts: int, from_locs: Array,
 ) -> None:  # fmt: skip
-    """Make kept plan `slot` (0 best, 1 runner-up) the given one."""
+    """Make kept plan `slot` (0 best, 1 runner-up) the given one; `counts[slot]` is how many parts
+    it has (0: no plan kept there; a plan always has some)."""
     key[slot, :] = from_key
-    meta[slot, HAS], meta[slot, COUNT] = 1, n_parts
-    meta[slot, PLAN_UNPLACED], meta[slot, PLAN_COST] = from_key[0], from_key[1]
+    counts[slot] = n_parts
     parts[slot, :n_parts] = from_parts[:n_parts]
     locs[slot, : len(from_locs)] = from_locs
     n_locs[slot] = len(from_locs)
 
 
 @njit(cache=True, nogil=True)
-def runner_up_is_best(key: Array, meta: Array, parts: Array, locs: Array, n_locs: Array) -> None:
+def runner_up_is_best(key: Array, counts: Array, parts: Array, locs: Array, n_locs: Array) -> None:
     """The kept best plan becomes the runner-up (a better one with other locations is coming)."""
     keep_plan(
-        1, key, meta, parts, locs, n_locs,
-        key[0].copy(), parts[0].copy(), meta[0, COUNT], locs[0, : n_locs[0]].copy(),
+        1, key, counts, parts, locs, n_locs,
+        key[0].copy(), parts[0].copy(), counts[0], locs[0, : n_locs[0]].copy(),
     )  # fmt: skip
 
 

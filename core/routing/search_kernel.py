@@ -17,7 +17,6 @@ from numba import njit
 from core.routing.compiled_plans import (
     COST,
     EXACT,
-    HAS,
     MAX_NODES,
     MAX_SHIPMENTS,
     MIN_COST,
@@ -151,12 +150,12 @@ def search_whole(
     kinds: Array,  # the rule set's tie-breaks (FEWEST_SHIPMENTS ...)
     params: Array,  # PENALTY, MAX_SHIPMENTS, MIN_VALUE, MAX_NODES
     key: Array,  # [2, key_width]: the best plan's key and the runner-up's, as `seed` left them
-    meta: Array,  # [2, 4]: HAS, COUNT (parts), PLAN_UNPLACED, PLAN_COST of each
+    counts: Array,  # [2]: how many parts each has (0: none kept yet)
     parts: Array,  # [2, bundle, 3]: their parts (bundle, candidate, units)
     locs: Array,  # [2, max_shipments]: their locations; how many in `n_locs`
     n_locs: Array,
 ) -> Array:
-    """Search as `search.python_search` does for whole bundles; `key`, `meta`, `parts`, `locs`
+    """Search as `search.branch_and_bound` does for whole bundles; `key`, `counts`, `parts`, `locs`
     and `n_locs` are updated in place; every cell of the quote table it reads is quoted
     (`seed_whole` saw to it). Returns (EXACT, VISITED)."""
     n = len(fixed)
@@ -244,7 +243,7 @@ def search_whole(
         )  # fmt: skip
 
     def pruned(i: int) -> bool:
-        if not meta[0, HAS]:
+        if not counts[0]:
             return False
         best_unplaced, best_cost = key[0, 0], key[0, 1]
         if st[UNPLACED] + forced[i] > best_unplaced:
@@ -270,7 +269,7 @@ def search_whole(
         return False
 
     def hopeless(i: int, least: int) -> bool:
-        if not meta[0, HAS]:
+        if not counts[0]:
             return False
         unplaced = st[UNPLACED] + forced[i]
         if unplaced != key[0, 0]:
@@ -288,16 +287,14 @@ def search_whole(
             scratch, st[UNPLACED], st[COST], kinds, opened, st[OPENED], plan, st[PARTS], dist, prio, code
         )
         here = opened[: st[OPENED]]
-        if not meta[0, HAS]:
-            keep_plan(0, key, meta, parts, locs, n_locs, scratch, plan, st[PARTS], here)
+        if not counts[0]:
+            keep_plan(0, key, counts, parts, locs, n_locs, scratch, plan, st[PARTS], here)
         elif less(scratch, key[0]):
-            if not same_locations(here, len(here), locs[0], n_locs[0]):
-                runner_up_is_best(key, meta, parts, locs, n_locs)
-            keep_plan(0, key, meta, parts, locs, n_locs, scratch, plan, st[PARTS], here)
-        elif not same_locations(here, len(here), locs[0], n_locs[0]) and (
-            not meta[1, HAS] or less(scratch, key[1])
-        ):
-            keep_plan(1, key, meta, parts, locs, n_locs, scratch, plan, st[PARTS], here)
+            if not same_locations(here, locs[0], n_locs[0]):
+                runner_up_is_best(key, counts, parts, locs, n_locs)
+            keep_plan(0, key, counts, parts, locs, n_locs, scratch, plan, st[PARTS], here)
+        elif not same_locations(here, locs[0], n_locs[0]) and (not counts[1] or less(scratch, key[1])):
+            keep_plan(1, key, counts, parts, locs, n_locs, scratch, plan, st[PARTS], here)
 
     def twins_at(i: int) -> None:
         """`LevelTwins.at(i)`, kept per level."""
@@ -360,7 +357,7 @@ def search_whole(
                         waiting |= count[twin_of[i, m]] == 0
                     if waiting:
                         continue  # a twin that wins the tie-breaks is still unopened
-                if meta[0, HAS] and st[UNPLACED] + forced[i + 1] == key[0, 0]:
+                if counts[0] and st[UNPLACED] + forced[i + 1] == key[0, 0]:
                     if later_n[i] < 0:
                         _, _, later_n[i] = scan(i + 1, i)
                     dearest = 0

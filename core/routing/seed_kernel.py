@@ -15,7 +15,6 @@ import numpy as np
 from numba import njit
 
 from core.routing.compiled_plans import (
-    HAS,
     MAX_SHIPMENTS,
     MIN_COST,
     OPTIONS,
@@ -89,7 +88,7 @@ def seed_whole(
     params: Array,  # PENALTY, MAX_SHIPMENTS, MIN_VALUE, MAX_NODES
     prove: bool,  # whether to go on to `single.single_location_is_optimal`'s proof
     key: Array,  # [2, key_width]: filled with the best single-location plan and the runner-up
-    meta: Array,
+    counts: Array,
     parts: Array,
     locs: Array,
     n_locs: Array,
@@ -135,7 +134,7 @@ def seed_whole(
         if t == NO_CARRIER:
             continue
         unplaced, total = total_units - placed[k], cost[k] + t + fixed[k]
-        if meta[1, HAS] and (unplaced, total) > (key[1, 0], key[1, 1]):
+        if counts[1] and (unplaced, total) > (key[1, 0], key[1, 1]):
             continue  # its key begins after the runner-up's: neither of the two least
         count = 0
         for b in range(nb):
@@ -144,15 +143,15 @@ def seed_whole(
                 count += 1
         opened[0] = k
         plan_key(scratch, unplaced, total, kinds, opened, 1, plan, count, dist, prio, code)  # fmt: skip
-        if not meta[0, HAS] or less(scratch, key[0]):
-            if meta[0, HAS]:
-                runner_up_is_best(key, meta, parts, locs, n_locs)
-            keep_plan(0, key, meta, parts, locs, n_locs, scratch, plan, count, opened)
-        elif not meta[1, HAS] or less(scratch, key[1]):
-            keep_plan(1, key, meta, parts, locs, n_locs, scratch, plan, count, opened)
+        if not counts[0] or less(scratch, key[0]):
+            if counts[0]:
+                runner_up_is_best(key, counts, parts, locs, n_locs)
+            keep_plan(0, key, counts, parts, locs, n_locs, scratch, plan, count, opened)
+        elif not counts[1] or less(scratch, key[1]):
+            keep_plan(1, key, counts, parts, locs, n_locs, scratch, plan, count, opened)
     if not prove or not placeable:
         return False, unquoted
-    if not meta[0, HAS] or key[0, 0] != forced:
+    if not counts[0] or key[0, 0] != forced:
         return True, unquoted
     pen, max_ship, best_cost = params[PENALTY], params[MAX_SHIPMENTS], key[0, 1]
     if max_ship < 2 or placeable == 1:

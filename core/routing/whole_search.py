@@ -16,14 +16,10 @@ import numpy as np
 
 from core.routing.compiled import CompiledRules
 from core.routing.compiled_plans import (
-    COUNT,
     EXACT,
     FEWEST_SHIPMENTS,
-    HAS,
     LOCATION_CODE,
     LOWEST_PRIORITY,
-    PLAN_COST,
-    PLAN_UNPLACED,
     SHORTEST_DISTANCE,
     VISITED,
     key_width,
@@ -66,7 +62,7 @@ def settle_whole(p: Problem, out: Outcome, search: bool) -> None:
             break
         for k, w in unquoted.tolist():  # cells never quoted: quote them (in place), and settle again
             p.quote(k, w)
-    _, meta, parts, _, _ = kept
+    key, counts, parts, _, _ = kept
     twins = None
     if must_search:
         twins = LevelTwins(p)
@@ -75,10 +71,10 @@ def settle_whole(p: Problem, out: Outcome, search: bool) -> None:
             twins.cells, p.tie_ranks()[0], code, dist, prio, kinds, params, *kept,
         )  # fmt: skip
         out.exact, out.nodes = bool(result[EXACT]), int(result[VISITED])
-    if meta[0, HAS]:
-        out.best = _plan(p, meta[0], parts[0])
-    if meta[1, HAS]:
-        out.runner_up = _plan(p, meta[1], parts[1])
+    if counts[0]:
+        out.best = _plan(p, key[0], int(counts[0]), parts[0])
+    if counts[1]:
+        out.runner_up = _plan(p, key[1], int(counts[1]), parts[1])
     if twins is not None:
         offer_twin_swaps(p, out, twins)
 
@@ -97,15 +93,15 @@ def _empty(nb: int, width: int, max_ship: int) -> tuple[np.ndarray, ...]:
     """The compiled loops' best plan and runner-up (keys, counts, parts, locations), none yet."""
     return (
         np.zeros((2, width), np.int64),
-        np.zeros((2, 4), np.int64),
+        np.zeros(2, np.int64),
         np.zeros((2, nb, 3), np.int64),
         np.zeros((2, max_ship), np.int64),
         np.zeros(2, np.int64),
     )
 
 
-def _plan(p: Problem, meta: np.ndarray, rows: np.ndarray) -> Plan:
-    count, unplaced, cost = meta[[COUNT, PLAN_UNPLACED, PLAN_COST]].tolist()
+def _plan(p: Problem, key: np.ndarray, count: int, rows: np.ndarray) -> Plan:
+    unplaced, cost = key[:2].tolist()
     parts: tuple[Part, ...] = tuple(map(tuple, rows[:count].tolist()))  # type: ignore[arg-type]
     opened = list(dict.fromkeys(k for _, k, _ in parts)) if count > 1 else [parts[0][1]]
     return Plan((unplaced, cost, *p.tie_values(opened, parts)), parts, frozenset(opened))
