@@ -113,7 +113,7 @@ def render(d: RoutingDecision) -> tuple[str, str]:
     """(summary, full text): the summary is the first sentence."""
     cols = d.candidate_columns
     # Each location's flags, asked once per distinct entry and spread over the locations in C.
-    eligible = cols.spread([why is None for why, *_ in cols.entries])
+    eligible = cols.spread([entry[0] is None for entry in cols.entries])
     if d.status == Status.UNFULFILLABLE:
         first = f"Could not route order {d.order_id}: " + "; ".join(u.reason for u in d.unplaced) + "."
     else:
@@ -123,7 +123,7 @@ def render(d: RoutingDecision) -> tuple[str, str]:
         sentences += [f"{u.qty} × {u.sku} could not be placed: {u.reason}." for u in d.unplaced]
     # Excluded (so not eligible) and not dull, closest first, equal distances in code order (the
     # columns' order).
-    said = cols.spread([why is not None and why not in DULL for why, *_ in cols.entries])
+    said = cols.spread([entry[0] is not None and entry[0] not in DULL for entry in cols.entries])
     skipped = list(compress(range(len(said)), said))
     for i in nsmallest(MAX_SKIPPED, skipped, key=cols.distance_km.__getitem__):
         sentences.append(f"{label(cols, i, cols.location[i])} was skipped: {_skip_reason(cols, i, d)}.")

@@ -524,11 +524,12 @@ def lightest_pieces(
 def loaded() -> bool:
     """Whether every loop routing an order priced by lanes calls has been compiled, or loaded from
     numba's cache, in this process (`_INNER`, the loops the others call, come with them)."""
-    # Built on this module's loops: imported late.
+    # In modules of their own, some built on this module's loops: imported late.
+    from core.routing.bundle_kernel import bundle_options
     from core.routing.search_kernel import search_whole
     from core.routing.seed_kernel import seed_whole
 
-    return all(kernel.signatures for kernel in (*_KERNELS, seed_whole, search_whole))
+    return all(kernel.signatures for kernel in (*_KERNELS, bundle_options, seed_whole, search_whole))
 
 
 _KERNELS = (screen_order, solo_entries, quoted_ticks)

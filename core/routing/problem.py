@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core.routing.bundle_kernel import bundle_options
 from core.routing.candidates import Eligible, Line
 from core.routing.columns import pick
 from core.routing.compiled import CompiledRules, to_ticks
+from core.routing.compiled_plans import MIN_COST, PLACEABLE, UNITS, VALUE, WEIGHT
 from core.routing.kernels import quoted_ticks
 from core.routing.quote_table import MISSING, NO_CARRIER, UNQUOTED, Quoted, QuoteTable
 from core.routing.shipping import Address, RateQuote, ShipmentRequest, ShippingQuoter
@@ -70,12 +72,17 @@ class Bundle:
         at: np.ndarray,
         unit_at: np.ndarray,
         usable_at: np.ndarray | None,
-        max_shipments: int,
+        figures: list[int],
     ) -> None:
+        """`figures`: its row of `Problem.options_table`'s per-bundle columns."""
         self.lines, self.splittable = lines, splittable
-        self.units = sum(m.qty for m in lines)
-        self.weight_g = sum(m.weight_g * m.qty for m in lines)
-        self.value = sum(m.unit_value * m.qty for m in lines)
+        self.units = figures[UNITS]
+        self.weight_g = figures[WEIGHT] * self.units if splittable else figures[WEIGHT]
+        self.value, self.min_cost = (
+            figures[VALUE],
+            figures[MIN_COST],
+        )  # min: placeable units at their cheapest
+        self.forced_unplaced = self.units - figures[PLACEABLE]  # units no option can take whatever the plan
         self.at = at  # the options as an array, in their first order (the search reorders `options`)
         self.unit_at = unit_at  # ticks per unit when splittable, else for the bundle, over `at`
         self.usable_at = usable_at  # units each option can give (splittable only)
@@ -83,17 +90,6 @@ class Bundle:
         self._option_set: frozenset[int] | None = None
         self._unit_cost: dict[int, int] | None = None
         self._usable: dict[int, int] | None = None
-        cheapest = int(np.minimum.reduce(unit_at)) if len(at) else 0  # no wrapper: every order
-        if usable_at is not None:
-            # At most max_shipments locations can share the line: the largest of them bound what fits.
-            best = int(np.sort(usable_at)[::-1][:max_shipments].sum())
-            self.forced_unplaced = max(self.units - best, 0)  # units no option can take whatever the plan
-            self.min_cost = cheapest * (
-                self.units - self.forced_unplaced
-            )  # placeable units, at their cheapest
-        else:
-            self.forced_unplaced = 0 if self.options else self.units
-            self.min_cost = cheapest
 
     @property
     def option_set(self) -> frozenset[int]:
@@ -152,10 +148,9 @@ class Problem:
         self.codes, self.dist, self.prio = cands.codes, cands.dist, cands.prio
         self._tie_columns: list[Sequence[object]] | None = None  # `single_ties`, made on first use
         self._ranks: tuple[np.ndarray, np.ndarray] | None = None  # `tie_ranks`, made on first use
-        self._options: OptionsTable | None = None  # `options_table`, made on first use
         self.fixed_at = np.asarray(cands.priority + cands.capacity, np.int64)  # per candidate, ticks
         self.quotes: dict[int, Quoted] = {}  # weight_g * candidates + candidate (quoters without lanes)
-        self.bundles = _bundles(lines, cands, rules)
+        self.bundles, self._options = _bundles(lines, cands, rules)
         self.total_units = sum(b.units for b in self.bundles)
         # A quoter that shares quotes between origins (RateBroker.lanes) is asked once per lane and
         # weight class; each candidate then reads its lane's row of converted quotes.
@@ -200,33 +195,7 @@ class Problem:
 
     def options_table(self) -> OptionsTable:
         """Every bundle's options as flat arrays, for compiled loops over all of them (`OptionsTable`)."""
-        if self._options is None:
-            self._options = self._flat_options()
         return self._options
-
-    def _flat_options(self) -> OptionsTable:
-        bundles = self.bundles
-        if len(bundles) == 1:  # most orders: the bundle's own arrays, nothing joined
-            bd = bundles[0]
-            at, unit = bd.at, bd.unit_at
-            usable = bd.usable_at if bd.usable_at is not None else unit
-        else:
-            at = np.concatenate([bd.at for bd in bundles])
-            unit = np.concatenate([bd.unit_at for bd in bundles])
-            usable = np.concatenate([bd.unit_at if bd.usable_at is None else bd.usable_at for bd in bundles])
-        starts = np.array([0, *accumulate(len(bd.at) for bd in bundles)], np.int64)
-        per_bundle = [
-            (
-                bd.weight_g // bd.units if bd.splittable else bd.weight_g,
-                bd.units,
-                bd.splittable,
-                bd.value,
-                bd.min_cost,
-                bd.units - bd.forced_unplaced,
-            )
-            for bd in bundles
-        ]
-        return starts, at, unit, usable, np.array(per_bundle, np.int64)
 
     def ship(self, k: int, weight_g: int) -> int | None:
         """Ticks to send `weight_g` from candidate k (shipping × weight + promise penalty), None if no carrier."""
@@ -437,31 +406,30 @@ class Problem:
 COMPONENTS = ("shipping", "promise_miss", "shipment_penalty", "priority", "labour", "capacity", "overstock")
 
 
-def _bundles(lines: list[Line], cands: Eligible, rules: CompiledRules) -> list[Bundle]:
+def _bundles(lines: list[Line], cands: Eligible, rules: CompiledRules) -> tuple[list[Bundle], OptionsTable]:
+    """The order's bundles, most constrained first, and their options table (`bundle_options`)."""
     groups: dict[str, list[Line]] = {}
     for line in lines:
         key = line.group if rules.keep_groups and line.group else f"\0{line.index}"
         groups.setdefault(key, []).append(line)
-    out = []
-    for members in groups.values():
-        split = rules.split_units and not (rules.keep_groups and members[0].group)
-        first = cands.rows[members[0].index]
-        if split:  # units of one line from any location holding some
-            got = cands.usable[first]
-            ks = (got > 0).nonzero()[0]
-            out.append(
-                Bundle(tuple(members), True, ks, cands.unit_cost(first)[ks], got[ks], rules.max_shipments)
-            )
-            continue
-        # the whole bundle from one location
-        able = cands.usable[first] >= members[0].qty
-        unit = cands.unit_cost(first) * members[0].qty
-        for m in members[1:]:
-            row = cands.rows[m.index]
-            able &= cands.usable[row] >= m.qty
-            unit += cands.unit_cost(row) * m.qty
-        ks = able.nonzero()[0]
-        out.append(Bundle(tuple(members), False, ks, unit[ks], None, rules.max_shipments))
-    # Most constrained first: failures surface early and the bound tightens sooner.
-    out.sort(key=lambda b: (len(b.options), -b.weight_g, b.lines[0].index))
-    return out
+    members = list(groups.values())
+    # Units of one line may come from any location holding some, unless it travels with a group.
+    split = [rules.split_units and not (rules.keep_groups and bool(ms[0].group)) for ms in members]
+    rows = cands.rows
+    per_line = [(rows[m.index], m.qty, m.weight_g, m.unit_value, m.index) for ms in members for m in ms]
+    table = bundle_options(
+        cands.usable,
+        cands.labour,
+        cands.overstock,
+        np.array(per_line, np.int64).reshape(len(per_line), 5),
+        np.array([0, *accumulate(len(ms) for ms in members)], np.int64),
+        np.array(split, np.bool_),
+        rules.max_shipments,
+    )
+    order, starts, at, unit, usable, per_bundle = table
+    bounds = starts.tolist()
+    bundles = [
+        Bundle(tuple(members[b]), split[b], at[s:e], unit[s:e], usable[s:e] if split[b] else None, figures)
+        for b, s, e, figures in zip(order.tolist(), bounds, bounds[1:], per_bundle.tolist(), strict=False)
+    ]
+    return bundles, table[1:]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from math import radians
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -208,7 +208,14 @@ class _Entries:
         if not len(missing):
             return
         start, least = len(self.table), found.low.tolist()
-        self.table += [_why_not_entry(column, prepared, least) for column in found.first_states.T.tolist()]
+        if len(prepared) == 1:  # nearly half the orders: each group's entry is its one failure's
+            p, low = prepared[0], least[0]
+            said, say = p.said, p.say
+            self.table += [(said.get(s) or say(s, low)).alone for s in found.first_states[0].tolist()]
+        else:
+            self.table += [
+                _why_not_entry(column, prepared, least) for column in found.first_states.T.tolist()
+            ]
         self.at[missing] = found.alike_as + start
 
 
@@ -259,34 +266,59 @@ class _Prepared:
         self.needed = 1 if rules.split_units else line.qty
         # above any safety stock, `top` is the radix of stock states
         self.safety, self.top = rules.safety_row(line.category)
-        self.said: dict[int, tuple[str, dict[str, Any], str]] = {}  # line state -> its `say`
+        self.said: dict[int, Said] = {}  # line state -> its `say`
 
-    def say(self, state: int, low: int) -> tuple[str, dict[str, Any], str]:
-        """(filter, values, sentence) of a line state (`screen_lines`' coding, `low` the line's least ATP).
+    def say(self, state: int, low: int) -> Said:
+        """The line's failure in a line state (`screen_lines`' coding, `low` the line's least ATP).
 
-        Made once per order and state: many locations short of a line repeat one.
+        Made once per order and state (many locations short of a line repeat one), and kept across
+        orders under what it is made of: nine in ten recur in a later order of the day, as a SKU
+        ordered again meets the same stock levels at most locations.
         """
         fences, line = len(self.fences), self.line
         if state <= fences:
-            name = self.fences[state - 1].name
-            found = (
-                "fence",
-                {"fence": name},
-                f"{line.sku}: " + self.rules.reasons["fence"].format(fence=name),
-            )
+            kept: tuple[object, ...] = (self.rules, line.sku, self.fences[state - 1].name)
         else:
             atp, safety = divmod(state - fences - 1, self.top)
-            atp += low
-            values = {
-                "sku": line.sku,
-                "atp": atp,
-                "safety": safety,
-                "usable": max(min(atp - safety, line.qty), 0),
-                "needed": self.needed,
-            }
-            found = ("stock", values, self.rules.reasons["stock"].format(**values))
+            kept = (self.rules, line.sku, line.qty, self.needed, atp + low, safety)
+        found = _SAID.get(kept)
+        if found is None:
+            if len(_SAID) >= _MAX_SAID:
+                _SAID.clear()
+            found = _SAID[kept] = self._said(kept[2:])
         self.said[state] = found
         return found
+
+    def _said(self, figures: tuple[Any, ...]) -> Said:
+        sku, reasons = self.line.sku, self.rules.reasons
+        if len(figures) == 1:
+            values: dict[str, Any] = {"fence": figures[0]}
+            key, sentence = "fence", f"{sku}: " + reasons["fence"].format(**values)
+        else:
+            qty, needed, atp, safety = figures
+            values = {
+                "sku": sku,
+                "atp": atp,
+                "safety": safety,
+                "usable": max(min(atp - safety, qty), 0),
+                "needed": needed,
+            }
+            key, sentence = "stock", reasons["stock"].format(**values)
+        return Said(key, values, sentence, (key, values, sentence, {sku: sentence}))
+
+
+class Said(NamedTuple):
+    """One line's failure: the filter, its values and sentence, and the entry of a location whose
+    only failing line it is (shared by every such location and order, never written to)."""
+
+    key: str
+    values: dict[str, Any]
+    sentence: str
+    alone: tuple[str | None, dict[str, Any], str, dict[str, str]]
+
+
+_SAID: dict[tuple[object, ...], Said] = {}
+_MAX_SAID = 100_000  # about a day's distinct (SKU, quantity, stock state) on the benchmark network
 
 
 def _eligible(
@@ -345,17 +377,16 @@ def _why_not_entry(
     states: list[int], prepared: list[_Prepared], low: list[int]
 ) -> tuple[str | None, dict[str, Any], str, dict[str, str]]:
     """The entry of one combination of line states: excluded by the first failure if it gives none."""
-    unavailable, first, able = {}, None, False
-    for state, p, least in zip(states, prepared, low, strict=True):
-        if not state:
-            able = True
-            continue
-        said = p.said.get(state) or p.say(state, least)
-        first = first or said
-        unavailable[p.line.sku] = said[2]
-    if able or first is None:
+    failing = [
+        (p.line.sku, p.said.get(state) or p.say(state, least))
+        for state, p, least in zip(states, prepared, low, strict=True)
+        if state
+    ]
+    unavailable = {sku: said.sentence for sku, said in failing}
+    if len(failing) < len(states) or not failing:
         return None, _NOTHING, "", unavailable
-    return first[0], first[1], "; ".join(unavailable.values()), unavailable
+    first = failing[0][1]
+    return first.key, first.values, "; ".join(unavailable.values()), unavailable
 
 
 def _overstock(

@@ -1,0 +1,119 @@
+"""An order's bundles and the locations able to take each, in one compiled call.
+
+Every order groups its lines into bundles (`core.routing.problem.Bundle`) and finds, per bundle,
+the candidates able to take it and at what cost per unit or for the bundle. As numpy steps that was
+half a dozen array calls per bundle and a Python object's worth of sums, then the same options
+joined again into flat arrays for the compiled settling (`Problem.options_table`); here one call
+makes the flat arrays, already in the search's bundle order, and each bundle reads its slice.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from core.routing.compiled_plans import MIN_COST, PLACEABLE, SPLITTABLE, UNITS, VALUE, WEIGHT
+
+# Columns of `bundle_options`' per-line argument.
+ROW, QTY, GRAMS, UNIT_VALUE, INDEX = range(5)
+
+
+@njit(cache=True, nogil=True)
+def bundle_options(
+    usable: np.ndarray,  # [line row, candidate]: units it may give (`Eligible.usable`)
+    labour: np.ndarray,  # per candidate: ticks per unit picked
+    overstock: np.ndarray,  # [line row, candidate]: the days-of-supply bonus per unit (<= 0)
+    per_line: np.ndarray,  # [member]: ROW, QTY, GRAMS (per unit), UNIT_VALUE, INDEX; bundle by bundle
+    first: np.ndarray,  # bundle b's members are per_line[first[b]:first[b + 1]]
+    splittable: np.ndarray,  # per bundle: units of its one line may come from several locations
+    max_shipments: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`Problem.options_table` made from the candidates' columns, bundles most constrained first.
+
+    A whole bundle's options are the candidates giving every member line in full, each at its
+    labour and bonus for all the bundle's units; a splittable line's are those giving any unit, at
+    their cost per unit, with the units each may give. Bundles are ordered by how many options
+    they have, then heaviest first, then by their first line (failures surface early and the
+    search's bound tightens sooner).
+
+    Returns (order, starts, flat_at, flat_unit, flat_usable, per_bundle): bundle j of the result
+    is bundle order[j] of the arguments, its options flat_*[starts[j]:starts[j + 1]]; flat_usable
+    is a whole bundle's cost again (the compiled loops read it only for splittable ones);
+    per_bundle the columns `core.routing.compiled_plans` names (WEIGHT per unit when splittable).
+    """
+    nb, n = len(first) - 1, len(labour)
+    able = np.zeros((nb, n), np.bool_)
+    unit = np.zeros((nb, n), np.int64)
+    count = np.zeros(nb, np.int64)
+    grams = np.zeros(nb, np.int64)  # what each weighs whole
+    figures = np.zeros((nb, PLACEABLE + 1), np.int64)
+    for b in range(nb):
+        units = value = 0
+        for m in range(first[b], first[b + 1]):
+            units += per_line[m, QTY]
+            grams[b] += per_line[m, GRAMS] * per_line[m, QTY]
+            value += per_line[m, UNIT_VALUE] * per_line[m, QTY]
+        row, cheapest = per_line[first[b], ROW], 0
+        for k in range(n):
+            if splittable[b]:
+                able[b, k] = usable[row, k] > 0
+                unit[b, k] = labour[k] + overstock[row, k]
+            else:
+                able[b, k] = True
+                for m in range(first[b], first[b + 1]):
+                    r, qty = per_line[m, ROW], per_line[m, QTY]
+                    able[b, k] &= usable[r, k] >= qty
+                    unit[b, k] += (labour[k] + overstock[r, k]) * qty
+            if able[b, k]:
+                if not count[b] or unit[b, k] < cheapest:
+                    cheapest = unit[b, k]
+                count[b] += 1
+        figures[b, UNITS], figures[b, SPLITTABLE], figures[b, VALUE] = units, splittable[b], value
+        if splittable[b]:
+            # At most max_shipments locations share the line: the largest of them bound what fits.
+            given = np.sort(usable[row][able[b]])[::-1]
+            placeable = min(units, given[:max_shipments].sum())
+            figures[b, WEIGHT] = grams[b] // units
+            figures[b, MIN_COST] = cheapest * placeable
+        else:
+            placeable = units if count[b] else 0
+            figures[b, WEIGHT] = grams[b]
+            figures[b, MIN_COST] = cheapest
+        figures[b, PLACEABLE] = placeable
+    order = np.arange(nb)
+    for j in range(1, nb):  # insertion sort: an order has a handful of bundles
+        b = order[j]
+        i = j
+        while i > 0 and _before(b, order[i - 1], count, grams, per_line, first):
+            order[i] = order[i - 1]
+            i -= 1
+        order[i] = b
+    starts = np.zeros(nb + 1, np.int64)
+    for j in range(nb):
+        starts[j + 1] = starts[j] + count[order[j]]
+    flat_at = np.empty(starts[nb], np.int64)
+    flat_unit = np.empty(starts[nb], np.int64)
+    flat_usable = np.empty(starts[nb], np.int64)
+    per_bundle = np.empty((nb, PLACEABLE + 1), np.int64)
+    for j in range(nb):
+        b, at = order[j], starts[j]
+        per_bundle[j] = figures[b]
+        row = per_line[first[b], ROW]
+        for k in range(n):
+            if able[b, k]:
+                flat_at[at], flat_unit[at] = k, unit[b, k]
+                flat_usable[at] = usable[row, k] if splittable[b] else unit[b, k]
+                at += 1
+    return order, starts, flat_at, flat_unit, flat_usable, per_bundle
+
+
+@njit(cache=True, nogil=True)
+def _before(
+    b: int, c: int, count: np.ndarray, grams: np.ndarray, per_line: np.ndarray, first: np.ndarray
+) -> bool:
+    """Whether bundle b goes before bundle c: fewer options, then heavier, then its first line first."""
+    if count[b] != count[c]:
+        return count[b] < count[c]
+    if grams[b] != grams[c]:
+        return grams[b] > grams[c]
+    return per_line[first[b], INDEX] < per_line[first[c], INDEX]
