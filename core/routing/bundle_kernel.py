@@ -27,7 +27,7 @@ def bundle_options(
     first: np.ndarray,  # bundle b's members are per_line[first[b]:first[b + 1]]
     splittable: np.ndarray,  # per bundle: units of its one line may come from several locations
     max_shipments: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> np.ndarray:
     """`Problem.options_table` made from the candidates' columns, bundles most constrained first.
 
     A whole bundle's options are the candidates giving every member line in full, each at its
@@ -36,7 +36,8 @@ def bundle_options(
     they have, then heaviest first, then by their first line (failures surface early and the
     search's bound tightens sooner).
 
-    Returns (order, starts, flat_at, flat_unit, flat_usable, per_bundle): bundle j of the result
+    Returns, end to end (`unpack_options`), (order, starts, flat_at, flat_unit, flat_usable,
+    per_bundle): bundle j of the result
     is bundle order[j] of the arguments, its options flat_*[starts[j]:starts[j + 1]]; flat_usable
     is a whole bundle's cost again (the compiled loops read it only for splittable ones);
     per_bundle the columns `core.routing.compiled_plans` names (WEIGHT per unit when splittable).
@@ -104,7 +105,23 @@ def bundle_options(
                 flat_at[at], flat_unit[at] = k, unit[b, k]
                 flat_usable[at] = usable[row, k] if splittable[b] else unit[b, k]
                 at += 1
-    return order, starts, flat_at, flat_unit, flat_usable, per_bundle
+    return np.concatenate((order, starts, flat_at, flat_unit, flat_usable, per_bundle.ravel()))
+
+
+def unpack_options(packed: np.ndarray, nb: int) -> tuple[np.ndarray, ...]:
+    """`bundle_options`' arrays from the one it returns end to end (numba hands each array it
+    returns to Python through a Python call of its own): views, nothing copied."""
+    starts = packed[nb : 2 * nb + 1]
+    total = int(starts[nb])
+    flat = packed[2 * nb + 1 : 2 * nb + 1 + 3 * total].reshape(3, total)
+    return (
+        packed[:nb],
+        starts,
+        flat[0],
+        flat[1],
+        flat[2],
+        packed[2 * nb + 1 + 3 * total :].reshape(nb, PLACEABLE + 1),
+    )
 
 
 @njit(cache=True, nogil=True)

@@ -26,7 +26,8 @@ _HALF_MARGIN = 1e-6  # far wider than the error of x * 10 for any distance on Ea
 
 
 class Screening(NamedTuple):
-    """`screen_order`'s result, per considered location (in code order) unless said otherwise."""
+    """`screen_order`'s result (`unpack_screening`), per considered location (in code order) unless
+    said otherwise."""
 
     at: np.ndarray  # network indices
     km: np.ndarray  # distances
@@ -44,6 +45,53 @@ class Screening(NamedTuple):
     keep: np.ndarray  # positions of the locations giving some line
     usable: np.ndarray  # [line, kept]: units each may give
     per_kept: np.ndarray  # [3, kept]: grams and units sent alone, distance in tenths of a km
+
+
+# `screen_order` returns its integer arrays end to end in one, after a header of their sizes:
+# numba hands each array it returns to Python through a Python call of its own (thousands of
+# instructions each), and an order's screening makes fourteen.
+_SIZES = 8  # considered, kinds, owned, near, lines, groups, missing, kept
+
+
+def unpack_screening(ints: np.ndarray, floats: np.ndarray) -> Screening:
+    """`screen_order`'s two arrays as the `Screening` they hold (views: nothing is copied)."""
+    count, kinds, owned, near, lines, groups, missing, kept = ints[:_SIZES].tolist()
+    parts, start = [], _SIZES
+    for size in (
+        count,
+        count,
+        count,
+        count,
+        kinds,
+        owned,
+        near,
+        lines,
+        lines * groups,
+        missing,
+        missing,
+        kept,
+    ):
+        parts.append(ints[start : start + size])
+        start += size
+    at, failed, kind_at, items, kind, own, near_tie, low, states, missed, alike_as, keep = parts
+    return Screening(
+        at,
+        floats[:count],
+        floats[count:],
+        near_tie,
+        failed,
+        kind,
+        kind_at,
+        own,
+        items,
+        states.reshape(lines, groups),
+        low,
+        missed,
+        alike_as,
+        keep,
+        ints[start : start + lines * kept].reshape(lines, kept),
+        ints[start + lines * kept :].reshape(3, kept),
+    )
 
 
 @njit(cache=True, nogil=True)
@@ -75,7 +123,7 @@ def screen_order(
     fence_first: np.ndarray,  # [line, location]: 1 + the first category fence excluding it, 0 none
     types: int,  # how many location types there are
     own: np.ndarray,  # per filter code (fences clipped to FENCE): its exclusions carry own values
-) -> Screening:
+) -> tuple[np.ndarray, np.ndarray]:
     """A whole order's screening in one call: the considered locations (those holding any line, and
     the pickup store), their distances and the location filters; then `location_entries`,
     `screen_lines` over the locations passing every location filter, and `tenths` of the distances.
@@ -83,7 +131,7 @@ def screen_order(
     One call, with none of the arrays between the steps made in Python: each call and each step
     between costs microseconds, and every order screens.
 
-    Returns a `Screening`.
+    Returns the `Screening`'s integer arrays and its distances, packed (`unpack_screening`).
     """
     # The location filters, in the documented order: the first that removes each location.
     lines, n = held.shape
@@ -134,25 +182,16 @@ def screen_order(
     items = np.zeros(len(at), np.int64)
     items[passing] = passed_items
     km_tenths, near = tenths(km)
-    first_states = state[:, firsts].copy()
-    return Screening(
-        at,
-        km,
-        km_tenths,
-        near,
-        failed,
-        kinds,
-        kind_at,
-        owned,
-        items,
-        first_states,
-        low,
-        passing[missing],
-        alike_as,
-        passing[keep],
-        usable,
-        per_kept,
+    sizes = np.array(
+        [count, len(kinds), len(owned), len(near), lines, len(firsts), len(missing), len(keep)], np.int64
     )
+    ints = np.concatenate(
+        (
+            sizes, at, failed, kind_at, items, kinds, owned, near, low, state[:, firsts].ravel(),
+            passing[missing], alike_as, passing[keep], usable.ravel(), per_kept.ravel(),
+        )
+    )  # fmt: skip
+    return ints, np.concatenate((km, km_tenths))
 
 
 @njit(cache=True, nogil=True)

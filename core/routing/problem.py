@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.routing.bundle_kernel import bundle_options
+from core.routing.bundle_kernel import bundle_options, unpack_options
 from core.routing.candidates import Eligible, Line
 from core.routing.columns import pick
 from core.routing.compiled import CompiledRules, to_ticks
@@ -417,7 +417,7 @@ def _bundles(lines: list[Line], cands: Eligible, rules: CompiledRules) -> tuple[
     split = [rules.split_units and not (rules.keep_groups and bool(ms[0].group)) for ms in members]
     rows = cands.rows
     per_line = [(rows[m.index], m.qty, m.weight_g, m.unit_value, m.index) for ms in members for m in ms]
-    table = bundle_options(
+    packed = bundle_options(
         cands.usable,
         cands.labour,
         cands.overstock,
@@ -426,10 +426,10 @@ def _bundles(lines: list[Line], cands: Eligible, rules: CompiledRules) -> tuple[
         np.array(split, np.bool_),
         rules.max_shipments,
     )
-    order, starts, at, unit, usable, per_bundle = table
+    order, starts, at, unit, usable, per_bundle = unpack_options(packed, len(members))
     bounds = starts.tolist()
     bundles = [
         Bundle(tuple(members[b]), split[b], at[s:e], unit[s:e], usable[s:e] if split[b] else None, figures)
         for b, s, e, figures in zip(order.tolist(), bounds, bounds[1:], per_bundle.tolist(), strict=False)
     ]
-    return bundles, table[1:]
+    return bundles, (starts, at, unit, usable, per_bundle)

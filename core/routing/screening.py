@@ -22,7 +22,7 @@ from core.domain.geo import EARTH_RADIUS_KM
 from core.routing.candidates import _NOTHING, Eligible, Line, OrderContext, Screened
 from core.routing.columns import LocationColumns, pick
 from core.routing.compiled import TYPES, CompiledFence, CompiledRules
-from core.routing.kernels import FENCE, Screening, screen_order
+from core.routing.kernels import FENCE, Screening, screen_order, unpack_screening
 from core.routing.snapshot import NetworkSnapshot
 
 DIAMETER_KM = 2 * EARTH_RADIUS_KM
@@ -67,36 +67,38 @@ def screen(
         for line in lines
     ]
     count = len(lines)
-    found = screen_order(
-        np.array([held for held, _ in rows], bool).reshape(count, n),
-        -1 if store is None else store,
-        cols.lat,
-        cols.cos_lat,
-        cols.lon,
-        radians(dest.latitude),
-        dest.longitude,
-        DIAMETER_KM,
-        np.array([code in excluded for code in cols.codes], bool) if excluded else _NONE_EXCLUDED,
-        rules.skip_disabled,
-        cols.enabled,
-        cols.pickup,
-        rules.transfer_to_pickup,
-        rules.allowed_by_method.get(ctx.method, _NONE_ALLOWED),
-        cols.type,
-        cols.ships,
-        rules.require_capacity,
-        cols.capacity,
-        cols.used,
-        float("inf") if max_km is None else max_km,
-        np.array([cols.fence_mask(f) for f in whole], bool).reshape(len(whole), n),
-        np.array([atp for _, atp in rows], np.int64).reshape(count, n),
-        np.array([p.safety for p in prepared], np.int64).reshape(count, len(TYPES)),
-        np.array(
-            [(p.line.qty, p.needed, p.top, len(p.fences), p.line.weight_g) for p in prepared], np.int64
-        ).reshape(count, 5),
-        _fence_first(prepared, cols, count, n),
-        len(TYPES),
-        _OWN_VALUES,
+    found = unpack_screening(
+        *screen_order(
+            np.array([held for held, _ in rows], bool).reshape(count, n),
+            -1 if store is None else store,
+            cols.lat,
+            cols.cos_lat,
+            cols.lon,
+            radians(dest.latitude),
+            dest.longitude,
+            DIAMETER_KM,
+            np.array([code in excluded for code in cols.codes], bool) if excluded else _NONE_EXCLUDED,
+            rules.skip_disabled,
+            cols.enabled,
+            cols.pickup,
+            rules.transfer_to_pickup,
+            rules.allowed_by_method.get(ctx.method, _NONE_ALLOWED),
+            cols.type,
+            cols.ships,
+            rules.require_capacity,
+            cols.capacity,
+            cols.used,
+            float("inf") if max_km is None else max_km,
+            np.array([cols.fence_mask(f) for f in whole], bool).reshape(len(whole), n),
+            np.array([atp for _, atp in rows], np.int64).reshape(count, n),
+            np.array([p.safety for p in prepared], np.int64).reshape(count, len(TYPES)),
+            np.array(
+                [(p.line.qty, p.needed, p.top, len(p.fences), p.line.weight_g) for p in prepared], np.int64
+            ).reshape(count, 5),
+            _fence_first(prepared, cols, count, n),
+            len(TYPES),
+            _OWN_VALUES,
+        )
     )
     at, km = found.at, found.km
     entry = _Entries(cols, found, ctx, rules, whole, excluded)

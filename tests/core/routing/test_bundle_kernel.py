@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.routing.bundle_kernel import bundle_options
+from core.routing.bundle_kernel import bundle_options, unpack_options
 
 
 def _reference(
@@ -71,7 +71,7 @@ def test_bundle_options_match_the_array_steps(seed: int) -> None:
     max_shipments = int(rng.integers(1, 4))
     flat = [m for members in bundles for m in members]
     first = np.array([0, *np.cumsum([len(b) for b in bundles])], np.int64)
-    order_of, starts, at, unit, given, per_bundle = bundle_options(
+    packed = bundle_options(
         usable,
         labour,
         overstock,
@@ -80,6 +80,7 @@ def test_bundle_options_match_the_array_steps(seed: int) -> None:
         np.array(split, np.bool_),
         max_shipments,
     )
+    order_of, starts, at, unit, given, per_bundle = unpack_options(packed, len(bundles))
     expected = _reference(usable, labour, overstock, bundles, split, max_shipments)
     assert len(order_of) == len(expected)
     for j, (b, want) in enumerate(zip(order_of.tolist(), expected, strict=True)):
