@@ -22,6 +22,7 @@ from numba import njit
 # Location filter codes, 1 + the index in `core.routing.screening._LOCATION_FILTERS`.
 EXCLUDED, DISABLED, NO_PICKUP, PICKUP_STORE, LOCATION_TYPE, NOT_SHIPPING, CAPACITY, DISTANCE = range(1, 9)
 FENCE = 9  # whole-location fence j: FENCE + j
+SOLO_COMPONENTS = 6  # per row of `solo_entries`: shipping, penalty, priority, labour, capacity, bonus
 _HALF_MARGIN = 1e-6  # far wider than the error of x * 10 for any distance on Earth
 
 
@@ -400,14 +401,15 @@ def solo_entries(
     column: np.ndarray,  # each candidate's position among the considered locations
     considered: int,
     no_carrier: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """(the distinct cost components alone, in the order met; each considered location's 1 + index
-    in them, 0 where it was not priced).
+) -> np.ndarray:
+    """Each considered location's 1 + index in the distinct cost components alone (0 where it was
+    not priced), then those components, in the order met: end to end in one array, as each array
+    numba returns costs a Python call.
 
     Components per row: shipping and penalty ticks, priority, labour, capacity, overstock bonus.
     """
     count = len(ticks)
-    keys = np.empty((count, 6), np.int64)
+    keys = np.empty((count, SOLO_COMPONENTS), np.int64)
     for k in range(count):
         keys[k, 0], keys[k, 1], keys[k, 2] = ticks[k], penalty[k], priority[k]
         keys[k, 3], keys[k, 4], keys[k, 5] = labour[k] * units[k], capacity[k], bonus[k]
@@ -416,7 +418,7 @@ def solo_entries(
     for k in range(count):
         if ticks[k] != no_carrier:
             at[column[k]] = inverse[k] + 1
-    return keys[firsts], at
+    return np.concatenate((at, keys[firsts].ravel()))
 
 
 @njit(cache=True, nogil=True)
@@ -446,11 +448,12 @@ def quoted_ticks(
     ks: np.ndarray,
     weights_g: np.ndarray,  # per k
     missing: int,  # what `ticks` holds for a cell not yet quoted
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> np.ndarray:
     """Per candidate k and its weight: the quote table's ticks and penalty, and the cells not yet quoted.
 
     A weight's class is the number of tier bounds strictly under it (`LaneQuoter.weight_class`).
-    Returns (ticks, penalty, indexes into `ks` whose cell is `missing`).
+    Returns, end to end in one array (each array numba returns costs a Python call), the ticks,
+    the penalties (one per k each) and the indexes into `ks` whose cell is `missing`.
     """
     count = len(ks)
     out = np.empty(count, np.int64)
@@ -461,7 +464,7 @@ def quoted_ticks(
         slot = slots[ks[j]]
         out[j], late[j] = ticks[slot, wclass], penalty[slot, wclass]
         unquoted[j] = out[j] == missing
-    return out, late, np.flatnonzero(unquoted)
+    return np.concatenate((out, late, np.flatnonzero(unquoted)))
 
 
 @njit(cache=True, nogil=True)

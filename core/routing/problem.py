@@ -217,17 +217,14 @@ class Problem:
                 np.array([NO_CARRIER if q is None else q[0] for q in found], np.int64),
                 np.array([self._penalty(q) for q in found], np.int64),
             )
-        table, floors = self._table, self._lane_table.floors_g
-        ticks, penalty, unquoted = quoted_ticks(
-            table.ticks, table.penalty, self._slot, floors, ks, weights_g, MISSING
-        )
-        if len(unquoted):
+        table, floors, n = self._table, self._lane_table.floors_g, len(ks)
+        found = quoted_ticks(table.ticks, table.penalty, self._slot, floors, ks, weights_g, MISSING)
+        if len(found) > 2 * n:  # cells never quoted: quote them, and read again
+            unquoted = found[2 * n :]
             for k, w in zip(ks[unquoted].tolist(), weights_g[unquoted].tolist(), strict=True):
                 self.quote(k, w)
-            ticks, penalty, _ = quoted_ticks(
-                table.ticks, table.penalty, self._slot, floors, ks, weights_g, MISSING
-            )
-        return ticks, penalty
+            found = quoted_ticks(table.ticks, table.penalty, self._slot, floors, ks, weights_g, MISSING)
+        return found[:n], found[n : 2 * n]
 
     @property
     def priced_by_lanes(self) -> bool:

@@ -16,7 +16,7 @@ import numpy as np
 from core.routing.candidate_columns import CandidateColumns
 from core.routing.candidates import _NOTHING, Eligible, Screened
 from core.routing.decision import amount_text, money_texts
-from core.routing.kernels import solo_entries
+from core.routing.kernels import SOLO_COMPONENTS, solo_entries
 from core.routing.problem import Problem
 from core.routing.quote_table import NO_CARRIER
 
@@ -60,7 +60,8 @@ def rows(p: Problem, screened: Screened, quotes: SoloQuotes) -> CandidateColumns
     """
     cands = p.cands
     ticks, penalty = quotes
-    found, at = solo_entries(
+    considered = len(screened.codes)
+    found = solo_entries(
         ticks,
         penalty,
         cands.priority,
@@ -69,10 +70,11 @@ def rows(p: Problem, screened: Screened, quotes: SoloQuotes) -> CandidateColumns
         cands.capacity,
         cands.bonus,
         cands.column,
-        len(screened.codes),
+        considered,
         NO_CARRIER,
     )
-    prices = [_UNPRICED, *(_TEXTS.get(key) or _texts(key) for key in map(tuple, found.tolist()))]
+    at, distinct = found[:considered], found[considered:].reshape(-1, SOLO_COMPONENTS)
+    prices = [_UNPRICED, *(_TEXTS.get(key) or _texts(key) for key in map(tuple, distinct.tolist()))]
     return CandidateColumns(
         screened.codes,
         screened.names,

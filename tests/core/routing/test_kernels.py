@@ -85,9 +85,10 @@ def test_solo_entries_share_one_entry_per_distinct_set_of_components(
     ticks, penalty, priority, labour, units, capacity, bonus = (
         np.array(c, np.int64) for c in zip(*cands, strict=True)
     )
-    found, at = kernels.solo_entries(
+    packed = kernels.solo_entries(
         ticks, penalty, priority, labour, units, capacity, bonus, np.array(column, np.int64), considered, -1
     )
+    at, found = packed[:considered], packed[considered:].reshape(-1, kernels.SOLO_COMPONENTS)
     keys = [(t, pe, pr, lab * u, cap, bo) for t, pe, pr, lab, u, cap, bo in cands]
     assert [tuple(row) for row in found.tolist()] == list(dict.fromkeys(keys))
     expected = [0] * considered
