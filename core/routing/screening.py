@@ -273,54 +273,35 @@ class _Prepared:
     def say(self, state: int, low: int) -> Said:
         """The line's failure in a line state (`screen_lines`' coding, `low` the line's least ATP).
 
-        Made once per order and state (many locations short of a line repeat one), and kept across
-        orders under what it is made of: nine in ten recur in a later order of the day, as a SKU
-        ordered again meets the same stock levels at most locations.
+        Made once per order and state: many locations short of a line repeat one.
         """
-        fences, line = len(self.fences), self.line
+        fences, line, reasons = len(self.fences), self.line, self.rules.reasons
         if state <= fences:
-            kept: tuple[object, ...] = (self.rules, line.sku, self.fences[state - 1].name)
+            values: dict[str, Any] = {"fence": self.fences[state - 1].name}
+            key, sentence = "fence", f"{line.sku}: " + reasons["fence"].format(**values)
         else:
             atp, safety = divmod(state - fences - 1, self.top)
-            kept = (self.rules, line.sku, line.qty, self.needed, atp + low, safety)
-        found = _SAID.get(kept)
-        if found is None:
-            if len(_SAID) >= _MAX_SAID:
-                _SAID.clear()
-            found = _SAID[kept] = self._said(kept[2:])
-        self.said[state] = found
-        return found
-
-    def _said(self, figures: tuple[Any, ...]) -> Said:
-        sku, reasons = self.line.sku, self.rules.reasons
-        if len(figures) == 1:
-            values: dict[str, Any] = {"fence": figures[0]}
-            key, sentence = "fence", f"{sku}: " + reasons["fence"].format(**values)
-        else:
-            qty, needed, atp, safety = figures
+            atp += low
             values = {
-                "sku": sku,
+                "sku": line.sku,
                 "atp": atp,
                 "safety": safety,
-                "usable": max(min(atp - safety, qty), 0),
-                "needed": needed,
+                "usable": max(min(atp - safety, line.qty), 0),
+                "needed": self.needed,
             }
             key, sentence = "stock", reasons["stock"].format(**values)
-        return Said(key, values, sentence, (key, values, sentence, {sku: sentence}))
+        found = self.said[state] = Said(key, values, sentence, (key, values, sentence, {line.sku: sentence}))
+        return found
 
 
 class Said(NamedTuple):
     """One line's failure: the filter, its values and sentence, and the entry of a location whose
-    only failing line it is (shared by every such location and order, never written to)."""
+    only failing line it is (shared by every such location of the order)."""
 
     key: str
     values: dict[str, Any]
     sentence: str
     alone: tuple[str | None, dict[str, Any], str, dict[str, str]]
-
-
-_SAID: dict[tuple[object, ...], Said] = {}
-_MAX_SAID = 100_000  # about a day's distinct (SKU, quantity, stock state) on the benchmark network
 
 
 def _eligible(
