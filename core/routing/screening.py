@@ -69,7 +69,7 @@ def screen(
     count = len(lines)
     found = unpack_screening(
         *screen_order(
-            np.array([held for held, _ in rows], bool).reshape(count, n),
+            _stacked([held for held, _ in rows], bool, n),
             -1 if store is None else store,
             cols.lat,
             cols.cos_lat,
@@ -90,7 +90,7 @@ def screen(
             cols.used,
             float("inf") if max_km is None else max_km,
             np.array([cols.fence_mask(f) for f in whole], bool).reshape(len(whole), n),
-            np.array([atp for _, atp in rows], np.int64).reshape(count, n),
+            _stacked([atp for _, atp in rows], np.int64, n),
             np.array([p.safety for p in prepared], np.int64).reshape(count, len(TYPES)),
             np.array(
                 [(p.line.qty, p.needed, p.top, len(p.fences), p.line.weight_g) for p in prepared], np.int64
@@ -121,7 +121,17 @@ def screen(
 
 
 def _fence_first(prepared: list[_Prepared], cols: LocationColumns, count: int, n: int) -> np.ndarray:
-    """[line, location]: 1 + the first category fence excluding the location from the line, 0: none."""
+    """[line, location]: 1 + the first category fence excluding the location from the line, 0: none.
+
+    Without category fences (most rule sets) every order of as many lines shares one array of
+    zeros, which screening only reads.
+    """
+    if not any(p.fences for p in prepared):
+        found = _UNFENCED.get((count, n))
+        if found is None:
+            # Left writeable: numba compiles a loop again for read-only arrays.
+            found = _UNFENCED[(count, n)] = np.zeros((count, n), np.int64)
+        return found
     found = np.zeros((count, n), np.int64)
     for m, p in enumerate(prepared):
         for j in range(len(p.fences) - 1, -1, -1):
@@ -137,7 +147,16 @@ def _tenths(found: np.ndarray, near: np.ndarray, values: np.ndarray) -> list[flo
     return out
 
 
+def _stacked(rows: list[np.ndarray], dtype: type, n: int) -> np.ndarray:
+    """The lines' rows over the network's locations as one [line, location] array; an order of one
+    line (nearly half of them) reads its row where it is kept."""
+    if len(rows) == 1:
+        return rows[0].reshape(1, n)
+    return np.array(rows, dtype).reshape(len(rows), n)
+
+
 _NONE_EXCLUDED = np.zeros(0, bool)
+_UNFENCED: dict[tuple[int, int], np.ndarray] = {}  # (lines, locations) -> zeros, never written to
 _NONE_ALLOWED = np.zeros(len(TYPES), bool)  # a delivery method the rule set has no types for
 _PASSED = (None, _NOTHING, "", _NOTHING)  # (filter, values, sentence, why not per SKU)
 
