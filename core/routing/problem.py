@@ -78,10 +78,8 @@ class Bundle:
         self.lines, self.splittable = lines, splittable
         self.units = figures[UNITS]
         self.weight_g = figures[WEIGHT] * self.units if splittable else figures[WEIGHT]
-        self.value, self.min_cost = (
-            figures[VALUE],
-            figures[MIN_COST],
-        )  # min: placeable units at their cheapest
+        self.value = figures[VALUE]
+        self.min_cost = figures[MIN_COST]  # its placeable units at their cheapest
         self.forced_unplaced = self.units - figures[PLACEABLE]  # units no option can take whatever the plan
         self.at = at  # the options as an array, in their first order (the search reorders `options`)
         self.unit_at = unit_at  # ticks per unit when splittable, else for the bundle, over `at`
