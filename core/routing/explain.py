@@ -7,7 +7,6 @@ so yesterday's decision explains itself the same way today.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from heapq import nsmallest
 from itertools import compress
 
 from core.routing.candidate_columns import CandidateColumns
@@ -125,7 +124,7 @@ def render(d: RoutingDecision) -> tuple[str, str]:
     # columns' order).
     said = cols.spread([entry[0] is not None and entry[0] not in DULL for entry in cols.entries])
     skipped = list(compress(range(len(said)), said))
-    for i in nsmallest(MAX_SKIPPED, skipped, key=cols.distance_km.__getitem__):
+    for i in sorted(skipped, key=cols.distance_km.__getitem__)[:MAX_SKIPPED]:  # stable: ties by code
         sentences.append(f"{label(cols, i, cols.location[i])} was skipped: {_skip_reason(cols, i, d)}.")
     rest = len(eligible) - eligible.count(True) - min(len(skipped), MAX_SKIPPED)
     if rest > 0:

@@ -14,6 +14,7 @@ library's sine, cosine and arcsine, so it is that function's value to the last b
 from __future__ import annotations
 
 import math
+from itertools import accumulate, pairwise
 from typing import NamedTuple
 
 import numpy as np
@@ -57,24 +58,12 @@ _SIZES = 8  # considered, kinds, owned, near, lines, groups, missing, kept
 def unpack_screening(ints: np.ndarray, floats: np.ndarray) -> Screening:
     """`screen_order`'s two arrays as the `Screening` they hold (views: nothing is copied)."""
     count, kinds, owned, near, lines, groups, missing, kept = ints[:_SIZES].tolist()
-    parts, start = [], _SIZES
-    for size in (
-        count,
-        count,
-        count,
-        count,
-        kinds,
-        owned,
-        near,
-        lines,
-        lines * groups,
-        missing,
-        missing,
-        kept,
-    ):
-        parts.append(ints[start : start + size])
-        start += size
-    at, failed, kind_at, items, kind, own, near_tie, low, states, missed, alike_as, keep = parts
+    sizes = (count, count, count, count, kinds, owned, near, lines, lines * groups, missing, missing, kept)
+    bounds = list(accumulate(sizes, initial=_SIZES))
+    at, failed, kind_at, items, kind, own, near_tie, low, states, missed, alike_as, keep = [
+        ints[a:b] for a, b in pairwise(bounds)
+    ]
+    start = bounds[-1]
     return Screening(
         at,
         floats[:count],
