@@ -37,10 +37,10 @@ def bundle_options(
     search's bound tightens sooner).
 
     Returns, end to end (`unpack_options`), (order, starts, flat_at, flat_unit, flat_usable,
-    per_bundle): bundle j of the result
-    is bundle order[j] of the arguments, its options flat_*[starts[j]:starts[j + 1]]; flat_usable
-    is a whole bundle's cost again (the compiled loops read it only for splittable ones);
-    per_bundle the columns `core.routing.compiled_plans` names (WEIGHT per unit when splittable).
+    per_bundle): bundle j of the result is bundle order[j] of the arguments, its options
+    flat_*[starts[j]:starts[j + 1]]; flat_usable is a whole bundle's cost again (the compiled
+    loops read it only for splittable ones); per_bundle the columns `core.routing.compiled_plans`
+    names (WEIGHT per unit when splittable).
     """
     nb, n = len(first) - 1, len(labour)
     able = np.zeros((nb, n), np.bool_)
