@@ -230,9 +230,10 @@ class _Entries:
             return
         start, least = len(self.table), found.low.tolist()
         if len(prepared) == 1:  # nearly half the orders: each group's entry is its one failure's
-            p, low = prepared[0], least[0]
-            said, say = p.said, p.say
-            self.table += [(said.get(s) or say(s, low)).alone for s in found.first_states[0].tolist()]
+            p, low, sku = prepared[0], least[0], prepared[0].line.sku
+            for state in found.first_states[0].tolist():
+                key, values, sentence = p.say(state, low)  # groups differ in state: each said once
+                self.table.append((key, values, sentence, {sku: sentence}))
         else:
             self.table += [
                 _why_not_entry(column, prepared, least) for column in found.first_states.T.tolist()
@@ -309,18 +310,16 @@ class _Prepared:
                 "needed": self.needed,
             }
             key, sentence = "stock", reasons["stock"].format(**values)
-        found = self.said[state] = Said(key, values, sentence, (key, values, sentence, {line.sku: sentence}))
+        found = self.said[state] = Said(key, values, sentence)
         return found
 
 
 class Said(NamedTuple):
-    """One line's failure: the filter, its values and sentence, and the entry of a location whose
-    only failing line it is (shared by every such location of the order)."""
+    """One line's failure: the filter, the values that failed and the sentence."""
 
     key: str
     values: dict[str, Any]
     sentence: str
-    alone: tuple[str | None, dict[str, Any], str, dict[str, str]]
 
 
 def _eligible(
