@@ -19,6 +19,7 @@ from core.services.pickup_verify import verify_qr
 from core.storage.database import Database
 from core.storage.models import AuditEntry
 from tests.core.pickup_kit import AMY, PNG, staged
+from tests.ui.conftest import Watchdog
 from tests.ui.pickup_kit import PickupKit, audit_actions, count, screen_on, settle, store_at, wait_step
 
 
@@ -103,7 +104,12 @@ def test_five_wrong_codes_lock_the_order_until_a_manager_unlocks_it(
     ],
 )
 def test_a_qr_code_that_may_not_start_a_handover_here_is_refused_and_records_nothing(
-    qtbot: QtBot, kit: PickupKit, store: tuple[Database, StagedPickup, StagedPickup], which: str, words: str
+    qtbot: QtBot,
+    kit: PickupKit,
+    store: tuple[Database, StagedPickup, StagedPickup],
+    which: str,
+    words: str,
+    ui_watchdog: Watchdog,
 ) -> None:
     db, waiting, collected = store
     payload = {
@@ -113,7 +119,10 @@ def test_a_qr_code_that_may_not_start_a_handover_here_is_refused_and_records_not
         "forged": qr_payload("S01", "W1", "W1-S01", waiting.code, b"k" * 32),
     }[which]
     if which == "replaced":
-        with db.transaction() as session:
+        with (
+            ui_watchdog.paused(),
+            db.transaction() as session,
+        ):  # the customer's new code: not the screen's work
             reissue_code(session, "W1-S01", actor=AMY)
     entries = count(db, AuditEntry)
     kit.screen.handle_scan(payload, "enter")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import threading
 import time
 
 from PySide6.QtCore import QTimer
@@ -27,6 +30,37 @@ def test_an_idle_ui_thread_is_not_blamed(qtbot: QtBot) -> None:
     qtbot.wait(200)
     dog.stop()
     assert dog.worst_ms < BLOCK_LIMIT_MS
+
+
+def test_the_machine_stopping_the_whole_process_is_not_blamed_on_an_idle_ui_thread(qtbot: QtBot) -> None:
+    dog = Watchdog()
+    dog.start()
+    me = os.getpid()  # stopped and resumed from outside, as a VM's host takes its CPU away
+    outside = subprocess.Popen(["sh", "-c", f"sleep 0.05; kill -STOP {me}; sleep 0.25; kill -CONT {me}"])
+    qtbot.wait(500)
+    outside.wait()
+    dog.stop()
+    assert dog.worst_gap_ms > 200  # the stop was seen...
+    assert dog.worst_ms < BLOCK_LIMIT_MS  # ...and not charged to the screen
+
+
+def _hold_the_interpreter_lock(seconds: float) -> None:
+    """One C call that keeps the lock the whole time: `sum` over a range sized by a timed trial."""
+    trial = time.perf_counter()
+    sum(range(10**6))
+    sum(range(int(10**6 * seconds / (time.perf_counter() - trial))))
+
+
+def test_another_thread_holding_the_interpreter_lock_is_blamed(qtbot: QtBot, ui_watchdog: Watchdog) -> None:
+    dog = Watchdog()
+    dog.start()
+    hog = threading.Thread(target=_hold_the_interpreter_lock, args=(0.3,))
+    QTimer.singleShot(20, hog.start)
+    qtbot.wait(500)
+    hog.join()
+    dog.stop()
+    assert dog.worst_ms > BLOCK_LIMIT_MS  # idle in its loop, but it could not run a Python handler
+    ui_watchdog.start()  # the block was on purpose: the test-wide watchdog starts afresh
 
 
 def test_a_pause_leaves_out_the_tests_own_checks_and_keeps_what_came_before(
