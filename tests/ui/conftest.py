@@ -22,7 +22,6 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
@@ -32,7 +31,6 @@ import pytest
 import qasync
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
-from pytestqt.qt_compat import qt_api
 
 from core.services.associates import add_demo_associates
 from core.storage.database import Database
@@ -40,31 +38,32 @@ from tests.databases import fold_wal
 from tests.ui.kit import Kit, build_kit, close_kit
 
 BLOCK_LIMIT_MS = 100.0
-LOOK_EVERY_S = 0.005
-EVENT_LOOP_WAIT = qt_api.exec.__func__.__code__  # the UI thread's innermost frame while qtbot waits
 
 
-def _runqueue_wait_s(native_id: int) -> float:
-    """Seconds the thread has spent ready to run but waiting for a CPU (Linux schedstat), else 0.
+def _schedstat_s(native_id: int) -> tuple[float, float]:
+    """Seconds the thread has spent on a CPU, and ready to run but waiting for one (Linux), else 0.
 
     Time the kernel kept the UI thread off the CPU because other processes were busy (a loaded CI
     machine) is not our code blocking it; waiting on a lock, I/O or the GIL still counts.
     """
     try:
         with open(f"/proc/self/task/{native_id}/schedstat") as stat:
-            return int(stat.read().split()[1]) / 1e9
-    except (OSError, ValueError, IndexError):
-        return 0.0
+            on_cpu, waiting = stat.read().split()[:2]
+            return int(on_cpu) / 1e9, int(waiting) / 1e9
+    except (OSError, ValueError):
+        return 0.0, 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class Look:
-    """One look at the UI thread: when, whether it sat in its event loop, and the clocks then."""
-
-    at: float
-    idle: bool
-    cpu: float  # the whole process's CPU time
-    waited: float  # the UI thread's time spent waiting for a CPU
+def _sleeps_in_poll(native_id: int) -> bool:
+    """Whether the thread sleeps in `poll`, where Qt's event loop waits for its next event (Linux
+    `wchan`); running, or waiting on a lock, I/O or a timer is not that. Read from the kernel, not
+    from the thread's Python frames, which would have to be let go of on this thread (see
+    `StallSampler`)."""
+    try:
+        with open(f"/proc/self/task/{native_id}/wchan") as wchan:
+            return "poll" in wchan.read()
+    except OSError:
+        return False
 
 
 class TickClock:
@@ -75,16 +74,29 @@ class TickClock:
     holding the interpreter lock and waiting for that same Qt lock (restyling a screen), both
     stopped for good (seen: a UI test run that hung).
 
-    The UI thread is looked at every 5 ms, and each stretch between two looks is charged to it in
-    full, less the time the kernel kept it waiting for a CPU, unless it sat in its event loop at
-    both ends; such a stretch is charged only as much CPU as the process used in it. So Qt's own
-    C++ work inside the loop, and another thread holding the interpreter lock the UI thread needs
-    for its next event, count; a stretch in which the UI thread waited in its loop and no thread
-    of the process ran does not: that is the machine stopping the process (a VM whose host takes
-    the CPU away without reporting steal time: 100-140 ms gaps in tests doing nothing).
+    The UI thread is looked at every 5 ms and at each tick, and each stretch between two looks is
+    charged to it in full, less the time the kernel kept it waiting for a CPU, unless it started
+    asleep in its event loop (a tick counting as the loop, to which it returns); such a stretch is
+    charged only as much CPU as the process used in it, the UI thread's own waits after it woke
+    being seen by the next look. So Qt's own work, and another thread holding the interpreter lock
+    the UI thread needs to hand out its next event, count; a stretch in which the UI thread slept
+    and no thread of the process ran does not: that is the machine stopping the process (a VM
+    whose host takes the CPU away without reporting steal time: 100 to 140 ms gaps in tests doing
+    nothing), after which the UI thread and the sampler wake together.
     """
 
-    __slots__ = ("blocked", "last", "last_tick", "lock", "samples", "ui_thread")
+    __slots__ = (
+        "blocked",
+        "cpu",
+        "idle",
+        "lock",
+        "looked",
+        "on_tick",
+        "samples",
+        "spent_frames",
+        "ui_thread",
+        "waited",
+    )
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -93,29 +105,35 @@ class TickClock:
 
     def restart(self) -> None:
         with self.lock:
-            self.last = self.look(idle=False)  # what follows is the test body's own code: charged
-            self.last_tick, self.blocked = self.last.at, 0.0
+            self.on_tick = self.looked, self.cpu, _, self.waited = self.clocks()
+            self.idle, self.blocked = False, 0.0  # what follows is the test body's own code
             self.samples: list[str] = []  # the UI thread's stacks seen since the last tick
+            self.spent_frames: list[object] = []  # the sampler's frames, let go of on the UI thread
 
-    def look(self, idle: bool) -> Look:
-        return Look(time.monotonic(), idle, time.process_time(), _runqueue_wait_s(self.ui_thread))
+    def clocks(self) -> tuple[float, float, float, float]:
+        """Now, the process's CPU time, and the UI thread's time on a CPU and waiting for one."""
+        return time.monotonic(), time.process_time(), *_schedstat_s(self.ui_thread)
 
-    def charge(self, idle: bool) -> None:
-        """Charge the stretch since the last look; call with `lock` held."""
-        now, last = self.look(idle), self.last
-        if idle and last.idle:
-            spent = min(now.at - last.at, now.cpu - last.cpu)
-        else:
-            spent = (now.at - last.at) - (now.waited - last.waited)
-        self.blocked, self.last = self.blocked + max(spent, 0.0), now
+    def charge(self, idle: bool) -> tuple[float, float, float, float]:
+        """Charge the stretch since the last look and start the next, asleep or not; hold `lock`."""
+        clocks = now, cpu, _, waited = self.clocks()
+        spent = (now - self.looked) - (waited - self.waited)
+        if self.idle:
+            spent = min(spent, cpu - self.cpu)
+        self.blocked += max(spent, 0.0)
+        self.looked, self.cpu, self.waited, self.idle = now, cpu, waited, idle
+        return clocks
 
 
 class StallSampler(threading.Thread):
-    """Looks at the UI thread every 5 ms, and keeps its Python stack while it is stalled.
+    """Looks at the UI thread every 5 ms, and reads its Python stack while it is stalled.
 
     A number alone ("blocked for 130 ms") sends the next person hunting; the stack seen most often
-    during the worst stall names the call. Stacks are kept only once the UI thread has been silent
-    for half the limit, so a healthy UI thread costs a look at its innermost frame and clocks.
+    during the worst stall names the call. Stacks are read only once the UI thread has been silent
+    for half the limit. The frames read are handed to the UI thread to let go of: a frame whose
+    function has returned since holds that function's last references, and a Qt object freed on
+    this thread would take Qt's connection lock and then wait for the interpreter lock, the hang
+    above (seen once it read frames every 5 ms).
     """
 
     def __init__(self, clock: TickClock) -> None:
@@ -125,27 +143,21 @@ class StallSampler(threading.Thread):
 
     def run(self) -> None:
         clock = self.clock
-        while not self.stopping.wait(LOOK_EVERY_S):
-            frames = sys._current_frames()
-            frame = frames.pop(self.ui_thread, None)
-            frames.pop(threading.get_ident(), None)
-            if frame is None:
-                continue
+        while not self.stopping.wait(0.005):
             with clock.lock:
-                clock.charge(idle=_in_event_loop(frame))
-                stalled = clock.last.at - clock.last_tick > BLOCK_LIMIT_MS / 2000.0
-            if stalled:
-                # The other threads too: one holding the interpreter lock stalls this one.
-                others = "".join(f"\n      | {_project_stack(f)}" for f in frames.values())
-                clock.samples.append(_project_stack(frame) + others)
+                clock.charge(_sleeps_in_poll(clock.ui_thread))
+                if clock.looked - clock.on_tick[0] > BLOCK_LIMIT_MS / 2000.0:
+                    clock.samples.append(self._stacks())
 
-
-def _in_event_loop(frame: FrameType | None) -> bool:
-    """Whether the UI thread sits in its event loop, its own watchdog's tick counting as the loop:
-    right after the machine stops the process, the overdue tick is the first thing the loop runs."""
-    while frame is not None and frame.f_code in WATCHDOG_CODE:
-        frame = frame.f_back
-    return frame is not None and frame.f_code is EVENT_LOOP_WAIT
+    def _stacks(self) -> str:
+        """The UI thread's stack, and the other threads': one holding the interpreter lock stalls it."""
+        frames = sys._current_frames()
+        self.clock.spent_frames.append(frames)
+        mine = threading.get_ident()
+        ui = _project_stack(frames[self.ui_thread]) if self.ui_thread in frames else "?"
+        return ui + "".join(
+            f"\n      | {_project_stack(f)}" for t, f in frames.items() if t not in (self.ui_thread, mine)
+        )
 
 
 def _project_stack(frame: FrameType) -> str:
@@ -155,15 +167,17 @@ def _project_stack(frame: FrameType) -> str:
 
 
 class Watchdog(QObject):
-    """The most time the UI thread was charged between two ticks of a 10 ms timer = longest block.
+    """The most time charged to the UI thread between two ticks of a 10 ms timer = longest block.
 
-    `worst_gap_ms` is the longest plain gap between ticks, for comparing with what was charged.
+    `worst_gap_ms` is the longest plain gap between ticks, for comparing with what was charged;
+    `worst_detail` says how long the worst stall's gap was and how much CPU was used in it.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.worst_ms = self.worst_gap_ms = 0.0
         self.worst_stacks: Counter[str] = Counter()
+        self.worst_detail = ""
         self.clock = TickClock()
         self._sampler: StallSampler | None = None
         self.timer = QTimer(self)
@@ -174,16 +188,20 @@ class Watchdog(QObject):
     def tick(self) -> None:
         clock = self.clock
         with clock.lock:
-            clock.charge(idle=True)  # a timer event is handed out by the event loop
-            gap, blocked, samples = clock.last.at - clock.last_tick, clock.blocked, clock.samples
-            clock.last_tick, clock.blocked, clock.samples = clock.last.at, 0.0, []
-        self.worst_gap_ms = max(self.worst_gap_ms, gap * 1000.0)
-        if blocked * 1000.0 > self.worst_ms:
-            self.worst_ms, self.worst_stacks = blocked * 1000.0, Counter(samples)
+            now = clock.charge(idle=True)  # handed out by the event loop, to which the UI thread returns
+            gap, process_cpu, ui_cpu, _ = (1000.0 * (a - b) for a, b in zip(now, clock.on_tick, strict=True))
+            blocked, samples = clock.blocked * 1000.0, clock.samples
+            clock.on_tick, clock.blocked, clock.samples = now, 0.0, []
+            spent, clock.spent_frames = clock.spent_frames, []
+        del spent  # here, on the UI thread
+        self.worst_gap_ms = max(self.worst_gap_ms, gap)
+        if blocked > self.worst_ms:
+            self.worst_ms, self.worst_stacks = blocked, Counter(samples)
+            self.worst_detail = f"{gap:.0f} ms between ticks; on a CPU meanwhile: the UI thread {ui_cpu:.0f} ms, the process {process_cpu:.0f} ms"
 
     def start(self) -> None:
         self.worst_ms = self.worst_gap_ms = 0.0
-        self.worst_stacks = Counter()
+        self.worst_stacks, self.worst_detail = Counter(), ""
         self._run()
 
     def _run(self) -> None:
@@ -214,17 +232,12 @@ class Watchdog(QObject):
             self._sampler.stopping.set()
             self._sampler.join()
             self._sampler = None
+        self.clock.spent_frames.clear()  # here, on the UI thread
 
     def report(self) -> str:
         """The worst stall and where the UI thread was during it (most-seen stacks first)."""
         where = "".join(f"\n  {n}× {stack}" for stack, n in self.worst_stacks.most_common(3))
-        gap = f" (longest gap between ticks {self.worst_gap_ms:.0f} ms)"
-        return f"the UI thread was blocked for {self.worst_ms:.0f} ms{gap}{where}"
-
-
-WATCHDOG_CODE = {
-    f.__code__ for f in (Watchdog.tick, TickClock.charge, TickClock.look, Look.__init__, _runqueue_wait_s)
-}
+        return f"the UI thread was blocked for {self.worst_ms:.0f} ms ({self.worst_detail}){where}"
 
 
 @pytest.fixture(scope="session", autouse=True)
