@@ -14,6 +14,8 @@
   big store, scrolling and scanning, not the seeding's.
 
 A watchdog timer on the UI thread records the longest stall while the queue opens and scrolls.
+At the end, a full garbage collection is timed: what Python's own full collections cost the UI
+thread by then (start-up's objects are set aside once the screens are built, `app.store_app`).
 Figures depend on the machine (and Qt runs offscreen here); they are printed, never asserted.
 """
 
@@ -164,6 +166,7 @@ def in_window(path: Path, scans: int, pages: int, log: Log) -> dict[str, Any]:
     log("scanning …")
     feedback = _scan_feedback(app, store, pick, scans)
     stalls.timer.stop()
+    collection = _full_collection()
     shell.close()
     store.ops.shutdown()
     database.close()
@@ -177,6 +180,21 @@ def in_window(path: Path, scans: int, pages: int, log: Log) -> dict[str, Any]:
         "rows_after_scrolling": model.rowCount(),
         "ui_thread_worst_stall_ms": round(queue_stall, 1),
         "scan_feedback_ms": _stats(feedback),
+        **collection,
+    }
+
+
+def _full_collection() -> dict[str, float | int]:
+    """What a full garbage collection, which Python starts on its own now and then, costs the UI
+    thread after a session's work: the objects it walks, and its time."""
+    import gc
+
+    walked = len(gc.get_objects())
+    started = time.perf_counter()
+    gc.collect()
+    return {
+        "gc_full_collection_objects": walked,
+        "gc_full_collection_ms": round((time.perf_counter() - started) * 1000, 1),
     }
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import socket
 import sys
@@ -200,6 +201,18 @@ class StoreApp:
         self.database.close()
 
 
+def set_start_up_aside() -> None:
+    """What start-up made lives as long as the app: keep it out of the garbage collector's way.
+
+    Python starts a full collection on its own from time to time, on whichever thread allocates,
+    most often the UI thread, and it walks every object tracked: with the workspace built, about
+    160,000 and 85-95 ms on a slow two-CPU machine, a stall of the whole window. Frozen
+    (`gc.freeze`), they are never walked again (docs/BENCHMARKS.md). Not collected first: that
+    would be the same stall once; start-up's few cycles of garbage stay.
+    """
+    gc.freeze()
+
+
 def assemble(
     app: QApplication,
     database: Database,
@@ -227,6 +240,7 @@ def assemble(
     warm_up.done.connect(shell.main.prepare)
     warm_up.done.connect(sync.client)  # its modules and HTTP client are ready: the status bar can ask it
     warm_up.done.connect(scan_sounds.preload)  # Qt Multimedia starts after the first paint too
+    shell.main.screens_prepared.connect(set_start_up_aside)
     return StoreApp(database, sync, ops, shell, warm_up)
 
 

@@ -65,6 +65,7 @@ def _standard_screen(
 
 class MainWindow(QWidget):
     sign_out_requested = Signal()
+    screens_prepared = Signal()  # every screen and part is built (`prepared`): start-up's work is done
 
     def __init__(
         self,
@@ -229,6 +230,8 @@ class MainWindow(QWidget):
             self.screen(waiting[0])
         if self._later or len(waiting) > 1:
             self._next_turn()
+        elif self.prepared:
+            self.screens_prepared.emit()
 
     def theme_targets(self) -> list[QWidget]:
         """Disjoint parts of this window to restyle, the visible screen first (see `ui.theme`)."""

@@ -6,6 +6,7 @@ Pick, Pack or the others, and whatever is opened before they are prepared must s
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from importlib import import_module
 
@@ -16,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from app.store_app import assemble
 from core.storage.database import Database
+from tests.ui.conftest import Watchdog
 from tests.ui.kit import Kit, close_kit, sign_in
 from ui.screens.pick import PickScreen
 from ui.screens.pickup import PickupScreen
@@ -108,3 +110,15 @@ def test_pickup_opens_on_its_search_and_builds_its_other_pages_on_later_turns(
         3,
     }
     assert pickup.step == "search"
+
+
+def test_once_the_screens_are_prepared_what_start_up_made_is_set_aside_from_the_garbage_collector(
+    qtbot: QtBot, unprepared: Kit, ui_watchdog: Watchdog
+) -> None:
+    main = unprepared.shell.main
+    gc.unfreeze()  # what the test hook set aside before the body: here the app does it
+    with ui_watchdog.paused(), qtbot.waitSignal(main.screens_prepared, timeout=30_000):
+        main.prepare()  # a screen or part a turn; their modules are imported here, not ahead
+    assert main.prepared and gc.get_freeze_count() > 0
+    pick = main.screens["pick"]
+    assert gc.is_tracked(pick) and all(o is not pick for o in gc.get_objects())  # frozen: never walked
