@@ -54,16 +54,17 @@ def _schedstat_s(native_id: int) -> tuple[float, float]:
         return 0.0, 0.0
 
 
-def _sleeps_in_poll(native_id: int) -> bool:
-    """Whether the thread sleeps in `poll`, where Qt's event loop waits for its next event (Linux
-    `wchan`); running, or waiting on a lock, I/O or a timer is not that. Read from the kernel, not
-    from the thread's Python frames, which would have to be let go of on this thread (see
-    `StallSampler`)."""
+def _idle(native_id: int) -> bool:
+    """Whether the thread sleeps in `poll`, where Qt's event loop waits for its next event, or is
+    stopped by a signal (Linux `wchan`); running, or waiting on a lock, I/O or a timer is not that.
+    Read from the kernel, not from the thread's Python frames, which would have to be let go of on
+    this thread (see `StallSampler`)."""
     try:
         with open(f"/proc/self/task/{native_id}/wchan") as wchan:
-            return "poll" in wchan.read()
+            where = wchan.read()
     except OSError:
         return False
+    return "poll" in where or "signal_stop" in where
 
 
 class TickClock:
@@ -75,14 +76,16 @@ class TickClock:
     stopped for good (seen: a UI test run that hung).
 
     The UI thread is looked at every 5 ms and at each tick, and each stretch between two looks is
-    charged to it in full, less the time the kernel kept it waiting for a CPU, unless it started
-    asleep in its event loop (a tick counting as the loop, to which it returns); such a stretch is
-    charged only as much CPU as the process used in it, the UI thread's own waits after it woke
-    being seen by the next look. So Qt's own work, and another thread holding the interpreter lock
-    the UI thread needs to hand out its next event, count; a stretch in which the UI thread slept
-    and no thread of the process ran does not: that is the machine stopping the process (a VM
-    whose host takes the CPU away without reporting steal time: 100 to 140 ms gaps in tests doing
-    nothing), after which the UI thread and the sampler wake together.
+    charged to it in full, less the time the kernel kept it waiting for a CPU, when it was busy at
+    both ends (running, or waiting on I/O, a lock or the interpreter lock); when it was idle at
+    either end (asleep in its event loop's `poll`, or stopped; a tick counts as the loop, which
+    hands it out), only as much CPU as the process used in the stretch. So Qt's own work, and
+    another thread holding the interpreter lock the UI thread needs to hand out its next event,
+    count; a stretch in which the UI thread slept and no thread of the process ran does not: that
+    is the machine stopping the process (a VM whose host takes the CPU away without reporting steal
+    time: 100 to 140 ms gaps in tests doing nothing), after which the UI thread and the sampler
+    wake together. A block of the UI thread's own (a synchronous wait) is seen by the looks inside
+    it; only its first and last few milliseconds, up to the looks on either side, go uncharged.
     """
 
     __slots__ = (
@@ -115,14 +118,27 @@ class TickClock:
         return time.monotonic(), time.process_time(), *_schedstat_s(self.ui_thread)
 
     def charge(self, idle: bool) -> tuple[float, float, float, float]:
-        """Charge the stretch since the last look and start the next, asleep or not; hold `lock`."""
+        """Charge the stretch since the last look, idle now or not; hold `lock`."""
         clocks = now, cpu, _, waited = self.clocks()
         spent = (now - self.looked) - (waited - self.waited)
-        if self.idle:
+        if self.idle or idle:
             spent = min(spent, cpu - self.cpu)
         self.blocked += max(spent, 0.0)
         self.looked, self.cpu, self.waited, self.idle = now, cpu, waited, idle
         return clocks
+
+
+class CollectionTimer:
+    """Seconds spent in garbage collections (which stop every Python thread), read at each tick."""
+
+    def __init__(self) -> None:
+        self.spent = self._started = 0.0
+
+    def __call__(self, phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.spent += time.perf_counter() - self._started
 
 
 class StallSampler(threading.Thread):
@@ -145,7 +161,7 @@ class StallSampler(threading.Thread):
         clock = self.clock
         while not self.stopping.wait(0.005):
             with clock.lock:
-                clock.charge(_sleeps_in_poll(clock.ui_thread))
+                clock.charge(_idle(clock.ui_thread))
                 if clock.looked - clock.on_tick[0] > BLOCK_LIMIT_MS / 2000.0:
                     clock.samples.append(self._stacks())
 
@@ -184,9 +200,14 @@ class Watchdog(QObject):
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(10)
         self.timer.timeout.connect(self.tick)
+        self.collections, self._collected = CollectionTimer(), 0.0
 
     def tick(self) -> None:
         clock = self.clock
+        collecting, self._collected = (
+            1000.0 * (self.collections.spent - self._collected),
+            self.collections.spent,
+        )
         with clock.lock:
             now = clock.charge(idle=True)  # handed out by the event loop, to which the UI thread returns
             gap, process_cpu, ui_cpu, _ = (1000.0 * (a - b) for a, b in zip(now, clock.on_tick, strict=True))
@@ -197,7 +218,10 @@ class Watchdog(QObject):
         self.worst_gap_ms = max(self.worst_gap_ms, gap)
         if blocked > self.worst_ms:
             self.worst_ms, self.worst_stacks = blocked, Counter(samples)
-            self.worst_detail = f"{gap:.0f} ms between ticks; on a CPU meanwhile: the UI thread {ui_cpu:.0f} ms, the process {process_cpu:.0f} ms"
+            self.worst_detail = (
+                f"{gap:.0f} ms between ticks; on a CPU meanwhile: the UI thread {ui_cpu:.0f} ms, the process"
+                f" {process_cpu:.0f} ms; in garbage collections {collecting:.0f} ms"
+            )
 
     def start(self) -> None:
         self.worst_ms = self.worst_gap_ms = 0.0
@@ -206,6 +230,8 @@ class Watchdog(QObject):
 
     def _run(self) -> None:
         self.clock.restart()
+        self._collected = self.collections.spent
+        gc.callbacks.append(self.collections)
         self.timer.start()
         self._sampler = StallSampler(self.clock)
         self._sampler.start()
@@ -228,6 +254,7 @@ class Watchdog(QObject):
         if self.timer.isActive():
             self.tick()  # the stretch since the last tick counts too
             self.timer.stop()
+            gc.callbacks.remove(self.collections)
         if self._sampler is not None:
             self._sampler.stopping.set()
             self._sampler.join()
