@@ -1,7 +1,7 @@
 """How pytest-xdist hands out the tests: everything else on every worker, then the screens alone.
 
-The store app's screen tests (`tests/ui/`) fail when the UI thread is blocked for more than 100 ms
-(`tests/ui/conftest.py`), so they must not share the machine with the rest of the suite. They run
+The store app's screen tests (`tests/ui/`) fail when the UI thread waits or is kept from its event
+loop for long (`tests/ui/conftest.py`), so they must not share the machine with the rest of the suite. They run
 last, all on one worker, started only once every other worker has finished; until then the
 workers share the other tests, the slowest first (`SLOWEST_FIRST`) so that no worker is left with
 a long test at the end while the others wait.

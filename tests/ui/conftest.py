@@ -2,11 +2,14 @@
 
 Every test here runs under `ui_watchdog` (autouse): between the ticks of a 10 ms QTimer on the UI
 thread it charges the time the UI thread could not answer (see `TickClock`), and the test fails if
-that was ever more than 100 ms (principle 6). Heavy set-up (migrations, PIN hashing) happens in
+the UI thread ever waited (on I/O, a lock, a sleep, the interpreter lock) for more than 100 ms
+(principle 6: the UI thread never waits), or was kept from its event loop by any means for more
+than 200 ms (a turn a person notices). How long a turn's own work takes on a CPU depends on the
+machine: `oms bench app` measures it. Heavy set-up (migrations, PIN hashing) happens in
 fixtures, before the watchdog starts measuring; a test's own checks of what the app wrote (reading
 a PDF back) run inside `ui_watchdog.paused()`. With `OMS_UI_STALL_LOG=FILE` each test's longest
-stall is appended to FILE (node id, then the milliseconds charged and the longest plain gap between
-ticks, tab-separated), to compare runs (docs/BENCHMARKS.md).
+stall is appended to FILE (node id, then the milliseconds charged, the longest plain gap between
+ticks and the longest wait, tab-separated), to compare runs (docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
@@ -37,7 +41,9 @@ from core.storage.database import Database
 from tests.databases import fold_wal
 from tests.ui.kit import Kit, build_kit, close_kit
 
-BLOCK_LIMIT_MS = 100.0
+WAIT_LIMIT_MS = 100.0  # the UI thread waiting (principle 6)
+TURN_LIMIT_MS = 200.0  # the UI thread kept from its event loop, its own work included
+IDLE, RUNNING, WAITING = "idle", "running", "waiting"  # what a look at the UI thread sees
 
 
 def _schedstat_s(native_id: int) -> tuple[float, float]:
@@ -54,17 +60,20 @@ def _schedstat_s(native_id: int) -> tuple[float, float]:
         return 0.0, 0.0
 
 
-def _idle(native_id: int) -> bool:
-    """Whether the thread sleeps in `poll`, where Qt's event loop waits for its next event, or is
-    stopped by a signal (Linux `wchan`); running, or waiting on a lock, I/O or a timer is not that.
-    Read from the kernel, not from the thread's Python frames, which would have to be let go of on
-    this thread (see `StallSampler`)."""
+def _state(native_id: int) -> str:
+    """IDLE: the thread sleeps in `poll`, where Qt's event loop waits for its next event, or is
+    stopped by a signal; RUNNING: on a CPU or ready for one; WAITING: asleep anywhere else (I/O, a
+    lock, the interpreter lock, a timer). Read from the kernel (Linux `wchan`), not from the
+    thread's Python frames, which would have to be let go of on this thread (see `StallSampler`);
+    where the kernel does not tell, WAITING, which charges the most."""
     try:
         with open(f"/proc/self/task/{native_id}/wchan") as wchan:
             where = wchan.read()
     except OSError:
-        return False
-    return "poll" in where or "signal_stop" in where
+        return WAITING
+    if "poll" in where or "signal_stop" in where:
+        return IDLE
+    return RUNNING if where == "0" else WAITING
 
 
 class TickClock:
@@ -77,9 +86,10 @@ class TickClock:
 
     The UI thread is looked at every 5 ms and at each tick, and each stretch between two looks is
     charged to it in full, less the time the kernel kept it waiting for a CPU, when it was busy at
-    both ends (running, or waiting on I/O, a lock or the interpreter lock); when it was idle at
-    either end (asleep in its event loop's `poll`, or stopped; a tick counts as the loop, which
-    hands it out), only as much CPU as the process used in the stretch. So Qt's own work, and
+    both ends (running, or waiting on I/O, a lock or the interpreter lock), and counted as a wait
+    too when it was waiting at both; when it was idle at either end (asleep in its event loop's
+    `poll`, or stopped; a tick counts as the loop, which hands it out), only as much CPU as the
+    process used in the stretch. So Qt's own work, and
     another thread holding the interpreter lock the UI thread needs to hand out its next event,
     count; a stretch in which the UI thread slept and no thread of the process ran does not: that
     is the machine stopping the process (a VM whose host takes the CPU away without reporting steal
@@ -97,8 +107,10 @@ class TickClock:
         "on_tick",
         "samples",
         "spent_frames",
+        "state",
         "ui_thread",
         "waited",
+        "waits",
     )
 
     def __init__(self) -> None:
@@ -109,7 +121,7 @@ class TickClock:
     def restart(self) -> None:
         with self.lock:
             self.on_tick = self.looked, self.cpu, _, self.waited = self.clocks()
-            self.idle, self.blocked = False, 0.0  # what follows is the test body's own code
+            self.state, self.blocked, self.waits = RUNNING, 0.0, 0.0  # next: the test body's own code
             self.samples: list[str] = []  # the UI thread's stacks seen since the last tick
             self.spent_frames: list[object] = []  # the sampler's frames, let go of on the UI thread
 
@@ -117,14 +129,16 @@ class TickClock:
         """Now, the process's CPU time, and the UI thread's time on a CPU and waiting for one."""
         return time.monotonic(), time.process_time(), *_schedstat_s(self.ui_thread)
 
-    def charge(self, idle: bool) -> tuple[float, float, float, float]:
-        """Charge the stretch since the last look, idle now or not; hold `lock`."""
+    def charge(self, state: str) -> tuple[float, float, float, float]:
+        """Charge the stretch since the last look, the UI thread now in `state`; hold `lock`."""
         clocks = now, cpu, _, waited = self.clocks()
-        spent = (now - self.looked) - (waited - self.waited)
-        if self.idle or idle:
+        spent = max((now - self.looked) - (waited - self.waited), 0.0)
+        if IDLE in (self.state, state):
             spent = min(spent, cpu - self.cpu)
-        self.blocked += max(spent, 0.0)
-        self.looked, self.cpu, self.waited, self.idle = now, cpu, waited, idle
+        elif self.state == state == WAITING:
+            self.waits += spent
+        self.blocked += spent
+        self.looked, self.cpu, self.waited, self.state = now, cpu, waited, state
         return clocks
 
 
@@ -161,8 +175,8 @@ class StallSampler(threading.Thread):
         clock = self.clock
         while not self.stopping.wait(0.005):
             with clock.lock:
-                clock.charge(_idle(clock.ui_thread))
-                if clock.looked - clock.on_tick[0] > BLOCK_LIMIT_MS / 2000.0:
+                clock.charge(_state(clock.ui_thread))
+                if clock.looked - clock.on_tick[0] > WAIT_LIMIT_MS / 2000.0:
                     clock.samples.append(self._stacks())
 
     def _stacks(self) -> str:
@@ -182,18 +196,30 @@ def _project_stack(frame: FrameType) -> str:
     return " > ".join(lines[-6:])
 
 
+@dataclass(frozen=True, slots=True)
+class Stall:
+    """What a failure says of a stall: its figures, and the UI thread's stacks seen in it."""
+
+    detail: str = ""
+    stacks: Counter[str] = field(default_factory=Counter)
+
+    def __str__(self) -> str:
+        return f"({self.detail})" + "".join(f"\n  {n}× {stack}" for stack, n in self.stacks.most_common(3))
+
+
 class Watchdog(QObject):
-    """The most time charged to the UI thread between two ticks of a 10 ms timer = longest block.
+    """The most time charged to the UI thread between two ticks of a 10 ms timer = longest block,
+    and the longest of it spent waiting.
 
     `worst_gap_ms` is the longest plain gap between ticks, for comparing with what was charged;
-    `worst_detail` says how long the worst stall's gap was and how much CPU was used in it.
+    each worst's `Stall` says how long its gap was, how much CPU was used in it and where the UI
+    thread was.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self.worst_ms = self.worst_gap_ms = 0.0
-        self.worst_stacks: Counter[str] = Counter()
-        self.worst_detail = ""
+        self.worst_ms = self.worst_wait_ms = self.worst_gap_ms = 0.0
+        self.worst = self.worst_wait = Stall()
         self.clock = TickClock()
         self._sampler: StallSampler | None = None
         self.timer = QTimer(self)
@@ -209,23 +235,27 @@ class Watchdog(QObject):
             self.collections.spent,
         )
         with clock.lock:
-            now = clock.charge(idle=True)  # handed out by the event loop, to which the UI thread returns
+            now = clock.charge(IDLE)  # handed out by the event loop, to which the UI thread returns
             gap, process_cpu, ui_cpu, _ = (1000.0 * (a - b) for a, b in zip(now, clock.on_tick, strict=True))
-            blocked, samples = clock.blocked * 1000.0, clock.samples
-            clock.on_tick, clock.blocked, clock.samples = now, 0.0, []
+            blocked, waits, samples = clock.blocked * 1000.0, clock.waits * 1000.0, clock.samples
+            clock.on_tick, clock.blocked, clock.waits, clock.samples = now, 0.0, 0.0, []
             spent, clock.spent_frames = clock.spent_frames, []
         del spent  # here, on the UI thread
         self.worst_gap_ms = max(self.worst_gap_ms, gap)
-        if blocked > self.worst_ms:
-            self.worst_ms, self.worst_stacks = blocked, Counter(samples)
-            self.worst_detail = (
-                f"{gap:.0f} ms between ticks; on a CPU meanwhile: the UI thread {ui_cpu:.0f} ms, the process"
-                f" {process_cpu:.0f} ms; in garbage collections {collecting:.0f} ms"
+        if blocked > self.worst_ms or waits > self.worst_wait_ms:
+            stall = Stall(
+                f"{gap:.0f} ms between ticks, {waits:.0f} ms of them waiting; on a CPU meanwhile: the UI thread"
+                f" {ui_cpu:.0f} ms, the process {process_cpu:.0f} ms; in garbage collections {collecting:.0f} ms",
+                Counter(samples),
             )
+            if blocked > self.worst_ms:
+                self.worst_ms, self.worst = blocked, stall
+            if waits > self.worst_wait_ms:
+                self.worst_wait_ms, self.worst_wait = waits, stall
 
     def start(self) -> None:
-        self.worst_ms = self.worst_gap_ms = 0.0
-        self.worst_stacks, self.worst_detail = Counter(), ""
+        self.worst_ms = self.worst_wait_ms = self.worst_gap_ms = 0.0
+        self.worst = self.worst_wait = Stall()
         self._run()
 
     def _run(self) -> None:
@@ -262,9 +292,13 @@ class Watchdog(QObject):
         self.clock.spent_frames.clear()  # here, on the UI thread
 
     def report(self) -> str:
-        """The worst stall and where the UI thread was during it (most-seen stacks first)."""
-        where = "".join(f"\n  {n}× {stack}" for stack, n in self.worst_stacks.most_common(3))
-        return f"the UI thread was blocked for {self.worst_ms:.0f} ms ({self.worst_detail}){where}"
+        """The worst stall, or the worst wait if that broke its limit, and where the UI thread was."""
+        if self.worst_wait_ms > WAIT_LIMIT_MS:
+            return f"the UI thread waited for {self.worst_wait_ms:.0f} ms {self.worst_wait}"
+        return f"the UI thread was blocked for {self.worst_ms:.0f} ms {self.worst}"
+
+    def within_limits(self) -> bool:
+        return self.worst_wait_ms <= WAIT_LIMIT_MS and self.worst_ms <= TURN_LIMIT_MS
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -284,8 +318,10 @@ def ui_watchdog(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[
     log = os.environ.get("OMS_UI_STALL_LOG")  # how close each test came to the limit, for comparing runs
     if log:
         with open(log, "a", encoding="utf-8") as out:
-            out.write(f"{request.node.nodeid}\t{dog.worst_ms:.1f}\t{dog.worst_gap_ms:.1f}\n")
-    assert dog.worst_ms <= BLOCK_LIMIT_MS, dog.report()
+            out.write(
+                f"{request.node.nodeid}\t{dog.worst_ms:.1f}\t{dog.worst_gap_ms:.1f}\t{dog.worst_wait_ms:.1f}\n"
+            )
+    assert dog.within_limits(), dog.report()
 
 
 @pytest.hookimpl(wrapper=True)
