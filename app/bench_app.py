@@ -22,6 +22,7 @@ Figures depend on the machine (and Qt runs offscreen here); they are printed, ne
 from __future__ import annotations
 
 import ctypes
+import gc
 import json
 import os
 import platform
@@ -187,8 +188,6 @@ def in_window(path: Path, scans: int, pages: int, log: Log) -> dict[str, Any]:
 def _full_collection() -> dict[str, float | int]:
     """What a full garbage collection, which Python starts on its own now and then, costs the UI
     thread after a session's work: the objects it walks, and its time."""
-    import gc
-
     walked = len(gc.get_objects())
     started = time.perf_counter()
     gc.collect()

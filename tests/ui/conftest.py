@@ -152,6 +152,11 @@ class CollectionTimer:
         else:
             self.spent += time.perf_counter() - self._started
 
+    def take(self) -> float:
+        """The seconds spent since the last take."""
+        spent, self.spent = self.spent, 0.0
+        return spent
+
 
 class StallSampler(threading.Thread):
     """Looks at the UI thread every 5 ms, and reads its Python stack while it is stalled.
@@ -224,14 +229,11 @@ class Watchdog(QObject):
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(10)
         self.timer.timeout.connect(self.tick)
-        self.collections, self._collected = CollectionTimer(), 0.0
+        self.collections = CollectionTimer()
 
     def tick(self) -> None:
         clock = self.clock
-        collecting, self._collected = (
-            1000.0 * (self.collections.spent - self._collected),
-            self.collections.spent,
-        )
+        collecting = 1000.0 * self.collections.take()
         with clock.lock:
             now = clock.charge(IDLE)  # handed out by the event loop, to which the UI thread returns
             gap, process_cpu, ui_cpu, _ = (1000.0 * (a - b) for a, b in zip(now, clock.on_tick, strict=True))
@@ -258,7 +260,7 @@ class Watchdog(QObject):
 
     def _run(self) -> None:
         self.clock.restart()
-        self._collected = self.collections.spent
+        self.collections.take()
         gc.callbacks.append(self.collections)
         self.timer.start()
         self._sampler = StallSampler(self.clock)
