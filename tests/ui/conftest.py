@@ -46,18 +46,17 @@ TURN_LIMIT_MS = 200.0  # the UI thread kept from its event loop, its own work in
 IDLE, RUNNING, WAITING = "idle", "running", "waiting"  # what a look at the UI thread sees
 
 
-def _schedstat_s(native_id: int) -> tuple[float, float]:
-    """Seconds the thread has spent on a CPU, and ready to run but waiting for one (Linux), else 0.
+def _runqueue_wait_s(native_id: int) -> float:
+    """Seconds the thread has spent ready to run but waiting for a CPU (Linux schedstat), else 0.
 
     Time the kernel kept the UI thread off the CPU because other processes were busy (a loaded CI
     machine) is not our code blocking it; waiting on a lock, I/O or the GIL still counts.
     """
     try:
         with open(f"/proc/self/task/{native_id}/schedstat") as stat:
-            on_cpu, waiting = stat.read().split()[:2]
-            return int(on_cpu) / 1e9, int(waiting) / 1e9
-    except (OSError, ValueError):
-        return 0.0, 0.0
+            return int(stat.read().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _state(native_id: int) -> str:
@@ -87,7 +86,7 @@ class TickClock:
     The UI thread is looked at every 5 ms and at each tick, and each stretch between two looks is
     charged to it in full, less the time the kernel kept it waiting for a CPU, when it was busy at
     both ends (running, or waiting on I/O, a lock or the interpreter lock), and counted as a wait
-    too when it was waiting at both; when it was idle at either end (asleep in its event loop's
+    too, less what the UI thread ran in it, when it was waiting at both; when it was idle at either end (asleep in its event loop's
     `poll`, or stopped; a tick counts as the loop, which hands it out), only as much CPU as the
     process used in the stretch. So Qt's own work, and another thread holding the interpreter lock
     the UI thread needs to hand out its next event, count; a stretch in which the UI thread slept
@@ -106,6 +105,8 @@ class TickClock:
         "samples",
         "spent_frames",
         "state",
+        "ui_clock",
+        "ui_cpu",
         "ui_thread",
         "waited",
         "waits",
@@ -114,29 +115,35 @@ class TickClock:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.ui_thread = threading.get_native_id()
+        self.ui_clock = time.pthread_getcpuclockid(threading.get_ident())  # its CPU time, to the ns
         self.restart()
 
     def restart(self) -> None:
         with self.lock:
-            self.on_tick = self.looked, self.cpu, _, self.waited = self.clocks()
+            self.on_tick = self.looked, self.cpu, self.ui_cpu, self.waited = self.clocks()
             self.state, self.blocked, self.waits = RUNNING, 0.0, 0.0  # next: the test body's own code
             self.samples: list[str] = []  # the UI thread's stacks seen since the last tick
             self.spent_frames: list[object] = []  # the sampler's frames, let go of on the UI thread
 
     def clocks(self) -> tuple[float, float, float, float]:
         """Now, the process's CPU time, and the UI thread's time on a CPU and waiting for one."""
-        return time.monotonic(), time.process_time(), *_schedstat_s(self.ui_thread)
+        return (
+            time.monotonic(),
+            time.process_time(),
+            time.clock_gettime(self.ui_clock),
+            _runqueue_wait_s(self.ui_thread),
+        )
 
     def charge(self, state: str) -> tuple[float, float, float, float]:
         """Charge the stretch since the last look, the UI thread now in `state`; hold `lock`."""
-        clocks = now, cpu, _, waited = self.clocks()
+        clocks = now, cpu, ui_cpu, waited = self.clocks()
         spent = max((now - self.looked) - (waited - self.waited), 0.0)
         if IDLE in (self.state, state):
             spent = min(spent, cpu - self.cpu)
-        elif self.state == state == WAITING:
-            self.waits += spent
+        elif self.state == state == WAITING:  # less what it ran between: the sampler's own turns
+            self.waits += max(spent - (ui_cpu - self.ui_cpu), 0.0)  # with the GIL look like waits
         self.blocked += spent
-        self.looked, self.cpu, self.waited, self.state = now, cpu, waited, state
+        self.looked, self.cpu, self.ui_cpu, self.waited, self.state = now, cpu, ui_cpu, waited, state
         return clocks
 
 
