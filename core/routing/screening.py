@@ -378,15 +378,17 @@ def _why_not_entry(
     states: list[int], prepared: list[_Prepared], low: list[int]
 ) -> tuple[str | None, dict[str, Any], str, dict[str, str]]:
     """The entry of one combination of line states: excluded by the first failure if it gives none."""
-    failing = [
-        (p.line.sku, p.said.get(state) or p.say(state, least))
-        for state, p, least in zip(states, prepared, low, strict=True)
-        if state
-    ]
-    unavailable = {sku: said.sentence for sku, said in failing}
-    if len(failing) < len(states) or not failing:
+    unavailable: dict[str, str] = {}
+    first, failing = None, 0
+    for state, p, least in zip(states, prepared, low, strict=True):
+        if state:
+            said = p.said.get(state) or p.say(state, least)
+            unavailable[p.line.sku] = said.sentence
+            failing += 1
+            if first is None:
+                first = said
+    if first is None or failing < len(states):
         return None, _NOTHING, "", unavailable
-    first = failing[0][1]
     return first.key, first.values, "; ".join(unavailable.values()), unavailable
 
 
