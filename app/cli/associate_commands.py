@@ -10,8 +10,6 @@ import argparse
 
 from app.cli.context import add_database_option, open_database
 from app.cli.output import print_table
-from core.services.associates import create_associate, list_associates, unlock_associate
-from core.services.orders import SYSTEM
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -37,6 +35,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_add(args: argparse.Namespace) -> int:
+    from core.services.associates import create_associate
+    from core.services.orders import SYSTEM
+
     with open_database(args).transaction() as session:
         card = create_associate(session, args.id, args.name, args.role, args.pin, by=SYSTEM)
     print(f"Added {card.name} ({card.role.value}, id {card.associate_id}).")
@@ -44,6 +45,8 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from core.services.associates import list_associates
+
     with open_database(args).transaction() as session:
         cards = list_associates(session)
     rows = [(c.associate_id, c.name, c.role.value, c.locked_until or "") for c in cards]
@@ -52,6 +55,9 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_unlock(args: argparse.Namespace) -> int:
+    from core.services.associates import unlock_associate
+    from core.services.orders import SYSTEM
+
     with open_database(args).transaction() as session:
         unlock_associate(session, args.id, by=SYSTEM)
     print(f"Unlocked {args.id}.")

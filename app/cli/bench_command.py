@@ -12,7 +12,6 @@ import sys
 from app.cli import bench_app_command, bench_pickup_command, bench_sync_command
 from app.cli.output import print_json
 from core.domain.errors import ValidationError
-from core.routing.benchmark import bench_routing
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -63,6 +62,8 @@ def run_routing(args: argparse.Namespace) -> int:
         raise ValidationError(
             "the demo network has 5 fixed DCs, 3PLs and drop shippers: give 6 or more", field="--locations"
         )
+
+    from core.routing.benchmark import bench_routing  # numba loads for routing's benchmark only
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)

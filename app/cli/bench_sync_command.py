@@ -8,10 +8,7 @@ import sys
 
 from app.cli.output import print_json
 from core.domain.errors import ValidationError
-from sync.bench_fleet import FleetConfig
-from sync.benchmark import SyncBenchConfig, bench_sync
 from sync.hub.push_gate import PUSH_SLOTS
-from sync.protocol import MAX_EVENTS_PER_PUSH
 
 
 def register(kinds: argparse._SubParsersAction) -> None:
@@ -85,6 +82,11 @@ def register(kinds: argparse._SubParsersAction) -> None:
 
 
 def run_sync(args: argparse.Namespace) -> int:
+    # The hub, its database and the HTTP clients load for this benchmark only.
+    from sync.bench_fleet import FleetConfig
+    from sync.benchmark import SyncBenchConfig, bench_sync
+    from sync.protocol import MAX_EVENTS_PER_PUSH
+
     for name in (
         "skus",
         "batches",

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from importlib import import_module
+from typing import TYPE_CHECKING
 
 from app.settings import default_database_url
-from core.storage.database import Database
+
+if TYPE_CHECKING:  # the database layer loads when a command opens one (`app.cli.main`)
+    from core.storage.database import Database
 
 
 def add_database_option(parser: argparse.ArgumentParser) -> None:
@@ -18,4 +23,20 @@ def add_database_option(parser: argparse.ArgumentParser) -> None:
 
 
 def open_database(args: argparse.Namespace) -> Database:
+    from core.storage.database import Database
+
     return Database.open(args.db)
+
+
+def later(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    """The command function `name` of `module`, imported when the command runs.
+
+    `oms` builds every command's options at start; importing what each command does with them
+    would load the routing engine, the database layer and the hub for `oms --help`.
+    """
+
+    def run(args: argparse.Namespace) -> int:
+        command: Callable[[argparse.Namespace], int] = getattr(import_module(module), name)
+        return command(args)
+
+    return run

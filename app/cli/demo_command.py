@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.demo import DemoConfig, run_demo
 from app.settings import data_dir
 from core.demo.network import DemoSizes
 from core.domain.errors import ValidationError
@@ -50,6 +49,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.orders < 1 or args.network_orders < 0:
         raise ValidationError("give at least 1 store order and 0 or more network orders", field="--orders")
+    from app.demo import DemoConfig, run_demo  # the hub, its HTTP client and Qt load for the demo only
+
     sizes = DemoSizes(stores=4, skus=150) if args.small else DemoSizes()
     if not args.store.startswith("S") or not args.store[1:].isdigit() or int(args.store[1:]) > sizes.stores:
         raise ValidationError(f"choose one of the demo stores S01..S{sizes.stores:02d}", field="--store")

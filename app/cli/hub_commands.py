@@ -8,11 +8,7 @@ from pathlib import Path
 
 from app.cli.context import add_database_option, open_database
 from app.settings import rate_sheet_path
-from core.domain.inventory import utc_now
-from core.routing.rates import RateBroker, load_rate_sheet, load_sample_rate_sheet
-from core.services.allocation import Router
-from core.services.hub.access import Role, create_enrolment_code, issue_token
-from core.services.hub.feed import prune_feed
+from core.domain.hub_roles import Role
 
 MAX_PUSH_SLOTS = 16  # each slot is a thread and a database connection at once
 
@@ -81,6 +77,8 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
 def run_serve(args: argparse.Namespace) -> int:
     import uvicorn  # only the server needs it; the other actions stay quick to start
 
+    from core.routing.rates import RateBroker, load_rate_sheet, load_sample_rate_sheet
+    from core.services.allocation import Router
     from sync.hub import create_app
 
     sheet_path = args.rates or rate_sheet_path()
@@ -92,6 +90,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_enroll(args: argparse.Namespace) -> int:
+    from core.services.hub.access import create_enrolment_code
+
     database = open_database(args)
     with database.transaction() as session:
         code = create_enrolment_code(session, args.store, ttl=timedelta(hours=args.hours))
@@ -100,6 +100,8 @@ def run_enroll(args: argparse.Namespace) -> int:
 
 
 def run_token(args: argparse.Namespace) -> int:
+    from core.services.hub.access import issue_token
+
     database = open_database(args)
     with database.transaction() as session:
         secret = issue_token(session, Role(args.role), args.integration)
@@ -108,6 +110,9 @@ def run_token(args: argparse.Namespace) -> int:
 
 
 def run_prune(args: argparse.Namespace) -> int:
+    from core.domain.inventory import utc_now
+    from core.services.hub.feed import prune_feed
+
     database = open_database(args)
     with database.transaction() as session:
         dropped = prune_feed(session, utc_now() - timedelta(days=args.days))

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-
-from sqlalchemy import func, select
+from typing import TYPE_CHECKING
 
 from app.cli.context import add_database_option, open_database
 from core.demo.network import DemoSizes, build_network
 from core.domain.errors import ValidationError
-from core.services.associates import add_demo_associates
-from core.services.csv_import import IMPORTERS, ImportKind, detect_kind
-from core.services.demo_load import load_demo_network
-from core.storage.database import Database
-from core.storage.models import Location
+from core.domain.network import ImportKind
+
+if TYPE_CHECKING:  # the database layer loads when a command opens one (`app.cli.main`)
+    from core.storage.database import Database
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -48,6 +46,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def location_count(db: Database) -> int:
+    from sqlalchemy import func, select
+
+    from core.storage.models import Location
+
     with db.transaction() as session:
         return session.scalar(select(func.count()).select_from(Location)) or 0
 
@@ -64,6 +66,9 @@ def run_init(args: argparse.Namespace) -> int:
             )
         if args.stores < 1 or args.skus < 1:
             raise ValidationError("--stores and --skus must be at least 1", field="--demo")
+        from core.services.associates import add_demo_associates
+        from core.services.demo_load import load_demo_network
+
         network = build_network(DemoSizes(stores=args.stores, skus=args.skus, seed=args.seed))
         with db.transaction() as session:
             summary = load_demo_network(session, network)
@@ -83,6 +88,8 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from core.services.csv_import import IMPORTERS, detect_kind
+
     kinds = [(ImportKind(args.kind) if args.kind else detect_kind(path), path) for path in args.files]
     order = list(ImportKind)
     db = open_database(args)

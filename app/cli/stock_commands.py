@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import argparse
-
-from sqlalchemy import func, select
+from typing import TYPE_CHECKING
 
 from app.cli.context import add_database_option, open_database
 from app.cli.output import print_json, print_table
 from core.domain.errors import NotFoundError
-from core.services.catalog import product_by_barcode
-from core.services.checks import run_checks
-from core.services.inventory import StockLine, network_stock
-from core.storage.models import Movement, Product, StockPosition
+
+if TYPE_CHECKING:  # the services and the database layer load when a command runs (`app.cli.main`)
+    from core.services.inventory import StockLine
 
 COUNTED = ("sellable", "damaged", "quarantine", "in_transit", "reserved", "safety_stock", "atp")
 
@@ -47,6 +45,10 @@ def _as_dict(line: StockLine) -> dict[str, object]:
 
 
 def run_inventory(args: argparse.Namespace) -> int:
+    from core.services.catalog import product_by_barcode
+    from core.services.inventory import network_stock
+    from core.storage.models import Product
+
     db = open_database(args)
     with db.transaction() as session:
         product = session.get(Product, args.sku) or product_by_barcode(session, args.sku)
@@ -72,6 +74,11 @@ def run_inventory(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from core.services.checks import run_checks
+    from core.storage.models import Movement, StockPosition
+
     db = open_database(args)
     with db.transaction() as session:
         problems = run_checks(session)

@@ -12,6 +12,14 @@ from core.domain.errors import ValidationError
 from core.domain.money import parse_money
 
 
+class ImportKind(StrEnum):
+    """What a network CSV file holds (`core.services.csv_import`)."""
+
+    LOCATIONS = "locations"
+    PRODUCTS = "products"
+    INVENTORY = "inventory"
+
+
 class LocationType(StrEnum):
     STORE = "store"
     DC = "dc"

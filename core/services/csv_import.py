@@ -11,7 +11,6 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.domain.errors import ImportFileError, OmsError, ValidationError
 from core.domain.geo import resolve_place
-from core.domain.network import LocationSpec, LocationType, ProductSpec, StockLevel
+from core.domain.network import ImportKind, LocationSpec, LocationType, ProductSpec, StockLevel
 from core.domain.parsing import parse_enum
 from core.services.catalog import upsert_locations, upsert_products
 from core.services.inventory import set_stock_levels
@@ -28,12 +27,6 @@ from core.services.lookups import chunked
 from core.storage.models import Location, Product, ProductBarcode
 
 T = TypeVar("T")
-
-
-class ImportKind(StrEnum):
-    LOCATIONS = "locations"
-    PRODUCTS = "products"
-    INVENTORY = "inventory"
 
 
 def _text(value: str, column: str) -> str:

@@ -100,6 +100,29 @@ def test_top_level_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -
     assert "2 bad input" in out
 
 
+# What a command does is imported when it runs: building every command's options (all `oms
+# --help` does) loads none of these, and `oms bench routing` none but the routing engine's.
+HEAVY = ("sqlalchemy", "fastapi", "uvicorn", "httpx", "PySide6", "numba", "highspy")
+
+
+def _loaded_after(code: str) -> set[str]:
+    """The heavy packages a fresh interpreter holds after running `code`."""
+    probe = f"import sys\n{code}\nprint(sorted({{m.split('.')[0] for m in sys.modules}}))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    return set(HEAVY) & set(json.loads(out.stdout.strip().replace("'", '"')))
+
+
+def test_building_the_commands_options_loads_no_engine_database_or_web_stack() -> None:
+    assert _loaded_after("from app.cli.main import build_parser; build_parser()") == set()
+
+
+def test_the_routing_benchmark_loads_the_routing_engine_only() -> None:
+    code = "from app.cli.main import build_parser; build_parser(); import core.routing.benchmark"
+    assert _loaded_after(code) == {"numba", "highspy"}
+
+
 def test_an_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["inventory", "--db", str(tmp_path / "x.db"), "SKU-1", "--colour"])

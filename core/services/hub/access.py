@@ -11,24 +11,18 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.domain.errors import OmsError, ValidationError
+from core.domain.hub_roles import Role
 from core.domain.inventory import utc_now
 from core.services.lookups import require_locations
 from core.storage.models import ApiToken, EnrolmentCode
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: read aloud over a phone
 CODE_TTL = timedelta(hours=24)
-
-
-class Role(StrEnum):
-    STORE_DEVICE = "store-device"
-    INTEGRATION = "integration"
-    MANAGER = "manager"
 
 
 class AuthenticationError(OmsError):
