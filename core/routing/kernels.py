@@ -14,7 +14,6 @@ library's sine, cosine and arcsine, so it is that function's value to the last b
 from __future__ import annotations
 
 import math
-from itertools import accumulate, pairwise
 from typing import NamedTuple
 
 import numpy as np
@@ -46,8 +45,15 @@ class Screening(NamedTuple):
     alike_as: np.ndarray  # per one of those: its group
     keep: np.ndarray  # positions of the locations giving some line
     usable: np.ndarray  # [line, kept]: units each may give
-    per_kept: np.ndarray  # [3, kept]: grams and units sent alone, distance in tenths of a km
+    per_kept: np.ndarray  # [KEPT_ROWS, kept]: `GRAMS` ... `LABOUR`
+    kept_km: np.ndarray  # their distances
 
+
+# Rows of `Screening.per_kept`: grams and units sent alone, distance in tenths of a km, network
+# index, origin group, priority rank (>= 0) and labour ticks per unit, the columns `Eligible` is
+# made of (gathered in the compiled call rather than by a numpy step each).
+GRAMS, UNITS, TENTHS, NETWORK, ORIGIN, RANK, LABOUR = range(7)
+KEPT_ROWS = 7
 
 # `screen_order` returns its integer arrays end to end in one, after a header of their sizes:
 # numba hands each array it returns to Python through a Python call of its own (thousands of
@@ -56,32 +62,36 @@ _SIZES = 8  # considered, kinds, owned, near, lines, groups, missing, kept
 
 
 def unpack_screening(ints: np.ndarray, floats: np.ndarray) -> Screening:
-    """`screen_order`'s two arrays as the `Screening` they hold (views: nothing is copied)."""
+    """`screen_order`'s two arrays as the `Screening` they hold (views: nothing is copied).
+
+    Sliced one after another in plain steps: every order unpacks one, and bounds made with
+    `itertools` cost a third more.
+    """
     count, kinds, owned, near, lines, groups, missing, kept = ints[:_SIZES].tolist()
-    sizes = (count, count, count, count, kinds, owned, near, lines, lines * groups, missing, missing, kept)
-    bounds = list(accumulate(sizes, initial=_SIZES))
-    at, failed, kind_at, items, kind, own, near_tie, low, states, missed, alike_as, keep = [
-        ints[a:b] for a, b in pairwise(bounds)
-    ]
-    start = bounds[-1]
+    a = _SIZES
+    at, failed = ints[a : a + count], ints[a + count : a + 2 * count]
+    kind_at, items = ints[a + 2 * count : a + 3 * count], ints[a + 3 * count : a + 4 * count]
+    a += 4 * count
+    kind = ints[a : a + kinds]
+    a += kinds
+    own = ints[a : a + owned]
+    a += owned
+    near_tie = ints[a : a + near]
+    a += near
+    low = ints[a : a + lines]
+    a += lines
+    states = ints[a : a + lines * groups].reshape(lines, groups)
+    a += lines * groups
+    missed, alike_as = ints[a : a + missing], ints[a + missing : a + 2 * missing]
+    a += 2 * missing
+    keep = ints[a : a + kept]
+    a += kept
+    usable = ints[a : a + lines * kept].reshape(lines, kept)
+    per_kept = ints[a + lines * kept :].reshape(KEPT_ROWS, kept)
     return Screening(
-        at,
-        floats[:count],
-        floats[count:],
-        near_tie,
-        failed,
-        kind,
-        kind_at,
-        own,
-        items,
-        states.reshape(lines, groups),
-        low,
-        missed,
-        alike_as,
-        keep,
-        ints[start : start + lines * kept].reshape(lines, kept),
-        ints[start + lines * kept :].reshape(3, kept),
-    )
+        at, floats[:count], floats[count : 2 * count], near_tie, failed, kind, kind_at, own, items,
+        states, low, missed, alike_as, keep, usable, per_kept, floats[2 * count :],
+    )  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
@@ -113,6 +123,9 @@ def screen_order(
     fence_first: np.ndarray,  # [line, location]: 1 + the first category fence excluding it, 0 none
     types: int,  # how many location types there are
     own: np.ndarray,  # per filter code (fences clipped to FENCE): its exclusions carry own values
+    origin: np.ndarray,  # per location: its origin group (`LocationColumns.origin`)
+    rank: np.ndarray,  # per location: its priority, 0 at least
+    labour: np.ndarray,  # per location type: ticks per unit picked
 ) -> tuple[np.ndarray, np.ndarray]:
     """A whole order's screening in one call: the considered locations (those holding any line, and
     the pickup store), their distances and the location filters; then `location_entries`,
@@ -172,16 +185,22 @@ def screen_order(
     items = np.zeros(len(at), np.int64)
     items[passing] = passed_items
     km_tenths, near = tenths(km)
+    kept = passing[keep]
+    gathered = np.empty((KEPT_ROWS - 3, len(kept)), np.int64)
+    for j in range(len(kept)):
+        i = at[kept[j]]
+        gathered[0, j], gathered[1, j], gathered[2, j] = i, origin[i], rank[i]
+        gathered[3, j] = labour[loc_type[i]]
     sizes = np.array(
         [count, len(kinds), len(owned), len(near), lines, len(firsts), len(missing), len(keep)], np.int64
     )
     ints = np.concatenate(
         (
             sizes, at, failed, kind_at, items, kinds, owned, near, low, state[:, firsts].ravel(),
-            passing[missing], alike_as, passing[keep], usable.ravel(), per_kept.ravel(),
+            passing[missing], alike_as, kept, usable.ravel(), per_kept.ravel(), gathered.ravel(),
         )
     )  # fmt: skip
-    return ints, np.concatenate((km, km_tenths))
+    return ints, np.concatenate((km, km_tenths, km[kept]))
 
 
 @njit(cache=True, nogil=True)

@@ -89,7 +89,7 @@ def screen(
             cols.capacity,
             cols.used,
             float("inf") if max_km is None else max_km,
-            np.array([cols.fence_mask(f) for f in whole], bool).reshape(len(whole), n),
+            _whole_fences(whole, cols, n),
             _stacked([atp for _, atp in rows], np.int64, n),
             np.array([p.safety for p in prepared], np.int64).reshape(count, len(TYPES)),
             np.array(
@@ -98,6 +98,9 @@ def screen(
             _fence_first(prepared, cols, count, n),
             len(TYPES),
             _OWN_VALUES,
+            cols.origin,
+            cols.rank,
+            rules.labour_by_type,
         )
     )
     at, km = found.at, found.km
@@ -113,9 +116,8 @@ def screen(
         found.items.tolist(),
     )
     out.tenths = _tenths(found.km_tenths, found.near, km)
-    keep = found.keep
     out.eligible = _eligible(
-        keep, at[keep], km[keep], found.usable, found.per_kept, store, cols, prepared, network, rules
+        found.keep, found.kept_km, found.usable, found.per_kept, store, cols, prepared, network, rules
     )
     return out
 
@@ -139,6 +141,17 @@ def _fence_first(prepared: list[_Prepared], cols: LocationColumns, count: int, n
     return found
 
 
+def _whole_fences(whole: list[CompiledFence], cols: LocationColumns, n: int) -> np.ndarray:
+    """[fence, location]: excluded by the order's fence of whole locations; orders without any (most
+    rule sets have none) share one empty array, which screening only reads."""
+    if not whole:
+        found = _NO_FENCES.get(n)
+        if found is None:
+            found = _NO_FENCES[n] = np.zeros((0, n), bool)  # writeable, as `_fence_first`'s zeros
+        return found
+    return np.array([cols.fence_mask(f) for f in whole], bool)
+
+
 def _tenths(found: np.ndarray, near: np.ndarray, values: np.ndarray) -> list[float]:
     """`[round(x, 1) for x in values.tolist()]` from `kernels.tenths`' two arrays, equal to the last bit."""
     out = found.tolist()
@@ -157,6 +170,7 @@ def _stacked(rows: list[np.ndarray], dtype: type, n: int) -> np.ndarray:
 
 _NONE_EXCLUDED = np.zeros(0, bool)
 _UNFENCED: dict[tuple[int, int], np.ndarray] = {}  # (lines, locations) -> zeros, never written to
+_NO_FENCES: dict[int, np.ndarray] = {}  # locations -> no rows, never written to
 _NONE_ALLOWED = np.zeros(len(TYPES), bool)  # a delivery method the rule set has no types for
 _PASSED = (None, _NOTHING, "", _NOTHING)  # (filter, values, sentence, why not per SKU)
 
@@ -324,7 +338,6 @@ class Said(NamedTuple):
 
 def _eligible(
     column: np.ndarray,
-    held_by: np.ndarray,
     km: np.ndarray,
     usable: np.ndarray,
     per_kept: np.ndarray,
@@ -336,10 +349,10 @@ def _eligible(
 ) -> Eligible:
     """The locations giving some line, with what each may give and its costs per unit and shipment.
 
-    They are at `column` among the considered locations, `held_by` in the network, `km` away;
-    `usable` and `per_kept` are `kernels.screen_order`'s for them.
+    They are at `column` among the considered locations, `km` away; `usable` and `per_kept` are
+    `kernels.screen_order`'s for them.
     """
-    weight_g, units, dist = per_kept
+    weight_g, units, dist, held_by, origin, rank, labour = per_kept
     made = Eligible(
         {p.line.index: m for m, p in enumerate(prepared)},
         column,
@@ -348,19 +361,19 @@ def _eligible(
         usable,
         weight_g,
         units,
-        rules.labour_by_type[cols.type[held_by]],
+        labour,
         np.zeros(usable.shape, np.int64),
-        cols.origin[held_by],
+        origin,
         codes=pick(cols.codes, held_by),
         dist=dist,
-        prio=cols.rank[held_by],
+        prio=rank,
         distances=km,
         origin_zones=cols.origin_zones,
     )
     if rules.overstock_per_day and rules.overstock_max_days:
         _overstock(made, prepared, network, rules)
     if rules.priority_cost:
-        made.priority = rules.priority_cost * cols.rank[held_by]
+        made.priority = rules.priority_cost * rank
     if rules.capacity_penalty:
         made.capacity = np.array(
             [

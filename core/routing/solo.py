@@ -74,7 +74,10 @@ def rows(p: Problem, screened: Screened, quotes: SoloQuotes) -> CandidateColumns
         NO_CARRIER,
     )
     at, distinct = found[:considered], found[considered:].reshape(-1, SOLO_COMPONENTS)
-    prices = [_UNPRICED, *(_TEXTS.get(key) or _texts(key) for key in map(tuple, distinct.tolist()))]
+    keys = list(map(tuple, distinct.tolist()))
+    prices = [_UNPRICED, *map(_TEXTS.get, keys)]  # looked up in C; the few never seen are made below
+    if None in prices:
+        prices[1:] = [made or _texts(key) for made, key in zip(prices[1:], keys, strict=True)]
     return CandidateColumns(
         screened.codes,
         screened.names,
