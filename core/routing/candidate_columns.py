@@ -18,6 +18,7 @@ decision is less than half the size it was with every location's copy written ou
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -132,9 +133,17 @@ class CandidateColumns:
         }
 
     def find(self, code: str) -> int | None:
-        """The index of a location, None when it was not considered."""
+        """The index of a location, None when it was not considered.
+
+        Screening lists locations by code, so a binary search finds it; columns in another order
+        (written by hand, say) are searched from the start.
+        """
+        codes = self.location
+        i = bisect_left(codes, code)
+        if i < len(codes) and codes[i] == code:
+            return i
         try:
-            return self.location.index(code)
+            return codes.index(code)
         except ValueError:
             return None
 

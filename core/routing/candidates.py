@@ -47,7 +47,6 @@ class Eligible:
         "capacity",
         "codes",
         "column",
-        "dist",
         "dist_at",
         "distances",
         "labour",
@@ -56,7 +55,6 @@ class Eligible:
         "origin_zones",
         "overstock",
         "pickup_here",
-        "prio",
         "prio_at",
         "priority",
         "rows",
@@ -98,10 +96,9 @@ class Eligible:
         self.bonus = np.zeros(n, np.int64)  # the overstock bonus sending every usable unit (ticks, <= 0)
         self.priority = np.zeros(n, np.int64)  # ticks per shipment
         self.capacity = np.zeros(n, np.int64)  # ticks per shipment
-        # For tie-breaks: codes, round(km * 10) and location priority (>= 0), as plain lists for
-        # Python's loops and as arrays for the compiled ones.
-        self.codes, self.dist, self.prio = codes, dist.tolist(), prio.tolist()
-        self.dist_at, self.prio_at = dist, prio
+        # For tie-breaks: codes, round(km * 10) and location priority (>= 0); the problem makes
+        # lists of the two arrays for Python's loops when a search needs them.
+        self.codes, self.dist_at, self.prio_at = codes, dist, prio
         self.distances = distances  # km to the destination
 
     def __len__(self) -> int:

@@ -143,7 +143,7 @@ class Problem:
         self.rules, self.cands, self.quoter, self.network = rules, cands, quoter, network
         self.destination, self.ready_at, self.promise_by = destination, ready_at, promise_by
         self.n = len(cands)
-        self.codes, self.dist, self.prio = cands.codes, cands.dist, cands.prio
+        self.codes = cands.codes
         self._tie_columns: list[Sequence[object]] | None = None  # `single_ties`, made on first use
         self._ranks: tuple[np.ndarray, np.ndarray] | None = None  # `tie_ranks`, made on first use
         self.fixed_at = np.asarray(cands.priority + cands.capacity, np.int64)  # per candidate, ticks
@@ -291,15 +291,27 @@ class Problem:
             return None
         return self._shipping(q) + self._miss(q), q
 
+    @cached_property
+    def dist(self) -> list[int]:
+        """Each candidate's distance in tenths of a km, as a list for the searches' loops."""
+        return self.cands.dist_at.tolist()  # type: ignore[no-any-return]
+
+    @cached_property
+    def prio(self) -> list[int]:
+        """Each candidate's priority (>= 0), as a list for the searches' loops."""
+        return self.cands.prio_at.tolist()  # type: ignore[no-any-return]
+
     def tie_values(self, opened: list[int], parts: list[Part] | tuple[Part, ...]) -> tuple[object, ...]:
+        """A plan's values on the rule set's tie-breaks. Most orders ask this of two plans only
+        (the best and the runner-up), so the distances and priorities are read from the arrays."""
         out: list[object] = []
         for name in self.rules.tie_breaks:
             if name == "fewest_shipments":
                 out.append(len(opened))
             elif name == "shortest_distance":
-                out.append(sum(self.dist[k] for k in opened))
+                out.append(sum(map(self.cands.dist_at.item, opened)))
             elif name == "lowest_priority":
-                out.append(sum(self.prio[k] for k in opened))
+                out.append(sum(map(self.cands.prio_at.item, opened)))
             else:
                 out.append(tuple((self.codes[k], q) for _, k, q in parts))
         return tuple(out)

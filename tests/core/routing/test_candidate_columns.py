@@ -76,3 +76,13 @@ def test_an_exclusion_after_screening_gives_the_location_its_own_entry_and_leave
     assert [cols.entry_of(i)[0] for i in range(2)] == ["no_carrier", None]
     assert cols.entry[0] != cols.entry[1] and all(e[0] is None for e in cols.entries[:-1])
     assert d.candidate("S02").eligible and d.shipments[0].location == "S02"
+
+
+def test_a_location_is_found_in_columns_in_code_order_or_in_any_order() -> None:
+    rows = _pickup_day().candidate_rows
+    in_order = CandidateColumns.from_rows(rows)
+    assert [in_order.find(f"S0{n}") for n in range(1, 10)] == list(range(9))
+    assert in_order.find("S00") is None and in_order.find("S10") is None and in_order.find("S045") is None
+    shuffled = CandidateColumns.from_rows(rows[4:] + rows[:4])  # not by code: found all the same
+    assert [shuffled.find(f"S0{n}") for n in (5, 9, 1, 4)] == [0, 4, 5, 8]
+    assert shuffled.find("S10") is None
