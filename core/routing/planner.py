@@ -99,7 +99,7 @@ def _lines(order: OrderRequest, network: NetworkSnapshot) -> tuple[list[Line], l
                 ol.sku,
                 ol.qty,
                 to_ticks(ol.unit_price),
-                round(item.weight_kg * 1000),
+                item.weight_g,
                 item.category,
                 item.group,
             )

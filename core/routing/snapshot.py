@@ -63,6 +63,11 @@ class ItemInfo:
     category: str = ""
     price: Decimal = Decimal("0")
     group: str = ""  # lines whose items share a non-empty group ship together when the policy says so
+    weight_g: int = field(init=False, repr=False, compare=False)  # whole grams, as routing weighs
+
+    def __post_init__(self) -> None:
+        # Every order line is weighed in grams: converted once per product, not once per line.
+        object.__setattr__(self, "weight_g", round(self.weight_kg * 1000))
 
 
 @dataclass(frozen=True, slots=True)
