@@ -202,7 +202,7 @@ class _Entries:
         if not len(owned):
             return
         full = failed[owned] == _CAPACITY
-        if full.any():
+        if np.logical_or.reduce(full):
             self._at_capacity(owned[full], at, cols, rules)
         for k in owned[~full].tolist():  # the exclusions that carry each location's own values
             key, loc = _LOCATION_FILTERS[failed[k] - 1], cols.locs[at[k]]

@@ -31,8 +31,10 @@ def priced(screened: Screened, build: Callable[[Eligible], Problem]) -> tuple[Pr
     """
     p = build(screened.eligible)
     ticks, penalty = p.ticks_at(np.arange(p.n), p.cands.weight_g)  # every usable unit
-    carried = ticks != NO_CARRIER
-    if not carried.all():
+    # Quoted ticks are never negative, so the least is NO_CARRIER only where some carrier is missing
+    # (the ufunc itself: `all()` and `min()` go through numpy's Python wrappers first).
+    if len(ticks) and np.minimum.reduce(ticks) == NO_CARRIER:
+        carried = ticks != NO_CARRIER
         _no_carrier(p, screened, (~carried).nonzero()[0].tolist())
         keep = carried.nonzero()[0]
         p = build(p.cands.subset(keep.tolist()))
