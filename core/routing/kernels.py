@@ -45,14 +45,13 @@ class Screening(NamedTuple):
     alike_as: np.ndarray  # per one of those: its group
     keep: np.ndarray  # positions of the locations giving some line
     usable: np.ndarray  # [line, kept]: units each may give
-    per_kept: np.ndarray  # [KEPT_ROWS, kept]: `GRAMS` ... `LABOUR`
+    per_kept: np.ndarray  # [KEPT_ROWS, kept]: the columns `Eligible` is made of, below
     kept_km: np.ndarray  # their distances
 
 
 # Rows of `Screening.per_kept`: grams and units sent alone, distance in tenths of a km, network
 # index, origin group, priority rank (>= 0) and labour ticks per unit, the columns `Eligible` is
 # made of (gathered in the compiled call rather than by a numpy step each).
-GRAMS, UNITS, TENTHS, NETWORK, ORIGIN, RANK, LABOUR = range(7)
 KEPT_ROWS = 7
 
 # `screen_order` returns its integer arrays end to end in one, after a header of their sizes:
