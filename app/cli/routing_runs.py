@@ -1,5 +1,5 @@
-"""What `oms route` and `oms rules` do (their options are `app.cli.routing_commands`'): loaded
-when one of them runs, with the routing engine and the database layer."""
+"""What `oms route` and `oms rules` do, imported when one of them runs (with the routing engine
+and the database layer); their options are in `app.cli.routing_commands`."""
 
 from __future__ import annotations
 

@@ -107,11 +107,11 @@ HEAVY = ("sqlalchemy", "fastapi", "uvicorn", "httpx", "PySide6", "numba", "highs
 
 def _loaded_after(code: str) -> set[str]:
     """The heavy packages a fresh interpreter holds after running `code`."""
-    probe = f"import sys\n{code}\nprint(sorted({{m.split('.')[0] for m in sys.modules}}))"
+    probe = f"import json, sys\n{code}\nprint(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))"
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
     )
-    return set(HEAVY) & set(json.loads(out.stdout.strip().replace("'", '"')))
+    return set(HEAVY) & set(json.loads(out.stdout))
 
 
 def test_building_the_commands_options_loads_no_engine_database_or_web_stack() -> None:

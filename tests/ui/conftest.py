@@ -86,14 +86,16 @@ class TickClock:
     The UI thread is looked at every 5 ms and at each tick, and each stretch between two looks is
     charged to it in full, less the time the kernel kept it waiting for a CPU, when it was busy at
     both ends (running, or waiting on I/O, a lock or the interpreter lock), and counted as a wait
-    too, less what the UI thread ran in it, when it was waiting at both; when it was idle at either end (asleep in its event loop's
-    `poll`, or stopped; a tick counts as the loop, which hands it out), only as much CPU as the
-    process used in the stretch. So Qt's own work, and another thread holding the interpreter lock
-    the UI thread needs to hand out its next event, count; a stretch in which the UI thread slept
-    and no thread of the process ran does not: that is the machine stopping the process (a VM
-    whose host takes the CPU away without reporting steal time: 100 to 140 ms gaps in tests doing
-    nothing), after which the UI thread and the sampler wake together. A block of the UI thread's own (a synchronous wait) is seen by the looks inside
-    it; only its first and last few milliseconds, up to the looks on either side, go uncharged.
+    too, less what the UI thread ran in it, when it was waiting at both; when it was idle at
+    either end (asleep in its event loop's `poll`, or stopped; a tick counts as the loop, which
+    hands it out), only as much CPU as the process used in the stretch. So Qt's own work, and
+    another thread holding the interpreter lock the UI thread needs to hand out its next event,
+    count; a stretch in which the UI thread slept and no thread of the process ran does not: that
+    is the machine stopping the process (a VM whose host takes the CPU away without reporting
+    steal time: 100 to 140 ms gaps in tests doing nothing), after which the UI thread and the
+    sampler wake together. A block of the UI thread's own (a synchronous wait) is seen by the
+    looks inside it; only its first and last few milliseconds, up to the looks on either side, go
+    uncharged.
     """
 
     __slots__ = (
