@@ -14,6 +14,7 @@ from core.routing.candidate_columns import CandidateColumns
 from core.routing.candidates import Eligible, Line, OrderContext
 from core.routing.compiled import CompiledRules, compile_rules, to_ticks
 from core.routing.decision import RoutingDecision, Status, Unplaced
+from core.routing.fused import settle_at_once
 from core.routing.heuristic import greedy
 from core.routing.outcome import build_decision
 from core.routing.problem import Problem
@@ -65,22 +66,31 @@ class Planner:
         ready_at = now or order.placed_at
         # A transfer to the pickup store goes to a business address: no residential surcharge.
         address = dest.address_for(residential=pickup is None)
+        promise = order.delivery.promise_by
 
         def problem(eligible: Eligible) -> Problem:
-            promise = order.delivery.promise_by
             return Problem(
                 lines, eligible, rules, self.quoter, network, address, ready_at, promise, self._shared
             )
 
-        p, quotes = priced(screened, problem)
-        out = Outcome(None, None, True, 0)
-        exact = len(lines) * p.n <= rules.exact_max_size
-        settle(p, out, search=exact)
-        if exact:
+        found = None
+        if self._shared is not None:  # a rate broker: most orders are settled in one compiled call
+            found = settle_at_once(
+                lines, screened.eligible, rules, self.quoter, self._shared, network, address, ready_at, promise,  # type: ignore[arg-type]
+            )  # fmt: skip
+        if found is not None:
+            p, quotes, out = found
             method = "branch_and_bound" if out.exact else "branch_and_bound_truncated"
         else:
-            greedy(p, out)
-            out.exact, method = False, "heuristic"
+            p, quotes = priced(screened, problem)
+            out = Outcome(None, None, True, 0)
+            exact = len(lines) * p.n <= rules.exact_max_size
+            settle(p, out, search=exact)
+            if exact:
+                method = "branch_and_bound" if out.exact else "branch_and_bound_truncated"
+            else:
+                greedy(p, out)
+                out.exact, method = False, "heuristic"
         return build_decision(
             order, rules, p, out, screened, lambda: rows(p, screened, quotes), unknown, method
         )

@@ -15,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
 from itertools import accumulate
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -126,6 +126,17 @@ class Plan:  # not frozen: the search makes thousands, and nothing changes one o
         return self.key[1]  # type: ignore[return-value]
 
 
+class Found(NamedTuple):
+    """What one compiled call worked out before its problem was made (`core.routing.fused`)."""
+
+    bundles: list[Bundle]
+    options: OptionsTable
+    fixed: np.ndarray  # `Problem.fixed_at`
+    lanes: LaneQuoter | None  # the order's view of the broker's lanes; None when nothing ships
+    lane: np.ndarray  # `Problem.lane_ids`
+    slot: np.ndarray  # each candidate's slot in the shared quote table
+
+
 class Problem:
     def __init__(
         self,
@@ -138,17 +149,22 @@ class Problem:
         ready_at: datetime,
         promise_by: datetime | None,
         shared: QuoteTable | None = None,
+        found: Found | None = None,
     ) -> None:
-        """`shared` keeps converted lane quotes across orders; only for one rule set and one quoter."""
+        """`shared` keeps converted lane quotes across orders; only for one rule set and one quoter.
+        `found`: the bundles and lanes one compiled call already worked out (`core.routing.fused`)."""
         self.rules, self.cands, self.quoter, self.network = rules, cands, quoter, network
         self.destination, self.ready_at, self.promise_by = destination, ready_at, promise_by
         self.n = len(cands)
         self.codes = cands.codes
         self._tie_columns: list[Sequence[object]] | None = None  # `single_ties`, made on first use
         self._ranks: tuple[np.ndarray, np.ndarray] | None = None  # `tie_ranks`, made on first use
-        self.fixed_at = np.asarray(cands.priority + cands.capacity, np.int64)  # per candidate, ticks
         self.quotes: dict[int, Quoted] = {}  # weight_g * candidates + candidate (quoters without lanes)
-        self.bundles, self._options = _bundles(lines, cands, rules)
+        if found is None:
+            self.fixed_at = np.asarray(cands.priority + cands.capacity, np.int64)  # per candidate, ticks
+            self.bundles, self._options = _bundles(lines, cands, rules)
+        else:
+            self.fixed_at, self.bundles, self._options = found.fixed, found.bundles, found.options
         self.total_units = sum(b.units for b in self.bundles)
         # A quoter that shares quotes between origins (RateBroker.lanes) is asked once per lane and
         # weight class; each candidate then reads its lane's row of converted quotes.
@@ -156,8 +172,12 @@ class Problem:
         # store itself, most pickup orders, needs none.
         lane_table = getattr(quoter, "lane_table", None)
         self._lane_table: LaneTable | None = lane_table() if lane_table is not None else None
-        self._lanes: LaneQuoter | None = None
         self._bounds = self._lane_table.bounds_g if self._lane_table is not None else ()
+        if found is not None:
+            self._lanes, self._lane, self._slot = found.lanes, found.lane, found.slot
+            self._table = shared  # type: ignore[assignment]
+            return
+        self._lanes = None
         self._lane = np.full(self.n, -1, np.int64)  # lane ids, -1 for the pickup store itself
         self._slot = np.zeros(self.n, np.intp)  # each candidate's slot in the quote table
         if self._lane_table is not None:
@@ -248,8 +268,11 @@ class Problem:
             i = bisect_left(self._bounds, weight_g)
             found = row[i]
             if found is UNQUOTED:
-                found = self._ticks(self._lanes.quote(int(self._lane[k]), i))  # type: ignore[union-attr]
-                self._table.store(slot, i, found, self._penalty(found))
+                lanes = self._lanes
+                assert lanes is not None  # a slot is only given to a candidate with a lane
+                found = quote_cell(
+                    self._table, lanes, int(self._lane[k]), slot, i, self.rules, self.promise_by
+                )
             return found  # type: ignore[return-value]
         key = weight_g * self.n + k
         found = self.quotes.get(key, UNQUOTED)
@@ -275,21 +298,15 @@ class Problem:
         the pickup store itself and for quoters without lanes."""
         return self._lane if self._lane_table is not None else np.full(self.n, -1, np.int64)
 
-    def _shipping(self, q: RateQuote) -> int:
-        return to_ticks(q.cost * self.rules.shipping_weight)
-
     def _penalty(self, found: Quoted) -> int:
         """The missed-promise part of a converted quote's ticks."""
         return 0 if found is None else self._miss(found[1])
 
     def _miss(self, q: RateQuote) -> int:
-        """The missed-promise penalty of a quote: a converted quote's ticks are its shipping plus this."""
-        return 0 if q.meets_promise or self.promise_by is None else self.rules.promise_miss
+        return missed(q, self.rules, self.promise_by)
 
     def _ticks(self, q: RateQuote | None) -> Quoted:
-        if q is None:
-            return None
-        return self._shipping(q) + self._miss(q), q
+        return converted(q, self.rules, self.promise_by)
 
     @cached_property
     def dist(self) -> list[int]:
@@ -410,33 +427,77 @@ class Problem:
         return out
 
 
+def missed(q: RateQuote, rules: CompiledRules, promise_by: datetime | None) -> int:
+    """The missed-promise penalty of a quote: a converted quote's ticks are its shipping plus this."""
+    return 0 if q.meets_promise or promise_by is None else rules.promise_miss
+
+
+def converted(q: RateQuote | None, rules: CompiledRules, promise_by: datetime | None) -> Quoted:
+    """A carrier's quote as plans are priced: (shipping × its weight + missed-promise penalty, quote)."""
+    if q is None:
+        return None
+    return to_ticks(q.cost * rules.shipping_weight) + missed(q, rules, promise_by), q
+
+
+def quote_cell(
+    table: QuoteTable,
+    lanes: LaneQuoter,
+    lane: int,
+    slot: int,
+    wclass: int,
+    rules: CompiledRules,
+    promise_by: datetime | None,
+) -> Quoted:
+    """Ask the broker for a cell of the shared quote table never quoted, and keep it there."""
+    found = converted(lanes.quote(lane, wclass), rules, promise_by)
+    table.store(slot, wclass, found, 0 if found is None else missed(found[1], rules, promise_by))
+    return found
+
+
 COMPONENTS = ("shipping", "promise_miss", "shipment_penalty", "priority", "labour", "capacity", "overstock")
 
 
 def _bundles(lines: list[Line], cands: Eligible, rules: CompiledRules) -> tuple[list[Bundle], OptionsTable]:
     """The order's bundles, most constrained first, and their options table (`bundle_options`)."""
-    groups: dict[str, list[Line]] = {}
-    for line in lines:
-        key = line.group if rules.keep_groups and line.group else f"\0{line.index}"
-        groups.setdefault(key, []).append(line)
-    members = list(groups.values())
-    # Units of one line may come from any location holding some, unless it travels with a group.
-    split = [rules.split_units and not (rules.keep_groups and bool(ms[0].group)) for ms in members]
-    rows = cands.rows
-    per_line = [(rows[m.index], m.qty, m.weight_g, m.unit_value, m.index) for ms in members for m in ms]
+    members = Members(lines, cands.rows, rules)
     packed = bundle_options(
-        cands.usable,
-        cands.labour,
-        cands.overstock,
-        np.array(per_line, np.int64).reshape(len(per_line), 5),
-        np.array([0, *accumulate(len(ms) for ms in members)], np.int64),
-        np.array(split, np.bool_),
+        cands.usable, cands.labour, cands.overstock, members.per_line, members.first, members.splits,
         rules.max_shipments,
-    )
-    order, starts, at, unit, usable, per_bundle = unpack_options(packed, len(members))
-    bounds = starts.tolist()
-    bundles = [
-        Bundle(tuple(members[b]), split[b], at[s:e], unit[s:e], usable[s:e] if split[b] else None, figures)
-        for b, s, e, figures in zip(order.tolist(), bounds, bounds[1:], per_bundle.tolist(), strict=False)
-    ]
-    return bundles, (starts, at, unit, usable, per_bundle)
+    )  # fmt: skip
+    return members.bundles(packed)
+
+
+class Members:
+    """An order's lines grouped into bundles, and the per-line rows `bundle_options` reads."""
+
+    __slots__ = ("first", "groups", "per_line", "split", "splits")
+
+    def __init__(self, lines: list[Line], rows: dict[int, int], rules: CompiledRules) -> None:
+        groups: dict[str, list[Line]] = {}
+        for line in lines:
+            key = line.group if rules.keep_groups and line.group else f"\0{line.index}"
+            groups.setdefault(key, []).append(line)
+        self.groups = list(groups.values())
+        # Units of one line may come from any location holding some, unless it travels with a group.
+        self.split = [
+            rules.split_units and not (rules.keep_groups and bool(ms[0].group)) for ms in self.groups
+        ]
+        self.splits = np.array(self.split, np.bool_)
+        per_line = [
+            (rows[m.index], m.qty, m.weight_g, m.unit_value, m.index) for ms in self.groups for m in ms
+        ]
+        self.per_line = np.array(per_line, np.int64).reshape(len(per_line), 5)
+        self.first = np.array([0, *accumulate(len(ms) for ms in self.groups)], np.int64)
+
+    def bundles(self, packed: np.ndarray) -> tuple[list[Bundle], OptionsTable]:
+        """The bundles and their options table from `bundle_options`' result."""
+        members, split = self.groups, self.split
+        order, starts, at, unit, usable, per_bundle = unpack_options(packed, len(members))
+        bounds = starts.tolist()
+        bundles = [
+            Bundle(
+                tuple(members[b]), split[b], at[s:e], unit[s:e], usable[s:e] if split[b] else None, figures
+            )
+            for b, s, e, figures in zip(order.tolist(), bounds, bounds[1:], per_bundle.tolist(), strict=False)
+        ]
+        return bundles, (starts, at, unit, usable, per_bundle)

@@ -51,8 +51,8 @@ def settle_whole(p: Problem, out: Outcome, search: bool) -> None:
     ticks, slots, floors = p.quote_arrays()
     # Screening lists candidates by code, so a candidate's column there is increasing in its code.
     code, dist, prio = p.cands.column, p.cands.dist_at, p.cands.prio_at
-    kinds, params = _rule_arrays(rules)
-    kept = _empty(len(p.bundles), key_width(kinds, len(p.bundles)), rules.max_shipments)
+    kinds, params = rule_arrays(rules)
+    kept = kept_plans(len(p.bundles), kinds, rules.max_shipments)
     while True:
         must_search, unquoted = seed_whole(
             starts, flat_at, flat_unit, per_bundle, p.fixed_at, ticks, slots, floors, MISSING,
@@ -62,13 +62,23 @@ def settle_whole(p: Problem, out: Outcome, search: bool) -> None:
             break
         for k, w in unquoted.tolist():  # cells never quoted: quote them (in place), and settle again
             p.quote(k, w)
+    finish_whole(p, out, must_search, kept)
+
+
+def finish_whole(p: Problem, out: Outcome, must_search: bool, kept: tuple[np.ndarray, ...]) -> None:
+    """The search where the seed could not prove a single location best, then the outcome's plans
+    from the compiled loops' kept ones (`kept`: keys, counts, parts, locations, as `kept_plans` makes them)."""
     key, counts, parts, _, _ = kept
     twins = None
     if must_search:
+        starts, flat_at, flat_unit, _, per_bundle = p.options_table()
+        ticks, slots, floors = p.quote_arrays()
+        kinds, params = rule_arrays(p.rules)
+        cands = p.cands
         twins = LevelTwins(p)
         result = search_whole(
-            starts, flat_at, flat_unit, per_bundle, p.fixed_at, ticks, slots, floors,
-            twins.cells, p.tie_ranks()[0], code, dist, prio, kinds, params, *kept,
+            starts, flat_at, flat_unit, per_bundle, p.fixed_at, ticks, slots, floors, twins.cells,
+            p.tie_ranks()[0], cands.column, cands.dist_at, cands.prio_at, kinds, params, *kept,
         )  # fmt: skip
         out.exact, out.nodes = bool(result[EXACT]), int(result[VISITED])
     if counts[0]:
@@ -80,7 +90,7 @@ def settle_whole(p: Problem, out: Outcome, search: bool) -> None:
 
 
 @lru_cache(maxsize=64)
-def _rule_arrays(rules: CompiledRules) -> tuple[np.ndarray, np.ndarray]:
+def rule_arrays(rules: CompiledRules) -> tuple[np.ndarray, np.ndarray]:
     """The rule set's tie-breaks and search figures as the compiled loops read them (never written)."""
     kinds = np.array([_KINDS[name] for name in rules.tie_breaks], np.int64)
     params = np.array(
@@ -89,10 +99,10 @@ def _rule_arrays(rules: CompiledRules) -> tuple[np.ndarray, np.ndarray]:
     return kinds, params
 
 
-def _empty(nb: int, width: int, max_ship: int) -> tuple[np.ndarray, ...]:
+def kept_plans(nb: int, kinds: np.ndarray, max_ship: int) -> tuple[np.ndarray, ...]:
     """The compiled loops' best plan and runner-up (keys, counts, parts, locations), none yet."""
     return (
-        np.zeros((2, width), np.int64),
+        np.zeros((2, key_width(kinds, nb)), np.int64),
         np.zeros(2, np.int64),
         np.zeros((2, nb, 3), np.int64),
         np.zeros((2, max_ship), np.int64),

@@ -251,6 +251,12 @@ class LaneQuoter:
             ids[alone] = self.lanes([origins[at[j]] for j in alone], [float(km[at[j]]) for j in alone])
         return ids
 
+    def context_cells(self, zones: tuple[str, ...]) -> np.ndarray | None:
+        """`lanes_at`'s table of this order's context, for a compiled loop to read the lanes from
+        (-1: a cell no order of the context met); None where some zone chart pairs origins with
+        this destination, as those lanes are found one by one."""
+        return None if self._charted else self._cells(zones)
+
     def _alone(self, origins: Sequence[Place], at: np.ndarray) -> list[int]:
         """Positions in `at` of origins whose ZIP3 some zone chart pairs with this destination."""
         charted = self._charted

@@ -1,0 +1,79 @@
+"""Settling in one compiled call gives what the separate steps give, and steps aside when it must.
+
+`core.routing.fused.settle_at_once` answers for most orders and returns None where lanes or quotes
+were never met or a location is served by no carrier; the planner then takes the separate steps.
+Every order here is routed both ways on the same state, and the decisions must match to the letter.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+import pytest
+
+import core.routing.planner as planner_module
+from core.demo.network import DemoSizes, build_network
+from core.demo.orders import order_stream
+from core.routing.bench_setup import demo_snapshot
+from core.routing.fused import settle_at_once
+from core.routing.journal import Journal
+from core.routing.planner import Planner
+from core.routing.rates import RateBroker, load_sample_rate_sheet
+from core.routing.rules import default_rule_set
+from tests.core.routing.planner_kit import HOME, item, loc, network, order, steep_sheet
+
+
+@cache
+def _demo():
+    return build_network(DemoSizes.for_locations(30, 1500))
+
+
+def _counting(answered: list[bool]):  # type: ignore[no-untyped-def]
+    """`settle_at_once`, noting in `answered` whether each call settled the order."""
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found = settle_at_once(*args, **kwargs)
+        answered.append(found is not None)
+        return found
+
+    return counted
+
+
+def test_a_day_settled_at_once_matches_the_separate_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    demo = _demo()
+    net = demo_snapshot(demo)
+    planner = Planner(default_rule_set(), RateBroker(load_sample_rate_sheet()))
+    answered: list[bool] = []
+    counted = _counting(answered)
+    journal = Journal(net)
+    orders = order_stream(demo, 400, start=datetime(2026, 3, 2, 6, 0, tzinfo=UTC), every=timedelta(minutes=3))
+    for placed in orders:
+        monkeypatch.setattr(planner_module, "settle_at_once", counted)
+        at_once = planner.route(placed, net)
+        monkeypatch.setattr(planner_module, "settle_at_once", lambda *args, **kwargs: None)
+        stepwise = planner.route(placed, net)
+        assert at_once.to_json() == stepwise.to_json()
+        assert at_once.to_stored() == stepwise.to_stored()
+        journal.allocate(at_once)
+    # Both ways were taken: some orders meet quotes never asked for, or a location no carrier serves.
+    tally = Counter(answered)
+    assert tally[True] > tally[False] > 0
+
+
+def test_a_location_no_carrier_serves_is_left_to_the_separate_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The separate steps drop it from the problem ("no_carrier") and build the problem again."""
+    answered: list[bool] = []
+    monkeypatch.setattr(planner_module, "settle_at_once", _counting(answered))
+    net = network(
+        [loc("S01", 100), loc("S02", 200)],
+        {("S01", "HEAVY"): 5, ("S02", "HEAVY"): 5, ("S02", "LIGHT"): 5},
+        [item("HEAVY", kg="25"), item("LIGHT", kg="2")],
+    )
+    planner = Planner(default_rule_set(), steep_sheet())  # no tier above 20 kg
+    heavy = planner.route(order(("HEAVY", 1)), net, destination=HOME)
+    light = planner.route(order(("LIGHT", 1)), net, destination=HOME)
+    assert answered == [False, True]
+    assert {c.excluded_by for c in heavy.candidates} == {"no_carrier"}
+    assert [s.location for s in light.shipments] == ["S02"]
