@@ -406,24 +406,38 @@ class Problem:
 
     def components(self, parts: tuple[Part, ...]) -> dict[int, dict[str, int]]:
         """Per location the cost components of its shipment (ticks), in the order they are shown."""
-        out: dict[int, dict[str, int]] = {}
+        cands, bundles = self.cands, self.bundles
+        labour, overstock, rows = cands.labour, cands.overstock, cands.rows
         weight: dict[int, int] = {}
-        cands = self.cands
+        picked: dict[int, list[int]] = {}  # per location: labour and overstock ticks
         for b, k, qty in parts:
-            comp = out.setdefault(k, dict.fromkeys(COMPONENTS, 0))
+            bundle = bundles[b]
             weight[k] = weight.get(k, 0) + self.part_weight(b, qty)
-            for line in self.bundles[b].lines:
-                n = qty if self.bundles[b].splittable else line.qty
-                comp["labour"] += cands.labour.item(k) * n
-                comp["overstock"] += cands.overstock.item(cands.rows[line.index], k) * n
-        for i, (k, comp) in enumerate(out.items()):
+            got = picked.setdefault(k, [0, 0])
+            per_unit = labour.item(k)
+            for line in bundle.lines:
+                n = qty if bundle.splittable else line.qty
+                got[0] += per_unit * n
+                got[1] += overstock.item(rows[line.index], k) * n
+        out: dict[int, dict[str, int]] = {}
+        penalty = 0  # the first shipment carries none
+        for k, (spent, bonus) in picked.items():
             found = self.quote(k, weight[k])
+            shipping = miss = 0
             if found is not None:
                 ticks, q = found
                 miss = self._miss(q)  # the shipping part without converting the carrier's price again
-                comp["shipping"], comp["promise_miss"] = ticks - miss, miss
-            comp["priority"], comp["capacity"] = cands.priority.item(k), cands.capacity.item(k)
-            comp["shipment_penalty"] = self.rules.shipment_penalty if i else 0
+                shipping = ticks - miss
+            out[k] = {
+                "shipping": shipping,
+                "promise_miss": miss,
+                "shipment_penalty": penalty,
+                "priority": cands.priority.item(k),
+                "labour": spent,
+                "capacity": cands.capacity.item(k),
+                "overstock": bonus,
+            }
+            penalty = self.rules.shipment_penalty
         return out
 
 
@@ -473,21 +487,22 @@ class Members:
     __slots__ = ("first", "groups", "per_line", "split", "splits")
 
     def __init__(self, lines: list[Line], rows: dict[int, int], rules: CompiledRules) -> None:
-        groups: dict[str, list[Line]] = {}
+        keep = rules.keep_groups
+        groups: dict[str | int, list[Line]] = {}  # a group's name, or a line alone by its index
         for line in lines:
-            key = line.group if rules.keep_groups and line.group else f"\0{line.index}"
-            groups.setdefault(key, []).append(line)
+            groups.setdefault(line.group if keep and line.group else line.index, []).append(line)
         self.groups = list(groups.values())
         # Units of one line may come from any location holding some, unless it travels with a group.
-        self.split = [
-            rules.split_units and not (rules.keep_groups and bool(ms[0].group)) for ms in self.groups
-        ]
+        self.split = [rules.split_units and not (keep and bool(ms[0].group)) for ms in self.groups]
         self.splits = np.array(self.split, np.bool_)
-        per_line = [
-            (rows[m.index], m.qty, m.weight_g, m.unit_value, m.index) for ms in self.groups for m in ms
+        flat = [
+            value
+            for ms in self.groups
+            for m in ms
+            for value in (rows[m.index], m.qty, m.weight_g, m.unit_value, m.index)
         ]
-        self.per_line = np.array(per_line, np.int64).reshape(len(per_line), 5)
-        self.first = np.array([0, *accumulate(len(ms) for ms in self.groups)], np.int64)
+        self.per_line = np.array(flat, np.int64).reshape(len(lines), 5)
+        self.first = np.array([0, *accumulate(map(len, self.groups))], np.int64)
 
     def bundles(self, packed: np.ndarray) -> tuple[list[Bundle], OptionsTable]:
         """The bundles and their options table from `bundle_options`' result."""
