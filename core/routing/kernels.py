@@ -42,7 +42,9 @@ class Screening(NamedTuple):
     said_line: list[int]  # per distinct failing (line, state) of the why-not groups: the line
     said_state: list[int]  # and the state
     said_at: list[int]  # the groups' failing lines end to end, as indexes into those
-    group_ends: list[int]  # where each group's end in `said_at`; the groups are the last rows
+    group_starts: list[int]  # where each group's lines start in `said_at`; the groups are the last rows
+    group_ends: list[int]  # and end
+    failing: list[int]  # the groups failing every line
     keep: np.ndarray  # positions of the locations giving some line
     usable: np.ndarray  # [line, kept]: units each may give
     per_kept: np.ndarray  # [KEPT_ROWS, kept]: the columns `Eligible` is made of, below
@@ -61,8 +63,8 @@ LINE_FIGURES = 5
 # `screen_order` returns its integer arrays end to end in one, after a header of their sizes:
 # numba hands each array it returns to Python through a Python call of its own (thousands of
 # instructions each). The values Python reads one by one come first, so one `tolist` gives them.
-_HEAD = 10  # where the arrays start, then the sizes: considered, kinds, own, near, lines, said,
-# said_at, groups, kept
+_HEAD = 11  # where the arrays start, then the sizes: considered, kinds, own, near, lines, said,
+# said_at, groups, failing, kept
 
 
 def unpack_screening(ints: np.ndarray, floats: np.ndarray) -> Screening:
@@ -72,7 +74,7 @@ def unpack_screening(ints: np.ndarray, floats: np.ndarray) -> Screening:
     `itertools` cost a third more.
     """
     head = ints[: ints[0]].tolist()
-    b, count, kinds, own, near, lines, said, said_at, groups, kept = head[:_HEAD]
+    b, count, kinds, own, near, lines, said, said_at, groups, failing, kept = head[:_HEAD]
     entry, items = head[_HEAD : _HEAD + count], head[_HEAD + count : _HEAD + 2 * count]
     a = _HEAD + 2 * count
     kind = head[a : a + kinds]
@@ -85,7 +87,10 @@ def unpack_screening(ints: np.ndarray, floats: np.ndarray) -> Screening:
     a += lines
     said_line, said_state = head[a : a + said], head[a + said : a + 2 * said]
     a += 2 * said
-    said_as, ends = head[a : a + said_at], head[a + said_at : a + said_at + groups]
+    said_as = head[a : a + said_at]
+    a += said_at
+    starts, ends = head[a : a + groups], head[a + groups : a + 2 * groups]
+    failed = head[a + 2 * groups : a + 2 * groups + failing]
     at, keep = ints[b : b + count], ints[b + count : b + count + kept]
     b += count + kept
     usable = ints[b : b + lines * kept].reshape(lines, kept)
@@ -93,7 +98,7 @@ def unpack_screening(ints: np.ndarray, floats: np.ndarray) -> Screening:
     km = floats[:count]
     return Screening(
         at, km, tenths_of(floats[count : 2 * count], near_tie, km), entry, items, kind, own_at, own_filter,
-        low, said_line, said_state, said_as, ends, keep, usable, per_kept, floats[2 * count :],
+        low, said_line, said_state, said_as, starts, ends, failed, keep, usable, per_kept, floats[2 * count :],
     )  # fmt: skip
 
 
@@ -184,7 +189,7 @@ def screen_order(
     state, low, passed_items, firsts, missing, alike_as, keep, usable, per_kept = screen_lines(
         at[passing], km[passing], stock, loc_type, per_line, fence_first
     )
-    said_line, said_state, said_at, ends = said_by_group(state[:, firsts])
+    said_line, said_state, said_at, starts, ends, failing = said_by_group(state[:, firsts])
     entry[passing[missing]] = len(kinds) + len(own_at) + alike_as
     items = np.zeros(len(at), np.int64)
     items[passing] = passed_items
@@ -197,19 +202,19 @@ def screen_order(
         gathered[3, j] = labour[loc_type[i]]
     listed = (
         _HEAD + 2 * count + len(kinds) + 2 * len(own_at) + len(near) + lines + 2 * len(said_line)
-        + len(said_at) + len(ends)
+        + len(said_at) + 2 * len(ends) + len(failing)
     )  # fmt: skip
     sizes = np.array(
         [
             listed, count, len(kinds), len(own_at), len(near), lines, len(said_line), len(said_at),
-            len(ends), len(keep),
+            len(ends), len(failing), len(keep),
         ],
         np.int64,
     )  # fmt: skip
     ints = np.concatenate(
         (
             sizes, entry, items, kinds, own_at, failed[own_at], near, low, said_line, said_state,
-            said_at, ends, at, kept, usable.ravel(), per_kept.ravel(), gathered.ravel(),
+            said_at, starts, ends, failing, at, kept, usable.ravel(), per_kept.ravel(), gathered.ravel(),
         )
     )  # fmt: skip
     return ints, np.concatenate((km, km_tenths, km[kept]))
@@ -339,21 +344,27 @@ def screen_lines(
 
 
 @njit(cache=True, nogil=True)
-def said_by_group(states: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def said_by_group(
+    states: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The why-not groups' failing lines as (line, state) pairs said once each.
 
     `states` is [line, group]: each group's line states (0: the line is given). Returns the
-    distinct failing (line, state) pairs in the order met, as their lines and states, then every
-    group's failing lines in line order, end to end, as indexes into those pairs, and where each
-    group's end there. An order has a dozen groups but fewer distinct pairs, each a sentence.
+    distinct failing (line, state) pairs in the order met, as their lines and states; every
+    group's failing lines in line order, end to end, as indexes into those pairs, with where each
+    group's start and end there; and the groups failing every line. An order has a dozen groups
+    but fewer distinct pairs, each a sentence.
     """
     lines, groups = states.shape
     said_line = np.empty(lines * groups, np.int64)
     said_state = np.empty(lines * groups, np.int64)
     said_at = np.empty(lines * groups, np.int64)
+    starts = np.empty(groups, np.int64)
     ends = np.empty(groups, np.int64)
-    said, met = 0, 0
+    failing = np.empty(groups, np.int64)
+    said, met, every = 0, 0, 0
     for g in range(groups):
+        starts[g] = met
         for m in range(lines):
             s = states[m, g]
             if not s:
@@ -369,7 +380,10 @@ def said_by_group(states: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
             said_at[met] = found
             met += 1
         ends[g] = met
-    return said_line[:said], said_state[:said], said_at[:met], ends
+        if met - starts[g] == lines:
+            failing[every] = g
+            every += 1
+    return said_line[:said], said_state[:said], said_at[:met], starts, ends, failing[:every]
 
 
 @njit(cache=True, nogil=True)

@@ -13,8 +13,9 @@ for the order's lanes rather than working out its own.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import repeat
 from math import radians
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -24,6 +25,7 @@ from core.routing.candidates import _NOTHING, Eligible, Line, OrderContext, Scre
 from core.routing.columns import LocationColumns, pick
 from core.routing.compiled import TYPES, CompiledFence, CompiledRules
 from core.routing.kernels import FENCE, LINE_FIGURES, Screening, screen_order, unpack_screening
+from core.routing.sentences import filled
 from core.routing.snapshot import NetworkSnapshot
 
 DIAMETER_KM = 2 * EARTH_RADIUS_KM
@@ -183,23 +185,24 @@ def _why_not(found: Screening, prepared: list[_Prepared]) -> list[Entry]:
     """Per group of passing locations missing some lines alike, why per SKU; a group giving none is
     excluded by its first failure.
 
-    Each distinct failing (line, state) is said once (`kernels.said_by_group`); a group's entry
-    gathers its lines' sentences.
+    Each distinct failing (line, state) is said once (`kernels.said_by_group`), and each group's
+    entry gathers its lines' sentences, made in C loops: an order has a dozen groups, and a step
+    of Python per group was as much as the rest of screening's Python.
     """
     said = [
         prepared[m].say(state, found.low[m])
         for m, state in zip(found.said_line, found.said_state, strict=True)
     ]
-    named = [(prepared[m].line.sku, s.sentence) for m, s in zip(found.said_line, said, strict=True)]
-    every, at, start, out = len(prepared), found.said_at, 0, []
-    for end in found.group_ends:
-        unavailable = dict([named[j] for j in at[start:end]])
-        if end - start < every:
-            out.append((None, _NOTHING, "", unavailable))
-        else:
-            first = said[at[start]]
-            out.append((first.key, first.values, "; ".join(unavailable.values()), unavailable))
-        start = end
+    named = [
+        (prepared[m].line.sku, sentence) for m, (_, _, sentence) in zip(found.said_line, said, strict=True)
+    ]
+    lines = list(map(named.__getitem__, found.said_at))
+    unavailable = list(map(dict, map(lines.__getitem__, map(slice, found.group_starts, found.group_ends))))
+    out: list[Entry] = list(zip(repeat(None), repeat(_NOTHING), repeat(""), unavailable))
+    for g in found.failing:
+        key, values, _ = said[found.said_at[found.group_starts[g]]]
+        lacking = unavailable[g]
+        out[g] = (key, values, "; ".join(lacking.values()), lacking)
     return out
 
 
@@ -254,11 +257,12 @@ class _Prepared:
         self.figures = (line.qty, self.needed, self.top, len(fences), line.weight_g, *safety.tolist())
 
     def say(self, state: int, low: int) -> Said:
-        """The line's failure in a line state (`screen_lines`' coding, `low` the line's least ATP)."""
+        """The line's failure in a line state (`screen_lines`' coding, `low` the line's least ATP):
+        the filter, the values that failed and the sentence."""
         fences, line, reasons = len(self.fences), self.line, self.rules.reasons
         if state <= fences:
             values: dict[str, Any] = {"fence": self.fences[state - 1].name}
-            return Said("fence", values, f"{line.sku}: " + reasons["fence"].format_map(values))
+            return "fence", values, f"{line.sku}: " + filled(reasons["fence"], values)
         atp, safety = divmod(state - fences - 1, self.top)
         atp += low
         values = {
@@ -268,15 +272,10 @@ class _Prepared:
             "usable": max(min(atp - safety, line.qty), 0),
             "needed": self.needed,
         }
-        return Said("stock", values, reasons["stock"].format_map(values))
+        return "stock", values, filled(reasons["stock"], values)
 
 
-class Said(NamedTuple):
-    """One line's failure: the filter, the values that failed and the sentence."""
-
-    key: str
-    values: dict[str, Any]
-    sentence: str
+Said = tuple[str, dict[str, Any], str]  # a line's failure (`_Prepared.say`)
 
 
 def _eligible(

@@ -83,9 +83,11 @@ def test_location_entries_number_kinds_as_sorted_distinct_values_then_own_values
 
 def test_said_by_group_says_each_failing_line_state_once() -> None:
     states = np.array([[0, 5, 5, 7], [3, 0, 3, 3]], np.int64)  # [line, group]
-    said_line, said_state, said_at, ends = kernels.said_by_group(states)
+    said_line, said_state, said_at, starts, ends, failing = kernels.said_by_group(states)
     assert list(zip(said_line.tolist(), said_state.tolist(), strict=True)) == [(1, 3), (0, 5), (0, 7)]
-    assert said_at.tolist() == [0, 1, 1, 0, 2, 0] and ends.tolist() == [1, 2, 4, 6]
+    assert said_at.tolist() == [0, 1, 1, 0, 2, 0]
+    assert starts.tolist() == [0, 1, 2, 4] and ends.tolist() == [1, 2, 4, 6]
+    assert failing.tolist() == [2, 3]  # the groups failing both lines
 
 
 @settings(deadline=None)
