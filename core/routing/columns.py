@@ -46,19 +46,30 @@ class LocationColumns:
         self.names = _objects([loc.name for loc in locs])
         self.types = _objects([str(loc.type) for loc in locs])
         lat = [radians(loc.latitude) for loc in locs]
-        self.lat = np.array(lat, float)  # radians
-        self.cos_lat = np.array([cos(x) for x in lat], float)
-        self.lon = np.array([loc.longitude for loc in locs], float)  # degrees, as the formula takes it
-        self.enabled = np.array([loc.enabled for loc in locs], bool)
-        self.ships = np.array([loc.ships for loc in locs], bool)
-        self.pickup = np.array([loc.pickup for loc in locs], bool)
-        self.type = np.array([TYPES.index(loc.type) for loc in locs], np.intp)  # index into TYPES
-        self.capacity = np.array([loc.daily_capacity for loc in locs], np.int64)
-        self.used = np.array([loc.used_capacity_today for loc in locs], np.int64)
-        self.rank = np.array([max(loc.priority, 0) for loc in locs], np.int64)  # priority, 0 at least
+        # What screening reads of each location, as two arrays (each array handed to the compiled
+        # call costs its own conversion), and each row by name.
+        # Latitude in radians and its cosine, longitude in degrees (as the formula takes it).
+        self.place = np.array([lat, [cos(x) for x in lat], [loc.longitude for loc in locs]], float)
+        self.lat, self.cos_lat, self.lon = self.place
         self._origins: dict[tuple[str, str], int] = {}
         self.origin_zones: tuple[str, ...] = ()  # the time zone of each origin number
-        self.origin = np.array([self._origin_of(loc) for loc in locs], np.int64)
+        self.figures = np.array(
+            [
+                [loc.enabled for loc in locs],
+                [loc.ships for loc in locs],
+                [loc.pickup for loc in locs],
+                [TYPES.index(loc.type) for loc in locs],  # index into TYPES
+                [loc.daily_capacity for loc in locs],
+                [loc.used_capacity_today for loc in locs],
+                [max(loc.priority, 0) for loc in locs],  # priority, 0 at least
+                [self._origin_of(loc) for loc in locs],
+            ],
+            np.int64,
+        )
+        # in the order `kernels.screen_order` reads them
+        self.enabled, self.ships, self.pickup, self.type, self.capacity, self.used, self.rank, self.origin = (
+            self.figures
+        )
         self._fences: dict[CompiledFence, np.ndarray] = {}
 
     def _set(self, i: int, loc: LocationSnapshot) -> None:
@@ -142,13 +153,15 @@ def pick(values: Sequence[T] | np.ndarray, at: np.ndarray | list[int]) -> list[T
 
 
 class StockRows:
-    """Per SKU, over location indices: whether a location has a stock row, and its ATP (0 if none)."""
+    """Per SKU, over location indices: whether a location has a stock row (0/1), and its ATP (0 if
+    none), as rows of one [1, 2, location] array: an order of one line hands it to screening as
+    it is, and one of more lines stacks them."""
 
     def __init__(self, columns: LocationColumns) -> None:
         self.columns = columns
-        self.rows: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.rows: dict[str, np.ndarray] = {}
 
-    def row(self, sku: str, held: Mapping[str, StockLevel]) -> tuple[np.ndarray, np.ndarray]:
+    def row(self, sku: str, held: Mapping[str, StockLevel]) -> np.ndarray:
         found = self.rows.get(sku)
         if found is None:
             if len(self.rows) >= MAX_STOCK_ROWS:
@@ -156,10 +169,9 @@ class StockRows:
             n, get = len(self.columns.codes), self.columns.index.get
             at = np.fromiter(map(get, held, repeat(n)), np.intp, len(held))
             levels = np.fromiter(map(_ATP, held.values()), np.int64, len(held))
-            where = np.zeros(n + 1, bool)  # index n collects locations storage no longer knows
-            atp = np.zeros(n + 1, np.int64)
-            where[at], atp[at] = True, levels
-            found = self.rows[sku] = (where[:n], atp[:n])
+            rows = np.zeros((2, n + 1), np.int64)  # index n collects locations storage no longer knows
+            rows[0, at], rows[1, at] = 1, levels
+            found = self.rows[sku] = rows[:, :n].reshape(1, 2, n).copy()  # contiguous, as numba takes it
         return found
 
     def update(self, sku: str, code: str, level: StockLevel | None) -> None:
@@ -167,4 +179,4 @@ class StockRows:
         found = self.rows.get(sku)
         i = self.columns.index.get(code)
         if found is not None and i is not None:
-            found[0][i], found[1][i] = level is not None, level.atp if level is not None else 0
+            found[0, :, i] = (1, level.atp) if level is not None else (0, 0)

@@ -28,21 +28,23 @@ _HALF_MARGIN = 1e-6  # far wider than the error of x * 10 for any distance on Ea
 
 class Screening(NamedTuple):
     """`screen_order`'s result (`unpack_screening`), per considered location (in code order) unless
-    said otherwise."""
+    said otherwise: lists where Python reads every value, arrays where numpy or `Eligible` does."""
 
     at: np.ndarray  # network indices
     km: np.ndarray  # distances
-    km_tenths: np.ndarray  # the distances rounded to tenths (`tenths`)
-    near: np.ndarray  # positions of those next to a tie, left to `round`
-    failed: np.ndarray  # 0, or the first location filter failed
-    kinds: np.ndarray  # the distinct kinds of explanation entry, ascending (`location_entries`)
-    kind_at: np.ndarray  # each location's index in `kinds`
-    owned: np.ndarray  # positions of those whose exclusion carries their own values
-    items: np.ndarray  # lines supplied in full (0 unless it passed)
-    first_states: np.ndarray  # [line, group]: the line states of each alike group's first location
-    low: np.ndarray  # per line: `screen_lines`' least ATP
-    missing: np.ndarray  # positions of the passing locations missing some line
-    alike_as: np.ndarray  # per one of those: its group
+    tenths: list[float]  # the distances rounded to tenths, as `round` would
+    entry: list[int]  # the row of its explanation entry (`location_entries`, then the why-not groups)
+    items: list[int]  # lines supplied in full (0 unless it passed)
+    kinds: list[int]  # the distinct kinds of shared entry, ascending: the entries' first rows
+    own_at: list[int]  # per entry of a location's own values (the next rows): the location's position
+    own_filter: list[int]  # and the filter that excluded it
+    low: list[int]  # per line: `screen_lines`' least ATP
+    said_line: list[int]  # per distinct failing (line, state) of the why-not groups: the line
+    said_state: list[int]  # and the state
+    said_at: list[int]  # the groups' failing lines end to end, as indexes into those
+    group_starts: list[int]  # where each group's lines start in `said_at`; the groups are the last rows
+    group_ends: list[int]  # and end
+    failing: list[int]  # the groups failing every line
     keep: np.ndarray  # positions of the locations giving some line
     usable: np.ndarray  # [line, kept]: units each may give
     per_kept: np.ndarray  # [KEPT_ROWS, kept]: the columns `Eligible` is made of, below
@@ -53,94 +55,100 @@ class Screening(NamedTuple):
 # index, origin group, priority rank (>= 0) and labour ticks per unit, the columns `Eligible` is
 # made of (gathered in the compiled call rather than by a numpy step each).
 KEPT_ROWS = 7
+# Columns of `screen_order`'s per-line figures before the safety stock per location type:
+# quantity, units a location must give to take part, the radix of stock states (above any safety
+# stock), category fences, unit weight in grams.
+LINE_FIGURES = 5
 
 # `screen_order` returns its integer arrays end to end in one, after a header of their sizes:
 # numba hands each array it returns to Python through a Python call of its own (thousands of
-# instructions each), and an order's screening makes fourteen.
-_SIZES = 8  # considered, kinds, owned, near, lines, groups, missing, kept
+# instructions each). The values Python reads one by one come first, so one `tolist` gives them.
+_HEAD = 11  # where the arrays start, then the sizes: considered, kinds, own, near, lines, said,
+# said_at, groups, failing, kept
 
 
 def unpack_screening(ints: np.ndarray, floats: np.ndarray) -> Screening:
-    """`screen_order`'s two arrays as the `Screening` they hold (views: nothing is copied).
+    """`screen_order`'s two arrays as the `Screening` they hold (lists, and views of the arrays).
 
     Sliced one after another in plain steps: every order unpacks one, and bounds made with
     `itertools` cost a third more.
     """
-    count, kinds, owned, near, lines, groups, missing, kept = ints[:_SIZES].tolist()
-    a = _SIZES
-    at, failed = ints[a : a + count], ints[a + count : a + 2 * count]
-    kind_at, items = ints[a + 2 * count : a + 3 * count], ints[a + 3 * count : a + 4 * count]
-    a += 4 * count
-    kind = ints[a : a + kinds]
+    head = ints[: ints[0]].tolist()
+    b, count, kinds, own, near, lines, said, said_at, groups, failing, kept = head[:_HEAD]
+    entry, items = head[_HEAD : _HEAD + count], head[_HEAD + count : _HEAD + 2 * count]
+    a = _HEAD + 2 * count
+    kind = head[a : a + kinds]
     a += kinds
-    own = ints[a : a + owned]
-    a += owned
-    near_tie = ints[a : a + near]
+    own_at, own_filter = head[a : a + own], head[a + own : a + 2 * own]
+    a += 2 * own
+    near_tie = head[a : a + near]
     a += near
-    low = ints[a : a + lines]
+    low = head[a : a + lines]
     a += lines
-    states = ints[a : a + lines * groups].reshape(lines, groups)
-    a += lines * groups
-    missed, alike_as = ints[a : a + missing], ints[a + missing : a + 2 * missing]
-    a += 2 * missing
-    keep = ints[a : a + kept]
-    a += kept
-    usable = ints[a : a + lines * kept].reshape(lines, kept)
-    per_kept = ints[a + lines * kept :].reshape(KEPT_ROWS, kept)
+    said_line, said_state = head[a : a + said], head[a + said : a + 2 * said]
+    a += 2 * said
+    said_as = head[a : a + said_at]
+    a += said_at
+    starts, ends = head[a : a + groups], head[a + groups : a + 2 * groups]
+    failed = head[a + 2 * groups : a + 2 * groups + failing]
+    at, keep = ints[b : b + count], ints[b + count : b + count + kept]
+    b += count + kept
+    usable = ints[b : b + lines * kept].reshape(lines, kept)
+    per_kept = ints[b + lines * kept :].reshape(KEPT_ROWS, kept)
+    km = floats[:count]
     return Screening(
-        at, floats[:count], floats[count : 2 * count], near_tie, failed, kind, kind_at, own, items,
-        states, low, missed, alike_as, keep, usable, per_kept, floats[2 * count :],
+        at, km, tenths_of(floats[count : 2 * count], near_tie, km), entry, items, kind, own_at, own_filter,
+        low, said_line, said_state, said_as, starts, ends, failed, keep, usable, per_kept, floats[2 * count :],
     )  # fmt: skip
+
+
+def tenths_of(found: np.ndarray, near: list[int], values: np.ndarray) -> list[float]:
+    """`[round(x, 1) for x in values.tolist()]` from `tenths`' two arrays, equal to the last bit."""
+    out = found.tolist()
+    for k in near:
+        out[k] = round(float(values[k]), 1)
+    return out
 
 
 @njit(cache=True, nogil=True)
 def screen_order(
-    held: np.ndarray,  # [line, location]: has a stock row
+    stock: np.ndarray,  # [line, 2, location]: has a stock row (0/1), and ATP (0 where none)
     store: int,  # the pickup store's index, -1 for ship orders
-    lat: np.ndarray,  # radians
-    cos_lat: np.ndarray,
-    lon: np.ndarray,  # degrees
+    place: np.ndarray,  # [3, location]: latitude (radians), its cosine, longitude (degrees)
+    figures: np.ndarray,  # [8, location]: `LocationColumns.figures`
     dest_lat: float,  # radians
     dest_lon: float,  # degrees
     diameter_km: float,
     excluded: np.ndarray,  # per location, or empty when nothing is excluded
     skip_disabled: bool,
-    enabled: np.ndarray,
-    pickup: np.ndarray,
     transfer_to_pickup: bool,
-    allowed: np.ndarray,  # per location type
-    loc_type: np.ndarray,
-    ships: np.ndarray,
     require_capacity: bool,
-    capacity: np.ndarray,
-    used: np.ndarray,
+    allowed: np.ndarray,  # per location type
     max_km: float,  # inf: no limit
     fences: np.ndarray,  # [fence, location]: excluded by whole-location fence j
-    atp: np.ndarray,  # [line, location]: ATP, 0 where no stock row
-    safety: np.ndarray,  # [line, location type]: brokering safety stock
-    per_line: np.ndarray,  # [line]: `screen_lines`' figures
+    per_line: np.ndarray,  # [line]: `LINE_FIGURES`, then the brokering safety stock per location type
     fence_first: np.ndarray,  # [line, location]: 1 + the first category fence excluding it, 0 none
-    types: int,  # how many location types there are
-    own: np.ndarray,  # per filter code (fences clipped to FENCE): its exclusions carry own values
-    origin: np.ndarray,  # per location: its origin group (`LocationColumns.origin`)
-    rank: np.ndarray,  # per location: its priority, 0 at least
     labour: np.ndarray,  # per location type: ticks per unit picked
 ) -> tuple[np.ndarray, np.ndarray]:
     """A whole order's screening in one call: the considered locations (those holding any line, and
     the pickup store), their distances and the location filters; then `location_entries`,
-    `screen_lines` over the locations passing every location filter, and `tenths` of the distances.
+    `screen_lines` over the locations passing every location filter, `said_by_group` of its
+    why-not groups, and `tenths` of the distances.
 
     One call, with none of the arrays between the steps made in Python: each call and each step
     between costs microseconds, and every order screens.
 
-    Returns the `Screening`'s integer arrays and its distances, packed (`unpack_screening`).
+    Returns the `Screening`'s integers and its distances, packed (`unpack_screening`).
     """
+    lat, cos_lat, lon = place[0], place[1], place[2]
+    enabled, ships, pickup, loc_type = figures[0], figures[1], figures[2], figures[3]
+    capacity, used, rank, origin = figures[4], figures[5], figures[6], figures[7]
     # The location filters, in the documented order: the first that removes each location.
-    lines, n = held.shape
+    lines, n = stock.shape[0], stock.shape[2]
     considered = np.zeros(n, np.bool_)
     for m in range(lines):
         for i in range(n):
-            if held[m, i]:
+            if stock[m, 0, i]:
                 considered[i] = True
     if store >= 0:
         considered[store] = True
@@ -177,10 +185,12 @@ def screen_order(
                 if fences[j, i]:
                     failed[c] = FENCE + j
                     break
-    kinds, kind_at, passing, owned = location_entries(at, failed, loc_type, types, own)
+    kinds, entry, passing, own_at = location_entries(at, failed, loc_type, len(allowed), used, capacity)
     state, low, passed_items, firsts, missing, alike_as, keep, usable, per_kept = screen_lines(
-        at[passing], km[passing], atp, safety, loc_type, per_line, fence_first
+        at[passing], km[passing], stock, loc_type, per_line, fence_first
     )
+    said_line, said_state, said_at, starts, ends, failing = said_by_group(state[:, firsts])
+    entry[passing[missing]] = len(kinds) + len(own_at) + alike_as
     items = np.zeros(len(at), np.int64)
     items[passing] = passed_items
     km_tenths, near = tenths(km)
@@ -190,13 +200,21 @@ def screen_order(
         i = at[kept[j]]
         gathered[0, j], gathered[1, j], gathered[2, j] = i, origin[i], rank[i]
         gathered[3, j] = labour[loc_type[i]]
+    listed = (
+        _HEAD + 2 * count + len(kinds) + 2 * len(own_at) + len(near) + lines + 2 * len(said_line)
+        + len(said_at) + 2 * len(ends) + len(failing)
+    )  # fmt: skip
     sizes = np.array(
-        [count, len(kinds), len(owned), len(near), lines, len(firsts), len(missing), len(keep)], np.int64
-    )
+        [
+            listed, count, len(kinds), len(own_at), len(near), lines, len(said_line), len(said_at),
+            len(ends), len(failing), len(keep),
+        ],
+        np.int64,
+    )  # fmt: skip
     ints = np.concatenate(
         (
-            sizes, at, failed, kind_at, items, kinds, owned, near, low, state[:, firsts].ravel(),
-            passing[missing], alike_as, kept, usable.ravel(), per_kept.ravel(), gathered.ravel(),
+            sizes, entry, items, kinds, own_at, failed[own_at], near, low, said_line, said_state,
+            said_at, starts, ends, failing, at, kept, usable.ravel(), per_kept.ravel(), gathered.ravel(),
         )
     )  # fmt: skip
     return ints, np.concatenate((km, km_tenths, km[kept]))
@@ -208,12 +226,18 @@ def location_entries(
     failed: np.ndarray,  # per considered location: 0 or the first location filter failed
     loc_type: np.ndarray,  # per network location
     types: int,  # how many location types there are
-    own: np.ndarray,  # per filter code (fences clipped to FENCE): its exclusions carry own values
+    used: np.ndarray,  # per network location: capacity used today
+    capacity: np.ndarray,  # per network location: daily capacity
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(distinct kinds, ascending; each location's index in them; passing locations; own-valued ones).
+    """(distinct kinds, ascending; each location's entry; passing locations; per entry of a
+    location's own values, the location).
 
     A location's kind is 0 when it passed, else `failed * types + its type`: locations of one
-    kind share one explanation entry (the filter's values depend at most on the type).
+    kind share one explanation entry (the filter's values depend at most on the type), and the
+    kinds are the first entries. Exclusions carrying a location's own values (re-routing, capacity
+    and distance: `core.routing.screening._OWN_KEYS`) have entries after those: first one per (used, capacity) pair of the locations at capacity (as a
+    day fills up, an order meets dozens of full stores, most with the same figures), then one per
+    other such location, in the order met.
     """
     count = len(at)
     kinds = np.zeros(count, np.int64)
@@ -227,22 +251,36 @@ def location_entries(
     for d in range(len(found)):
         index[found[d]] = d
     entry = np.empty(count, np.int64)
-    owned = np.zeros(count, np.bool_)
     for c in range(count):
         entry[c] = index[kinds[c]]
-        owned[c] = own[min(failed[c], FENCE)]
-    return found, entry, np.flatnonzero(failed == 0), np.flatnonzero(owned)
+    own_at = np.empty(count, np.int64)
+    rows = 0
+    for c in range(count):
+        if failed[c] == CAPACITY:
+            i, row = at[c], -1
+            for r in range(rows):
+                j = at[own_at[r]]
+                if used[j] == used[i] and capacity[j] == capacity[i]:
+                    row = r
+                    break
+            if row < 0:
+                own_at[rows], row = c, rows
+                rows += 1
+            entry[c] = len(found) + row
+    for c in range(count):
+        if failed[c] == EXCLUDED or failed[c] == DISTANCE:
+            own_at[rows], entry[c] = c, len(found) + rows
+            rows += 1
+    return found, entry, np.flatnonzero(failed == 0), own_at[:rows]
 
 
 @njit(cache=True, nogil=True)
 def screen_lines(
     at: np.ndarray,  # network indices of the locations that passed every location filter
     km: np.ndarray,  # their distances
-    atp: np.ndarray,  # [line, location]: ATP, 0 where no stock row
-    safety: np.ndarray,  # [line, location type]: brokering safety stock
+    stock: np.ndarray,  # [line, 2, location]: has a stock row (0/1), and ATP (0 where none)
     loc_type: np.ndarray,
-    per_line: np.ndarray,  # [line]: quantity, units a location must give to take part, the radix of
-    # stock states (above any safety stock), category fences, unit weight in grams
+    per_line: np.ndarray,  # [line]: `LINE_FIGURES`, then the brokering safety stock per location type
     fence_first: np.ndarray,  # [line, location]: 1 + the first category fence excluding it, 0 none
 ) -> tuple[
     np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray
@@ -268,7 +306,7 @@ def screen_lines(
         lowest = 0
         for k in range(count):
             i = at[k]
-            usable = min(atp[m, i] - safety[m, loc_type[i]], qty[m])
+            usable = min(stock[m, 1, i] - per_line[m, LINE_FIGURES + loc_type[i]], qty[m])
             if fence_first[m, i]:
                 state[m, k] = fence_first[m, i]
             elif usable >= needed[m]:
@@ -277,13 +315,13 @@ def screen_lines(
                     items[k] += 1
             else:
                 state[m, k] = -1  # short of stock: coded once the lowest ATP is known
-                lowest = min(lowest, atp[m, i])
+                lowest = min(lowest, stock[m, 1, i])
         low[m] = lowest
         for k in range(count):
             if state[m, k] == -1:
                 i = at[k]
-                short = atp[m, i] - lowest
-                state[m, k] = fence_count[m] + 1 + short * top[m] + safety[m, loc_type[i]]
+                short = stock[m, 1, i] - lowest
+                state[m, k] = fence_count[m] + 1 + short * top[m] + per_line[m, LINE_FIGURES + loc_type[i]]
     lacking = np.zeros(count, np.bool_)
     able = np.zeros(count, np.bool_) if lines else np.ones(count, np.bool_)
     for k in range(count):
@@ -303,6 +341,49 @@ def screen_lines(
             per_kept[1, j] += usable[m, j]
         per_kept[2, j] = np.rint(km[keep[j]] * 10)
     return state, low, items, missing[firsts], missing, alike_as, keep, usable, per_kept
+
+
+@njit(cache=True, nogil=True)
+def said_by_group(
+    states: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The why-not groups' failing lines as (line, state) pairs said once each.
+
+    `states` is [line, group]: each group's line states (0: the line is given). Returns the
+    distinct failing (line, state) pairs in the order met, as their lines and states; every
+    group's failing lines in line order, end to end, as indexes into those pairs, with where each
+    group's start and end there; and the groups failing every line. An order has a dozen groups
+    but fewer distinct pairs, each a sentence.
+    """
+    lines, groups = states.shape
+    said_line = np.empty(lines * groups, np.int64)
+    said_state = np.empty(lines * groups, np.int64)
+    said_at = np.empty(lines * groups, np.int64)
+    starts = np.empty(groups, np.int64)
+    ends = np.empty(groups, np.int64)
+    failing = np.empty(groups, np.int64)
+    said, met, every = 0, 0, 0
+    for g in range(groups):
+        starts[g] = met
+        for m in range(lines):
+            s = states[m, g]
+            if not s:
+                continue
+            found = -1
+            for p in range(said):
+                if said_state[p] == s and said_line[p] == m:
+                    found = p
+                    break
+            if found < 0:
+                said_line[said], said_state[said], found = m, s, said
+                said += 1
+            said_at[met] = found
+            met += 1
+        ends[g] = met
+        if met - starts[g] == lines:
+            failing[every] = g
+            every += 1
+    return said_line[:said], said_state[:said], said_at[:met], starts, ends, failing[:every]
 
 
 @njit(cache=True, nogil=True)
@@ -582,7 +663,7 @@ def loaded() -> bool:
 
 
 _KERNELS = (screen_order, solo_entries, quoted_ticks)
-_INNER = (alike, location_entries, screen_lines, tenths, twin_waits)  # called by the others
+_INNER = (alike, location_entries, said_by_group, screen_lines, tenths, twin_waits)  # called by the others
 # Called by the steps that stay in Python (lines that may split units, quoters without lanes), and
 # loaded when those first run; `twin_waits` by them too.
 _PYTHON_STEPS = (single_sums, single_leaders, lightest_pieces)

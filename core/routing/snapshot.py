@@ -175,8 +175,9 @@ class NetworkSnapshot:
             self._stock_rows = StockRows(cols)
         return cols
 
-    def stock_row(self, sku: str) -> tuple[np.ndarray, np.ndarray]:
-        """Over `columns()` indices: which locations have a stock row for the SKU, and their ATP."""
+    def stock_row(self, sku: str) -> np.ndarray:
+        """Over `columns()` indices: which locations have a stock row for the SKU, and their ATP
+        (`StockRows`)."""
         rows = self._stock_rows
         if rows is None:
             self.columns()

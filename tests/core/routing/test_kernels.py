@@ -13,7 +13,7 @@ from numba.core.registry import CPUDispatcher
 
 from core.routing import kernels
 from core.routing.kernels import alike
-from core.routing.screening import _LOCATION_FILTERS, _tenths
+from core.routing.screening import _LOCATION_FILTERS
 
 TIES = [0.05, 0.15, 0.25, 1.05, 2.675, 12.35, 123.45, 1.0000005, 4999.95, 0.0]
 
@@ -21,7 +21,8 @@ TIES = [0.05, 0.15, 0.25, 1.05, 2.675, 12.35, 123.45, 1.0000005, 4999.95, 0.0]
 @settings(deadline=None)  # the first call may compile the kernel
 @given(st.lists(st.floats(min_value=0, max_value=20_100, allow_nan=False), max_size=50))
 def test_tenths_equal_round_to_the_last_bit(values: list[float]) -> None:
-    got = _tenths(*kernels.tenths(np.array(values + TIES, float)), np.array(values + TIES, float))
+    found, near = kernels.tenths(np.array(values + TIES, float))
+    got = kernels.tenths_of(found, near.tolist(), np.array(values + TIES, float))
     assert got == [round(x, 1) for x in values + TIES]
     assert all(type(x) is float for x in got)
 
@@ -58,21 +59,35 @@ def test_the_kernel_codes_location_filters_in_the_documented_order() -> None:
 
 @settings(deadline=None)
 @given(
-    st.lists(st.tuples(st.integers(0, kernels.FENCE + 2), st.integers(0, 3)), max_size=40),
-    st.lists(st.booleans(), min_size=kernels.FENCE + 1, max_size=kernels.FENCE + 1),
+    st.lists(st.tuples(st.integers(0, kernels.FENCE + 2), st.integers(0, 3), st.integers(0, 2)), max_size=40)
 )
-def test_location_entries_number_kinds_as_sorted_distinct_values(
-    rows: list[tuple[int, int]], own: list[bool]
+def test_location_entries_number_kinds_as_sorted_distinct_values_then_own_values(
+    rows: list[tuple[int, int, int]],
 ) -> None:
-    failed = np.array([f for f, _ in rows], np.int64)
-    loc_type = np.array([t for _, t in rows], np.intp)
+    failed = np.array([f for f, _, _ in rows], np.int64)
+    loc_type = np.array([t for _, t, _ in rows], np.int64)
+    used = np.array([u for _, _, u in rows], np.int64)
     at = np.arange(len(rows))
-    found, entry, passing, owned = kernels.location_entries(at, failed, loc_type, 4, np.array(own, bool))
-    kinds = [f * 4 + t if f else 0 for f, t in rows]
+    found, entry, passing, own_at = kernels.location_entries(at, failed, loc_type, 4, used, used + 1)
+    kinds = [f * 4 + t if f else 0 for f, t, _ in rows]
     assert found.tolist() == sorted(set(kinds))
-    assert [found.tolist()[e] for e in entry.tolist()] == kinds
-    assert passing.tolist() == [c for c, (f, _) in enumerate(rows) if f == 0]
-    assert owned.tolist() == [c for c, (f, _) in enumerate(rows) if own[min(f, kernels.FENCE)]]
+    full = [c for c, (f, _, _) in enumerate(rows) if f == kernels.CAPACITY]
+    pairs = list(dict.fromkeys(rows[c][2] for c in full))  # one entry per (used, capacity) met
+    others = [c for c, (f, _, _) in enumerate(rows) if f in (kernels.EXCLUDED, kernels.DISTANCE)]
+    assert own_at.tolist() == [next(c for c in full if rows[c][2] == u) for u in pairs] + others
+    rows_of = {c: len(found) + pairs.index(rows[c][2]) for c in full}
+    rows_of |= {c: len(found) + len(pairs) + j for j, c in enumerate(others)}
+    assert entry.tolist() == [rows_of.get(c, found.tolist().index(kind)) for c, kind in enumerate(kinds)]
+    assert passing.tolist() == [c for c, (f, _, _) in enumerate(rows) if f == 0]
+
+
+def test_said_by_group_says_each_failing_line_state_once() -> None:
+    states = np.array([[0, 5, 5, 7], [3, 0, 3, 3]], np.int64)  # [line, group]
+    said_line, said_state, said_at, starts, ends, failing = kernels.said_by_group(states)
+    assert list(zip(said_line.tolist(), said_state.tolist(), strict=True)) == [(1, 3), (0, 5), (0, 7)]
+    assert said_at.tolist() == [0, 1, 1, 0, 2, 0]
+    assert starts.tolist() == [0, 1, 2, 4] and ends.tolist() == [1, 2, 4, 6]
+    assert failing.tolist() == [2, 3]  # the groups failing both lines
 
 
 @settings(deadline=None)
@@ -121,15 +136,12 @@ def test_screen_lines_columns_follow_from_the_line_states(
     qty = data.draw(st.lists(st.integers(1, 4), min_size=lines, max_size=lines))
     weight = data.draw(st.lists(st.integers(1, 900), min_size=lines, max_size=lines))
     km = np.array(data.draw(st.lists(st.floats(0, 5_000), min_size=count, max_size=count)), float)
-    per_line = np.array([(q, 1, 50, 1, w) for q, w in zip(qty, weight, strict=True)], np.int64)
+    per_line = np.array(
+        [(q, 1, 50, 1, w, *row) for q, w, row in zip(qty, weight, safety.tolist(), strict=True)], np.int64
+    )
+    stock = np.stack([np.ones_like(atp), atp], axis=1).astype(np.int64)  # [line, 2, location]
     state, _, items, firsts, missing, alike_as, keep, usable, per_kept = kernels.screen_lines(
-        np.arange(count),
-        km,
-        atp.astype(np.int64),
-        safety.astype(np.int64),
-        loc_type,
-        per_line,
-        fenced.astype(np.int64),
+        np.arange(count), km, stock, loc_type, per_line, fenced.astype(np.int64)
     )
     given = np.minimum(atp - safety[:, loc_type], np.array(qty)[:, None]) * (fenced == 0)
     given[given < 1] = 0
