@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.routing.candidates import Eligible, Line
+from core.routing.candidates import Line, Screened
 from core.routing.compiled import CompiledRules
-from core.routing.fused_kernel import HEAD, LANE_UNKNOWN, QUOTE_UNKNOWN, SETTLED, price_and_seed
+from core.routing.fused_kernel import HEAD, LANE_UNKNOWN, NOT_CARRIED, QUOTE_UNKNOWN, SETTLED, price_and_seed
 from core.routing.problem import Found, Members, Problem, quote_cell
 from core.routing.quote_table import MISSING, UNQUOTED, QuoteTable
 from core.routing.search import Outcome
 from core.routing.settle import MAX_COMPILED_BUNDLES
 from core.routing.shipping import Address
 from core.routing.snapshot import NetworkSnapshot
-from core.routing.solo import SoloQuotes
+from core.routing.solo import SoloQuotes, no_carrier
 from core.routing.whole_search import finish_whole, kept_plans, rule_arrays
 
 if TYPE_CHECKING:  # the only quoter with lanes
@@ -35,7 +35,7 @@ _NO_CELLS = np.full(1, -1, np.int64)  # an order whose candidates are all its pi
 
 def settle_at_once(
     lines: list[Line],
-    cands: Eligible,
+    screened: Screened,
     rules: CompiledRules,
     broker: RateBroker,
     shared: QuoteTable,
@@ -45,7 +45,11 @@ def settle_at_once(
     promise_by: datetime | None,
 ) -> tuple[Problem, SoloQuotes, Outcome] | None:
     """The problem, its candidates' solo quotes and its settled outcome, or None where the
-    separate steps must run (nothing is changed then but the broker's order view made)."""
+    separate steps must run (nothing is changed then but the broker's order view made).
+
+    Locations no carrier takes their own parcel from are excluded here as the separate steps
+    would, unless that leaves none (the separate steps then say so)."""
+    cands = screened.eligible
     n = len(cands)
     if not n or len(lines) * n > rules.exact_max_size:
         return None
@@ -86,6 +90,20 @@ def settle_at_once(
     while packed[0] == QUOTE_UNKNOWN and lanes is not None:
         _quote(packed, n, lanes, shared, rules, promise_by)
         packed = settled()
+    if packed[0] == NOT_CARRIED and packed[1] < n:
+        # As `solo.priced` does: they are excluded ("no_carrier"), and the rest priced again.
+        dropped = packed[HEAD:].tolist()
+        no_carrier(cands, destination, rules, screened, dropped)
+        cands = cands.subset(sorted(set(range(n)).difference(dropped)))
+        n, fixed = len(cands), cands.priority + cands.capacity
+        kept = kept_plans(len(members.groups), kinds, rules.max_shipments)
+        packed = settled()
+        while packed[0] == QUOTE_UNKNOWN:
+            _quote(packed, n, lanes, shared, rules, promise_by)  # type: ignore[arg-type]
+            packed = settled()
+        # Its lanes were read and its candidates carried: nothing is left to the separate
+        # steps, which would exclude the same locations again.
+        assert packed[0] == SETTLED
     if packed[0] != SETTLED:
         return None
     options_end = len(packed) - 4 * n

@@ -63,7 +63,9 @@ def price_and_seed(
     Returns, end to end: the outcome (SETTLED or why not), whether the search must run, then
     `bundle_options`' result, and per candidate its lane id, its slot, its solo ticks and their
     missed-promise part. Where a cell the loops read was never quoted, nothing else is done, and
-    the result is `_asking`'s instead; for any other outcome, only the outcome is meaningful.
+    the result is `_asking`'s instead; where no carrier takes some candidate's own parcel, it is
+    NOT_CARRIED, their number and those candidates; for LANE_UNKNOWN, only the outcome is
+    meaningful.
     """
     n = len(labour)
     lane = np.full(n, -1, np.int64)
@@ -88,10 +90,9 @@ def price_and_seed(
             asked.append((k, wclass[k]))
     if len(asked):
         return _asking(lane, slot, asked)
-    for k in range(n):
-        if solo[k] == NO_CARRIER:
-            failed[0] = NOT_CARRIED
-            return failed
+    dropped = np.flatnonzero(solo == NO_CARRIER)
+    if len(dropped):
+        return np.concatenate((np.array([NOT_CARRIED, len(dropped)], np.int64), dropped))
     options = bundle_options(usable, labour, overstock, per_line, first, splittable, max_shipments)
     nb = len(first) - 1
     starts = options[nb : 2 * nb + 1]

@@ -76,7 +76,7 @@ class Planner:
         found = None
         if self._shared is not None:  # a rate broker: most orders are settled in one compiled call
             found = settle_at_once(
-                lines, screened.eligible, rules, self.quoter, self._shared, network, address, ready_at, promise,  # type: ignore[arg-type]
+                lines, screened, rules, self.quoter, self._shared, network, address, ready_at, promise,  # type: ignore[arg-type]
             )  # fmt: skip
         if found is not None:
             p, quotes, out = found

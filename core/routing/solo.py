@@ -15,10 +15,12 @@ import numpy as np
 
 from core.routing.candidate_columns import CandidateColumns
 from core.routing.candidates import _NOTHING, Eligible, Screened
+from core.routing.compiled import CompiledRules
 from core.routing.decision import amount_text, money_texts
 from core.routing.kernels import SOLO_COMPONENTS, solo_entries
 from core.routing.problem import Problem
 from core.routing.quote_table import NO_CARRIER
+from core.routing.shipping import Address
 
 SoloQuotes = tuple[np.ndarray, np.ndarray]  # per candidate alone: ticks (NO_CARRIER: none), promise penalty
 
@@ -35,20 +37,21 @@ def priced(screened: Screened, build: Callable[[Eligible], Problem]) -> tuple[Pr
     # (the ufunc itself: `all()` and `min()` go through numpy's Python wrappers first).
     if len(ticks) and np.minimum.reduce(ticks) == NO_CARRIER:
         carried = ticks != NO_CARRIER
-        _no_carrier(p, screened, (~carried).nonzero()[0].tolist())
+        no_carrier(p.cands, p.destination, p.rules, screened, (~carried).nonzero()[0].tolist())
         keep = carried.nonzero()[0]
         p = build(p.cands.subset(keep.tolist()))
         ticks, penalty = ticks[keep], penalty[keep]
     return p, (ticks, penalty)
 
 
-def _no_carrier(p: Problem, screened: Screened, dropped: list[int]) -> None:
+def no_carrier(
+    cands: Eligible, destination: Address, rules: CompiledRules, screened: Screened, dropped: list[int]
+) -> None:
     """Exclude the candidates no carrier takes their own parcel from."""
-    cands = p.cands
-    dest = p.destination.postal_code or f"{p.destination.latitude:.3f},{p.destination.longitude:.3f}"
+    dest = destination.postal_code or f"{destination.latitude:.3f},{destination.longitude:.3f}"
     for k in dropped:
         values = {"weight_kg": int(cands.weight_g[k]) / 1000, "destination": dest}
-        screened.drop(int(cands.column[k]), "no_carrier", p.rules, values)
+        screened.drop(int(cands.column[k]), "no_carrier", rules, values)
 
 
 def rows(p: Problem, screened: Screened, quotes: SoloQuotes) -> CandidateColumns:

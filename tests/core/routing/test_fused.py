@@ -1,7 +1,9 @@
 """Settling in one compiled call gives what the separate steps give, and steps aside when it must.
 
-`core.routing.fused.settle_at_once` answers for most orders and returns None where lanes or quotes
-were never met or a location is served by no carrier; the planner then takes the separate steps.
+`core.routing.fused.settle_at_once` answers for most orders, finding lanes and quotes never met
+and excluding locations no carrier serves on the way, and returns None where it cannot (every
+location unserved, charted origins, lines that may split); the planner then takes the separate
+steps.
 Every order here is routed both ways on the same state, and the decisions must match to the letter.
 """
 
@@ -62,8 +64,31 @@ def test_a_day_settled_at_once_matches_the_separate_steps(monkeypatch: pytest.Mo
     assert tally[True] > tally[False] > 0
 
 
-def test_a_location_no_carrier_serves_is_left_to_the_separate_steps(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The separate steps drop it from the problem ("no_carrier") and build the problem again."""
+def test_locations_no_carrier_serves_are_excluded_as_the_separate_steps_exclude_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """S01 would send both lines, 24 kg, which no tier takes; S02 only one, 12 kg."""
+    net = network(
+        [loc("S01", 100), loc("S02", 200)],
+        {("S01", "A"): 6, ("S01", "B"): 6, ("S02", "A"): 6},
+        [item("A", kg="2"), item("B", kg="2")],
+    )
+    planner = Planner(default_rule_set(), steep_sheet())  # no tier above 20 kg
+    answered: list[bool] = []
+    monkeypatch.setattr(planner_module, "settle_at_once", _counting(answered))
+    at_once = planner.route(order(("A", 6), ("B", 6)), net, destination=HOME)
+    monkeypatch.setattr(planner_module, "settle_at_once", lambda *args, **kwargs: None)
+    stepwise = planner.route(order(("A", 6), ("B", 6)), net, destination=HOME)
+    assert answered == [True]
+    assert at_once.to_json() == stepwise.to_json()
+    assert at_once.candidate("S01").excluded_by == "no_carrier"
+    assert [s.location for s in at_once.shipments] == ["S02"]
+
+
+def test_an_order_no_carrier_serves_at_all_is_left_to_the_separate_steps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The separate steps exclude every location ("no_carrier") and find nothing to settle."""
     answered: list[bool] = []
     monkeypatch.setattr(planner_module, "settle_at_once", _counting(answered))
     net = network(
@@ -71,7 +96,7 @@ def test_a_location_no_carrier_serves_is_left_to_the_separate_steps(monkeypatch:
         {("S01", "HEAVY"): 5, ("S02", "HEAVY"): 5, ("S02", "LIGHT"): 5},
         [item("HEAVY", kg="25"), item("LIGHT", kg="2")],
     )
-    planner = Planner(default_rule_set(), steep_sheet())  # no tier above 20 kg
+    planner = Planner(default_rule_set(), steep_sheet())
     heavy = planner.route(order(("HEAVY", 1)), net, destination=HOME)
     light = planner.route(order(("LIGHT", 1)), net, destination=HOME)
     assert answered == [False, True]
