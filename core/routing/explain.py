@@ -64,16 +64,16 @@ def _runner_up(d: RoutingDecision) -> str:
     return f"; {who} would have cost {money(ru.difference)} more{_main_component(ru.differences)}"
 
 
-def _routed(d: RoutingDecision, eligible: Sequence[bool]) -> str:
+def _routed(d: RoutingDecision, holders: bytes) -> str:
     if len(d.shipments) == 1:
         s = d.shipments[0]
         cols = d.candidate_columns
         i = cols.find(s.location)
         kind = TYPE_NAMES.get(cols.type[i], "location") if i is not None else "location"
-        holders = _holders(d, eligible)
-        if len(holders) == 1:
+        count = holders.count(1)
+        if count == 1:
             adjective = "only"
-        elif not holders or min(holders) >= s.distance_km:
+        elif not count or min(compress(cols.distance_km, holders)) >= s.distance_km:
             adjective = "closest"
         else:
             adjective = "lowest-cost"
@@ -83,19 +83,30 @@ def _routed(d: RoutingDecision, eligible: Sequence[bool]) -> str:
         f"{_named(d, s.location)} ships " + ", ".join(f"{sku} × {q}" for sku, q in s.lines)
         for s in d.shipments
     ]
-    whole = bool(_holders(d, eligible))
-    why = "splitting was cheapest" if whole else "no single eligible location had every item"
+    why = "splitting was cheapest" if 1 in holders else "no single eligible location had every item"
     return f"Split into {len(d.shipments)} shipments because {why}: " + "; ".join(parts)
 
 
-def _holders(d: RoutingDecision, eligible: Sequence[bool]) -> list[float]:
-    """The distances of the eligible locations that could supply every line in full."""
-    cols, every = d.candidate_columns, d.line_count
-    return [
-        km
-        for km, items in compress(zip(cols.distance_km, cols.items, strict=True), eligible)
-        if items == every
-    ]
+def _per_location(table: bytes, at: Sequence[int]) -> bytes:
+    """`table[at[i]]` per location (0 past the table's end), a byte each.
+
+    Translated in C when every index fits in a byte (all but orders with hundreds of distinct
+    entries): a location's flags cost a few instructions, where a Python list of them costs a
+    hundred or more per location.
+    """
+    try:
+        return bytes(at).translate(table.ljust(256, b"\0"))
+    except ValueError:
+        return bytes(table[i] if i < len(table) else 0 for i in at)
+
+
+def _holders(cols: CandidateColumns, kinds: bytes, every: int) -> bytes:
+    """1 at each eligible location that could supply every line in full, else 0."""
+    if kinds.count(_ELIGIBLE) < 2:  # pickup orders: the pickup store alone, or nothing
+        i = kinds.find(_ELIGIBLE)
+        return bytes(len(kinds)) if i < 0 or cols.items[i] != every else kinds.translate(_ELIGIBLE_ONLY)
+    full = _per_location(bytes(every) + b"\1", cols.items)  # 1 where `items` is `every`
+    return (int.from_bytes(kinds) & int.from_bytes(full)).to_bytes(len(kinds))  # _ELIGIBLE is 1
 
 
 def _skip_reason(cols: CandidateColumns, i: int, d: RoutingDecision) -> str:
@@ -108,25 +119,29 @@ def _skip_reason(cols: CandidateColumns, i: int, d: RoutingDecision) -> str:
     return reason
 
 
+_DULL, _ELIGIBLE, _SAID = 0, 1, 2  # what the text makes of a location's entry (`render`'s `kinds`)
+_KINDS = {None: _ELIGIBLE} | dict.fromkeys(DULL, _DULL)  # by `excluded_by`; any other: _SAID
+_ELIGIBLE_ONLY, _SAID_ONLY = bytes([0, 1]).ljust(256, b"\0"), bytes([0, 0, 1]).ljust(256, b"\0")
+
+
 def render(d: RoutingDecision) -> tuple[str, str]:
     """(summary, full text): the summary is the first sentence."""
     cols = d.candidate_columns
-    # Each location's flags, asked once per distinct entry and spread over the locations in C.
-    eligible = cols.spread([entry[0] is None for entry in cols.entries])
+    # Each location's kind, asked once per distinct entry (entries are few, locations many).
+    kinds = _per_location(bytes([_KINDS.get(entry[0], _SAID) for entry in cols.entries]), cols.entry)
     if d.status == Status.UNFULFILLABLE:
         first = f"Could not route order {d.order_id}: " + "; ".join(u.reason for u in d.unplaced) + "."
     else:
-        first = _routed(d, eligible) + _runner_up(d) + "."
+        first = _routed(d, _holders(cols, kinds, d.line_count)) + _runner_up(d) + "."
     sentences = [first]
     if d.status == Status.PARTIALLY_ROUTED:
         sentences += [f"{u.qty} × {u.sku} could not be placed: {u.reason}." for u in d.unplaced]
     # Excluded (so not eligible) and not dull, closest first, equal distances in code order (the
     # columns' order).
-    said = cols.spread([entry[0] is not None and entry[0] not in DULL for entry in cols.entries])
-    skipped = list(compress(range(len(said)), said))
+    skipped = list(compress(range(len(kinds)), kinds.translate(_SAID_ONLY))) if _SAID in kinds else []
     for i in sorted(skipped, key=cols.distance_km.__getitem__)[:MAX_SKIPPED]:  # stable: ties by code
         sentences.append(f"{label(cols, i, cols.location[i])} was skipped: {_skip_reason(cols, i, d)}.")
-    rest = len(eligible) - eligible.count(True) - min(len(skipped), MAX_SKIPPED)
+    rest = len(kinds) - kinds.count(_ELIGIBLE) - min(len(skipped), MAX_SKIPPED)
     if rest > 0:
         sentences.append(f"{rest} other location{'s were' if rest > 1 else ' was'} filtered out.")
     if not d.exact:
