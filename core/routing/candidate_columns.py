@@ -144,15 +144,18 @@ class CandidateColumns:
 
     def to_stored(self) -> dict[str, Any]:
         """The stored form: the per-location lists, and each distinct entry and price as a row
-        (`ENTRY_KEYS`, `PRICE_KEYS`)."""
-        out: dict[str, Any] = {key: getattr(self, key) for key in _LISTED}
-        out["entry"], out["entries"], out["price"], out["prices"] = (
-            self.entry,
-            self.entries,
-            self.price,
-            self.prices,
-        )
-        return out
+        (`ENTRY_KEYS`, `PRICE_KEYS`); the lists first, in `_LISTED` order."""
+        return {
+            "location": self.location,
+            "name": self.name,
+            "type": self.type,
+            "distance_km": self.distance_km,
+            "items": self.items,
+            "entry": self.entry,
+            "entries": self.entries,
+            "price": self.price,
+            "prices": self.prices,
+        }
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any]) -> CandidateColumns:

@@ -174,6 +174,7 @@ class RoutingDecision:
 
     def _document(self, key: str, candidates: object) -> dict[str, Any]:
         ru = self.runner_up
+        summary, text = self._rendered()
         return {
             "order_id": self.order_id,
             "status": str(self.status),
@@ -192,7 +193,7 @@ class RoutingDecision:
                 for s in self.shipments
             ],
             "explanation": {
-                "summary": self.summary,
+                "summary": summary,
                 key: candidates,
                 "runner_up": None
                 if ru is None
@@ -206,10 +207,12 @@ class RoutingDecision:
                 "total": _amount(self.total),
                 "scores": money_texts(self.scores),
             },
-            "text": self.text,
+            "text": text,
             "exact": self.exact,
             "method": self.method,
-            "unplaced": [{"sku": u.sku, "qty": u.qty, "reason": u.reason} for u in self.unplaced],
+            "unplaced": [{"sku": u.sku, "qty": u.qty, "reason": u.reason} for u in self.unplaced]
+            if self.unplaced
+            else [],
             "line_count": self.line_count,
         }
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from itertools import compress
 
 from core.routing.candidate_columns import CandidateColumns
-from core.routing.decision import RoutingDecision, Status, amount
+from core.routing.decision import RoutingDecision, Status
 
 COMPONENT_NAMES = {
     "shipping": "shipping",
@@ -28,7 +28,11 @@ MAX_SKIPPED = 3
 
 
 def money(ticks: int) -> str:
-    return f"${amount(abs(ticks)):,.2f}"
+    """The amount to the cent, rounded half to even as `Decimal` formats it, in integers."""
+    cents, rest = divmod(abs(ticks), 100)
+    if rest > 50 or (rest == 50 and cents % 2):
+        cents += 1
+    return f"${cents // 100:,}.{cents % 100:02d}"
 
 
 def label(cols: CandidateColumns, i: int | None, code: str) -> str:
@@ -43,11 +47,11 @@ def _named(d: RoutingDecision, code: str) -> str:
 
 
 def _items(n: int) -> str:
-    return {1: "the item", 2: "both items"}.get(n, f"all {n} items")
+    return "the item" if n == 1 else "both items" if n == 2 else f"all {n} items"
 
 
 def _main_component(diffs: dict[str, int]) -> str:
-    name, value = max(diffs.items(), key=lambda kv: (kv[1], kv[0]), default=("", 0))
+    value, name = max(zip(diffs.values(), diffs, strict=True), default=(0, ""))  # the largest, ties by name
     return f" in {COMPONENT_NAMES.get(name, name)}" if value > 0 else ""
 
 
