@@ -186,7 +186,7 @@ class RoutingDecision:
                     "carrier": s.carrier,
                     "service": s.service,
                     "cost": str(s.cost),
-                    "eta": s.eta.isoformat() if s.eta else None,
+                    "eta": _day_text(s.eta) if s.eta else None,
                     "name": s.name,
                     "distance_km": s.distance_km,
                 }
@@ -304,6 +304,19 @@ def amount_text(ticks: int) -> str:
         if len(_TEXTS) >= _MAX_TEXTS:
             _TEXTS.clear()
         _TEXTS[ticks] = found
+    return found
+
+
+_DAYS: dict[date, str] = {}  # a day's shipments share a few delivery dates: written once each
+
+
+def _day_text(day: date) -> str:
+    """`day.isoformat()`, a dictionary lookup once made (formatting a date costs ten times more)."""
+    found = _DAYS.get(day)
+    if found is None:
+        if len(_DAYS) >= _MAX_TEXTS:
+            _DAYS.clear()
+        found = _DAYS[day] = day.isoformat()
     return found
 
 

@@ -41,8 +41,7 @@ def label(cols: CandidateColumns, i: int | None, code: str) -> str:
     return f"{name} ({code})" if name else code
 
 
-def _named(d: RoutingDecision, code: str) -> str:
-    cols = d.candidate_columns
+def _named(cols: CandidateColumns, code: str) -> str:
     return label(cols, cols.find(code), code)
 
 
@@ -55,11 +54,11 @@ def _main_component(diffs: dict[str, int]) -> str:
     return f" in {COMPONENT_NAMES.get(name, name)}" if value > 0 else ""
 
 
-def _runner_up(d: RoutingDecision) -> str:
+def _runner_up(d: RoutingDecision, cols: CandidateColumns) -> str:
     ru = d.runner_up
     if ru is None or not ru.locations:
         return ""
-    who = " + ".join(_named(d, code) for code in ru.locations)
+    who = " + ".join([_named(cols, code) for code in ru.locations])
     if ru.unplaced:
         alone = " alone" if len(ru.locations) == 1 else ""
         return f"; {who}{alone} could not have supplied every item"
@@ -68,10 +67,9 @@ def _runner_up(d: RoutingDecision) -> str:
     return f"; {who} would have cost {money(ru.difference)} more{_main_component(ru.differences)}"
 
 
-def _routed(d: RoutingDecision, holders: bytes) -> str:
+def _routed(d: RoutingDecision, cols: CandidateColumns, holders: bytes) -> str:
     if len(d.shipments) == 1:
         s = d.shipments[0]
-        cols = d.candidate_columns
         i = cols.find(s.location)
         kind = TYPE_NAMES.get(cols.type[i], "location") if i is not None else "location"
         count = holders.count(1)
@@ -84,7 +82,7 @@ def _routed(d: RoutingDecision, holders: bytes) -> str:
         where = f", {s.distance_km:,.0f} km away" if s.service != "pickup" else ", the pickup store itself"
         return f"Routed to {label(cols, i, s.location)}: the {adjective} {kind} with {_items(d.line_count)}{where}"
     parts = [
-        f"{_named(d, s.location)} ships " + ", ".join(f"{sku} × {q}" for sku, q in s.lines)
+        f"{_named(cols, s.location)} ships " + ", ".join(f"{sku} × {q}" for sku, q in s.lines)
         for s in d.shipments
     ]
     why = "splitting was cheapest" if 1 in holders else "no single eligible location had every item"
@@ -124,7 +122,7 @@ def _skip_reason(cols: CandidateColumns, i: int, d: RoutingDecision) -> str:
 
 
 _DULL, _ELIGIBLE, _SAID = 0, 1, 2  # what the text makes of a location's entry (`render`'s `kinds`)
-_KINDS = {None: _ELIGIBLE} | dict.fromkeys(DULL, _DULL)  # by `excluded_by`; any other: _SAID
+_KINDS = dict.fromkeys(DULL, _DULL)  # by `excluded_by` (None: _ELIGIBLE); any other: _SAID
 _ELIGIBLE_ONLY, _SAID_ONLY = bytes([0, 1]).ljust(256, b"\0"), bytes([0, 0, 1]).ljust(256, b"\0")
 
 
@@ -132,11 +130,12 @@ def render(d: RoutingDecision) -> tuple[str, str]:
     """(summary, full text): the summary is the first sentence."""
     cols = d.candidate_columns
     # Each location's kind, asked once per distinct entry (entries are few, locations many).
-    kinds = _per_location(bytes([_KINDS.get(entry[0], _SAID) for entry in cols.entries]), cols.entry)
+    per_entry = [_ELIGIBLE if e[0] is None else _KINDS.get(e[0], _SAID) for e in cols.entries]
+    kinds = _per_location(bytes(per_entry), cols.entry)
     if d.status == Status.UNFULFILLABLE:
         first = f"Could not route order {d.order_id}: " + "; ".join(u.reason for u in d.unplaced) + "."
     else:
-        first = _routed(d, _holders(cols, kinds, d.line_count)) + _runner_up(d) + "."
+        first = _routed(d, cols, _holders(cols, kinds, d.line_count)) + _runner_up(d, cols) + "."
     sentences = [first]
     if d.status == Status.PARTIALLY_ROUTED:
         sentences += [f"{u.qty} × {u.sku} could not be placed: {u.reason}." for u in d.unplaced]
@@ -161,7 +160,7 @@ def why_not(d: RoutingDecision, code: str) -> str:
             f"{code} was not considered for order {d.order_id}: it holds none of the ordered items "
             "or is not a known location."
         )
-    name = _named(d, code)
+    name = _named(d.candidate_columns, code)
     chosen = next((s for s in d.shipments if s.location == code), None)
     if chosen is not None:
         return f"{name} was chosen: it ships " + ", ".join(f"{sku} × {q}" for sku, q in chosen.lines) + "."
