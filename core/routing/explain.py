@@ -25,10 +25,13 @@ TYPE_NAMES = {"store": "store", "dc": "DC", "3pl": "3PL warehouse", "dropship": 
 # Exclusions every order would repeat (wrong type, not the pickup store) are not worth a sentence.
 DULL = {"location_type", "pickup_store", "not_shipping"}
 MAX_SKIPPED = 3
+_DULL, _ELIGIBLE, _SAID = 0, 1, 2  # what the text makes of a location's entry (`render`'s `kinds`)
+_KINDS = dict.fromkeys(DULL, _DULL)  # by `excluded_by` (None: _ELIGIBLE); any other: _SAID
+_ELIGIBLE_ONLY, _SAID_ONLY = bytes([0, 1]).ljust(256, b"\0"), bytes([0, 0, 1]).ljust(256, b"\0")
 
 
 def money(ticks: int) -> str:
-    """The amount to the cent, rounded half to even as `Decimal` formats it, in integers."""
+    """Dollars to the cent ("$1,234.57"), half to even as `Decimal` formatting rounds, in integers."""
     cents, rest = divmod(abs(ticks), 100)
     if rest > 50 or (rest == 50 and cents % 2):
         cents += 1
@@ -93,8 +96,8 @@ def _per_location(table: bytes, at: Sequence[int]) -> bytes:
     """`table[at[i]]` per location (0 past the table's end), a byte each.
 
     Translated in C when every index fits in a byte (all but orders with hundreds of distinct
-    entries): a location's flags cost a few instructions, where a Python list of them costs a
-    hundred or more per location.
+    entries): the flags are then counted, found and combined a byte at a time, where a list of
+    them costs a hundred instructions or more per location for each step.
     """
     try:
         return bytes(at).translate(table.ljust(256, b"\0"))
@@ -119,11 +122,6 @@ def _skip_reason(cols: CandidateColumns, i: int, d: RoutingDecision) -> str:
         held = f"only {items}" if items else "none"
         return f"it has {held} of the {d.line_count} items in stock"
     return reason
-
-
-_DULL, _ELIGIBLE, _SAID = 0, 1, 2  # what the text makes of a location's entry (`render`'s `kinds`)
-_KINDS = dict.fromkeys(DULL, _DULL)  # by `excluded_by` (None: _ELIGIBLE); any other: _SAID
-_ELIGIBLE_ONLY, _SAID_ONLY = bytes([0, 1]).ljust(256, b"\0"), bytes([0, 0, 1]).ljust(256, b"\0")
 
 
 def render(d: RoutingDecision) -> tuple[str, str]:
