@@ -21,7 +21,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from core.routing.columns import pick
 
@@ -39,7 +39,6 @@ CANDIDATE_KEYS = (
     "unavailable",
     "items",
 )
-T = TypeVar("T")
 Row = dict[str, Any]  # a candidate as the decision JSON shows it: CANDIDATE_KEYS, money as text
 _DEFAULTS: dict[str, Any] = {"name": "", "type": "", "distance_km": 0.0, "reason": "", "items": 0}
 
@@ -73,10 +72,6 @@ class CandidateColumns:
 
     def entry_of(self, i: int) -> Entry:
         return self.entries[self.entry[i]]
-
-    def spread(self, per_entry: list[T]) -> list[T]:
-        """Each location's value from `per_entry`, indexed like `entries`: one C loop over the locations."""
-        return pick(per_entry, self.entry)
 
     def rows(self) -> list[Row]:
         """The public JSON's `explanation.candidates`: one dictionary per location."""
@@ -149,15 +144,18 @@ class CandidateColumns:
 
     def to_stored(self) -> dict[str, Any]:
         """The stored form: the per-location lists, and each distinct entry and price as a row
-        (`ENTRY_KEYS`, `PRICE_KEYS`)."""
-        out: dict[str, Any] = {key: getattr(self, key) for key in _LISTED}
-        out["entry"], out["entries"], out["price"], out["prices"] = (
-            self.entry,
-            self.entries,
-            self.price,
-            self.prices,
-        )
-        return out
+        (`ENTRY_KEYS`, `PRICE_KEYS`); the lists first, in `_LISTED` order."""
+        return {
+            "location": self.location,
+            "name": self.name,
+            "type": self.type,
+            "distance_km": self.distance_km,
+            "items": self.items,
+            "entry": self.entry,
+            "entries": self.entries,
+            "price": self.price,
+            "prices": self.prices,
+        }
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any]) -> CandidateColumns:

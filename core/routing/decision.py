@@ -174,6 +174,7 @@ class RoutingDecision:
 
     def _document(self, key: str, candidates: object) -> dict[str, Any]:
         ru = self.runner_up
+        summary, text = self._rendered()
         return {
             "order_id": self.order_id,
             "status": str(self.status),
@@ -185,14 +186,14 @@ class RoutingDecision:
                     "carrier": s.carrier,
                     "service": s.service,
                     "cost": str(s.cost),
-                    "eta": s.eta.isoformat() if s.eta else None,
+                    "eta": _day_text(s.eta) if s.eta else None,
                     "name": s.name,
                     "distance_km": s.distance_km,
                 }
                 for s in self.shipments
             ],
             "explanation": {
-                "summary": self.summary,
+                "summary": summary,
                 key: candidates,
                 "runner_up": None
                 if ru is None
@@ -206,10 +207,12 @@ class RoutingDecision:
                 "total": _amount(self.total),
                 "scores": money_texts(self.scores),
             },
-            "text": self.text,
+            "text": text,
             "exact": self.exact,
             "method": self.method,
-            "unplaced": [{"sku": u.sku, "qty": u.qty, "reason": u.reason} for u in self.unplaced],
+            "unplaced": [{"sku": u.sku, "qty": u.qty, "reason": u.reason} for u in self.unplaced]
+            if self.unplaced
+            else [],
             "line_count": self.line_count,
         }
 
@@ -301,6 +304,19 @@ def amount_text(ticks: int) -> str:
         if len(_TEXTS) >= _MAX_TEXTS:
             _TEXTS.clear()
         _TEXTS[ticks] = found
+    return found
+
+
+_DAYS: dict[date, str] = {}  # a day's shipments share a few delivery dates: written once each
+
+
+def _day_text(day: date) -> str:
+    """`day.isoformat()`, a dictionary lookup once made (formatting a date costs ten times more)."""
+    found = _DAYS.get(day)
+    if found is None:
+        if len(_DAYS) >= _MAX_TEXTS:
+            _DAYS.clear()
+        found = _DAYS[day] = day.isoformat()
     return found
 
 

@@ -78,8 +78,9 @@ def rows(p: Problem, screened: Screened, quotes: SoloQuotes) -> CandidateColumns
         considered,
         NO_CARRIER,
     )
-    at, distinct = found[:considered], found[considered:].reshape(-1, SOLO_COMPONENTS)
-    keys = list(map(tuple, distinct.tolist()))
+    # Each distinct row's bytes are its key: made and hashed in C, where a tuple of six ints costs
+    # the ints, the tuple and a hash of each.
+    keys = found[considered:].view(_ROW).tolist()
     prices = [_UNPRICED, *map(_TEXTS.get, keys)]  # looked up in C; the few never seen are made below
     if None in prices:
         prices[1:] = [made or _texts(key) for made, key in zip(prices[1:], keys, strict=True)]
@@ -91,24 +92,24 @@ def rows(p: Problem, screened: Screened, quotes: SoloQuotes) -> CandidateColumns
         screened.items,
         screened.entry,
         screened.entries,
-        at.tolist(),
+        found[:considered].tolist(),
         prices,
     )
 
 
-_Key = tuple[
-    int, int, int, int, int, int
-]  # shipping and penalty ticks, priority, labour, capacity, overstock
-
+_ROW = np.dtype((np.void, SOLO_COMPONENTS * 8))  # a row of `solo_entries`' components as bytes
 
 _UNPRICED: tuple[dict[str, str], None] = (_NOTHING, None)  # an excluded location's scores and total
-_TEXTS: dict[_Key, tuple[dict[str, str], str]] = {}  # shared by every order: the same few dozen recur
+_TEXTS: dict[bytes, tuple[dict[str, str], str]] = {}  # shared by every order: the same few dozen recur
 _MAX_TEXTS = 50_000
 
 
-def _texts(key: _Key) -> tuple[dict[str, str], str]:
-    """A location's cost components alone, in `COMPONENTS` order without the zero ones, as money text."""
-    ticks, miss, priority, labour, capacity, bonus = key
+def _texts(key: bytes) -> tuple[dict[str, str], str]:
+    """A location's cost components alone, in `COMPONENTS` order without the zero ones, as money text.
+
+    `key` is their row's bytes: shipping and penalty ticks, priority, labour, capacity, overstock.
+    """
+    ticks, miss, priority, labour, capacity, bonus = np.frombuffer(key, np.int64).tolist()
     scores = {"shipping": ticks - miss}
     for name, value in (
         ("promise_miss", miss),

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from core.routing.candidate_columns import CANDIDATE_KEYS, CandidateColumns, pick_columns
 from core.routing.decision import STORED_CANDIDATES, RoutingDecision, expand_stored
-from core.routing.explain import why_not
+from core.routing.explain import render, why_not
 from tests.core.routing.planner_kit import DistanceQuoter, item, loc, network, order, route
 
 
@@ -86,3 +86,14 @@ def test_a_location_is_found_in_columns_in_code_order_or_in_any_order() -> None:
     shuffled = CandidateColumns.from_rows(rows[4:] + rows[:4])  # not by code: found all the same
     assert [shuffled.find(f"S0{n}") for n in (5, 9, 1, 4)] == [0, 4, 5, 8]
     assert shuffled.find("S10") is None
+
+
+def test_text_reads_the_same_from_rows_with_hundreds_of_locations_each_its_own_entry() -> None:
+    """Columns read back from rows give every location an entry of its own: past 256 of them, the
+    text is still the one the planner wrote."""
+    locs = [loc(f"S{n:03d}", n, name=f"Store {n}") for n in range(1, 301)]
+    stock = {(f"S{n:03d}", sku): 0 if n % 3 else 5 for n in range(1, 301) for sku in ("A", "B")}
+    d = route({}, network(locs, stock, [item("A"), item("B")]), order(("A", 1), ("B", 1)))
+    assert len(d.candidate_columns) == 300 and "skipped" in d.text and "other locations" in d.text
+    again = RoutingDecision.from_dict(d.to_dict())
+    assert again.candidate_columns.entry[-1] == 299 and render(again) == (d.summary, d.text)
