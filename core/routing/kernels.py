@@ -392,10 +392,10 @@ def alike(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     The explanation writes one entry per distinct row (a location's line states, a location's cost
     components alone) and shares it, and the rate broker is asked once per distinct lane key: an
-    order has ~100 rows but a dozen distinct ones, so comparing with each distinct row so far is
-    cheaper than a hash table or sorting (and, unlike `np.unique`, keeps the order they were met
-    in). Each row's values are first folded into one number, so a distinct row that differs is
-    passed over in one comparison; rows whose numbers agree are compared in full.
+    order has ~100 rows and a few dozen distinct ones, so each row's values are folded into one
+    number and looked up in a small open-addressing table of the distinct rows so far (unlike
+    `np.unique`, this keeps the order they were met in); rows whose numbers agree are compared in
+    full.
     """
     count, width = rows.shape
     folded = np.empty(count, np.int64)
@@ -404,27 +404,34 @@ def alike(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         for j in range(width):
             x = x * np.int64(1_000_003) + rows[k, j]  # wraps around: only ever a first filter
         folded[k] = x
+    mask = 1
+    while mask < 2 * count:
+        mask *= 2
+    mask -= 1
+    slots = np.full(mask + 1, -1, np.int64)  # a distinct row's number, by its folded value
     firsts = np.empty(count, np.int64)
     inverse = np.empty(count, np.int64)
     found = 0
     for k in range(count):
-        inverse[k] = -1
-        for d in range(found):
-            r = firsts[d]
-            if folded[r] != folded[k]:
-                continue
-            same = True
-            for j in range(width):
-                if rows[r, j] != rows[k, j]:
-                    same = False
-                    break
-            if same:
-                inverse[k] = d
+        h = (folded[k] ^ (folded[k] >> 29)) & mask
+        while True:
+            d = slots[h]
+            if d < 0:
+                firsts[found], slots[h] = k, found
+                inverse[k] = found
+                found += 1
                 break
-        if inverse[k] < 0:
-            firsts[found] = k
-            inverse[k] = found
-            found += 1
+            r = firsts[d]
+            if folded[r] == folded[k]:
+                same = True
+                for j in range(width):
+                    if rows[r, j] != rows[k, j]:
+                        same = False
+                        break
+                if same:
+                    inverse[k] = d
+                    break
+            h = (h + 1) & mask
     return firsts[:found], inverse
 
 
