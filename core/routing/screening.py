@@ -25,6 +25,7 @@ from core.routing.candidates import _NOTHING, Eligible, Line, OrderContext, Scre
 from core.routing.columns import LocationColumns, pick
 from core.routing.compiled import TYPES, CompiledFence, CompiledRules
 from core.routing.kernels import FENCE, LINE_FIGURES, Screening, screen_order, unpack_screening
+from core.routing.rules import DEFAULT_REASONS
 from core.routing.sentences import filled
 from core.routing.snapshot import NetworkSnapshot
 
@@ -254,7 +255,7 @@ class _Prepared:
         # above any safety stock, `top` is the radix of stock states
         safety, self.top = rules.safety_row(line.category)
         # what `kernels.screen_order` reads of the line (`LINE_FIGURES`, then the safety stock by type)
-        self.figures = (line.qty, self.needed, self.top, len(fences), line.weight_g, *safety.tolist())
+        self.figures = (line.qty, self.needed, self.top, len(fences), line.weight_g, *safety)
 
     def say(self, state: int, low: int) -> Said:
         """The line's failure in a line state (`screen_lines`' coding, `low` the line's least ATP):
@@ -265,17 +266,16 @@ class _Prepared:
             return "fence", values, f"{line.sku}: " + filled(reasons["fence"], values)
         atp, safety = divmod(state - fences - 1, self.top)
         atp += low
-        values = {
-            "sku": line.sku,
-            "atp": atp,
-            "safety": safety,
-            "usable": max(min(atp - safety, line.qty), 0),
-            "needed": self.needed,
-        }
-        return "stock", values, filled(reasons["stock"], values)
+        sku, usable, needed = line.sku, max(min(atp - safety, line.qty), 0), self.needed
+        values = {"sku": sku, "atp": atp, "safety": safety, "usable": usable, "needed": needed}
+        if reasons["stock"] != _STOCK:
+            return "stock", values, filled(reasons["stock"], values)
+        sentence = f"{sku}: ATP {atp} less brokering safety stock {safety} leaves {usable}, {needed} needed"
+        return "stock", values, sentence  # the default template, written out: a few per order
 
 
 Said = tuple[str, dict[str, Any], str]  # a line's failure (`_Prepared.say`)
+_STOCK = DEFAULT_REASONS["stock"]  # `_Prepared.say` writes this one out
 
 
 def _eligible(
