@@ -82,17 +82,17 @@ class CompiledRules:
     min_shipment_value: int
     exact_max_size: int
     max_nodes: int
-    _safety_rows: dict[str, tuple[np.ndarray, int]] = field(
+    _safety_rows: dict[str, tuple[tuple[int, ...], int]] = field(
         default_factory=dict, repr=False
     )  # per category, on first use
 
-    def safety_row(self, category: str) -> tuple[np.ndarray, int]:
-        """`safety_stock` of each location type for a category, as an array over TYPES (read-only),
-        and 1 + its largest value."""
+    def safety_row(self, category: str) -> tuple[tuple[int, ...], int]:
+        """`safety_stock` of each location type for a category, over TYPES, and 1 + its largest
+        value: a tuple, as screening puts it in each line's figures."""
         found = self._safety_rows.get(category)
         if found is None:
-            row = [self.safety_stock(t, category) for t in TYPES]
-            found = self._safety_rows[category] = (_fixed(row, np.int64), max(row) + 1)
+            row = tuple(self.safety_stock(t, category) for t in TYPES)
+            found = self._safety_rows[category] = (row, max(row) + 1)
         return found
 
     def safety_stock(self, loc_type: str, category: str) -> int:

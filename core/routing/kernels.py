@@ -302,6 +302,8 @@ def screen_lines(
     state = np.zeros((lines, count), np.int64)
     items = np.zeros(count, np.int64)
     low = np.zeros(lines, np.int64)
+    lacking = np.zeros(count, np.bool_)  # missing some line
+    able = np.zeros(count, np.bool_) if lines else np.ones(count, np.bool_)  # giving some line
     for m in range(lines):
         lowest = 0
         for k in range(count):
@@ -309,12 +311,16 @@ def screen_lines(
             usable = min(stock[m, 1, i] - per_line[m, LINE_FIGURES + loc_type[i]], qty[m])
             if fence_first[m, i]:
                 state[m, k] = fence_first[m, i]
+                lacking[k] = True
             elif usable >= needed[m]:
                 given[m, k] = usable
+                if usable:
+                    able[k] = True
                 if usable >= qty[m]:
                     items[k] += 1
             else:
                 state[m, k] = -1  # short of stock: coded once the lowest ATP is known
+                lacking[k] = True
                 lowest = min(lowest, stock[m, 1, i])
         low[m] = lowest
         for k in range(count):
@@ -322,14 +328,6 @@ def screen_lines(
                 i = at[k]
                 short = stock[m, 1, i] - lowest
                 state[m, k] = fence_count[m] + 1 + short * top[m] + per_line[m, LINE_FIGURES + loc_type[i]]
-    lacking = np.zeros(count, np.bool_)
-    able = np.zeros(count, np.bool_) if lines else np.ones(count, np.bool_)
-    for k in range(count):
-        for m in range(lines):
-            if state[m, k]:
-                lacking[k] = True
-            if given[m, k]:
-                able[k] = True
     missing = np.flatnonzero(lacking)
     firsts, alike_as = alike(state[:, missing].T.copy())  # a location's states say all its sentences
     keep = np.flatnonzero(able)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from itertools import repeat
 from math import radians
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,8 @@ from core.routing.candidate_columns import Entry
 from core.routing.candidates import _NOTHING, Eligible, Line, OrderContext, Screened
 from core.routing.columns import LocationColumns, pick
 from core.routing.compiled import TYPES, CompiledFence, CompiledRules
-from core.routing.kernels import FENCE, LINE_FIGURES, Screening, screen_order, unpack_screening
+from core.routing.kernels import FENCE, KEPT_ROWS, LINE_FIGURES, Screening, screen_order, unpack_screening
+from core.routing.rules import DEFAULT_REASONS
 from core.routing.sentences import filled
 from core.routing.snapshot import NetworkSnapshot
 
@@ -197,7 +199,12 @@ def _why_not(found: Screening, prepared: list[_Prepared]) -> list[Entry]:
         (prepared[m].line.sku, sentence) for m, (_, _, sentence) in zip(found.said_line, said, strict=True)
     ]
     lines = list(map(named.__getitem__, found.said_at))
-    unavailable = list(map(dict, map(lines.__getitem__, map(slice, found.group_starts, found.group_ends))))
+    if len(lines) == len(found.group_ends):  # a line per group (every group of a one-line order)
+        unavailable = [{sku: sentence} for sku, sentence in lines]
+    else:
+        unavailable = list(
+            map(dict, map(lines.__getitem__, map(slice, found.group_starts, found.group_ends)))
+        )
     out: list[Entry] = list(zip(repeat(None), repeat(_NOTHING), repeat(""), unavailable))
     for g in found.failing:
         key, values, _ = said[found.said_at[found.group_starts[g]]]
@@ -254,7 +261,7 @@ class _Prepared:
         # above any safety stock, `top` is the radix of stock states
         safety, self.top = rules.safety_row(line.category)
         # what `kernels.screen_order` reads of the line (`LINE_FIGURES`, then the safety stock by type)
-        self.figures = (line.qty, self.needed, self.top, len(fences), line.weight_g, *safety.tolist())
+        self.figures = (line.qty, self.needed, self.top, len(fences), line.weight_g, *safety)
 
     def say(self, state: int, low: int) -> Said:
         """The line's failure in a line state (`screen_lines`' coding, `low` the line's least ATP):
@@ -265,17 +272,23 @@ class _Prepared:
             return "fence", values, f"{line.sku}: " + filled(reasons["fence"], values)
         atp, safety = divmod(state - fences - 1, self.top)
         atp += low
-        values = {
-            "sku": line.sku,
-            "atp": atp,
-            "safety": safety,
-            "usable": max(min(atp - safety, line.qty), 0),
-            "needed": self.needed,
-        }
-        return "stock", values, filled(reasons["stock"], values)
+        # between 0 and the quantity, in conditionals: `min` and `max` cost a call parsing keywords
+        sku, usable, needed = line.sku, atp - safety, self.needed
+        usable = (usable if usable < line.qty else line.qty) if usable > 0 else 0
+        values = {"sku": sku, "atp": atp, "safety": safety, "usable": usable, "needed": needed}
+        if reasons["stock"] != _STOCK:
+            return "stock", values, filled(reasons["stock"], values)
+        sentence = f"{sku}: ATP {atp} less brokering safety stock {safety} leaves {usable}, {needed} needed"
+        return "stock", values, sentence  # the default template, written out: a few per order
 
 
 Said = tuple[str, dict[str, Any], str]  # a line's failure (`_Prepared.say`)
+_STOCK = DEFAULT_REASONS["stock"]  # `_Prepared.say` writes this one out
+
+
+# `Screening.per_kept`'s rows, taken by index: unpacking an array iterates it until the IndexError
+# of the row after the last, whose message alone costs more than the rows.
+_KEPT_ROWS = itemgetter(*range(KEPT_ROWS))
 
 
 def _eligible(
@@ -288,7 +301,7 @@ def _eligible(
 ) -> Eligible:
     """The locations giving some line, with what each may give and its costs per unit and shipment:
     `screen_order`'s columns for them (`Screening.keep` onwards)."""
-    weight_g, units, dist, held_by, origin, rank, labour = found.per_kept
+    weight_g, units, dist, held_by, origin, rank, labour = _KEPT_ROWS(found.per_kept)
     usable = found.usable
     made = Eligible(
         {p.line.index: m for m, p in enumerate(prepared)},
