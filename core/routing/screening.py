@@ -109,7 +109,7 @@ def _stock(rows: list[np.ndarray], n: int) -> np.ndarray:
     of them) reads its row where it is kept."""
     if len(rows) == 1:
         return rows[0]
-    return np.concatenate(rows) if rows else np.zeros((0, 2, n), np.int64)
+    return np.concatenate(rows) if rows else np.zeros((0, 2, n), np.int32)
 
 
 def _fence_first(prepared: list[_Prepared], cols: LocationColumns, count: int, n: int) -> np.ndarray:
