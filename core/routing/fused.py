@@ -77,35 +77,33 @@ def settle_at_once(
             rules.max_shipments, *kept,
         )  # fmt: skip
 
-    packed = settled()
-    if packed[0] == LANE_UNKNOWN and lanes is not None:
-        # Lanes no order of this context met: found as the separate steps find them, kept for
-        # the next orders, and then read here.
-        shipping = (~cands.pickup_here).nonzero()[0]
-        ids = lanes.lanes_at(
-            cands.locs, cands.distances, shipping, cands.origin[shipping], cands.origin_zones
-        )
-        shared.slots(ids)
+    packed, met, dropped = settled(), False, False
+    while packed[0] != SETTLED:
+        if packed[0] == LANE_UNKNOWN and lanes is not None and not met:
+            # Lanes no order of this context met: found as the separate steps find them, kept
+            # for the next orders, and then read here.
+            shipping = (~cands.pickup_here).nonzero()[0]
+            ids = lanes.lanes_at(
+                cands.locs, cands.distances, shipping, cands.origin[shipping], cands.origin_zones
+            )
+            shared.slots(ids)
+            met = True
+        elif packed[0] == QUOTE_UNKNOWN and lanes is not None:
+            _quote(packed, n, lanes, shared, rules, promise_by)
+        elif packed[0] == NOT_CARRIED and packed[1] < n and not dropped:
+            # As `solo.priced` does: they are excluded ("no_carrier"), and the rest priced again.
+            gone = packed[HEAD:].tolist()
+            no_carrier(cands, destination, rules, screened, gone)
+            cands = cands.subset(sorted(set(range(n)).difference(gone)))
+            n, fixed = len(cands), cands.priority + cands.capacity
+            kept = kept_plans(len(members.groups), kinds, rules.max_shipments)
+            dropped = True
+        else:
+            # Once locations are excluded, their lanes were read and the rest are carried, so
+            # nothing can be left to the separate steps, which would exclude them again.
+            assert not dropped
+            return None
         packed = settled()
-    while packed[0] == QUOTE_UNKNOWN and lanes is not None:
-        _quote(packed, n, lanes, shared, rules, promise_by)
-        packed = settled()
-    if packed[0] == NOT_CARRIED and packed[1] < n:
-        # As `solo.priced` does: they are excluded ("no_carrier"), and the rest priced again.
-        dropped = packed[HEAD:].tolist()
-        no_carrier(cands, destination, rules, screened, dropped)
-        cands = cands.subset(sorted(set(range(n)).difference(dropped)))
-        n, fixed = len(cands), cands.priority + cands.capacity
-        kept = kept_plans(len(members.groups), kinds, rules.max_shipments)
-        packed = settled()
-        while packed[0] == QUOTE_UNKNOWN:
-            _quote(packed, n, lanes, shared, rules, promise_by)  # type: ignore[arg-type]
-            packed = settled()
-        # Its lanes were read and its candidates carried: nothing is left to the separate
-        # steps, which would exclude the same locations again.
-        assert packed[0] == SETTLED
-    if packed[0] != SETTLED:
-        return None
     options_end = len(packed) - 4 * n
     per_candidate = packed[options_end:].reshape(4, n)
     bundles, options = members.bundles(packed[HEAD:options_end])
