@@ -3,11 +3,11 @@
 Between screening and the decision, an order went through five compiled calls (the bundles'
 options, the lanes' slots, the solo quotes, the single-location plans and the proof) with Python
 in between: array arguments made, results unpacked, numpy steps of a microsecond each. Most orders
-need nothing the compiled loops cannot read: their context's lanes, the quote table's cells and
-the bundles are already known. For them this one call does the lot, each step the very function
-the separate calls use, and reports in its first value whether it got through; where it did not
-(a lane or a quote never met, a location no carrier serves), the caller takes the separate steps,
-which fill what was missing for the next order.
+need nothing the compiled loops cannot read: their context's lanes and the quote table's cells
+are already known. For them this one call does the lot, each step the very function the separate
+calls use, and reports in its first value whether it got through; where it did not (a lane or a
+quote never met, a location no carrier serves) it says which, and the caller
+(`core.routing.fused`) finds, quotes or excludes them as the separate steps would, and calls again.
 """
 
 from __future__ import annotations
