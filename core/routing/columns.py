@@ -66,7 +66,7 @@ class LocationColumns:
             ],
             np.int64,
         )
-        # in the order `kernels.screen_order` reads them
+        # in the order `screening_kernel.screen_order` reads them
         self.enabled, self.ships, self.pickup, self.type, self.capacity, self.used, self.rank, self.origin = (
             self.figures
         )

@@ -25,14 +25,21 @@ from core.routing.candidate_columns import Entry
 from core.routing.candidates import _NOTHING, Eligible, Line, OrderContext, Screened
 from core.routing.columns import LocationColumns, pick
 from core.routing.compiled import TYPES, CompiledFence, CompiledRules
-from core.routing.kernels import FENCE, KEPT_ROWS, LINE_FIGURES, Screening, screen_order, unpack_screening
 from core.routing.rules import DEFAULT_REASONS
+from core.routing.screening_kernel import (
+    FENCE,
+    KEPT_ROWS,
+    LINE_FIGURES,
+    Screening,
+    screen_order,
+    unpack_screening,
+)
 from core.routing.sentences import filled
 from core.routing.snapshot import NetworkSnapshot
 
 DIAMETER_KM = 2 * EARTH_RADIUS_KM
 # Location filters in the documented order; a location's code is 1 + the index of the first it
-# fails (the codes `core.routing.kernels.screen_order` gives), fence j of the order's: FENCE + j.
+# fails (the codes `core.routing.screening_kernel.screen_order` gives), fence j of the order's: FENCE + j.
 _LOCATION_FILTERS = (
     "excluded",
     "disabled",
@@ -187,7 +194,7 @@ def _why_not(found: Screening, prepared: list[_Prepared]) -> list[Entry]:
     """Per group of passing locations missing some lines alike, why per SKU; a group giving none is
     excluded by its first failure.
 
-    Each distinct failing (line, state) is said once (`kernels.said_by_group`), and each group's
+    Each distinct failing (line, state) is said once (`screening_kernel.said_by_group`), and each group's
     entry gathers its lines' sentences, made in C loops: an order has a dozen groups, and a step
     of Python per group was as much as the rest of screening's Python.
     """
@@ -260,7 +267,7 @@ class _Prepared:
         self.needed = 1 if rules.split_units else line.qty
         # above any safety stock, `top` is the radix of stock states
         safety, self.top = rules.safety_row(line.category)
-        # what `kernels.screen_order` reads of the line (`LINE_FIGURES`, then the safety stock by type)
+        # what `screening_kernel.screen_order` reads of the line (`LINE_FIGURES`, then the safety stock by type)
         self.figures = (line.qty, self.needed, self.top, len(fences), line.weight_g, *safety)
 
     def say(self, state: int, low: int) -> Said:

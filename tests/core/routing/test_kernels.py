@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numba.core.registry import CPUDispatcher
 
-from core.routing import kernels
+from core.routing import kernels, screening_kernel
 from core.routing.kernels import alike
 from core.routing.screening import _LOCATION_FILTERS
 
@@ -21,8 +21,8 @@ TIES = [0.05, 0.15, 0.25, 1.05, 2.675, 12.35, 123.45, 1.0000005, 4999.95, 0.0]
 @settings(deadline=None)  # the first call may compile the kernel
 @given(st.lists(st.floats(min_value=0, max_value=20_100, allow_nan=False), max_size=50))
 def test_tenths_equal_round_to_the_last_bit(values: list[float]) -> None:
-    found, near = kernels.tenths(np.array(values + TIES, float))
-    got = kernels.tenths_of(found, near.tolist(), np.array(values + TIES, float))
+    found, near = screening_kernel.tenths(np.array(values + TIES, float))
+    got = screening_kernel.tenths_of(found, near.tolist(), np.array(values + TIES, float))
     assert got == [round(x, 1) for x in values + TIES]
     assert all(type(x) is float for x in got)
 
@@ -52,14 +52,17 @@ def test_alike_groups_exactly_the_equal_rows(pairs: list[tuple[int, int]]) -> No
 
 
 def test_the_kernel_codes_location_filters_in_the_documented_order() -> None:
-    codes = [getattr(kernels, key.upper()) for key in _LOCATION_FILTERS]
+    codes = [getattr(screening_kernel, key.upper()) for key in _LOCATION_FILTERS]
     assert codes == list(range(1, len(_LOCATION_FILTERS) + 1))
-    assert len(_LOCATION_FILTERS) + 1 == kernels.FENCE
+    assert len(_LOCATION_FILTERS) + 1 == screening_kernel.FENCE
 
 
 @settings(deadline=None)
 @given(
-    st.lists(st.tuples(st.integers(0, kernels.FENCE + 2), st.integers(0, 3), st.integers(0, 2)), max_size=40)
+    st.lists(
+        st.tuples(st.integers(0, screening_kernel.FENCE + 2), st.integers(0, 3), st.integers(0, 2)),
+        max_size=40,
+    )
 )
 def test_location_entries_number_kinds_as_sorted_distinct_values_then_own_values(
     rows: list[tuple[int, int, int]],
@@ -68,12 +71,14 @@ def test_location_entries_number_kinds_as_sorted_distinct_values_then_own_values
     loc_type = np.array([t for _, t, _ in rows], np.int64)
     used = np.array([u for _, _, u in rows], np.int64)
     at = np.arange(len(rows))
-    found, entry, passing, own_at = kernels.location_entries(at, failed, loc_type, 4, used, used + 1)
+    found, entry, passing, own_at = screening_kernel.location_entries(at, failed, loc_type, 4, used, used + 1)
     kinds = [f * 4 + t if f else 0 for f, t, _ in rows]
     assert found.tolist() == sorted(set(kinds))
-    full = [c for c, (f, _, _) in enumerate(rows) if f == kernels.CAPACITY]
+    full = [c for c, (f, _, _) in enumerate(rows) if f == screening_kernel.CAPACITY]
     pairs = list(dict.fromkeys(rows[c][2] for c in full))  # one entry per (used, capacity) met
-    others = [c for c, (f, _, _) in enumerate(rows) if f in (kernels.EXCLUDED, kernels.DISTANCE)]
+    others = [
+        c for c, (f, _, _) in enumerate(rows) if f in (screening_kernel.EXCLUDED, screening_kernel.DISTANCE)
+    ]
     assert own_at.tolist() == [next(c for c in full if rows[c][2] == u) for u in pairs] + others
     rows_of = {c: len(found) + pairs.index(rows[c][2]) for c in full}
     rows_of |= {c: len(found) + len(pairs) + j for j, c in enumerate(others)}
@@ -83,7 +88,7 @@ def test_location_entries_number_kinds_as_sorted_distinct_values_then_own_values
 
 def test_said_by_group_says_each_failing_line_state_once() -> None:
     states = np.array([[0, 5, 5, 7], [3, 0, 3, 3]], np.int64)  # [line, group]
-    said_line, said_state, said_at, starts, ends, failing = kernels.said_by_group(states)
+    said_line, said_state, said_at, starts, ends, failing = screening_kernel.said_by_group(states)
     assert list(zip(said_line.tolist(), said_state.tolist(), strict=True)) == [(1, 3), (0, 5), (0, 7)]
     assert said_at.tolist() == [0, 1, 1, 0, 2, 0]
     assert starts.tolist() == [0, 1, 2, 4] and ends.tolist() == [1, 2, 4, 6]
@@ -140,7 +145,7 @@ def test_screen_lines_columns_follow_from_the_line_states(
         [(q, 1, 50, 1, w, *row) for q, w, row in zip(qty, weight, safety.tolist(), strict=True)], np.int64
     )
     stock = np.stack([np.ones_like(atp), atp], axis=1).astype(np.int64)  # [line, 2, location]
-    state, _, items, firsts, missing, alike_as, keep, usable, per_kept = kernels.screen_lines(
+    state, _, items, firsts, missing, alike_as, keep, usable, per_kept = screening_kernel.screen_lines(
         np.arange(count), km, stock, loc_type, per_line, fenced.astype(np.int64)
     )
     given = np.minimum(atp - safety[:, loc_type], np.array(qty)[:, None]) * (fenced == 0)
@@ -159,8 +164,15 @@ def test_screen_lines_columns_follow_from_the_line_states(
 
 
 def test_loaded_names_every_compiled_loop_and_turns_true_once_routing_ran() -> None:
-    dispatchers = {v for v in vars(kernels).values() if isinstance(v, CPUDispatcher)}
-    assert dispatchers == {*kernels._KERNELS, *kernels._INNER, *kernels._PYTHON_STEPS}
+    def dispatchers(module: object) -> set[CPUDispatcher]:
+        return {
+            v
+            for v in vars(module).values()
+            if isinstance(v, CPUDispatcher) and v.__module__ == module.__name__
+        }
+
+    assert dispatchers(kernels) == {*kernels._KERNELS, *kernels._INNER, *kernels._PYTHON_STEPS}
+    assert dispatchers(screening_kernel) == {*screening_kernel.KERNELS, *screening_kernel.INNER}
     script = (
         "from core.routing import kernels\n"
         "from core.routing.benchmark import route_small_day\n"
