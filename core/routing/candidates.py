@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from core.routing.candidate_columns import Entry
+from core.routing.columns import Picked
 from core.routing.compiled import CompiledRules
 from core.routing.snapshot import Destination, LocationSnapshot
 
@@ -67,7 +68,7 @@ class Eligible:
         self,
         rows: dict[int, int],
         column: np.ndarray,
-        locs: list[LocationSnapshot],
+        locs: Picked[LocationSnapshot],
         pickup_here: np.ndarray,
         usable: np.ndarray,
         weight_g: np.ndarray,
@@ -84,6 +85,7 @@ class Eligible:
     ) -> None:
         self.rows = rows  # order line index -> its row in the per-line matrices
         self.column = column  # each one's position in the order's `Screened` columns
+        # picked from the network's column when read: routing reads the few it ships from
         self.locs, self.pickup_here = locs, pickup_here
         self.usable = usable  # [line row, k]: units k may give of the line (0: it cannot)
         self.weight_g = weight_g  # what each would send alone: every usable unit
@@ -114,7 +116,7 @@ class Eligible:
         out = Eligible(
             self.rows,
             self.column[at],
-            [self.locs[k] for k in keep],
+            self.locs.subset(at),
             self.pickup_here[at],
             self.usable[:, at],
             self.weight_g[at],

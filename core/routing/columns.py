@@ -152,6 +152,30 @@ def pick(values: Sequence[T] | np.ndarray, at: np.ndarray | list[int]) -> list[T
     return [values[i] for i in ks]
 
 
+class Picked(Sequence[T]):
+    """`values[at[k]]` for each k, looked up when read: a column of which only a few entries are
+    ever read (an order's ~100 eligible locations, of which routing reads the few it ships from).
+
+    `values` is a network column, which follows the snapshot in place: read it while routing the
+    order it was picked for.
+    """
+
+    __slots__ = ("at", "values")
+
+    def __init__(self, values: np.ndarray, at: np.ndarray) -> None:
+        self.values, self.at = values, at
+
+    def __len__(self) -> int:
+        return len(self.at)
+
+    def __getitem__(self, k: int) -> T:  # type: ignore[override]
+        return self.values[self.at[k]]  # type: ignore[no-any-return]
+
+    def subset(self, keep: np.ndarray) -> Picked[T]:
+        """Entries `keep`, in that order."""
+        return Picked(self.values, self.at[keep])
+
+
 class StockRows:
     """Per SKU, over location indices: whether a location has a stock row (0/1), and its ATP (0 if
     none), as rows of one [1, 2, location] int32 array: an order of one line hands it to screening as

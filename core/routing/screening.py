@@ -23,7 +23,7 @@ import numpy as np
 from core.domain.geo import EARTH_RADIUS_KM
 from core.routing.candidate_columns import Entry
 from core.routing.candidates import _NOTHING, Eligible, Line, OrderContext, Screened
-from core.routing.columns import LocationColumns, pick
+from core.routing.columns import LocationColumns, Picked, pick
 from core.routing.compiled import TYPES, CompiledFence, CompiledRules
 from core.routing.rules import DEFAULT_REASONS
 from core.routing.screening_kernel import (
@@ -76,7 +76,7 @@ def screen(
     ]
     count = len(lines)
     found = unpack_screening(
-        *screen_order(
+        screen_order(
             _stock([network.stock_row(line.sku) for line in lines], n),
             -1 if store is None else store,
             cols.place,
@@ -313,7 +313,7 @@ def _eligible(
     made = Eligible(
         {p.line.index: m for m, p in enumerate(prepared)},
         found.keep,
-        pick(cols.locs, held_by),
+        Picked(cols.locs, held_by),
         held_by == store if store is not None else np.zeros(len(held_by), bool),
         usable,
         weight_g,
@@ -351,7 +351,7 @@ def _overstock(
     for m, p in enumerate(prepared):
         held = network.stock.get(p.line.sku, _NOTHING)
         for k in np.flatnonzero(made.usable[m]).tolist():
-            level = held.get(made.locs[k].code)
+            level = held.get(made.codes[k])
             bonus = rules.overstock_ticks(level.on_hand, level.daily_sales) if level is not None else 0
             made.overstock[m, k] = bonus
             made.bonus[k] += bonus * int(made.usable[m, k])

@@ -61,15 +61,16 @@ KEPT_ROWS = 7
 # stock), category fences, unit weight in grams.
 LINE_FIGURES = 5
 
-# `screen_order` returns its integer arrays end to end in one, after a header of their sizes:
-# numba hands each array it returns to Python through a Python call of its own (thousands of
-# instructions each). The values Python reads one by one come first, so one `tolist` gives them.
+# `screen_order` returns its integer arrays end to end in one, after a header of their sizes, and
+# then its float arrays' bits: numba hands each array it returns to Python through a Python call
+# of its own (thousands of instructions each). The values Python reads one by one come first, so
+# one `tolist` gives them.
 _HEAD = 11  # where the arrays start, then the sizes: considered, kinds, own, near, lines, said,
 # said_at, groups, failing, kept
 
 
-def unpack_screening(ints: np.ndarray, floats: np.ndarray) -> Screening:
-    """`screen_order`'s two arrays as the `Screening` they hold (lists, and views of the arrays).
+def unpack_screening(ints: np.ndarray) -> Screening:
+    """`screen_order`'s array as the `Screening` it holds (lists, and views of the array).
 
     Sliced one after another in plain steps: every order unpacks one, and bounds made with
     `itertools` cost a third more.
@@ -95,7 +96,9 @@ def unpack_screening(ints: np.ndarray, floats: np.ndarray) -> Screening:
     at, keep = ints[b : b + count], ints[b + count : b + count + kept]
     b += count + kept
     usable = ints[b : b + lines * kept].reshape(lines, kept)
-    per_kept = ints[b + lines * kept :].reshape(KEPT_ROWS, kept)
+    b += lines * kept
+    per_kept = ints[b : b + KEPT_ROWS * kept].reshape(KEPT_ROWS, kept)
+    floats = ints[b + KEPT_ROWS * kept :].view(np.float64)
     km = floats[:count]
     return Screening(
         at, km, tenths_of(floats[count : 2 * count], near_tie, km), entry, items, kind, own_at, own_filter,
@@ -130,7 +133,7 @@ def screen_order(
     per_line: np.ndarray,  # [line]: `LINE_FIGURES`, then the brokering safety stock per location type
     fence_first: np.ndarray,  # [line, location]: 1 + the first category fence excluding it, 0 none
     labour: np.ndarray,  # per location type: ticks per unit picked
-) -> tuple[np.ndarray, np.ndarray]:
+) -> np.ndarray:
     """A whole order's screening in one call: the considered locations (those holding any line, and
     the pickup store), their distances and the location filters; then `location_entries`,
     `screen_lines` over the locations passing every location filter, `said_by_group` of its
@@ -139,7 +142,9 @@ def screen_order(
     One call, with none of the arrays between the steps made in Python: each call and each step
     between costs microseconds, and every order screens.
 
-    Returns the `Screening`'s integers and its distances, packed (`unpack_screening`).
+    Returns the `Screening`'s integers and then its distances' bits, packed in one array
+    (`unpack_screening`): each array numba returns is boxed on its own, at a cost of thousands of
+    instructions.
     """
     lat, cos_lat, lon = place[0], place[1], place[2]
     enabled, ships, pickup, loc_type = figures[0], figures[1], figures[2], figures[3]
@@ -212,13 +217,14 @@ def screen_order(
         ],
         np.int64,
     )  # fmt: skip
-    ints = np.concatenate(
+    floats = np.concatenate((km, km_tenths, km[kept]))
+    return np.concatenate(
         (
             sizes, entry, items, kinds, own_at, failed[own_at], near, low, said_line, said_state,
             said_at, starts, ends, failing, at, kept, usable.ravel(), per_kept.ravel(), gathered.ravel(),
+            floats.view(np.int64),
         )
     )  # fmt: skip
-    return ints, np.concatenate((km, km_tenths, km[kept]))
 
 
 @njit(cache=True, nogil=True)
