@@ -195,7 +195,7 @@ def screen_order(
     state, low, passed_items, firsts, missing, alike_as, keep, usable, per_kept = screen_lines(
         at[passing], km[passing], stock, loc_type, per_line, fence_first
     )
-    said_line, said_state, said_at, starts, ends, failing = said_by_group(state[:, firsts])
+    said_line, said_state, said_at, starts, ends, failing = said_by_group(state, firsts)
     entry[passing[missing]] = len(kinds) + len(own_at) + alike_as
     items = np.zeros(len(at), np.int64)
     items[passing] = passed_items
@@ -335,32 +335,41 @@ def screen_lines(
                 i = at[k]
                 short = stock[m, 1, i] - lowest
                 state[m, k] = fence_count[m] + 1 + short * top[m] + per_line[m, LINE_FIGURES + loc_type[i]]
+    # Gathered in loops, as below: numba's indexing of a 2-D array by an array is a generic walk.
     missing = np.flatnonzero(lacking)
-    firsts, alike_as = alike(state[:, missing].T.copy())  # a location's states say all its sentences
+    states = np.empty((len(missing), lines), np.int64)  # a location's states say all its sentences
+    for r in range(len(missing)):
+        for m in range(lines):
+            states[r, m] = state[m, missing[r]]
+    firsts, alike_as = alike(states)
     keep = np.flatnonzero(able)
-    usable = given[:, keep]
+    usable = np.empty((lines, len(keep)), np.int64)
     per_kept = np.zeros((3, len(keep)), np.int64)
     for j in range(len(keep)):
+        k = keep[j]
         for m in range(lines):
-            per_kept[0, j] += per_line[m, 4] * usable[m, j]
-            per_kept[1, j] += usable[m, j]
-        per_kept[2, j] = np.rint(km[keep[j]] * 10)
+            usable[m, j] = given[m, k]
+            per_kept[0, j] += per_line[m, 4] * given[m, k]
+            per_kept[1, j] += given[m, k]
+        per_kept[2, j] = np.rint(km[k] * 10)
     return state, low, items, missing[firsts], missing, alike_as, keep, usable, per_kept
 
 
 @njit(cache=True, nogil=True)
 def said_by_group(
     states: np.ndarray,
+    firsts: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The why-not groups' failing lines as (line, state) pairs said once each.
 
-    `states` is [line, group]: each group's line states (0: the line is given). Returns the
+    `states` is [line, location]: the line states (0: the line is given), and group g's are location
+    `firsts[g]`'s (read in place: numba gathers a 2-D array's columns in a generic walk). Returns the
     distinct failing (line, state) pairs in the order met, as their lines and states; every
     group's failing lines in line order, end to end, as indexes into those pairs, with where each
     group's start and end there; and the groups failing every line. An order has a dozen groups
     but fewer distinct pairs, each a sentence.
     """
-    lines, groups = states.shape
+    lines, groups = states.shape[0], len(firsts)
     said_line = np.empty(lines * groups, np.int64)
     said_state = np.empty(lines * groups, np.int64)
     said_at = np.empty(lines * groups, np.int64)
@@ -371,7 +380,7 @@ def said_by_group(
     for g in range(groups):
         starts[g] = met
         for m in range(lines):
-            s = states[m, g]
+            s = states[m, firsts[g]]
             if not s:
                 continue
             found = -1

@@ -87,8 +87,9 @@ def test_location_entries_number_kinds_as_sorted_distinct_values_then_own_values
 
 
 def test_said_by_group_says_each_failing_line_state_once() -> None:
-    states = np.array([[0, 5, 5, 7], [3, 0, 3, 3]], np.int64)  # [line, group]
-    said_line, said_state, said_at, starts, ends, failing = screening_kernel.said_by_group(states)
+    states = np.array([[0, 5, 9, 5, 7], [3, 0, 9, 3, 3]], np.int64)  # [line, location]
+    groups = np.array([0, 1, 3, 4], np.int64)  # location 2 is in no group
+    said_line, said_state, said_at, starts, ends, failing = screening_kernel.said_by_group(states, groups)
     assert list(zip(said_line.tolist(), said_state.tolist(), strict=True)) == [(1, 3), (0, 5), (0, 7)]
     assert said_at.tolist() == [0, 1, 1, 0, 2, 0]
     assert starts.tolist() == [0, 1, 2, 4] and ends.tolist() == [1, 2, 4, 6]
