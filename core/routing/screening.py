@@ -66,10 +66,9 @@ def screen(
     n = len(cols.codes)
     store = cols.index.get(ctx.pickup_store) if ctx.pickup_store is not None else None
     dest = ctx.destination
-    fences = tuple(f for f in rules.fences if f.applies_to_order(ctx.channel, dest.region, dest.postal_code))
-    whole = [f for f in fences if not f.categories]  # fences of whole locations; the rest are per line
+    # fences of whole locations, and of some categories (per line); most rule sets have none
+    whole, by_line = _order_fences(rules.fences, ctx) if rules.fences else ((), ())
     max_km = rules.max_km.get(ctx.method)
-    by_line = [f for f in fences if f.categories]  # fences of some categories: per line
     prepared = [
         _Prepared(line, tuple(f for f in by_line if line.category in f.categories) if by_line else (), rules)
         for line in lines
@@ -92,7 +91,7 @@ def screen(
             float("inf") if max_km is None else max_km,
             _whole_fences(whole, cols, n),
             np.array([p.figures for p in prepared], np.int64).reshape(count, LINE_FIGURES + len(TYPES)),
-            _fence_first(prepared, cols, count, n),
+            _fence_first(prepared, cols, count, n) if by_line else _unfenced(count, n),
             rules.labour_by_type,
         )
     )
@@ -119,18 +118,19 @@ def _stock(rows: list[np.ndarray], n: int) -> np.ndarray:
     return np.concatenate(rows) if rows else np.zeros((0, 2, n), np.int32)
 
 
-def _fence_first(prepared: list[_Prepared], cols: LocationColumns, count: int, n: int) -> np.ndarray:
-    """[line, location]: 1 + the first category fence excluding the location from the line, 0: none.
+def _order_fences(
+    fences: tuple[CompiledFence, ...], ctx: OrderContext
+) -> tuple[tuple[CompiledFence, ...], tuple[CompiledFence, ...]]:
+    """The fences applying to the order: those of whole locations, and those of some categories."""
+    dest = ctx.destination
+    found = [f for f in fences if f.applies_to_order(ctx.channel, dest.region, dest.postal_code)]
+    return tuple(f for f in found if not f.categories), tuple(f for f in found if f.categories)
 
-    Without category fences (most rule sets) every order of as many lines shares one array of
-    zeros, which screening only reads.
-    """
+
+def _fence_first(prepared: list[_Prepared], cols: LocationColumns, count: int, n: int) -> np.ndarray:
+    """[line, location]: 1 + the first category fence excluding the location from the line, 0: none."""
     if not any(p.fences for p in prepared):
-        found = _UNFENCED.get((count, n))
-        if found is None:
-            # Left writeable: numba compiles a loop again for read-only arrays.
-            found = _UNFENCED[(count, n)] = np.zeros((count, n), np.int64)
-        return found
+        return _unfenced(count, n)
     found = np.zeros((count, n), np.int64)
     for m, p in enumerate(prepared):
         for j in range(len(p.fences) - 1, -1, -1):
@@ -138,7 +138,17 @@ def _fence_first(prepared: list[_Prepared], cols: LocationColumns, count: int, n
     return found
 
 
-def _whole_fences(whole: list[CompiledFence], cols: LocationColumns, n: int) -> np.ndarray:
+def _unfenced(count: int, n: int) -> np.ndarray:
+    """`_fence_first` of lines no category fence applies to (most rule sets have none): every order
+    of as many lines shares one array of zeros, which screening only reads."""
+    found = _UNFENCED.get((count, n))
+    if found is None:
+        # Left writeable: numba compiles a loop again for read-only arrays.
+        found = _UNFENCED[(count, n)] = np.zeros((count, n), np.int64)
+    return found
+
+
+def _whole_fences(whole: tuple[CompiledFence, ...], cols: LocationColumns, n: int) -> np.ndarray:
     """[fence, location]: excluded by the order's fence of whole locations; orders without any (most
     rule sets have none) share one empty array, which screening only reads."""
     if not whole:
@@ -161,7 +171,7 @@ def _entries(
     cols: LocationColumns,
     ctx: OrderContext,
     rules: CompiledRules,
-    fences: list[CompiledFence],
+    fences: tuple[CompiledFence, ...],
     excluded: Mapping[str, str],
     prepared: list[_Prepared],
 ) -> list[Entry]:
@@ -221,7 +231,7 @@ def _why_not(found: Screening, prepared: list[_Prepared]) -> list[Entry]:
 
 
 def _shared(
-    why: int, loc_type: str, ctx: OrderContext, rules: CompiledRules, fences: list[CompiledFence]
+    why: int, loc_type: str, ctx: OrderContext, rules: CompiledRules, fences: tuple[CompiledFence, ...]
 ) -> tuple[str | None, dict[str, Any], str, dict[str, str]]:
     """The entry of an exclusion every location of a type shares in this order.
 
