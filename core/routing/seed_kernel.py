@@ -25,6 +25,7 @@ from core.routing.compiled_plans import (
     Array,
     bundle_tables,
     keep_plan,
+    kept_views,
     less,
     plan_key,
     runner_up_is_best,
@@ -87,11 +88,7 @@ def seed_whole(
     kinds: Array,
     params: Array,  # PENALTY, MAX_SHIPMENTS, MIN_VALUE, MAX_NODES
     prove: bool,  # whether to go on to `single.single_location_is_optimal`'s proof
-    key: Array,  # [2, key_width]: filled with the best single-location plan and the runner-up
-    counts: Array,
-    parts: Array,
-    locs: Array,
-    n_locs: Array,
+    kept: Array,  # `kept_plans`: filled with the best single-location plan and the runner-up
 ) -> tuple[bool, Array]:
     """`single.seed` for bundles that travel whole: the two least single-location plans, by their
     full keys (ties to the lower candidate index, as its stable sort). With `prove`, then whether
@@ -106,6 +103,7 @@ def seed_whole(
     if len(unquoted):
         return False, unquoted
     nb = bundle.shape[0]
+    key, counts, parts, locs, n_locs = kept_views(kept, kinds, nb, params[MAX_SHIPMENTS])
     placed, weight, cost = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
     lightest = np.full(n, -1, np.int64)
     total_units = forced = units = 0
