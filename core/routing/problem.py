@@ -43,24 +43,25 @@ OptionsTable = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 class Bundle:
     """Lines that must travel together (an item group), or one line; only single lines split units.
 
-    Every order prices its bundles' options as arrays (`at`, `unit_at`, `usable_at`); the
-    dictionaries the search and the baseline look options up in are made on first use, as most
-    orders are settled before any search runs.
+    Its options are a span of the order's options table (`Problem.options_table`): the arrays and
+    the list a search reads are made from it when read, and the dictionaries the search and the
+    baseline look options up in on first use, as most orders are settled by compiled loops that
+    read the table itself, and their decision reads none of them.
     """
 
     __slots__ = (
+        "_end",
         "_option_set",
+        "_options",
+        "_start",
+        "_table",
         "_unit_cost",
         "_usable",
-        "at",
         "forced_unplaced",
         "lines",
         "min_cost",
-        "options",
         "splittable",
-        "unit_at",
         "units",
-        "usable_at",
         "value",
         "weight_g",
     )
@@ -69,25 +70,49 @@ class Bundle:
         self,
         lines: tuple[Line, ...],
         splittable: bool,
-        at: np.ndarray,
-        unit_at: np.ndarray,
-        usable_at: np.ndarray | None,
+        table: OptionsTable,
+        start: int,
+        end: int,
         figures: list[int],
     ) -> None:
-        """`figures`: its row of `Problem.options_table`'s per-bundle columns."""
+        """Its options are `table`'s start:end; `figures`: its row of the table's per-bundle columns."""
         self.lines, self.splittable = lines, splittable
         self.units = figures[UNITS]
         self.weight_g = figures[WEIGHT] * self.units if splittable else figures[WEIGHT]
         self.value = figures[VALUE]
         self.min_cost = figures[MIN_COST]  # its placeable units at their cheapest
         self.forced_unplaced = self.units - figures[PLACEABLE]  # units no option can take whatever the plan
-        self.at = at  # the options as an array, in their first order (the search reorders `options`)
-        self.unit_at = unit_at  # ticks per unit when splittable, else for the bundle, over `at`
-        self.usable_at = usable_at  # units each option can give (splittable only)
-        self.options: list[int] = at.tolist()  # candidate indices able to take it
+        self._table, self._start, self._end = table, start, end
+        self._options: list[int] | None = None
         self._option_set: frozenset[int] | None = None
         self._unit_cost: dict[int, int] | None = None
         self._usable: dict[int, int] | None = None
+
+    @property
+    def at(self) -> np.ndarray:
+        """The candidates able to take it, in their first order (the search reorders `options`)."""
+        return self._table[1][self._start : self._end]
+
+    @property
+    def unit_at(self) -> np.ndarray:
+        """Ticks per unit when splittable, else for the bundle, over `at`."""
+        return self._table[2][self._start : self._end]
+
+    @property
+    def usable_at(self) -> np.ndarray | None:
+        """Units each of `at` can give (splittable only)."""
+        return self._table[3][self._start : self._end] if self.splittable else None
+
+    @property
+    def options(self) -> list[int]:
+        """Candidate indices able to take it, as a list the search may put in its own order."""
+        if self._options is None:
+            self._options = self.at.tolist()
+        return self._options
+
+    @options.setter
+    def options(self, options: list[int]) -> None:
+        self._options = options
 
     @property
     def option_set(self) -> frozenset[int]:
@@ -508,11 +533,10 @@ class Members:
         """The bundles and their options table from `bundle_options`' result."""
         members, split = self.groups, self.split
         order, starts, at, unit, usable, per_bundle = unpack_options(packed, len(members))
+        table = (starts, at, unit, usable, per_bundle)
         bounds = starts.tolist()
         bundles = [
-            Bundle(
-                tuple(members[b]), split[b], at[s:e], unit[s:e], usable[s:e] if split[b] else None, figures
-            )
+            Bundle(tuple(members[b]), split[b], table, s, e, figures)
             for b, s, e, figures in zip(order.tolist(), bounds, bounds[1:], per_bundle.tolist(), strict=False)
         ]
-        return bundles, (starts, at, unit, usable, per_bundle)
+        return bundles, table
