@@ -43,10 +43,10 @@ OptionsTable = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 class Bundle:
     """Lines that must travel together (an item group), or one line; only single lines split units.
 
-    Its options are a span of the order's options table (`Problem.options_table`): the arrays and
-    the list a search reads are made from it when read, and the dictionaries the search and the
-    baseline look options up in on first use, as most orders are settled by compiled loops that
-    read the table itself, and their decision reads none of them.
+    Its options are a span of the order's options table (`Options`): the arrays and the list a
+    search reads are made from it when read, and the dictionaries the search and the baseline look
+    options up in on first use, as most orders are settled by compiled loops that read the table
+    itself, and their decision reads none of them.
     """
 
     __slots__ = (
@@ -70,7 +70,7 @@ class Bundle:
         self,
         lines: tuple[Line, ...],
         splittable: bool,
-        table: OptionsTable,
+        table: Options,
         start: int,
         end: int,
         figures: list[int],
@@ -91,17 +91,17 @@ class Bundle:
     @property
     def at(self) -> np.ndarray:
         """The candidates able to take it, in their first order (the search reorders `options`)."""
-        return self._table[1][self._start : self._end]
+        return self._table.table()[1][self._start : self._end]
 
     @property
     def unit_at(self) -> np.ndarray:
         """Ticks per unit when splittable, else for the bundle, over `at`."""
-        return self._table[2][self._start : self._end]
+        return self._table.table()[2][self._start : self._end]
 
     @property
     def usable_at(self) -> np.ndarray | None:
         """Units each of `at` can give (splittable only)."""
-        return self._table[3][self._start : self._end] if self.splittable else None
+        return self._table.table()[3][self._start : self._end] if self.splittable else None
 
     @property
     def options(self) -> list[int]:
@@ -155,7 +155,7 @@ class Found(NamedTuple):
     """What one compiled call worked out before its problem was made (`core.routing.fused`)."""
 
     bundles: list[Bundle]
-    options: OptionsTable
+    options: Options
     fixed: np.ndarray  # `Problem.fixed_at`
     lanes: LaneQuoter | None  # the order's view of the broker's lanes; None when nothing ships
     lane: np.ndarray  # `Problem.lane_ids`
@@ -238,7 +238,7 @@ class Problem:
 
     def options_table(self) -> OptionsTable:
         """Every bundle's options as flat arrays, for compiled loops over all of them (`OptionsTable`)."""
-        return self._options
+        return self._options.table()
 
     def ship(self, k: int, weight_g: int) -> int | None:
         """Ticks to send `weight_g` from candidate k (shipping × weight + promise penalty), None if no carrier."""
@@ -496,7 +496,7 @@ def quote_cell(
 COMPONENTS = ("shipping", "promise_miss", "shipment_penalty", "priority", "labour", "capacity", "overstock")
 
 
-def _bundles(lines: list[Line], cands: Eligible, rules: CompiledRules) -> tuple[list[Bundle], OptionsTable]:
+def _bundles(lines: list[Line], cands: Eligible, rules: CompiledRules) -> tuple[list[Bundle], Options]:
     """The order's bundles, most constrained first, and their options table (`bundle_options`)."""
     members = Members(lines, cands.rows, rules)
     packed = bundle_options(
@@ -529,14 +529,36 @@ class Members:
         self.per_line = np.array(flat, np.int64).reshape(len(lines), 5)
         self.first = np.array([0, *accumulate(map(len, self.groups))], np.int64)
 
-    def bundles(self, packed: np.ndarray) -> tuple[list[Bundle], OptionsTable]:
+    def bundles(self, packed: np.ndarray) -> tuple[list[Bundle], Options]:
         """The bundles and their options table from `bundle_options`' result."""
         members, split = self.groups, self.split
-        order, starts, at, unit, usable, per_bundle = unpack_options(packed, len(members))
-        table = (starts, at, unit, usable, per_bundle)
-        bounds = starts.tolist()
+        nb, width = len(members), PLACEABLE + 1
+        table = Options(packed, nb)
+        order_starts = packed[: 2 * nb + 1].tolist()  # the bundles' order, then where their options start
+        figures = packed[len(packed) - nb * width :].tolist()
         bundles = [
-            Bundle(tuple(members[b]), split[b], table, s, e, figures)
-            for b, s, e, figures in zip(order.tolist(), bounds, bounds[1:], per_bundle.tolist(), strict=False)
-        ]
+            Bundle(
+                tuple(members[b]), split[b], table, order_starts[nb + j], order_starts[nb + j + 1],
+                figures[j * width : (j + 1) * width],
+            )
+            for j, b in enumerate(order_starts[:nb])
+        ]  # fmt: skip
         return bundles, table
+
+
+class Options:
+    """`bundle_options`' result for one order, and the options table (`OptionsTable`) it holds,
+    whose views are made on first use: the one-call kernel reads the result itself, and only the
+    searches and settling in Python read the table."""
+
+    __slots__ = ("_nb", "_packed", "_table")
+
+    def __init__(self, packed: np.ndarray, nb: int) -> None:
+        self._packed, self._nb = packed, nb
+        self._table: OptionsTable | None = None
+
+    def table(self) -> OptionsTable:
+        if self._table is None:
+            _, starts, at, unit, usable, per_bundle = unpack_options(self._packed, self._nb)
+            self._table = (starts, at, unit, usable, per_bundle)
+        return self._table
