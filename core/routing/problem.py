@@ -15,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
 from itertools import accumulate
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -38,6 +38,7 @@ QuoteArrays = tuple[np.ndarray, np.ndarray, np.ndarray]  # ticks [slot, weight c
 # usable units, per bundle), the options of bundle b at starts[b]:starts[b + 1]; per bundle its
 # grams (per unit if splittable), units, splittable, value, least cost and placeable units
 OptionsTable = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+Column = Sequence[Any] | np.ndarray  # a value per candidate
 
 
 class Bundle:
@@ -182,7 +183,7 @@ class Problem:
         self.destination, self.ready_at, self.promise_by = destination, ready_at, promise_by
         self.n = len(cands)
         self.codes = cands.codes
-        self._tie_columns: list[Sequence[object]] | None = None  # `single_ties`, made on first use
+        self._tie_columns: list[Column] | None = None  # `single_ties`, made on first use
         self._ranks: tuple[np.ndarray, np.ndarray] | None = None  # `tie_ranks`, made on first use
         self.quotes: dict[int, Quoted] = {}  # weight_g * candidates + candidate (quoters without lanes)
         if found is None:
@@ -366,19 +367,20 @@ class Problem:
         """
         columns = self._tie_columns
         if columns is None:
-            columns = self._tie_columns = self._location_ties(self.codes)
+            columns = self._tie_columns = self._location_ties(self.dist, self.prio, self.codes)
         return tuple([column[k] for column in columns])
 
     def tie_ranks(self) -> tuple[np.ndarray, np.ndarray]:
         """Per candidate: its rank on `single_ties` (equal where they tie), and its rank by code.
 
         Integers, so a search orders twins in array steps instead of by a tuple per location.
+        Screening lists locations by code, so a candidate's rank by code is its column's there.
         """
         if self._ranks is None:
-            n, codes = self.n, self.codes
+            n, cands = self.n, self.cands
             code = np.empty(n, np.int64)
-            code[sorted(range(n), key=codes.__getitem__)] = np.arange(n)
-            keys = [np.asarray(column) for column in self._location_ties(code)]
+            code[np.argsort(cands.column)] = np.arange(n)
+            keys = self._location_ties(cands.dist_at, cands.prio_at, code)
             tie = np.zeros(n, np.int64)
             if keys:
                 order = np.lexsort(keys[::-1])
@@ -389,9 +391,9 @@ class Problem:
             self._ranks = (tie, code)
         return self._ranks
 
-    def _location_ties(self, codes: Sequence[object]) -> list[Sequence[object]]:
-        """The columns of `single_ties`, in the rule set's order, with `codes` for the codes."""
-        named = {"shortest_distance": self.dist, "lowest_priority": self.prio, "location_code": codes}
+    def _location_ties(self, dist: Column, prio: Column, codes: Column) -> list[Column]:
+        """The columns of `single_ties` in the rule set's order, given as lists or as arrays."""
+        named = {"shortest_distance": dist, "lowest_priority": prio, "location_code": codes}
         return [named[name] for name in self.rules.tie_breaks if name in named]
 
     def unit_ticks(self, b: int, k: int, qty: int) -> int:
