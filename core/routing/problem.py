@@ -198,7 +198,7 @@ class Problem:
         # store itself, most pickup orders, needs none.
         lane_table = getattr(quoter, "lane_table", None)
         self._lane_table: LaneTable | None = lane_table() if lane_table is not None else None
-        self._bounds = self._lane_table.bounds_g if self._lane_table is not None else ()
+        self._bounds = self._lane_table.floor_bounds if self._lane_table is not None else ()
         if found is not None:
             self._lanes, self._lane, self._slot = found.lanes, found.lane, found.slot
             self._table = shared  # type: ignore[assignment]
