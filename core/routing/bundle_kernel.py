@@ -116,6 +116,14 @@ def bundle_options(
     return np.concatenate((order, starts, flat_at, flat_unit, flat_usable, per_bundle.ravel()))
 
 
+@njit(cache=True, nogil=True)
+def member_columns(members: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`bundle_options`' per_line, first and splittable from `Members.packed`, which holds, end to
+    end, the number of bundles, then first, splittable (1 or 0) and per_line's rows."""
+    nb = members[0]
+    return members[2 * nb + 2 :].reshape(-1, 5), members[1 : nb + 2], members[nb + 2 : 2 * nb + 2]
+
+
 def unpack_options(packed: np.ndarray, nb: int) -> tuple[np.ndarray, ...]:
     """`bundle_options`' arrays from the one it returns end to end (numba hands each array it
     returns to Python through a Python call of its own): views, nothing copied."""

@@ -71,8 +71,8 @@ def settle_at_once(
         """The compiled call's result and its head; the table's arrays are read anew each time, as
         meeting lanes may grow them."""
         found = price_and_seed(
-            cands.usable, cands.labour, cands.overstock, members.per_line, members.first,
-            members.splits, cands.weight_g, cands.pickup_here, cands.origin, cands.distances,
+            cands.usable, cands.labour, cands.overstock, members.packed, cands.weight_g,
+            cands.pickup_here, cands.origin, cands.distances,
             table.edges, cells, shared.by_lane, shared.ticks, shared.penalty, table.floors_g,
             fixed, cands.column, cands.dist_at, cands.prio_at, kinds, params,
         )  # fmt: skip

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from core.routing.bundle_kernel import bundle_options
+from core.routing.bundle_kernel import bundle_options, member_columns
 from core.routing.compiled_plans import MAX_SHIPMENTS, PLACEABLE, Array, kept_plans
 from core.routing.quote_table import MISSING, NO_CARRIER
 from core.routing.seed_kernel import seed_whole
@@ -30,9 +30,7 @@ def price_and_seed(
     usable: Array,  # `Eligible`'s columns, as `core.routing.bundle_kernel.bundle_options` reads them
     labour: Array,
     overstock: Array,
-    per_line: Array,  # `bundle_options`' per-member rows and bundle bounds
-    first: Array,
-    splittable: Array,
+    members: Array,  # `Members.packed`: `bundle_options`' per-member rows and bundle bounds
     weight_g: Array,  # per candidate: what it would send alone
     pickup_here: Array,
     origin: Array,  # per candidate: its origin group (`LaneQuoter.lanes_at`)
@@ -87,6 +85,7 @@ def price_and_seed(
     if len(dropped):
         return np.concatenate((np.array([NOT_CARRIED, len(dropped), 0], np.int64), dropped))
     max_shipments = params[MAX_SHIPMENTS]
+    per_line, first, splittable = member_columns(members)
     options = bundle_options(usable, labour, overstock, per_line, first, splittable, max_shipments)
     nb = len(first) - 1
     starts = options[nb : 2 * nb + 1]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from core.routing.bundle_kernel import bundle_options, unpack_options
+from core.routing.bundle_kernel import bundle_options, member_columns, unpack_options
 from core.routing.candidates import Eligible, Line
 from core.routing.columns import pick
 from core.routing.compiled import CompiledRules, to_ticks
@@ -502,16 +502,15 @@ def _bundles(lines: list[Line], cands: Eligible, rules: CompiledRules) -> tuple[
     """The order's bundles, most constrained first, and their options table (`bundle_options`)."""
     members = Members(lines, cands.rows, rules)
     packed = bundle_options(
-        cands.usable, cands.labour, cands.overstock, members.per_line, members.first, members.splits,
-        rules.max_shipments,
-    )  # fmt: skip
+        cands.usable, cands.labour, cands.overstock, *member_columns(members.packed), rules.max_shipments
+    )
     return members.bundles(packed)
 
 
 class Members:
     """An order's lines grouped into bundles, and the per-line rows `bundle_options` reads."""
 
-    __slots__ = ("first", "groups", "per_line", "split", "splits")
+    __slots__ = ("groups", "packed", "split")
 
     def __init__(self, lines: list[Line], rows: dict[int, int], rules: CompiledRules) -> None:
         keep = rules.keep_groups
@@ -521,15 +520,15 @@ class Members:
         self.groups = list(groups.values())
         # Units of one line may come from any location holding some, unless it travels with a group.
         self.split = [rules.split_units and not (keep and bool(ms[0].group)) for ms in self.groups]
-        self.splits = np.array(self.split, np.bool_)
-        flat = [
+        # One array, one argument of a compiled call (`bundle_kernel.member_columns` reads it).
+        flat = [len(self.groups), 0, *accumulate(map(len, self.groups)), *self.split]
+        flat += [
             value
             for ms in self.groups
             for m in ms
             for value in (rows[m.index], m.qty, m.weight_g, m.unit_value, m.index)
         ]
-        self.per_line = np.array(flat, np.int64).reshape(len(lines), 5)
-        self.first = np.array([0, *accumulate(map(len, self.groups))], np.int64)
+        self.packed = np.array(flat, np.int64)
 
     def bundles(self, packed: np.ndarray) -> tuple[list[Bundle], Options]:
         """The bundles and their options table from `bundle_options`' result."""
