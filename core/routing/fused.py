@@ -57,7 +57,7 @@ def settle_at_once(
     if len(members.groups) > MAX_COMPILED_BUNDLES or any(members.split):
         return None
     lanes, cells = None, _NO_CELLS
-    if not np.logical_and.reduce(cands.pickup_here):
+    if n > 1 or not cands.pickup_here[0]:  # some candidate ships: only the pickup store itself does not
         lanes = broker.lanes(destination, ready_at, promise_by)
         found = lanes.context_cells(cands.origin_zones)
         if found is None:
