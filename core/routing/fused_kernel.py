@@ -61,29 +61,29 @@ def price_and_seed(
     n = len(labour)
     lane = np.full(n, -1, np.int64)
     slot = np.zeros(n, np.int64)
-    failed = np.zeros(HEAD, np.int64)
     bands = len(edges) + 1
     for k in range(n):
         if not pickup_here[k]:
             cell = origin[k] * bands + np.searchsorted(edges, km[k], "right")
             found = cells[cell]
             if found < 0 or found >= len(by_lane) or by_lane[found] < 0:
-                failed[0] = LANE_UNKNOWN
-                return failed
+                return np.array([LANE_UNKNOWN, 0, 0], np.int64)
             lane[k], slot[k] = found, by_lane[found]
     solo = np.empty(n, np.int64)
     late = np.empty(n, np.int64)
     wclass = np.searchsorted(floors, weight_g)
-    asked = []
+    asked, uncarried = [], 0
     for k in range(n):
         solo[k], late[k] = ticks[slot[k], wclass[k]], penalty[slot[k], wclass[k]]
         if solo[k] == MISSING:
             asked.append((k, wclass[k]))
+        elif solo[k] == NO_CARRIER:
+            uncarried += 1
     if len(asked):
         return _asking(lane, slot, asked)
-    dropped = np.flatnonzero(solo == NO_CARRIER)
-    if len(dropped):
-        return np.concatenate((np.array([NOT_CARRIED, len(dropped), 0], np.int64), dropped))
+    if uncarried:
+        dropped = np.flatnonzero(solo == NO_CARRIER)
+        return np.concatenate((np.array([NOT_CARRIED, uncarried, 0], np.int64), dropped))
     max_shipments = params[MAX_SHIPMENTS]
     per_line, first, splittable = member_columns(members)
     options = bundle_options(usable, labour, overstock, per_line, first, splittable, max_shipments)
