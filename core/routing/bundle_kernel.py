@@ -54,21 +54,29 @@ def bundle_options(
             units += per_line[m, QTY]
             grams[b] += per_line[m, GRAMS] * per_line[m, QTY]
             value += per_line[m, UNIT_VALUE] * per_line[m, QTY]
-        row, cheapest = per_line[first[b], ROW], 0
+        row = per_line[first[b], ROW]
+        # Candidates innermost, a member line at a time: rows read and written in order, which
+        # the compiler turns into vector steps (most orders weigh ~100 candidates per bundle).
+        able_b, unit_b = able[b], unit[b]
+        if splittable[b]:
+            given, bonus = usable[row], overstock[row]
+            for k in range(n):
+                able_b[k] = given[k] > 0
+                unit_b[k] = labour[k] + bonus[k]
+        else:
+            able_b[:] = True
+            for m in range(first[b], first[b + 1]):
+                qty, given, bonus = per_line[m, QTY], usable[per_line[m, ROW]], overstock[per_line[m, ROW]]
+                for k in range(n):
+                    able_b[k] &= given[k] >= qty
+                    unit_b[k] += (labour[k] + bonus[k]) * qty
+        options, cheapest = 0, 0
         for k in range(n):
-            if splittable[b]:
-                able[b, k] = usable[row, k] > 0
-                unit[b, k] = labour[k] + overstock[row, k]
-            else:
-                able[b, k] = True
-                for m in range(first[b], first[b + 1]):
-                    r, qty = per_line[m, ROW], per_line[m, QTY]
-                    able[b, k] &= usable[r, k] >= qty
-                    unit[b, k] += (labour[k] + overstock[r, k]) * qty
-            if able[b, k]:
-                if not count[b] or unit[b, k] < cheapest:
-                    cheapest = unit[b, k]
-                count[b] += 1
+            if able_b[k]:
+                if not options or unit_b[k] < cheapest:
+                    cheapest = unit_b[k]
+                options += 1
+        count[b] = options
         figures[b, UNITS], figures[b, SPLITTABLE], figures[b, VALUE] = units, splittable[b], value
         if splittable[b]:
             # At most max_shipments locations share the line: the largest of them bound what fits.
@@ -106,6 +114,14 @@ def bundle_options(
                 flat_usable[at] = usable[row, k] if splittable[b] else unit[b, k]
                 at += 1
     return np.concatenate((order, starts, flat_at, flat_unit, flat_usable, per_bundle.ravel()))
+
+
+@njit(cache=True, nogil=True)
+def member_columns(members: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`bundle_options`' per_line, first and splittable from `Members.packed`, which holds, end to
+    end, the number of bundles, then first, splittable (1 or 0) and per_line's rows."""
+    nb = members[0]
+    return members[2 * nb + 2 :].reshape(-1, 5), members[1 : nb + 2], members[nb + 2 : 2 * nb + 2]
 
 
 def unpack_options(packed: np.ndarray, nb: int) -> tuple[np.ndarray, ...]:

@@ -28,9 +28,33 @@ COST, UNPLACED, OPENED, PARTS, NODES = range(5)
 EXACT, VISITED = range(2)
 
 
-def key_width(kinds: np.ndarray, nb: int) -> int:
+@njit(cache=True, nogil=True)
+def key_width(kinds: Array, nb: int) -> int:
     """Integers in a plan's key: unplaced units, cost, then one per tie-break (2 per part for codes)."""
-    return 2 + sum(2 * nb if kind == LOCATION_CODE else 1 for kind in kinds.tolist())
+    width = 2
+    for kind in kinds:
+        width += 2 * nb if kind == LOCATION_CODE else 1
+    return width
+
+
+@njit(cache=True, nogil=True)
+def kept_plans(kinds: Array, nb: int, max_ship: int) -> Array:
+    """The best plan and the runner-up as the compiled loops keep them, none yet: one array, so
+    that it is one argument of each call and one list for Python to read (`kept_views`)."""
+    return np.zeros(4 + 2 * (key_width(kinds, nb) + 3 * nb + max_ship), np.int64)
+
+
+@njit(cache=True, nogil=True)
+def kept_views(kept: Array, kinds: Array, nb: int, max_ship: int) -> tuple[Array, Array, Array, Array, Array]:
+    """`kept_plans`' parts, end to end: counts [2] (how many parts each plan has, 0: none kept),
+    n_locs [2] (how many locations), key [2, key_width], parts [2, bundle, 3] (bundle, candidate,
+    units) and locs [2, max_ship]."""
+    width = key_width(kinds, nb)
+    at = 4 + 2 * width
+    key = kept[4:at].reshape(2, width)
+    parts = kept[at : at + 6 * nb].reshape(2, nb, 3)
+    locs = kept[at + 6 * nb : at + 6 * nb + 2 * max_ship].reshape(2, max_ship)
+    return key, kept[0:2], parts, locs, kept[2:4]
 
 
 @njit(cache=True, nogil=True)

@@ -18,13 +18,13 @@ from core.routing.candidates import Line, Screened
 from core.routing.compiled import CompiledRules
 from core.routing.fused_kernel import HEAD, LANE_UNKNOWN, NOT_CARRIED, QUOTE_UNKNOWN, SETTLED, price_and_seed
 from core.routing.problem import Found, Members, Problem, quote_cell
-from core.routing.quote_table import MISSING, UNQUOTED, QuoteTable
+from core.routing.quote_table import UNQUOTED, QuoteTable
 from core.routing.search import Outcome
 from core.routing.settle import MAX_COMPILED_BUNDLES
 from core.routing.shipping import Address
 from core.routing.snapshot import NetworkSnapshot
 from core.routing.solo import SoloQuotes, no_carrier
-from core.routing.whole_search import finish_whole, kept_plans, rule_arrays
+from core.routing.whole_search import finish_whole, rule_arrays
 
 if TYPE_CHECKING:  # the only quoter with lanes
     from core.routing.rates.broker import RateBroker
@@ -57,7 +57,7 @@ def settle_at_once(
     if len(members.groups) > MAX_COMPILED_BUNDLES or any(members.split):
         return None
     lanes, cells = None, _NO_CELLS
-    if not np.logical_and.reduce(cands.pickup_here):
+    if n > 1 or not cands.pickup_here[0]:  # some candidate ships: only the pickup store itself does not
         lanes = broker.lanes(destination, ready_at, promise_by)
         found = lanes.context_cells(cands.origin_zones)
         if found is None:
@@ -66,20 +66,21 @@ def settle_at_once(
     table = broker.lane_table()
     fixed = cands.priority + cands.capacity
     kinds, params = rule_arrays(rules)
-    kept = kept_plans(len(members.groups), kinds, rules.max_shipments)
 
-    def settled() -> np.ndarray:  # the table's arrays are read anew: meeting lanes may grow them
-        return price_and_seed(  # type: ignore[no-any-return]
-            cands.usable, cands.labour, cands.overstock, members.per_line, members.first,
-            members.splits, cands.weight_g, cands.pickup_here, cands.origin, cands.distances,
+    def settled() -> tuple[np.ndarray, list[int]]:
+        """The compiled call's result and its head; the table's arrays are read anew each time, as
+        meeting lanes may grow them."""
+        found = price_and_seed(
+            cands.usable, cands.labour, cands.overstock, members.packed, cands.weight_g,
+            cands.pickup_here, cands.origin, cands.distances,
             table.edges, cells, shared.by_lane, shared.ticks, shared.penalty, table.floors_g,
-            MISSING, fixed, cands.column, cands.dist_at, cands.prio_at, kinds, params,
-            rules.max_shipments, *kept,
+            fixed, cands.column, cands.dist_at, cands.prio_at, kinds, params,
         )  # fmt: skip
+        return found, found[:HEAD].tolist()
 
-    packed, met, dropped = settled(), False, False
-    while packed[0] != SETTLED:
-        if packed[0] == LANE_UNKNOWN and lanes is not None and not met:
+    (packed, head), met, dropped = settled(), False, False
+    while head[0] != SETTLED:
+        if head[0] == LANE_UNKNOWN and lanes is not None and not met:
             # Lanes no order of this context met: found as the separate steps find them, kept
             # for the next orders, and then read here.
             shipping = (~cands.pickup_here).nonzero()[0]
@@ -88,29 +89,29 @@ def settle_at_once(
             )
             shared.slots(ids)
             met = True
-        elif packed[0] == QUOTE_UNKNOWN and lanes is not None:
+        elif head[0] == QUOTE_UNKNOWN and lanes is not None:
             _quote(packed, n, lanes, shared, rules, promise_by)
-        elif packed[0] == NOT_CARRIED and packed[1] < n and not dropped:
+        elif head[0] == NOT_CARRIED and head[1] < n and not dropped:
             # As `solo.priced` does: they are excluded ("no_carrier"), and the rest priced again.
             gone = packed[HEAD:].tolist()
             no_carrier(cands, destination, rules, screened, gone)
             cands = cands.subset(sorted(set(range(n)).difference(gone)))
             n, fixed = len(cands), cands.priority + cands.capacity
-            kept = kept_plans(len(members.groups), kinds, rules.max_shipments)
             dropped = True
         else:
             # Once locations are excluded, their lanes were read and the rest are carried, so
             # nothing can be left to the separate steps, which would exclude them again.
             assert not dropped
             return None
-        packed = settled()
-    options_end = len(packed) - 4 * n
-    per_candidate = packed[options_end:].reshape(4, n)
+        packed, head = settled()
+    _, must_search, kept_at = head
+    options_end = kept_at - 4 * n
+    per_candidate = packed[options_end:kept_at].reshape(4, n)
     bundles, options = members.bundles(packed[HEAD:options_end])
     found = Found(bundles, options, fixed, lanes, per_candidate[0], per_candidate[1])
     p = Problem(lines, cands, rules, broker, network, destination, ready_at, promise_by, shared, found)
     out = Outcome(None, None, True, 0)
-    finish_whole(p, out, bool(packed[1]), kept)
+    finish_whole(p, out, bool(must_search), packed[kept_at:])
     return p, (per_candidate[2], per_candidate[3]), out
 
 

@@ -15,14 +15,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from core.routing.bundle_kernel import bundle_options
-from core.routing.compiled_plans import PLACEABLE, Array
-from core.routing.quote_table import NO_CARRIER
+from core.routing.bundle_kernel import bundle_options, member_columns
+from core.routing.compiled_plans import MAX_SHIPMENTS, PLACEABLE, Array, kept_plans
+from core.routing.quote_table import MISSING, NO_CARRIER
 from core.routing.seed_kernel import seed_whole
 
 # The first value of `price_and_seed`'s result: settled, or why the separate steps must run.
 SETTLED, LANE_UNKNOWN, QUOTE_UNKNOWN, NOT_CARRIED = range(4)
-HEAD = 2  # the result's first values: the outcome above, whether the search must run
+HEAD = 3  # the result's first values: the outcome above, whether the search must run, where `kept` begins
 
 
 @njit(cache=True, nogil=True)
@@ -30,9 +30,7 @@ def price_and_seed(
     usable: Array,  # `Eligible`'s columns, as `core.routing.bundle_kernel.bundle_options` reads them
     labour: Array,
     overstock: Array,
-    per_line: Array,  # `bundle_options`' per-member rows and bundle bounds
-    first: Array,
-    splittable: Array,
+    members: Array,  # `Members.packed`: `bundle_options`' per-member rows and bundle bounds
     weight_g: Array,  # per candidate: what it would send alone
     pickup_here: Array,
     origin: Array,  # per candidate: its origin group (`LaneQuoter.lanes_at`)
@@ -43,56 +41,51 @@ def price_and_seed(
     ticks: Array,  # the quote table's [slot, weight class] ticks and their missed-promise part
     penalty: Array,
     floors: Array,
-    missing: int,
     fixed: Array,  # per candidate: priority and capacity ticks per shipment
     code: Array,
     dist: Array,
     prio: Array,
     kinds: Array,
     params: Array,
-    max_shipments: int,
-    key: Array,  # `seed_whole`'s kept plans, filled in place
-    counts: Array,
-    parts: Array,
-    locs: Array,
-    n_locs: Array,
 ) -> Array:
     """`Problem`'s lanes and options, `solo.priced`'s quotes and `whole_search.settle_whole`'s
     seed and proof, for an order whose bundles all travel whole and that is searched exactly.
 
-    Returns, end to end: the outcome (SETTLED or why not), whether the search must run, then
-    `bundle_options`' result, and per candidate its lane id, its slot, its solo ticks and their
-    missed-promise part. Where a cell the loops read was never quoted, nothing else is done, and
-    the result is `_asking`'s instead; where no carrier takes some candidate's own parcel, it is
-    NOT_CARRIED, their number and those candidates; for LANE_UNKNOWN, only the outcome is
-    meaningful.
+    Returns, end to end: the outcome (SETTLED or why not), whether the search must run, where the
+    plans `seed_whole` kept begin, then `bundle_options`' result, per candidate its lane id, its
+    slot, its solo ticks and their missed-promise part, and the kept plans (`kept_plans`). Where a
+    cell the loops read was never quoted, nothing else is done, and the result is `_asking`'s
+    instead; where no carrier takes some candidate's own parcel, it is NOT_CARRIED, their number,
+    0 and those candidates; for LANE_UNKNOWN, only the outcome is meaningful.
     """
     n = len(labour)
     lane = np.full(n, -1, np.int64)
     slot = np.zeros(n, np.int64)
-    failed = np.zeros(HEAD, np.int64)
     bands = len(edges) + 1
     for k in range(n):
         if not pickup_here[k]:
             cell = origin[k] * bands + np.searchsorted(edges, km[k], "right")
             found = cells[cell]
             if found < 0 or found >= len(by_lane) or by_lane[found] < 0:
-                failed[0] = LANE_UNKNOWN
-                return failed
+                return np.array([LANE_UNKNOWN, 0, 0], np.int64)
             lane[k], slot[k] = found, by_lane[found]
     solo = np.empty(n, np.int64)
     late = np.empty(n, np.int64)
     wclass = np.searchsorted(floors, weight_g)
-    asked = []
+    asked, uncarried = [], 0
     for k in range(n):
         solo[k], late[k] = ticks[slot[k], wclass[k]], penalty[slot[k], wclass[k]]
-        if solo[k] == missing:
+        if solo[k] == MISSING:
             asked.append((k, wclass[k]))
+        elif solo[k] == NO_CARRIER:
+            uncarried += 1
     if len(asked):
         return _asking(lane, slot, asked)
-    dropped = np.flatnonzero(solo == NO_CARRIER)
-    if len(dropped):
-        return np.concatenate((np.array([NOT_CARRIED, len(dropped)], np.int64), dropped))
+    if uncarried:
+        dropped = np.flatnonzero(solo == NO_CARRIER)
+        return np.concatenate((np.array([NOT_CARRIED, uncarried, 0], np.int64), dropped))
+    max_shipments = params[MAX_SHIPMENTS]
+    per_line, first, splittable = member_columns(members)
     options = bundle_options(usable, labour, overstock, per_line, first, splittable, max_shipments)
     nb = len(first) - 1
     starts = options[nb : 2 * nb + 1]
@@ -100,24 +93,25 @@ def price_and_seed(
     flat_at = options[2 * nb + 1 : 2 * nb + 1 + total]
     flat_unit = options[2 * nb + 1 + total : 2 * nb + 1 + 2 * total]
     per_bundle = options[2 * nb + 1 + 3 * total :].reshape(nb, PLACEABLE + 1)
+    kept = kept_plans(kinds, nb, max_shipments)
     must_search, unquoted = seed_whole(
-        starts, flat_at, flat_unit, per_bundle, fixed, ticks, slot, floors, missing,
-        code, dist, prio, kinds, params, True, key, counts, parts, locs, n_locs,
+        starts, flat_at, flat_unit, per_bundle, fixed, ticks, slot, floors, MISSING,
+        code, dist, prio, kinds, params, True, kept,
     )  # fmt: skip
     if len(unquoted):
         for r in range(len(unquoted)):
             asked.append((unquoted[r, 0], np.searchsorted(floors, unquoted[r, 1])))
         return _asking(lane, slot, asked)
-    head = np.array([SETTLED, 1 if must_search else 0], np.int64)
-    return np.concatenate((head, options, lane, slot, solo, late))
+    head = np.array([SETTLED, 1 if must_search else 0, HEAD + len(options) + 4 * n], np.int64)
+    return np.concatenate((head, options, lane, slot, solo, late, kept))
 
 
 @njit(cache=True, nogil=True)
 def _asking(lane: Array, slot: Array, asked: list[tuple[int, int]]) -> Array:
-    """QUOTE_UNKNOWN's result: the outcome and the number of cells, each candidate's lane and
+    """QUOTE_UNKNOWN's result: the outcome, the number of cells and 0, each candidate's lane and
     slot, then each cell never quoted as (candidate, weight class)."""
     out = np.empty(HEAD + 2 * len(lane) + 2 * len(asked), np.int64)
-    out[0], out[1] = QUOTE_UNKNOWN, len(asked)
+    out[0], out[1], out[2] = QUOTE_UNKNOWN, len(asked), 0
     n = len(lane)
     out[HEAD : HEAD + n], out[HEAD + n : HEAD + 2 * n] = lane, slot
     for r in range(len(asked)):

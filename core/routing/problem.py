@@ -15,11 +15,11 @@ from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
 from itertools import accumulate
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from core.routing.bundle_kernel import bundle_options, unpack_options
+from core.routing.bundle_kernel import bundle_options, member_columns, unpack_options
 from core.routing.candidates import Eligible, Line
 from core.routing.columns import pick
 from core.routing.compiled import CompiledRules, to_ticks
@@ -38,29 +38,31 @@ QuoteArrays = tuple[np.ndarray, np.ndarray, np.ndarray]  # ticks [slot, weight c
 # usable units, per bundle), the options of bundle b at starts[b]:starts[b + 1]; per bundle its
 # grams (per unit if splittable), units, splittable, value, least cost and placeable units
 OptionsTable = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+Column = Sequence[Any] | np.ndarray  # a value per candidate
 
 
 class Bundle:
     """Lines that must travel together (an item group), or one line; only single lines split units.
 
-    Every order prices its bundles' options as arrays (`at`, `unit_at`, `usable_at`); the
-    dictionaries the search and the baseline look options up in are made on first use, as most
-    orders are settled before any search runs.
+    Its options are a span of the order's options table (`Options`): the arrays and the list a
+    search reads are made from it when read, and the dictionaries the search and the baseline look
+    options up in on first use, as most orders are settled by compiled loops that read the table
+    itself, and their decision reads none of them.
     """
 
     __slots__ = (
+        "_end",
         "_option_set",
+        "_options",
+        "_start",
+        "_table",
         "_unit_cost",
         "_usable",
-        "at",
         "forced_unplaced",
         "lines",
         "min_cost",
-        "options",
         "splittable",
-        "unit_at",
         "units",
-        "usable_at",
         "value",
         "weight_g",
     )
@@ -69,25 +71,49 @@ class Bundle:
         self,
         lines: tuple[Line, ...],
         splittable: bool,
-        at: np.ndarray,
-        unit_at: np.ndarray,
-        usable_at: np.ndarray | None,
+        table: Options,
+        start: int,
+        end: int,
         figures: list[int],
     ) -> None:
-        """`figures`: its row of `Problem.options_table`'s per-bundle columns."""
+        """Its options are `table`'s start:end; `figures`: its row of the table's per-bundle columns."""
         self.lines, self.splittable = lines, splittable
         self.units = figures[UNITS]
         self.weight_g = figures[WEIGHT] * self.units if splittable else figures[WEIGHT]
         self.value = figures[VALUE]
         self.min_cost = figures[MIN_COST]  # its placeable units at their cheapest
         self.forced_unplaced = self.units - figures[PLACEABLE]  # units no option can take whatever the plan
-        self.at = at  # the options as an array, in their first order (the search reorders `options`)
-        self.unit_at = unit_at  # ticks per unit when splittable, else for the bundle, over `at`
-        self.usable_at = usable_at  # units each option can give (splittable only)
-        self.options: list[int] = at.tolist()  # candidate indices able to take it
+        self._table, self._start, self._end = table, start, end
+        self._options: list[int] | None = None
         self._option_set: frozenset[int] | None = None
         self._unit_cost: dict[int, int] | None = None
         self._usable: dict[int, int] | None = None
+
+    @property
+    def at(self) -> np.ndarray:
+        """The candidates able to take it, in their first order (the search reorders `options`)."""
+        return self._table.table()[1][self._start : self._end]
+
+    @property
+    def unit_at(self) -> np.ndarray:
+        """Ticks per unit when splittable, else for the bundle, over `at`."""
+        return self._table.table()[2][self._start : self._end]
+
+    @property
+    def usable_at(self) -> np.ndarray | None:
+        """Units each of `at` can give (splittable only)."""
+        return self._table.table()[3][self._start : self._end] if self.splittable else None
+
+    @property
+    def options(self) -> list[int]:
+        """Candidate indices able to take it, as a list the search may put in its own order."""
+        if self._options is None:
+            self._options = self.at.tolist()
+        return self._options
+
+    @options.setter
+    def options(self, options: list[int]) -> None:
+        self._options = options
 
     @property
     def option_set(self) -> frozenset[int]:
@@ -130,7 +156,7 @@ class Found(NamedTuple):
     """What one compiled call worked out before its problem was made (`core.routing.fused`)."""
 
     bundles: list[Bundle]
-    options: OptionsTable
+    options: Options
     fixed: np.ndarray  # `Problem.fixed_at`
     lanes: LaneQuoter | None  # the order's view of the broker's lanes; None when nothing ships
     lane: np.ndarray  # `Problem.lane_ids`
@@ -157,7 +183,7 @@ class Problem:
         self.destination, self.ready_at, self.promise_by = destination, ready_at, promise_by
         self.n = len(cands)
         self.codes = cands.codes
-        self._tie_columns: list[Sequence[object]] | None = None  # `single_ties`, made on first use
+        self._tie_columns: list[Column] | None = None  # `single_ties`, made on first use
         self._ranks: tuple[np.ndarray, np.ndarray] | None = None  # `tie_ranks`, made on first use
         self.quotes: dict[int, Quoted] = {}  # weight_g * candidates + candidate (quoters without lanes)
         if found is None:
@@ -172,7 +198,7 @@ class Problem:
         # store itself, most pickup orders, needs none.
         lane_table = getattr(quoter, "lane_table", None)
         self._lane_table: LaneTable | None = lane_table() if lane_table is not None else None
-        self._bounds = self._lane_table.bounds_g if self._lane_table is not None else ()
+        self._bounds = self._lane_table.floor_bounds if self._lane_table is not None else ()
         if found is not None:
             self._lanes, self._lane, self._slot = found.lanes, found.lane, found.slot
             self._table = shared  # type: ignore[assignment]
@@ -213,7 +239,7 @@ class Problem:
 
     def options_table(self) -> OptionsTable:
         """Every bundle's options as flat arrays, for compiled loops over all of them (`OptionsTable`)."""
-        return self._options
+        return self._options.table()
 
     def ship(self, k: int, weight_g: int) -> int | None:
         """Ticks to send `weight_g` from candidate k (shipping × weight + promise penalty), None if no carrier."""
@@ -341,19 +367,20 @@ class Problem:
         """
         columns = self._tie_columns
         if columns is None:
-            columns = self._tie_columns = self._location_ties(self.codes)
+            columns = self._tie_columns = self._location_ties(self.dist, self.prio, self.codes)
         return tuple([column[k] for column in columns])
 
     def tie_ranks(self) -> tuple[np.ndarray, np.ndarray]:
         """Per candidate: its rank on `single_ties` (equal where they tie), and its rank by code.
 
         Integers, so a search orders twins in array steps instead of by a tuple per location.
+        Screening lists locations by code, so a candidate's rank by code is its column's there.
         """
         if self._ranks is None:
-            n, codes = self.n, self.codes
+            n, cands = self.n, self.cands
             code = np.empty(n, np.int64)
-            code[sorted(range(n), key=codes.__getitem__)] = np.arange(n)
-            keys = [np.asarray(column) for column in self._location_ties(code)]
+            code[np.argsort(cands.column)] = np.arange(n)
+            keys = self._location_ties(cands.dist_at, cands.prio_at, code)
             tie = np.zeros(n, np.int64)
             if keys:
                 order = np.lexsort(keys[::-1])
@@ -364,9 +391,9 @@ class Problem:
             self._ranks = (tie, code)
         return self._ranks
 
-    def _location_ties(self, codes: Sequence[object]) -> list[Sequence[object]]:
-        """The columns of `single_ties`, in the rule set's order, with `codes` for the codes."""
-        named = {"shortest_distance": self.dist, "lowest_priority": self.prio, "location_code": codes}
+    def _location_ties(self, dist: Column, prio: Column, codes: Column) -> list[Column]:
+        """The columns of `single_ties` in the rule set's order, given as lists or as arrays."""
+        named = {"shortest_distance": dist, "lowest_priority": prio, "location_code": codes}
         return [named[name] for name in self.rules.tie_breaks if name in named]
 
     def unit_ticks(self, b: int, k: int, qty: int) -> int:
@@ -471,20 +498,19 @@ def quote_cell(
 COMPONENTS = ("shipping", "promise_miss", "shipment_penalty", "priority", "labour", "capacity", "overstock")
 
 
-def _bundles(lines: list[Line], cands: Eligible, rules: CompiledRules) -> tuple[list[Bundle], OptionsTable]:
+def _bundles(lines: list[Line], cands: Eligible, rules: CompiledRules) -> tuple[list[Bundle], Options]:
     """The order's bundles, most constrained first, and their options table (`bundle_options`)."""
     members = Members(lines, cands.rows, rules)
     packed = bundle_options(
-        cands.usable, cands.labour, cands.overstock, members.per_line, members.first, members.splits,
-        rules.max_shipments,
-    )  # fmt: skip
+        cands.usable, cands.labour, cands.overstock, *member_columns(members.packed), rules.max_shipments
+    )
     return members.bundles(packed)
 
 
 class Members:
     """An order's lines grouped into bundles, and the per-line rows `bundle_options` reads."""
 
-    __slots__ = ("first", "groups", "per_line", "split", "splits")
+    __slots__ = ("groups", "packed", "split")
 
     def __init__(self, lines: list[Line], rows: dict[int, int], rules: CompiledRules) -> None:
         keep = rules.keep_groups
@@ -494,25 +520,46 @@ class Members:
         self.groups = list(groups.values())
         # Units of one line may come from any location holding some, unless it travels with a group.
         self.split = [rules.split_units and not (keep and bool(ms[0].group)) for ms in self.groups]
-        self.splits = np.array(self.split, np.bool_)
-        flat = [
+        # One array, one argument of a compiled call (`bundle_kernel.member_columns` reads it).
+        flat = [len(self.groups), 0, *accumulate(map(len, self.groups)), *self.split]
+        flat += [
             value
             for ms in self.groups
             for m in ms
             for value in (rows[m.index], m.qty, m.weight_g, m.unit_value, m.index)
         ]
-        self.per_line = np.array(flat, np.int64).reshape(len(lines), 5)
-        self.first = np.array([0, *accumulate(map(len, self.groups))], np.int64)
+        self.packed = np.array(flat, np.int64)
 
-    def bundles(self, packed: np.ndarray) -> tuple[list[Bundle], OptionsTable]:
+    def bundles(self, packed: np.ndarray) -> tuple[list[Bundle], Options]:
         """The bundles and their options table from `bundle_options`' result."""
         members, split = self.groups, self.split
-        order, starts, at, unit, usable, per_bundle = unpack_options(packed, len(members))
-        bounds = starts.tolist()
+        nb, width = len(members), PLACEABLE + 1
+        table = Options(packed, nb)
+        order_starts = packed[: 2 * nb + 1].tolist()  # the bundles' order, then where their options start
+        figures = packed[len(packed) - nb * width :].tolist()
         bundles = [
             Bundle(
-                tuple(members[b]), split[b], at[s:e], unit[s:e], usable[s:e] if split[b] else None, figures
+                tuple(members[b]), split[b], table, order_starts[nb + j], order_starts[nb + j + 1],
+                figures[j * width : (j + 1) * width],
             )
-            for b, s, e, figures in zip(order.tolist(), bounds, bounds[1:], per_bundle.tolist(), strict=False)
-        ]
-        return bundles, (starts, at, unit, usable, per_bundle)
+            for j, b in enumerate(order_starts[:nb])
+        ]  # fmt: skip
+        return bundles, table
+
+
+class Options:
+    """`bundle_options`' result for one order, and the options table (`OptionsTable`) it holds,
+    whose views are made on first use: the one-call kernel reads the result itself, and only the
+    searches and settling in Python read the table."""
+
+    __slots__ = ("_nb", "_packed", "_table")
+
+    def __init__(self, packed: np.ndarray, nb: int) -> None:
+        self._packed, self._nb = packed, nb
+        self._table: OptionsTable | None = None
+
+    def table(self) -> OptionsTable:
+        if self._table is None:
+            _, starts, at, unit, usable, per_bundle = unpack_options(self._packed, self._nb)
+            self._table = (starts, at, unit, usable, per_bundle)
+        return self._table

@@ -35,6 +35,7 @@ from core.routing.compiled_plans import (
     Array,
     bundle_tables,
     keep_plan,
+    kept_views,
     less,
     plan_key,
     runner_up_is_best,
@@ -149,18 +150,15 @@ def search_whole(
     prio: Array,
     kinds: Array,  # the rule set's tie-breaks (FEWEST_SHIPMENTS ...)
     params: Array,  # PENALTY, MAX_SHIPMENTS, MIN_VALUE, MAX_NODES
-    key: Array,  # [2, key_width]: the best plan's key and the runner-up's, as `seed` left them
-    counts: Array,  # [2]: how many parts each has (0: none kept yet)
-    parts: Array,  # [2, bundle, 3]: their parts (bundle, candidate, units)
-    locs: Array,  # [2, max_shipments]: their locations; how many in `n_locs`
-    n_locs: Array,
+    kept: Array,  # `kept_plans`: the best plan and the runner-up, as `seed_whole` left them
 ) -> Array:
-    """Search as `search.branch_and_bound` does for whole bundles; `key`, `counts`, `parts`, `locs`
-    and `n_locs` are updated in place; every cell of the quote table it reads is quoted
-    (`seed_whole` saw to it). Returns (EXACT, VISITED)."""
+    """Search as `search.branch_and_bound` does for whole bundles; `kept` is updated in place;
+    every cell of the quote table it reads is quoted (`seed_whole` saw to it).
+    Returns (EXACT, VISITED)."""
     n = len(fixed)
     at, able, unit, bundle = bundle_tables(n, starts, flat_at, flat_unit, per_bundle)
     nb = bundle.shape[0]
+    key, counts, parts, locs, n_locs = kept_views(kept, kinds, nb, params[MAX_SHIPMENTS])
     pen, max_ship, min_value, max_nodes = (
         params[PENALTY],
         params[MAX_SHIPMENTS],

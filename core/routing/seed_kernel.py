@@ -25,6 +25,7 @@ from core.routing.compiled_plans import (
     Array,
     bundle_tables,
     keep_plan,
+    kept_views,
     less,
     plan_key,
     runner_up_is_best,
@@ -39,29 +40,40 @@ def _unquoted(
 ) -> Array:
     """(candidate, grams) standing for each cell of the quote table the loops here may read that
     was never quoted: every candidate able to take some bundle, with every weight some bundles
-    make together (any plan's parcel, and a bound's) and the single-location proof's heavy ones."""
+    make together (any plan's parcel, and a bound's) and the single-location proof's heavy ones.
+    Candidates in one lane share their cells (one slot), so a slot's are listed once."""
     nb, n = able.shape
-    weights = np.zeros(1 << nb, np.int64)
+    subsets = 1 << nb
+    # Every non-empty subset's weight, then the proof's heavy ones.
+    weights = np.empty(subsets - 1 + max(max_ship - 1, 0), np.int64)
     for b in range(nb):
         half = 1 << b
-        weights[half : 2 * half] = weights[:half] + bundle[b, WEIGHT]
+        for i in range(half):
+            weights[half + i - 1] = (weights[i - 1] if i else 0) + bundle[b, WEIGHT]
     heaviest = total = 0
     for b in range(nb):
         if bundle[b, OPTIONS]:
             heaviest, total = max(heaviest, bundle[b, WEIGHT]), total + bundle[b, WEIGHT]
-    heavy = np.array([max(heaviest, -(-total // s)) for s in range(2, max_ship + 1)], np.int64)
-    weights = np.sort(np.concatenate((weights[1:], heavy)))
+    for s in range(2, max_ship + 1):
+        weights[subsets - 3 + s] = max(heaviest, -(-total // s))
+    weights.sort()
     classes = np.searchsorted(floors, weights)
-    first = np.ones(len(weights), np.bool_)  # one weight per class stands for all of them
-    first[1:] = classes[1:] != classes[:-1]
-    weights, classes = weights[first], classes[first]
+    distinct = 0  # one weight per class stands for all of them
+    for j in range(len(weights)):
+        if not j or classes[j] != classes[j - 1]:
+            weights[distinct], classes[distinct] = weights[j], classes[j]
+            distinct += 1
+    seen = np.zeros(len(ticks), np.bool_)
     found = []
     for k in range(n):
+        if seen[slots[k]]:
+            continue
         taking = False
         for b in range(nb):
             taking |= able[b, k]
         if taking:
-            for j in range(len(weights)):
+            seen[slots[k]] = True
+            for j in range(distinct):
                 if ticks[slots[k], classes[j]] == missing:
                     found.append((k, weights[j]))
     out = np.empty((len(found), 2), np.int64)
@@ -87,11 +99,7 @@ def seed_whole(
     kinds: Array,
     params: Array,  # PENALTY, MAX_SHIPMENTS, MIN_VALUE, MAX_NODES
     prove: bool,  # whether to go on to `single.single_location_is_optimal`'s proof
-    key: Array,  # [2, key_width]: filled with the best single-location plan and the runner-up
-    counts: Array,
-    parts: Array,
-    locs: Array,
-    n_locs: Array,
+    kept: Array,  # `kept_plans`: filled with the best single-location plan and the runner-up
 ) -> tuple[bool, Array]:
     """`single.seed` for bundles that travel whole: the two least single-location plans, by their
     full keys (ties to the lower candidate index, as its stable sort). With `prove`, then whether
@@ -106,6 +114,7 @@ def seed_whole(
     if len(unquoted):
         return False, unquoted
     nb = bundle.shape[0]
+    key, counts, parts, locs, n_locs = kept_views(kept, kinds, nb, params[MAX_SHIPMENTS])
     placed, weight, cost = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
     lightest = np.full(n, -1, np.int64)
     total_units = forced = units = 0

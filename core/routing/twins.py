@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core.routing.compiled_plans import SPLITTABLE
 from core.routing.kernels import twin_waits
 from core.routing.problem import Problem
 
@@ -42,11 +43,13 @@ class LevelTwins:
         # Rows alike from column 2 + 3i on are alike for bundles i..
         cells = np.zeros((p.n, 2 + 3 * nb), np.int64)
         cells[:, 0] = p.lane_ids()
-        cells[:, 1] = p.fixed
-        for b, bd in enumerate(p.bundles):
-            cells[bd.at, 2 + 3 * b] = 1
-            cells[bd.at, 3 + 3 * b] = bd.unit_at
-            cells[bd.at, 4 + 3 * b] = bd.usable_at if bd.usable_at is not None else -1
+        cells[:, 1] = p.fixed_at
+        starts, at, unit, usable, per_bundle = p.options_table()  # every bundle's options at once
+        of = np.repeat(np.arange(nb), np.diff(starts))  # each option's bundle
+        column = 2 + 3 * of
+        cells[at, column] = 1
+        cells[at, column + 1] = unit
+        cells[at, column + 2] = np.where(per_bundle[of, SPLITTABLE] != 0, usable, -1)
         self.cells = cells
         self._levels: dict[int, tuple[list[int], list[int]]] = {}
 

@@ -22,7 +22,7 @@ from core.routing.compiled_plans import (
     LOWEST_PRIORITY,
     SHORTEST_DISTANCE,
     VISITED,
-    key_width,
+    kept_plans,
 )
 from core.routing.problem import Part, Plan, Problem
 from core.routing.quote_table import MISSING
@@ -52,11 +52,11 @@ def settle_whole(p: Problem, out: Outcome, search: bool) -> None:
     # Screening lists candidates by code, so a candidate's column there is increasing in its code.
     code, dist, prio = p.cands.column, p.cands.dist_at, p.cands.prio_at
     kinds, params = rule_arrays(rules)
-    kept = kept_plans(len(p.bundles), kinds, rules.max_shipments)
+    kept = kept_plans(kinds, len(p.bundles), rules.max_shipments)
     while True:
         must_search, unquoted = seed_whole(
             starts, flat_at, flat_unit, per_bundle, p.fixed_at, ticks, slots, floors, MISSING,
-            code, dist, prio, kinds, params, search, *kept,
+            code, dist, prio, kinds, params, search, kept,
         )  # fmt: skip
         if not len(unquoted):
             break
@@ -65,10 +65,9 @@ def settle_whole(p: Problem, out: Outcome, search: bool) -> None:
     finish_whole(p, out, must_search, kept)
 
 
-def finish_whole(p: Problem, out: Outcome, must_search: bool, kept: tuple[np.ndarray, ...]) -> None:
+def finish_whole(p: Problem, out: Outcome, must_search: bool, kept: np.ndarray) -> None:
     """The search where the seed could not prove a single location best, then the outcome's plans
-    from the compiled loops' kept ones (`kept`: keys, counts, parts, locations, as `kept_plans` makes them)."""
-    key, counts, parts, _, _ = kept
+    from the compiled loops' kept ones (`kept`, as `compiled_plans.kept_plans` makes it)."""
     twins = None
     if must_search:
         starts, flat_at, flat_unit, _, per_bundle = p.options_table()
@@ -78,13 +77,10 @@ def finish_whole(p: Problem, out: Outcome, must_search: bool, kept: tuple[np.nda
         twins = LevelTwins(p)
         result = search_whole(
             starts, flat_at, flat_unit, per_bundle, p.fixed_at, ticks, slots, floors, twins.cells,
-            p.tie_ranks()[0], cands.column, cands.dist_at, cands.prio_at, kinds, params, *kept,
+            p.tie_ranks()[0], cands.column, cands.dist_at, cands.prio_at, kinds, params, kept,
         )  # fmt: skip
         out.exact, out.nodes = bool(result[EXACT]), int(result[VISITED])
-    if counts[0]:
-        out.best = _plan(p, key[0], int(counts[0]), parts[0])
-    if counts[1]:
-        out.runner_up = _plan(p, key[1], int(counts[1]), parts[1])
+    out.best, out.runner_up = _plans(p, kept.tolist())
     if twins is not None:
         offer_twin_swaps(p, out, twins)
 
@@ -99,19 +95,34 @@ def rule_arrays(rules: CompiledRules) -> tuple[np.ndarray, np.ndarray]:
     return kinds, params
 
 
-def kept_plans(nb: int, kinds: np.ndarray, max_ship: int) -> tuple[np.ndarray, ...]:
-    """The compiled loops' best plan and runner-up (keys, counts, parts, locations), none yet."""
-    return (
-        np.zeros((2, key_width(kinds, nb)), np.int64),
-        np.zeros(2, np.int64),
-        np.zeros((2, nb, 3), np.int64),
-        np.zeros((2, max_ship), np.int64),
-        np.zeros(2, np.int64),
-    )
+def _plans(p: Problem, kept: list[int]) -> tuple[Plan | None, Plan | None]:
+    """The best plan and the runner-up from `kept_plans`' values (`compiled_plans.kept_views`).
 
-
-def _plan(p: Problem, key: np.ndarray, count: int, rows: np.ndarray) -> Plan:
-    unplaced, cost = key[:2].tolist()
-    parts: tuple[Part, ...] = tuple(map(tuple, rows[:count].tolist()))  # type: ignore[arg-type]
-    opened = list(dict.fromkeys(k for _, k, _ in parts)) if count > 1 else [parts[0][1]]
-    return Plan((unplaced, cost, *p.tie_values(opened, parts)), parts, frozenset(opened))
+    A kept key's tie-break values are those of `Problem.tie_values` as integers, the same but for
+    the location codes, which stand there as ranks and are put back as the codes here."""
+    nb, max_ship = len(p.bundles), p.rules.max_shipments
+    width = (len(kept) - 4) // 2 - 3 * nb - max_ship
+    plans: list[Plan | None] = []
+    for slot in range(2):
+        count = kept[slot]
+        if not count:
+            plans.append(None)
+            continue
+        at = 4 + 2 * width + 3 * nb * slot
+        flat = kept[at : at + 3 * count]
+        parts: tuple[Part, ...] = tuple(zip(flat[::3], flat[1::3], flat[2::3], strict=True))
+        at = 4 + 2 * width + 6 * nb + max_ship * slot
+        locations = frozenset(kept[at : at + kept[2 + slot]])
+        at = 4 + width * slot
+        values = kept[at : at + 2]  # unplaced units and cost
+        at += 2
+        for name in p.rules.tie_breaks:
+            if name == "location_code":
+                codes = p.codes
+                values.append(tuple([(codes[k], q) for k, q in zip(flat[1::3], flat[2::3], strict=True)]))
+                at += 2 * nb
+            else:
+                values.append(kept[at])
+                at += 1
+        plans.append(Plan(tuple(values), parts, locations))
+    return plans[0], plans[1]

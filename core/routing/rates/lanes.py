@@ -63,6 +63,7 @@ class LaneTable:
         "contexts",
         "cutoffs",
         "edges",
+        "floor_bounds",
         "floors_g",
         "ids",
         "next_id",
@@ -82,6 +83,8 @@ class LaneTable:
         self.bounds_g = tuple(w * 1000 for w in self.weights)
         # For whole grams g, bound < g exactly when floor(bound) < g: classes of many weights at once.
         self.floors_g = np.array([floor(b) for b in self.bounds_g], np.int64)
+        # The same as a tuple, for `bisect_left` on one whole-gram weight: ints compare faster than Decimals.
+        self.floor_bounds: tuple[int, ...] = tuple(self.floors_g.tolist())
         self.ids: dict[_Lane, int] = {}
         self.reps: dict[int, tuple[_Lane, datetime]] = {}
         self.quotes: dict[int, RateQuote | None] = {}
