@@ -18,9 +18,13 @@ from core.routing.compiled import CompiledRules
 from core.routing.snapshot import Destination, LocationSnapshot
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Line:
-    """An order line with what routing needs of its product; `unit_value` is in ticks."""
+    """An order line with what routing needs of its product; `unit_value` is in ticks.
+
+    Not frozen: every order makes one per line, a frozen dataclass's `__init__` sets each field
+    through `object.__setattr__`, and nothing changes a line once made.
+    """
 
     index: int
     sku: str

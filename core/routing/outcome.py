@@ -10,7 +10,7 @@ from core.routing.candidate_columns import CandidateColumns
 from core.routing.candidates import Screened
 from core.routing.compiled import CompiledRules
 from core.routing.decision import RoutingDecision, RunnerUp, Shipment, Status, Unplaced
-from core.routing.problem import COMPONENTS, Plan, Problem
+from core.routing.problem import COMPONENTS, Part, Plan, Problem, missed
 from core.routing.search import Outcome
 
 MAX_REASONS = 3
@@ -27,15 +27,15 @@ def build_decision(
     method: str,
 ) -> RoutingDecision:
     best = out.best
-    shipments = _shipments(p, best) if best else []
+    shipments = _shipments(p, best, screened) if best else []
     unplaced = unknown + _unplaced(p, best, screened)
     partly = Status.PARTIALLY_ROUTED if shipments else Status.UNFULFILLABLE
     status = partly if unplaced else Status.ROUTED
-    chosen = _totals(p, best) if best else {}
+    chosen = _totals(p, best.parts) if best else {}
     runner = None
     if best is not None and out.runner_up is not None:
         ru = out.runner_up
-        theirs = _totals(p, ru)
+        theirs = _totals(p, ru.parts)
         runner = RunnerUp(
             tuple(sorted(p.codes[k] for k in ru.locations)),
             ru.cost,
@@ -60,18 +60,46 @@ def build_decision(
     )
 
 
-def _totals(p: Problem, plan: Plan) -> dict[str, int]:
-    comps = p.components(plan.parts)
-    if len(comps) == 1:  # most plans: the one shipment's components are the totals
-        return next(iter(comps.values()))
-    total = dict.fromkeys(COMPONENTS, 0)
-    for comp in comps.values():
-        for name, v in comp.items():
-            total[name] += v
-    return total
+def _totals(p: Problem, parts: tuple[Part, ...]) -> dict[str, int]:
+    """A plan's cost components summed over its shipments (ticks), in `COMPONENTS` order.
+
+    Summed as the plan goes, with no dictionary per shipment: only the sums are shown.
+    """
+    cands, bundles, rules = p.cands, p.bundles, p.rules
+    labour_at, overstock_at, rows = cands.labour, cands.overstock, cands.rows
+    weight: dict[int, int] = {}
+    labour = bonus = 0
+    for b, k, qty in parts:
+        bundle = bundles[b]
+        weight[k] = weight.get(k, 0) + p.part_weight(b, qty)
+        per_unit = labour_at.item(k)
+        for line in bundle.lines:
+            n = qty if bundle.splittable else line.qty
+            labour += per_unit * n
+            bonus += overstock_at.item(rows[line.index], k) * n
+    shipping = miss = fixed = capacity = 0
+    for k, grams in weight.items():
+        found = p.quote(k, grams)
+        if found is not None:
+            late = missed(
+                found[1], rules, p.promise_by
+            )  # the shipping part without converting the price again
+            shipping += found[0] - late
+            miss += late
+        fixed += cands.priority.item(k)
+        capacity += cands.capacity.item(k)
+    return {
+        "shipping": shipping,
+        "promise_miss": miss,
+        "shipment_penalty": rules.shipment_penalty * max(len(weight) - 1, 0),  # the first carries none
+        "priority": fixed,
+        "labour": labour,
+        "capacity": capacity,
+        "overstock": bonus,
+    }
 
 
-def _shipments(p: Problem, plan: Plan) -> list[Shipment]:
+def _shipments(p: Problem, plan: Plan, screened: Screened) -> list[Shipment]:
     lines: dict[int, dict[tuple[int, str], int]] = {}
     weight: dict[int, int] = {}
     for b, k, qty in plan.parts:
@@ -82,20 +110,22 @@ def _shipments(p: Problem, plan: Plan) -> list[Shipment]:
             key = (line.index, line.sku)
             got[key] = got.get(key, 0) + (qty if bundle.splittable else line.qty)
     out = []
-    for k in sorted(lines, key=lambda k: p.codes[k]):
+    column = p.cands.column
+    for k in sorted(lines, key=p.codes.__getitem__):
         found = p.quote(k, weight[k])
         assert found is not None  # the plan was only kept because every shipment had a quote
         q = found[1]
+        at = column.item(k)  # the screening's columns hold its name and its distance as shown
         out.append(
             Shipment(
                 p.codes[k],
-                tuple((sku, n) for (_, sku), n in sorted(lines[k].items())),
+                tuple([(sku, n) for (_, sku), n in sorted(lines[k].items())]),
                 q.carrier,
                 q.service,
                 q.cost,
                 q.eta,
-                p.cands.locs[k].name,
-                round(p.cands.distances.item(k), 1),
+                screened.names[at],
+                screened.tenths[at],
             )
         )
     return out
