@@ -163,6 +163,7 @@ class Screened:
     items: list[int]  # lines it could supply in full
     eligible: Eligible = field(init=False)  # set by the line filter, the last step of screening
     tenths: list[float] = field(init=False)  # `km` rounded as the explanation shows it
+    at: np.ndarray = field(init=False)  # each one's index in the network's `columns()`
 
     def drop(self, k: int, key: str, rules: CompiledRules, values: dict[str, Any]) -> None:
         """Record an exclusion made after screening (no carrier takes the parcel) at column k."""
