@@ -36,7 +36,7 @@ def build_decision(
         ru = out.runner_up
         theirs = _totals(p, ru.parts)
         runner = RunnerUp(
-            tuple(sorted(p.codes[k] for k in ru.locations)),
+            tuple(sorted(map(p.codes.__getitem__, ru.locations))),
             ru.cost,
             ru.cost - best.cost,
             {name: theirs[name] - chosen[name] for name in COMPONENTS if theirs[name] != chosen[name]},
@@ -76,22 +76,21 @@ def _totals(p: Problem, parts: tuple[Part, ...]) -> dict[str, int]:
             n = qty if bundle.splittable else line.qty
             labour += per_unit * n
             bonus += overstock_at.item(rows[line.index], k) * n
-    shipping = miss = fixed = capacity = 0
+    shipping = miss = priority = capacity = 0
     for k, grams in weight.items():
         found = p.quote(k, grams)
         if found is not None:
-            late = missed(
-                found[1], rules, p.promise_by
-            )  # the shipping part without converting the price again
+            # The shipping part without converting the carrier's price again.
+            late = missed(found[1], rules, p.promise_by)
             shipping += found[0] - late
             miss += late
-        fixed += cands.priority.item(k)
+        priority += cands.priority.item(k)
         capacity += cands.capacity.item(k)
     return {
         "shipping": shipping,
         "promise_miss": miss,
         "shipment_penalty": rules.shipment_penalty * max(len(weight) - 1, 0),  # the first carries none
-        "priority": fixed,
+        "priority": priority,
         "labour": labour,
         "capacity": capacity,
         "overstock": bonus,
