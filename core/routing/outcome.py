@@ -10,9 +10,11 @@ from core.routing.candidates import Screened
 from core.routing.compiled import CompiledRules
 from core.routing.decision import RoutingDecision, RunnerUp, Shipment, Status, Unplaced
 from core.routing.problem import COMPONENTS, Part, Plan, Problem, missed
+from core.routing.quote_table import Quoted
 from core.routing.search import Outcome
 
 MAX_REASONS = 3
+Loads = dict[int, dict[tuple[int, str], int]]  # per location: units per (line index, SKU)
 
 
 def build_decision(
@@ -26,15 +28,19 @@ def build_decision(
     method: str,
 ) -> RoutingDecision:
     best = out.best
-    shipments = _shipments(p, best, screened) if best else []
+    shipments: list[Shipment] = []
+    chosen: dict[str, int] = {}
+    if best is not None:
+        lines: Loads = {}
+        chosen, quotes = _totals(p, best.parts, lines)
+        shipments = _shipments(p, lines, quotes, screened)
     unplaced = unknown + _unplaced(p, best, screened)
     partly = Status.PARTIALLY_ROUTED if shipments else Status.UNFULFILLABLE
     status = partly if unplaced else Status.ROUTED
-    chosen = _totals(p, best.parts) if best else {}
     runner = None
     if best is not None and out.runner_up is not None:
         ru = out.runner_up
-        theirs = _totals(p, ru.parts)
+        theirs, _ = _totals(p, ru.parts)
         runner = RunnerUp(
             tuple(sorted(map(p.codes.__getitem__, ru.locations))),
             ru.cost,
@@ -59,10 +65,15 @@ def build_decision(
     )
 
 
-def _totals(p: Problem, parts: tuple[Part, ...]) -> dict[str, int]:
-    """A plan's cost components summed over its shipments (ticks), in `COMPONENTS` order.
+def _totals(
+    p: Problem, parts: tuple[Part, ...], lines: Loads | None = None
+) -> tuple[dict[str, int], dict[int, Quoted]]:
+    """A plan's cost components summed over its shipments (ticks), in `COMPONENTS` order, and each
+    location's quote.
 
-    Summed as the plan goes, with no dictionary per shipment: only the sums are shown.
+    Summed as the plan goes, with no dictionary per shipment: only the sums are shown. `lines`, when
+    given, receives what each location sends, so the chosen plan's shipments are made from this one
+    pass over its parts and its quotes.
     """
     cands, bundles, rules = p.cands, p.bundles, p.rules
     labour_at, overstock_at, rows = cands.labour, cands.overstock, cands.rows
@@ -72,13 +83,18 @@ def _totals(p: Problem, parts: tuple[Part, ...]) -> dict[str, int]:
         bundle = bundles[b]
         weight[k] = weight.get(k, 0) + p.part_weight(b, qty)
         per_unit = labour_at.item(k)
+        got = None if lines is None else lines.setdefault(k, {})
         for line in bundle.lines:
             n = qty if bundle.splittable else line.qty
             labour += per_unit * n
             bonus += overstock_at.item(rows[line.index], k) * n
+            if got is not None:
+                key = (line.index, line.sku)
+                got[key] = got.get(key, 0) + n
+    quotes: dict[int, Quoted] = {}
     shipping = miss = priority = capacity = 0
     for k, grams in weight.items():
-        found = p.quote(k, grams)
+        found = quotes[k] = p.quote(k, grams)
         if found is not None:
             # The shipping part without converting the carrier's price again.
             late = missed(found[1], rules, p.promise_by)
@@ -86,7 +102,7 @@ def _totals(p: Problem, parts: tuple[Part, ...]) -> dict[str, int]:
             miss += late
         priority += cands.priority.item(k)
         capacity += cands.capacity.item(k)
-    return {
+    totals = {
         "shipping": shipping,
         "promise_miss": miss,
         "shipment_penalty": rules.shipment_penalty * max(len(weight) - 1, 0),  # the first carries none
@@ -95,22 +111,14 @@ def _totals(p: Problem, parts: tuple[Part, ...]) -> dict[str, int]:
         "capacity": capacity,
         "overstock": bonus,
     }
+    return totals, quotes
 
 
-def _shipments(p: Problem, plan: Plan, screened: Screened) -> list[Shipment]:
-    lines: dict[int, dict[tuple[int, str], int]] = {}
-    weight: dict[int, int] = {}
-    for b, k, qty in plan.parts:
-        bundle = p.bundles[b]
-        weight[k] = weight.get(k, 0) + p.part_weight(b, qty)
-        got = lines.setdefault(k, {})
-        for line in bundle.lines:
-            key = (line.index, line.sku)
-            got[key] = got.get(key, 0) + (qty if bundle.splittable else line.qty)
+def _shipments(p: Problem, lines: Loads, quotes: dict[int, Quoted], screened: Screened) -> list[Shipment]:
     out = []
     column = p.cands.column
     for k in sorted(lines, key=p.codes.__getitem__):
-        found = p.quote(k, weight[k])
+        found = quotes[k]
         assert found is not None  # the plan was only kept because every shipment had a quote
         q = found[1]
         at = column.item(k)  # the screening's columns hold its name and its distance as shown
