@@ -19,9 +19,13 @@ from core.routing.compiled import CompiledRules
 from core.routing.snapshot import Destination, LocationSnapshot
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Line:
-    """An order line with what routing needs of its product; `unit_value` is in ticks."""
+    """An order line with what routing needs of its product; `unit_value` is in ticks.
+
+    Not frozen: every order makes one per line, a frozen dataclass's `__init__` sets each field
+    through `object.__setattr__`, and nothing changes a line once made.
+    """
 
     index: int
     sku: str
@@ -161,6 +165,7 @@ class Screened:
     items: list[int]  # lines it could supply in full
     eligible: Eligible = field(init=False)  # set by the line filter, the last step of screening
     tenths: list[float] = field(init=False)  # `km` rounded as the explanation shows it
+    at: np.ndarray = field(init=False)  # each one's index in the network's `columns()`
 
     def drop(self, k: int, key: str, rules: CompiledRules, values: dict[str, Any]) -> None:
         """Record an exclusion made after screening (no carrier takes the parcel) at column k."""

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from core.routing.candidate_columns import CandidateColumns, Row
@@ -36,7 +37,10 @@ class Status(StrEnum):
     UNFULFILLABLE = "unfulfillable"
 
 
-@dataclass(frozen=True, slots=True)
+# A decision's parts (shipments, unplaced lines, the runner-up) are not frozen: every order makes a
+# few, a frozen dataclass sets each field through `object.__setattr__` (three to four times the
+# instructions of plain assignment), and nothing changes one once made.
+@dataclass(slots=True)
 class Shipment:
     location: str
     lines: tuple[tuple[str, int], ...]  # (sku, qty)
@@ -88,7 +92,7 @@ class CandidateReport:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RunnerUp:
     locations: tuple[str, ...]
     total: int
@@ -97,7 +101,7 @@ class RunnerUp:
     unplaced: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Unplaced:
     sku: str
     qty: int
@@ -159,9 +163,7 @@ class RoutingDecision:
 
     def _rendered(self) -> tuple[str, str]:
         if self._text is None:
-            from core.routing.explain import render  # explain reads decisions; import late to stay acyclic
-
-            self._text = render(self)
+            self._text = _renderer()(self)
         return self._text
 
     def to_dict(self) -> dict[str, Any]:
@@ -265,6 +267,15 @@ class RoutingDecision:
     @classmethod
     def from_json(cls, text: str) -> RoutingDecision:
         return cls.from_dict(json.loads(text))
+
+
+@cache
+def _renderer() -> Callable[[RoutingDecision], tuple[str, str]]:
+    """`explain.render`, imported on first use (explain reads decisions: imported above, it would be
+    a cycle) and kept, as an import statement run per decision costs more than a short sentence."""
+    from core.routing.explain import render
+
+    return render
 
 
 def expand_stored(document: dict[str, Any]) -> dict[str, Any]:

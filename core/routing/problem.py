@@ -431,42 +431,6 @@ class Problem:
         key = (self.total_units - placed, cost, *self.tie_values(opened, parts))
         return Plan(key, parts, frozenset(weight))
 
-    def components(self, parts: tuple[Part, ...]) -> dict[int, dict[str, int]]:
-        """Per location the cost components of its shipment (ticks), in the order they are shown."""
-        cands, bundles = self.cands, self.bundles
-        labour, overstock, rows = cands.labour, cands.overstock, cands.rows
-        weight: dict[int, int] = {}
-        picked: dict[int, list[int]] = {}  # per location: labour and overstock ticks
-        for b, k, qty in parts:
-            bundle = bundles[b]
-            weight[k] = weight.get(k, 0) + self.part_weight(b, qty)
-            got = picked.setdefault(k, [0, 0])
-            per_unit = labour.item(k)
-            for line in bundle.lines:
-                n = qty if bundle.splittable else line.qty
-                got[0] += per_unit * n
-                got[1] += overstock.item(rows[line.index], k) * n
-        out: dict[int, dict[str, int]] = {}
-        penalty = 0  # the first shipment carries none
-        for k, (spent, bonus) in picked.items():
-            found = self.quote(k, weight[k])
-            shipping = miss = 0
-            if found is not None:
-                ticks, q = found
-                miss = self._miss(q)  # the shipping part without converting the carrier's price again
-                shipping = ticks - miss
-            out[k] = {
-                "shipping": shipping,
-                "promise_miss": miss,
-                "shipment_penalty": penalty,
-                "priority": cands.priority.item(k),
-                "labour": spent,
-                "capacity": cands.capacity.item(k),
-                "overstock": bonus,
-            }
-            penalty = self.rules.shipment_penalty
-        return out
-
 
 def missed(q: RateQuote, rules: CompiledRules, promise_by: datetime | None) -> int:
     """The missed-promise penalty of a quote: a converted quote's ticks are its shipping plus this."""

@@ -106,7 +106,7 @@ def screen(
         _entries(found, cols, ctx, rules, whole, excluded, prepared),
         found.items,
     )
-    out.tenths = found.tenths
+    out.tenths, out.at = found.tenths, at
     out.eligible = _eligible(found, store, cols, prepared, network, rules)
     return out
 

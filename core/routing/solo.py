@@ -82,7 +82,7 @@ def rows(p: Problem, screened: Screened, quotes: SoloQuotes) -> CandidateColumns
     # the ints, the tuple and a hash of each.
     keys = found[considered:].view(_ROW).tolist()
     prices = [_UNPRICED, *map(_TEXTS.get, keys)]  # looked up in C; the few never seen are made below
-    if None in prices:
+    if not all(prices):  # a None among them (`in` would compare each price with None in full)
         prices[1:] = [made or _texts(key) for made, key in zip(prices[1:], keys, strict=True)]
     return CandidateColumns(
         screened.codes,
