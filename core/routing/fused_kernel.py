@@ -15,11 +15,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from core.routing.bundle_kernel import bundle_options, member_columns
-from core.routing.compiled_plans import MAX_SHIPMENTS, PLACEABLE, Array, kept_plans
+from core.routing.bundle_kernel import member_columns, options_and_tables
+from core.routing.compiled_plans import MAX_SHIPMENTS, Array, kept_plans
 from core.routing.kernels import solo_entries
 from core.routing.quote_table import MISSING, NO_CARRIER
-from core.routing.seed_kernel import seed_whole
+from core.routing.seed_kernel import seed_tables
 
 # The first value of `price_and_seed`'s result: settled, or why the separate steps must run.
 SETTLED, LANE_UNKNOWN, QUOTE_UNKNOWN, NOT_CARRIED = range(4)
@@ -60,7 +60,7 @@ def price_and_seed(
     that is searched exactly (the entries made here save `solo.rows` a compiled call of its own).
 
     Returns, end to end: the outcome (SETTLED or why not), whether the search must run, where the
-    plans `seed_whole` kept begin and where `solo_entries`' result begins, then `bundle_options`'
+    plans `seed_tables` kept begin and where `solo_entries`' result begins, then `bundle_options`'
     result, per candidate its lane id, its slot, its solo ticks and their missed-promise part, the
     kept plans (`kept_plans`) and `solo_entries`' result. Where a cell the loops read was never
     quoted, nothing else is done, and the result is `_asking`'s instead; where no carrier takes
@@ -95,16 +95,12 @@ def price_and_seed(
         return np.concatenate((np.array([NOT_CARRIED, uncarried, 0, 0], np.int64), dropped))
     max_shipments = params[MAX_SHIPMENTS]
     per_line, first, splittable = member_columns(members)
-    options = bundle_options(usable, labour, overstock, per_line, first, splittable, max_shipments)
-    nb = len(first) - 1
-    starts = options[nb : 2 * nb + 1]
-    total = starts[nb]
-    flat_at = options[2 * nb + 1 : 2 * nb + 1 + total]
-    flat_unit = options[2 * nb + 1 + total : 2 * nb + 1 + 2 * total]
-    per_bundle = options[2 * nb + 1 + 3 * total :].reshape(nb, PLACEABLE + 1)
-    kept = kept_plans(kinds, nb, max_shipments)
-    must_search, unquoted = seed_whole(
-        starts, flat_at, flat_unit, per_bundle, fixed, ticks, slot, floors, MISSING,
+    options, at, able, unit, bundle = options_and_tables(
+        usable, labour, overstock, per_line, first, splittable, max_shipments
+    )
+    kept = kept_plans(kinds, len(first) - 1, max_shipments)
+    must_search, unquoted = seed_tables(
+        at, able, unit, bundle, fixed, ticks, slot, floors, MISSING,
         code, dist, prio, kinds, params, True, kept,
     )  # fmt: skip
     if len(unquoted):

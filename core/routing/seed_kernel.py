@@ -108,8 +108,35 @@ def seed_whole(
     Returns (whether to search, the cells to quote first): when some cell the loops may read was
     never quoted, nothing else is done, and the caller quotes them and calls again.
     """
+    at, able, unit, bundle = bundle_tables(len(fixed), starts, flat_at, flat_unit, per_bundle)
+    return seed_tables(
+        at, able, unit, bundle, fixed, ticks, slots, floors, missing,
+        code, dist, prio, kinds, params, prove, kept,
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def seed_tables(
+    at: Array,  # `compiled_plans.bundle_tables`' four, unit read only where able
+    able: Array,
+    unit: Array,
+    bundle: Array,
+    fixed: Array,
+    ticks: Array,
+    slots: Array,
+    floors: Array,
+    missing: int,
+    code: Array,
+    dist: Array,
+    prio: Array,
+    kinds: Array,
+    params: Array,
+    prove: bool,
+    kept: Array,
+) -> tuple[bool, Array]:
+    """`seed_whole` from the bundle tables, which `core.routing.fused_kernel` has already made in
+    the call that made the options."""
     n = len(fixed)
-    at, able, unit, bundle = bundle_tables(n, starts, flat_at, flat_unit, per_bundle)
     unquoted = _unquoted(bundle, able, params[MAX_SHIPMENTS], ticks, slots, floors, missing)
     if len(unquoted):
         return False, unquoted
