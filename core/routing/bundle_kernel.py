@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from core.routing.compiled_plans import MIN_COST, PLACEABLE, SPLITTABLE, UNITS, VALUE, WEIGHT
+from core.routing.compiled_plans import MIN_COST, OPTIONS, PLACEABLE, SPLITTABLE, UNITS, VALUE, WEIGHT
 
 # Columns of `bundle_options`' per-line argument.
 ROW, QTY, GRAMS, UNIT_VALUE, INDEX = range(5)
@@ -28,6 +28,20 @@ def bundle_options(
     splittable: np.ndarray,  # per bundle: units of its one line may come from several locations
     max_shipments: int,
 ) -> np.ndarray:
+    """`options_and_tables`' options alone, for the separate steps (`Problem`)."""
+    return options_and_tables(usable, labour, overstock, per_line, first, splittable, max_shipments)[0]
+
+
+@njit(cache=True, nogil=True)
+def options_and_tables(
+    usable: np.ndarray,
+    labour: np.ndarray,
+    overstock: np.ndarray,
+    per_line: np.ndarray,
+    first: np.ndarray,
+    splittable: np.ndarray,
+    max_shipments: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """`Problem.options_table` made from the candidates' columns, bundles most constrained first.
 
     A whole bundle's options are the candidates giving every member line in full, each at its
@@ -40,7 +54,9 @@ def bundle_options(
     per_bundle): bundle j of the result is bundle order[j] of the arguments, its options
     flat_*[starts[j]:starts[j + 1]]; flat_usable is a whole bundle's cost again (the compiled
     loops read it only for splittable ones); per_bundle the columns `core.routing.compiled_plans`
-    names (WEIGHT per unit when splittable).
+    names (WEIGHT per unit when splittable). Then, for a compiled seed in the same call, what
+    `compiled_plans.bundle_tables` would make of them (at, able, unit, bundle) from the tables
+    the options come from, but for unit's cells where a candidate cannot take the bundle (not 0).
     """
     nb, n = len(first) - 1, len(labour)
     able = np.zeros((nb, n), np.bool_)
@@ -104,16 +120,23 @@ def bundle_options(
     flat_unit = np.empty(starts[nb], np.int64)
     flat_usable = np.empty(starts[nb], np.int64)
     per_bundle = np.empty((nb, PLACEABLE + 1), np.int64)
+    bundle = np.empty((nb, OPTIONS + 1), np.int64)
+    width = 1
+    for b in range(nb):
+        width = max(width, count[b])
+    at_table = np.full((nb, width), -1, np.int64)
     for j in range(nb):
         b, at = order[j], starts[j]
-        per_bundle[j] = figures[b]
+        per_bundle[j], bundle[j, :OPTIONS], bundle[j, OPTIONS] = figures[b], figures[b], count[b]
         row = per_line[first[b], ROW]
         for k in range(n):
             if able[b, k]:
+                at_table[j, at - starts[j]] = k
                 flat_at[at], flat_unit[at] = k, unit[b, k]
                 flat_usable[at] = usable[row, k] if splittable[b] else unit[b, k]
                 at += 1
-    return np.concatenate((order, starts, flat_at, flat_unit, flat_usable, per_bundle.ravel()))
+    packed = np.concatenate((order, starts, flat_at, flat_unit, flat_usable, per_bundle.ravel()))
+    return packed, at_table, able[order], unit[order], bundle
 
 
 @njit(cache=True, nogil=True)

@@ -66,6 +66,7 @@ def settle_at_once(
     table = broker.lane_table()
     fixed = cands.priority + cands.capacity
     kinds, params = rule_arrays(rules)
+    considered = len(screened.codes)
 
     def settled() -> tuple[np.ndarray, list[int]]:
         """The compiled call's result and its head; the table's arrays are read anew each time, as
@@ -74,7 +75,8 @@ def settle_at_once(
             cands.usable, cands.labour, cands.overstock, members.packed, cands.weight_g,
             cands.pickup_here, cands.origin, cands.distances,
             table.edges, cells, shared.by_lane, shared.ticks, shared.penalty, table.floors_g,
-            fixed, cands.column, cands.dist_at, cands.prio_at, kinds, params,
+            fixed, cands.priority, cands.capacity, cands.units, cands.bonus, considered,
+            cands.column, cands.dist_at, cands.prio_at, kinds, params,
         )  # fmt: skip
         return found, found[:HEAD].tolist()
 
@@ -104,15 +106,15 @@ def settle_at_once(
             assert not dropped
             return None
         packed, head = settled()
-    _, must_search, kept_at = head
+    _, must_search, kept_at, entries_at = head
     options_end = kept_at - 4 * n
     per_candidate = packed[options_end:kept_at].reshape(4, n)
     bundles, options = members.bundles(packed[HEAD:options_end])
     found = Found(bundles, options, fixed, lanes, per_candidate[0], per_candidate[1])
     p = Problem(lines, cands, rules, broker, network, destination, ready_at, promise_by, shared, found)
     out = Outcome(None, None, True, 0)
-    finish_whole(p, out, bool(must_search), packed[kept_at:])
-    return p, (per_candidate[2], per_candidate[3]), out
+    finish_whole(p, out, bool(must_search), packed[kept_at:entries_at])
+    return p, (per_candidate[2], per_candidate[3], packed[entries_at:]), out
 
 
 def _quote(

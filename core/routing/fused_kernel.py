@@ -15,14 +15,16 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from core.routing.bundle_kernel import bundle_options, member_columns
-from core.routing.compiled_plans import MAX_SHIPMENTS, PLACEABLE, Array, kept_plans
+from core.routing.bundle_kernel import member_columns, options_and_tables
+from core.routing.compiled_plans import MAX_SHIPMENTS, Array, kept_plans
+from core.routing.kernels import solo_entries
 from core.routing.quote_table import MISSING, NO_CARRIER
-from core.routing.seed_kernel import seed_whole
+from core.routing.seed_kernel import seed_tables
 
 # The first value of `price_and_seed`'s result: settled, or why the separate steps must run.
 SETTLED, LANE_UNKNOWN, QUOTE_UNKNOWN, NOT_CARRIED = range(4)
-HEAD = 3  # the result's first values: the outcome above, whether the search must run, where `kept` begins
+HEAD = 4  # the result's first values: the outcome above, whether the search must run, where `kept`
+# and where `solo_entries`' result begin
 
 
 @njit(cache=True, nogil=True)
@@ -42,21 +44,28 @@ def price_and_seed(
     penalty: Array,
     floors: Array,
     fixed: Array,  # per candidate: priority and capacity ticks per shipment
-    code: Array,
+    priority: Array,  # fixed's two parts, units and bonus: what `solo_entries` reads
+    capacity: Array,
+    units: Array,
+    bonus: Array,
+    considered: int,
+    code: Array,  # per candidate: its position among the considered locations
     dist: Array,
     prio: Array,
     kinds: Array,
     params: Array,
 ) -> Array:
-    """`Problem`'s lanes and options, `solo.priced`'s quotes and `whole_search.settle_whole`'s
-    seed and proof, for an order whose bundles all travel whole and that is searched exactly.
+    """`Problem`'s lanes and options, `solo.priced`'s quotes, the explanation's `solo_entries` and
+    `whole_search.settle_whole`'s seed and proof, for an order whose bundles all travel whole and
+    that is searched exactly (the entries made here save `solo.rows` a compiled call of its own).
 
     Returns, end to end: the outcome (SETTLED or why not), whether the search must run, where the
-    plans `seed_whole` kept begin, then `bundle_options`' result, per candidate its lane id, its
-    slot, its solo ticks and their missed-promise part, and the kept plans (`kept_plans`). Where a
-    cell the loops read was never quoted, nothing else is done, and the result is `_asking`'s
-    instead; where no carrier takes some candidate's own parcel, it is NOT_CARRIED, their number,
-    0 and those candidates; for LANE_UNKNOWN, only the outcome is meaningful.
+    plans `seed_tables` kept begin and where `solo_entries`' result begins, then `bundle_options`'
+    result, per candidate its lane id, its slot, its solo ticks and their missed-promise part, the
+    kept plans (`kept_plans`) and `solo_entries`' result. Where a cell the loops read was never
+    quoted, nothing else is done, and the result is `_asking`'s instead; where no carrier takes
+    some candidate's own parcel, it is NOT_CARRIED, their number, 0, 0 and those candidates; for
+    LANE_UNKNOWN, only the outcome is meaningful.
     """
     n = len(labour)
     lane = np.full(n, -1, np.int64)
@@ -67,7 +76,7 @@ def price_and_seed(
             cell = origin[k] * bands + np.searchsorted(edges, km[k], "right")
             found = cells[cell]
             if found < 0 or found >= len(by_lane) or by_lane[found] < 0:
-                return np.array([LANE_UNKNOWN, 0, 0], np.int64)
+                return np.array([LANE_UNKNOWN, 0, 0, 0], np.int64)
             lane[k], slot[k] = found, by_lane[found]
     solo = np.empty(n, np.int64)
     late = np.empty(n, np.int64)
@@ -83,35 +92,33 @@ def price_and_seed(
         return _asking(lane, slot, asked)
     if uncarried:
         dropped = np.flatnonzero(solo == NO_CARRIER)
-        return np.concatenate((np.array([NOT_CARRIED, uncarried, 0], np.int64), dropped))
+        return np.concatenate((np.array([NOT_CARRIED, uncarried, 0, 0], np.int64), dropped))
     max_shipments = params[MAX_SHIPMENTS]
     per_line, first, splittable = member_columns(members)
-    options = bundle_options(usable, labour, overstock, per_line, first, splittable, max_shipments)
-    nb = len(first) - 1
-    starts = options[nb : 2 * nb + 1]
-    total = starts[nb]
-    flat_at = options[2 * nb + 1 : 2 * nb + 1 + total]
-    flat_unit = options[2 * nb + 1 + total : 2 * nb + 1 + 2 * total]
-    per_bundle = options[2 * nb + 1 + 3 * total :].reshape(nb, PLACEABLE + 1)
-    kept = kept_plans(kinds, nb, max_shipments)
-    must_search, unquoted = seed_whole(
-        starts, flat_at, flat_unit, per_bundle, fixed, ticks, slot, floors, MISSING,
+    options, at, able, unit, bundle = options_and_tables(
+        usable, labour, overstock, per_line, first, splittable, max_shipments
+    )
+    kept = kept_plans(kinds, len(first) - 1, max_shipments)
+    must_search, unquoted = seed_tables(
+        at, able, unit, bundle, fixed, ticks, slot, floors, MISSING,
         code, dist, prio, kinds, params, True, kept,
     )  # fmt: skip
     if len(unquoted):
         for r in range(len(unquoted)):
             asked.append((unquoted[r, 0], np.searchsorted(floors, unquoted[r, 1])))
         return _asking(lane, slot, asked)
-    head = np.array([SETTLED, 1 if must_search else 0, HEAD + len(options) + 4 * n], np.int64)
-    return np.concatenate((head, options, lane, slot, solo, late, kept))
+    entries = solo_entries(solo, late, priority, labour, units, capacity, bonus, code, considered, NO_CARRIER)
+    kept_at = HEAD + len(options) + 4 * n
+    head = np.array([SETTLED, 1 if must_search else 0, kept_at, kept_at + len(kept)], np.int64)
+    return np.concatenate((head, options, lane, slot, solo, late, kept, entries))
 
 
 @njit(cache=True, nogil=True)
 def _asking(lane: Array, slot: Array, asked: list[tuple[int, int]]) -> Array:
-    """QUOTE_UNKNOWN's result: the outcome, the number of cells and 0, each candidate's lane and
-    slot, then each cell never quoted as (candidate, weight class)."""
+    """QUOTE_UNKNOWN's result: the outcome, the number of cells, 0 and 0, each candidate's lane
+    and slot, then each cell never quoted as (candidate, weight class)."""
     out = np.empty(HEAD + 2 * len(lane) + 2 * len(asked), np.int64)
-    out[0], out[1], out[2] = QUOTE_UNKNOWN, len(asked), 0
+    out[0], out[1], out[2], out[3] = QUOTE_UNKNOWN, len(asked), 0, 0
     n = len(lane)
     out[HEAD : HEAD + n], out[HEAD + n : HEAD + 2 * n] = lane, slot
     for r in range(len(asked)):

@@ -15,11 +15,15 @@ import numpy as np
 from numba import njit
 
 from core.routing.compiled_plans import (
+    FEWEST_SHIPMENTS,
+    LOCATION_CODE,
+    LOWEST_PRIORITY,
     MAX_SHIPMENTS,
     MIN_COST,
     OPTIONS,
     PENALTY,
     PLACEABLE,
+    SHORTEST_DISTANCE,
     UNITS,
     WEIGHT,
     Array,
@@ -83,6 +87,30 @@ def _unquoted(
 
 
 @njit(cache=True, nogil=True)
+def _ties_after(runner_up: Array, k: int, kinds: Array, dist: Array, prio: Array, code: Array) -> bool:
+    """Whether candidate k's single-location plan, as dear as the runner-up and leaving as many
+    units unplaced, sorts after it on the tie values, read as `plan_key` lays them out (most
+    candidates alike tie on cost, and their full keys were made only to lose). False where that
+    takes more than the first value of each kind (the full key then decides)."""
+    at = 2
+    for kind in kinds:
+        if kind == FEWEST_SHIPMENTS:
+            value = 1
+        elif kind == SHORTEST_DISTANCE:
+            value = dist[k]
+        elif kind == LOWEST_PRIORITY:
+            value = prio[k]
+        else:
+            value = code[k]  # its first part's location: every part is at k
+        if value != runner_up[at]:
+            return value > runner_up[at]
+        if kind == LOCATION_CODE:
+            return False
+        at += 1
+    return False
+
+
+@njit(cache=True, nogil=True)
 def seed_whole(
     starts: Array,  # `Problem.options_table`: bundle b's options are starts[b]:starts[b + 1] of the next two
     flat_at: Array,  # the candidate of each option
@@ -108,8 +136,35 @@ def seed_whole(
     Returns (whether to search, the cells to quote first): when some cell the loops may read was
     never quoted, nothing else is done, and the caller quotes them and calls again.
     """
+    at, able, unit, bundle = bundle_tables(len(fixed), starts, flat_at, flat_unit, per_bundle)
+    return seed_tables(
+        at, able, unit, bundle, fixed, ticks, slots, floors, missing,
+        code, dist, prio, kinds, params, prove, kept,
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def seed_tables(
+    at: Array,  # `compiled_plans.bundle_tables`' four, unit read only where able
+    able: Array,
+    unit: Array,
+    bundle: Array,
+    fixed: Array,
+    ticks: Array,
+    slots: Array,
+    floors: Array,
+    missing: int,
+    code: Array,
+    dist: Array,
+    prio: Array,
+    kinds: Array,
+    params: Array,
+    prove: bool,
+    kept: Array,
+) -> tuple[bool, Array]:
+    """`seed_whole` from the bundle tables, which `core.routing.fused_kernel` has already made in
+    the call that made the options."""
     n = len(fixed)
-    at, able, unit, bundle = bundle_tables(n, starts, flat_at, flat_unit, per_bundle)
     unquoted = _unquoted(bundle, able, params[MAX_SHIPMENTS], ticks, slots, floors, missing)
     if len(unquoted):
         return False, unquoted
@@ -143,8 +198,10 @@ def seed_whole(
         if t == NO_CARRIER:
             continue
         unplaced, total = total_units - placed[k], cost[k] + t + fixed[k]
-        if counts[1] and (unplaced, total) > (key[1, 0], key[1, 1]):
-            continue  # its key begins after the runner-up's: neither of the two least
+        if counts[1] and (unplaced, total) >= (key[1, 0], key[1, 1]):
+            tie = (unplaced, total) == (key[1, 0], key[1, 1])
+            if not tie or _ties_after(key[1], k, kinds, dist, prio, code):
+                continue  # its key sorts after the runner-up's: neither of the two least
         count = 0
         for b in range(nb):
             if able[b, k]:

@@ -22,7 +22,9 @@ from core.routing.problem import Problem
 from core.routing.quote_table import NO_CARRIER
 from core.routing.shipping import Address
 
-SoloQuotes = tuple[np.ndarray, np.ndarray]  # per candidate alone: ticks (NO_CARRIER: none), promise penalty
+# Per candidate alone: ticks (NO_CARRIER: none), promise penalty, and `solo_entries`' result where
+# the call that priced them made it too (`core.routing.fused`), else None.
+SoloQuotes = tuple[np.ndarray, np.ndarray, np.ndarray | None]
 
 
 def priced(screened: Screened, build: Callable[[Eligible], Problem]) -> tuple[Problem, SoloQuotes]:
@@ -41,7 +43,7 @@ def priced(screened: Screened, build: Callable[[Eligible], Problem]) -> tuple[Pr
         keep = carried.nonzero()[0]
         p = build(p.cands.subset(keep.tolist()))
         ticks, penalty = ticks[keep], penalty[keep]
-    return p, (ticks, penalty)
+    return p, (ticks, penalty, None)
 
 
 def no_carrier(
@@ -57,27 +59,28 @@ def no_carrier(
 def rows(p: Problem, screened: Screened, quotes: SoloQuotes) -> CandidateColumns:
     """Every considered location's entry of the explanation, in screening order, money as text.
 
-    Made from the screening's columns; `quotes` are `priced`'s. An eligible location's cost
-    components shipping alone are keyed by their values, so locations alike (most of them: one
-    lane, one labour rate) share one price (`CandidateColumns.prices`): a dictionary and its money
-    texts, made once and then shared by every order with the same components (never written to
-    once made).
+    Made from the screening's columns; `quotes` are `priced`'s (or `fused.settle_at_once`'s, with
+    `solo_entries`' result already made). An eligible location's cost components shipping alone
+    are keyed by their values, so locations alike (most of them: one lane, one labour rate) share
+    one price (`CandidateColumns.prices`): a dictionary and its money texts, made once and then
+    shared by every order with the same components (never written to once made).
     """
     cands = p.cands
-    ticks, penalty = quotes
+    ticks, penalty, found = quotes
     considered = len(screened.codes)
-    found = solo_entries(
-        ticks,
-        penalty,
-        cands.priority,
-        cands.labour,
-        cands.units,
-        cands.capacity,
-        cands.bonus,
-        cands.column,
-        considered,
-        NO_CARRIER,
-    )
+    if found is None:
+        found = solo_entries(
+            ticks,
+            penalty,
+            cands.priority,
+            cands.labour,
+            cands.units,
+            cands.capacity,
+            cands.bonus,
+            cands.column,
+            considered,
+            NO_CARRIER,
+        )
     # Each distinct row's bytes are its key: made and hashed in C, where a tuple of six ints costs
     # the ints, the tuple and a hash of each.
     keys = found[considered:].view(_ROW).tolist()
