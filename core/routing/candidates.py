@@ -115,18 +115,23 @@ class Eligible:
         return self.labour + self.overstock[row]
 
     def subset(self, keep: list[int]) -> Eligible:
-        """Only entries `keep`, in that order (locations no carrier serves are dropped)."""
+        """Only entries `keep`, in that order (locations no carrier serves are dropped).
+
+        The per-line matrices are taken by `take`, which keeps them row-major (`[:, at]` gives a
+        column-major copy for orders of several lines): the compiled loops would otherwise be
+        compiled and kept once more for that layout, in the process routing the order.
+        """
         at = np.array(keep, np.intp)
         out = Eligible(
             self.rows,
             self.column[at],
             self.locs.subset(at),
             self.pickup_here[at],
-            self.usable[:, at],
+            self.usable.take(at, axis=1),
             self.weight_g[at],
             self.units[at],
             self.labour[at],
-            self.overstock[:, at],
+            self.overstock.take(at, axis=1),
             self.origin[at],
             codes=[self.codes[k] for k in keep],
             dist=self.dist_at[at],
