@@ -102,3 +102,32 @@ def test_an_order_no_carrier_serves_at_all_is_left_to_the_separate_steps(
     assert answered == [False, True]
     assert {c.excluded_by for c in heavy.candidates} == {"no_carrier"}
     assert [s.location for s in light.shipments] == ["S02"]
+
+
+def test_the_locations_left_after_an_exclusion_keep_their_per_line_rows_row_major(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The compiled loops are compiled once per array layout: a column-major copy of the per-line
+    matrices (what `[:, at]` gives for two lines) would have them compiled again, in the process
+    routing the order."""
+    net = network(
+        [loc("S01", 100), loc("S02", 200), loc("S03", 300)],
+        {("S01", "A"): 6, ("S01", "B"): 6, ("S02", "A"): 6, ("S03", "B"): 6},
+        [item("A", kg="2"), item("B", kg="2")],
+    )
+    found: list[tuple[object, ...]] = []
+
+    def kept(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found.append(settle_at_once(*args, **kwargs))
+        return found[-1]
+
+    monkeypatch.setattr(planner_module, "settle_at_once", kept)
+    decision = Planner(default_rule_set(), steep_sheet()).route(
+        order(("A", 6), ("B", 6)), net, destination=HOME
+    )
+    assert decision.candidate("S01").excluded_by == "no_carrier"  # S01 alone would send 24 kg
+    settled = found[0]
+    assert settled is not None
+    cands = settled[0].cands  # type: ignore[attr-defined]
+    assert list(cands.codes) == ["S02", "S03"]
+    assert cands.usable.flags.c_contiguous and cands.overstock.flags.c_contiguous
